@@ -1,0 +1,93 @@
+"""Format adapters: one module per input format, behind one explicit registry.
+
+Each adapter answers two questions: how sure it is that a text is its format (``sniff``,
+0.0-1.0, judged on content, never the file name) and what items the text holds (``read``).
+Adding a format means writing one module and adding one line to :data:`ADAPTERS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import SourceError
+from ..models import Diagnostic, SourceResult
+from ..textio import read_text
+from . import markdown_doc
+from .base import Adapter
+
+#: Below this, auto-detection refuses to guess and asks for ``format:``.
+MIN_CONFIDENCE = 0.3
+
+
+ADAPTERS: dict[str, Adapter] = {
+    adapter.name: adapter
+    for adapter in (
+        markdown_doc.ADAPTER,
+    )
+}
+
+
+class UnsupportedFormat(SourceError):
+    """No adapter recognises the file; the build skips it with a warning."""
+
+
+@dataclass(frozen=True)
+class Detection:
+    format: str
+    confidence: float
+    scores: Mapping[str, float]
+
+
+def detect(text: str, name: str = "<text>") -> Detection:
+    """The adapter whose ``sniff`` is most confident about ``text``."""
+    scores = {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
+    best = max(scores, key=lambda key: scores[key])
+    if scores[best] < MIN_CONFIDENCE:
+        raise UnsupportedFormat(
+            f"no adapter recognises this file (tried {', '.join(ADAPTERS)}); "
+            "set 'format:' for it in the manifest",
+            file=name,
+        )
+    return Detection(best, scores[best], scores)
+
+
+def _safe_sniff(adapter: Adapter, text: str) -> float:
+    return max(0.0, min(1.0, adapter.sniff(text)))
+
+
+def read_source(
+    path: str | Path,
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
+) -> SourceResult:
+    """Read one source file through its adapter (``format='auto'`` detects it)."""
+    path = Path(path)
+    text, warnings = read_text(path)
+    return read_text_as(text, path.name, format, options, str(path), warnings)
+
+
+def read_text_as(
+    text: str,
+    source: str,
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
+    display_name: str | None = None,
+    warnings: list[str] | None = None,
+) -> SourceResult:
+    """Like :func:`read_source` for text already in memory."""
+    display = display_name or source
+    if format == "auto":
+        format = detect(text, display).format
+    elif format not in ADAPTERS:
+        raise UnsupportedFormat(
+            f"unknown format '{format}' (known: {', '.join(ADAPTERS)})", file=display
+        )
+    result = ADAPTERS[format].read(text, source, options or {})
+    if warnings:
+        extra = tuple(Diagnostic(source, None, message) for message in warnings)
+        result = SourceResult(
+            result.source, result.format, result.items, result.dropped, extra + result.diagnostics
+        )
+    return result

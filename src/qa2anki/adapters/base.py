@@ -1,0 +1,23 @@
+"""What every adapter module exposes as its ``ADAPTER``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from ..models import SourceResult
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A format: its registry name, a one-line summary, and its two functions.
+
+    ``sniff(text)`` returns 0.0-1.0, how sure it is that ``text`` is this format.
+    ``read(text, source, options)`` returns the items (``source`` is the file name).
+    Both must raise nothing but :class:`~qa2anki.errors.SourceError`.
+    """
+
+    name: str
+    summary: str
+    sniff: Callable[[str], float]
+    read: Callable[[str, str, Mapping[str, Any]], SourceResult]

@@ -1,0 +1,83 @@
+"""The ``qa2anki`` command: a thin shell over the library (every command is a few lines)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Qa2AnkiError
+from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
+from .pipeline import BuildReport, build
+from .report import write_report
+
+
+class _Group(click.Group):
+    """Turns the library's own errors into one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except Qa2AnkiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qa2anki")
+def main() -> None:
+    """Turn interview Q&A from many sources into one clean Anki deck.
+
+    \b
+    Quick start:
+      qa2anki build                      # every deck in ./qa2anki.yaml
+      qa2anki build notes.md -o my.apkg  # one deck from the files named
+    """
+
+
+def _manifest(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None) -> Manifest:
+    if files:
+        if not output:
+            raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
+        return manifest_for_files(list(files), output, deck or "qa2anki")
+    if output or deck:
+        raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
+    return load_manifest(config or DEFAULT_MANIFEST)
+
+
+def _print_summary(report: BuildReport) -> None:
+    for diagnostic in report.diagnostics:
+        click.echo(f"warning: {diagnostic}", err=True)
+    for deck in report.decks:
+        dropped = len(deck.dropped)
+        click.echo(
+            f"{deck.name}: {len(deck.notes)} cards from {len(deck.sources)} sources"
+            f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
+        )
+
+
+@main.command(name="build")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
+@click.option("-o", "--output", type=click.Path(), help="The .apkg to write when FILEs are named.")
+@click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
+@click.option("--report", "report_path", type=click.Path(), help="Also write a JSON report of every card and dropped item.")
+def build_command(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, report_path: str | None) -> None:
+    """Build the decks: every deck of the manifest, or one deck from FILEs.
+
+    \b
+    Examples:
+      qa2anki build
+      qa2anki build --config interview.yaml --report decks/report.json
+      qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
+    """
+    report = build(_manifest(files, config, output, deck))
+    if report_path:
+        write_report(report, report_path)
+    _print_summary(report)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

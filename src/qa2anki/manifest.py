@@ -1,0 +1,280 @@
+"""The manifest (``qa2anki.yaml``): which decks to build from which sources.
+
+Validated against a small schema while the YAML nodes still carry line numbers, so a typo
+is reported as ``qa2anki.yaml:7: unknown key 'sorces' (did you mean 'sources'?)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .errors import ManifestError
+
+DEFAULT_MANIFEST = "qa2anki.yaml"
+SUBDECK_MODES = ("flat", "source", "topic")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source file of a deck and how to read it."""
+
+    path: Path
+    format: str = "auto"
+    tags: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DedupSpec:
+    """How eagerly to merge questions, and the user's overrides by ``file#ref``."""
+
+    threshold: float | None = None  # None: the dedup stage's default
+    keep_separate: tuple[tuple[str, ...], ...] = ()
+    merge: tuple[tuple[str, ...], ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    """One ``.apkg`` to write."""
+
+    name: str
+    output: Path
+    sources: tuple[SourceSpec, ...]
+    tags: tuple[str, ...] = ()
+    subdecks: str = "flat"
+    dedup: DedupSpec = DedupSpec()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything a build needs to know; ``root`` anchors relative paths."""
+
+    decks: tuple[DeckSpec, ...]
+    root: Path = Path(".")
+    path: Path | None = None  # None when built from files named on the command line
+    lockfile: Path | None = None
+
+
+# --- schema -------------------------------------------------------------------------------
+
+_TOP_KEYS = ("decks", "lockfile")
+_DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup")
+_SOURCE_KEYS = ("path", "format", "tags", "options")
+_DEDUP_KEYS = ("threshold", "keep_separate", "merge", "enabled")
+
+
+def load_manifest(path: str | Path = DEFAULT_MANIFEST) -> Manifest:
+    """Read and validate a manifest file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ManifestError(
+            "manifest not found (create one, pass --config, or name source files)", file=str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"cannot read manifest: {exc}", file=str(path)) from None
+    return parse_manifest(text, path)
+
+
+def parse_manifest(text: str, path: Path) -> Manifest:
+    """Validate manifest text; ``path`` names it in errors and anchors relative paths."""
+    reader = _NodeReader(str(path))
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ManifestError(
+            f"invalid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None
+        ) from None
+    if root is None:
+        raise ManifestError("manifest is empty (it needs a 'decks:' list)", file=str(path))
+    top = reader.mapping(root, _TOP_KEYS, "manifest")
+    if "decks" not in top:
+        raise ManifestError("missing 'decks:' list", file=str(path), line=1)
+    base = path.parent
+    decks_node = top["decks"]
+    decks = tuple(
+        reader.deck(node, base) for node in reader.sequence(decks_node, "decks")
+    )
+    if not decks:
+        reader.fail(decks_node, "'decks' is empty: list at least one deck")
+    _check_unique_names(decks, reader, decks_node)
+    lockfile = base / reader.scalar(top["lockfile"], str, "lockfile") if "lockfile" in top else None
+    return Manifest(decks=decks, root=base, path=path, lockfile=lockfile)
+
+
+def _check_unique_names(decks: tuple[DeckSpec, ...], reader: _NodeReader, node: Any) -> None:
+    seen: dict[str, int] = {}
+    for index, deck in enumerate(decks):
+        key = deck.name.casefold()
+        if key in seen:
+            reader.fail(node.value[index], f"duplicate deck name '{deck.name}'")
+        seen[key] = index
+    outputs: dict[Path, str] = {}
+    for index, deck in enumerate(decks):
+        resolved = deck.output.resolve()
+        if resolved in outputs:
+            reader.fail(
+                node.value[index],
+                f"deck '{deck.name}' writes to the same file as '{outputs[resolved]}'",
+            )
+        outputs[resolved] = deck.name
+
+
+class _NodeReader:
+    """Turns YAML nodes into typed values, failing with the node's line."""
+
+    def __init__(self, file: str):
+        self.file = file
+
+    def fail(self, node: Any, message: str) -> None:
+        raise ManifestError(message, file=self.file, line=node.start_mark.line + 1)
+
+    def mapping(self, node: Any, allowed: tuple[str, ...], what: str) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping of keys to values")
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.fail(
+                    key_node,
+                    f"unknown key '{key}' in {what}{suggestion}; valid keys: {', '.join(allowed)}",
+                )
+            if key in out:
+                self.fail(key_node, f"key '{key}' given twice in {what}")
+            out[key] = value_node
+        return out
+
+    def sequence(self, node: Any, what: str) -> list[Any]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"'{what}' must be a list")
+        return list(node.value)
+
+    def scalar(self, node: Any, kind: type, what: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"'{what}' must be a single value")
+        value = yaml.safe_load(yaml.serialize(node))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            self.fail(node, f"'{what}' must be a {'non-empty text' if kind is str else kind.__name__}")
+        return value
+
+    def strings(self, node: Any, what: str) -> tuple[str, ...]:
+        if isinstance(node, yaml.ScalarNode):
+            return (self.scalar(node, str, what),)
+        return tuple(self.scalar(item, str, what) for item in self.sequence(node, what))
+
+    def plain(self, node: Any) -> Any:
+        return yaml.safe_load(yaml.serialize(node))
+
+    def deck(self, node: Any, base: Path) -> DeckSpec:
+        keys = self.mapping(node, _DECK_KEYS, "deck")
+        for required in ("name", "sources"):
+            if required not in keys:
+                self.fail(node, f"deck is missing '{required}:'")
+        name = self.scalar(keys["name"], str, "name").strip()
+        output = keys.get("output")
+        out_path = base / (self.scalar(output, str, "output") if output else default_output(name))
+        subdecks = self.scalar(keys["subdecks"], str, "subdecks") if "subdecks" in keys else "flat"
+        if subdecks not in SUBDECK_MODES:
+            self.fail(keys["subdecks"], f"'subdecks' must be one of: {', '.join(SUBDECK_MODES)}")
+        sources = tuple(
+            spec
+            for source_node in self.sequence(keys["sources"], "sources")
+            for spec in self.source(source_node, base)
+        )
+        if not sources:
+            self.fail(keys["sources"], f"deck '{name}' lists no sources")
+        return DeckSpec(
+            name=name,
+            output=out_path,
+            sources=sources,
+            tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
+            subdecks=subdecks,
+            dedup=self.dedup(keys["dedup"]) if "dedup" in keys else DedupSpec(),
+        )
+
+    def source(self, node: Any, base: Path) -> list[SourceSpec]:
+        if isinstance(node, yaml.ScalarNode):
+            keys = {"path": node}
+        else:
+            keys = self.mapping(node, _SOURCE_KEYS, "source")
+        if "path" not in keys:
+            self.fail(node, "source is missing 'path:'")
+        raw = self.scalar(keys["path"], str, "path")
+        options = self.plain(keys["options"]) if "options" in keys else {}
+        if not isinstance(options, dict):
+            self.fail(keys["options"], "'options' must be a mapping")
+        common = dict(
+            format=self.scalar(keys["format"], str, "format") if "format" in keys else "auto",
+            tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
+            options=options,
+        )
+        paths = _expand(base, raw)
+        return [SourceSpec(path=p, **common) for p in paths]
+
+    def dedup(self, node: Any) -> DedupSpec:
+        keys = self.mapping(node, _DEDUP_KEYS, "dedup")
+        threshold = None
+        if "threshold" in keys:
+            threshold = self.scalar(keys["threshold"], float, "threshold")
+            if not 0.0 < threshold <= 1.0:
+                self.fail(keys["threshold"], "'threshold' must be between 0 and 1")
+        return DedupSpec(
+            threshold=threshold,
+            keep_separate=self.groups(keys.get("keep_separate"), "keep_separate"),
+            merge=self.groups(keys.get("merge"), "merge"),
+            enabled=self.scalar(keys["enabled"], bool, "enabled") if "enabled" in keys else True,
+        )
+
+    def groups(self, node: Any, what: str) -> tuple[tuple[str, ...], ...]:
+        if node is None:
+            return ()
+        groups = tuple(self.strings(group, what) for group in self.sequence(node, what))
+        for group, group_node in zip(groups, node.value):
+            if len(group) < 2:
+                self.fail(group_node, f"each '{what}' entry lists at least two 'file#ref' items")
+            for ref in group:
+                if "#" not in ref:
+                    self.fail(group_node, f"'{ref}' is not of the form 'file#ref'")
+        return groups
+
+
+def _expand(base: Path, raw: str) -> list[Path]:
+    """A glob pattern lists every match, sorted; a plain path stays as written."""
+    if any(ch in raw for ch in "*?["):
+        matches = sorted(Path(p) for p in glob.glob(str(base / raw), recursive=True))
+        return [p for p in matches if p.is_file()] or [base / raw]
+    return [base / raw]
+
+
+def default_output(deck_name: str) -> str:
+    """``decks/<slug>.apkg`` for a deck that names no output."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in deck_name.lower()).strip("-")
+    while "--" in slug:
+        slug = slug.replace("--", "-")
+    return f"decks/{slug or 'deck'}.apkg"
+
+
+def manifest_for_files(
+    files: list[str | Path], output: str | Path, deck_name: str = "qa2anki"
+) -> Manifest:
+    """The one-deck manifest that ``qa2anki build FILE... -o OUT`` implies."""
+    sources = tuple(SourceSpec(path=Path(f)) for f in files)
+    deck = DeckSpec(name=deck_name, output=Path(output), sources=sources)
+    return Manifest(decks=(deck,), root=Path("."), path=None)

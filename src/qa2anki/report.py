@@ -1,0 +1,62 @@
+"""The JSON build report: every card with its members, every dropped item and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .models import Dropped, Item
+from .package import atomic_path
+from .pipeline import BuildReport
+
+
+def _member(item: Item) -> dict[str, Any]:
+    return {"file": item.source, "ref": item.ref, "line": item.line, "question": item.question}
+
+
+def _dropped(entry: Dropped) -> dict[str, Any]:
+    return {"file": entry.source, "ref": entry.ref, "line": entry.line, "reason": entry.reason}
+
+
+def report_data(report: BuildReport) -> dict[str, Any]:
+    """The report as plain data (the ``--report`` JSON)."""
+    cards = [
+        {
+            "guid": note.guid,
+            "deck": note.deck,
+            "question": note.card.primary.question,
+            "tags": list(note.tags),
+            "sources": [_member(item) for item in note.card.items],
+        }
+        for deck in report.decks
+        for note in deck.notes
+    ]
+    return {
+        "cards": cards,
+        "dropped": [_dropped(entry) for entry in report.dropped],
+        "sources": [
+            {
+                "file": summary.path.name,
+                "format": summary.format,
+                "items": summary.items,
+                "dropped": summary.dropped,
+                "damaged_code": {
+                    "found": summary.repair.found,
+                    "repaired": summary.repair.repaired,
+                    "unrepaired": summary.repair.unrepaired,
+                },
+            }
+            for deck in report.decks
+            for summary in deck.sources
+        ],
+        "warnings": [
+            {"file": d.source, "line": d.line, "ref": d.ref, "message": d.message}
+            for d in report.diagnostics
+        ],
+    }
+
+
+def write_report(report: BuildReport, path: str | Path) -> None:
+    with atomic_path(Path(path)) as temporary:
+        temporary.write_text(json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n")

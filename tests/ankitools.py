@@ -1,0 +1,32 @@
+"""Import built decks into a real Anki collection (the backend Anki desktop uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+
+
+@dataclass
+class ImportLog:
+    new: int
+    updated: int
+    duplicate: int
+    conflicting: int
+
+
+def import_apkg(col: Collection, apkg: Path) -> ImportLog:
+    request = ImportAnkiPackageRequest(
+        package_path=str(Path(apkg).resolve()),
+        options=ImportAnkiPackageOptions(update_notes=IF_NEWER, with_scheduling=True),
+    )
+    log = col.import_anki_package(request).log
+    return ImportLog(len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting))
+
+
+def notes_by_question(col: Collection) -> dict[str, object]:
+    return {col.get_note(nid)["Question"]: col.get_note(nid) for nid in col.find_notes("")}
