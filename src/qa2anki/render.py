@@ -253,7 +253,7 @@ def render_note(
     )
     topic = " · ".join(str(primary.meta[k]) for k in ("topic", "subtopic") if primary.meta.get(k))
     fields = (
-        renderer.inline(primary.question),
+        renderer.inline(card.shown_question),
         renderer.block(primary.answer),
         others,
         provenance(card.items),

@@ -1,0 +1,153 @@
+"""Text features for duplicate detection: TF-IDF over stemmed content words, and a blocking index.
+
+Kept apart from :mod:`qa2anki.dedup` so the clustering policy reads without the arithmetic.
+Everything here is plain Python over dicts: a vector is ``{term: weight}`` with unit length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import snowballstemmer
+
+Vector = dict[str, float]
+
+_WORD = re.compile(r"[a-z][a-z0-9]*|[1-5]\d\d")  # words, and 3-digit HTTP status codes
+_NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*\d+|\d+)\s*[.):\-]\s*", re.IGNORECASE)
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}).*$", re.MULTILINE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")  # UploadFile, HTTPException
+
+#: English function words plus the words every interview question is phrased with; they say
+#: how a question is asked, not what it asks about.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also an and any are as at be because been before being
+    below between both but by can could did do does doing done down during each either else etc
+    even ever every few for from further get gets getting given go had has have having here how
+    however i if in into is it its itself just least less let like likely may me might more most
+    much must my need needs no nor not now of off often on once one only or other others our out
+    over own per rather really same say says see should show since so some such than that the their
+    them then there these they this those through thus to too under until up upon us usually very
+    via was way ways we well were what whatever when where whether which while who whom whose why
+    will with within without would yes yet you your yours
+    answer briefly concept concepts describe difference differences different differ differs
+    discuss e eg example examples explain g give handle handled handles handling happen happens
+    ie important main mean means meaning purpose question questions specific specifically tell
+    term terms understand use used uses using versus vs walk work working works
+    """.split()
+)
+
+#: Words interviewers use interchangeably for the same thing, folded onto one (after stemming).
+SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    stem = _STEMMER.stemWord(word)
+    return SYNONYMS.get(stem, stem)
+
+
+#: Multi-word names for one thing, folded before tokenising.
+_PHRASES = re.compile(r"path[ -]operation(?:[ -]function)?s?", re.IGNORECASE)
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of ``text``: numbering, fences, punctuation and stop-words removed.
+
+    ``snake_case`` and ``CamelCase`` identifiers are split so code and prose spell alike
+    (``response_model`` and "response model", ``UploadFile`` and "upload file").
+    """
+    text = _PHRASES.sub(" endpoint ", _NUMBERING.sub("", text))
+    text = _FENCE_LINE.sub(" ", text)
+    text = _CAMEL.sub(" ", text).replace("_", " ").lower()
+    return [_stem(word) for word in _WORD.findall(text) if word not in STOP_WORDS and len(word) > 1]
+
+
+_COMPARISON = re.compile(
+    r"\b(?:differences? between|differs? from|compare (?:to|with)|vs\.?|versus)\s+(?P<rest>[^?.;]*)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE)
+
+
+def compared_subjects(question: str) -> frozenset[str]:
+    """What a comparison question compares ("Path, Query and Body"), or nothing if it compares nothing.
+
+    Two questions comparing different things are different questions, however alike they read.
+    """
+    match = _COMPARISON.search(question)
+    if not match:
+        return frozenset()
+    start = question.rfind(".", 0, match.start()) + 1
+    between = match.group(0).lower().startswith("difference")
+    before = "" if between else question[start : match.start()]
+    return frozenset(content_terms(before)[-2:] + content_terms(_CLAUSE_END.sub("", match.group("rest"))))
+
+
+class TfIdf:
+    """Inverse document frequencies fitted on one corpus, and unit vectors over them."""
+
+    def __init__(self, documents: Iterable[Sequence[str]]):
+        document_frequency: Counter[str] = Counter()
+        count = 0
+        for terms in documents:
+            document_frequency.update(set(terms))
+            count += 1
+        self.size = count
+        self.document_frequency = document_frequency
+        self._idf = {
+            term: math.log((count + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()
+        }
+        self._unseen = math.log(count + 1) + 1.0
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, self._unseen)
+
+    def vector(self, terms: Sequence[str]) -> Vector:
+        counts = Counter(terms)
+        weights = {term: (1.0 + math.log(n)) * self.idf(term) for term, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {term: w / norm for term, w in weights.items()}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def key_terms(vector: Vector, count: int) -> list[str]:
+    """The ``count`` heaviest terms of a vector: what the text is most specifically about."""
+    return sorted(vector, key=lambda t: (-vector[t], t))[:count]
+
+
+def candidate_pairs(
+    keys: Sequence[Sequence[str]], max_postings: int, per_item: int
+) -> set[tuple[int, int]]:
+    """Pairs of documents sharing key terms, found through an inverted index (never all pairs).
+
+    A term keyed by more than ``max_postings`` documents is too common to tell questions apart
+    and is skipped; each document keeps its ``per_item`` partners sharing the most keys.
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, terms in enumerate(keys):
+        for term in terms:
+            postings[term].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for index, terms in enumerate(keys):
+        shared: Counter[int] = Counter()
+        for term in terms:
+            posting = postings[term]
+            if len(posting) <= max_postings:
+                shared.update(posting)
+        shared.pop(index, None)
+        for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:per_item]:
+            pairs.add((min(index, other), max(index, other)))
+    return pairs
