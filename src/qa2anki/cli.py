@@ -10,7 +10,8 @@ import click
 from . import __version__
 from .errors import Qa2AnkiError
 from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
-from .pipeline import BuildReport, build
+from .dedup import describe_clusters
+from .pipeline import BuildReport, build, find_duplicates
 from .report import write_report
 
 
@@ -37,8 +38,12 @@ def main() -> None:
     """
 
 
-def _manifest(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None) -> Manifest:
+def _manifest(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, writes: bool = True
+) -> Manifest:
     if files:
+        if not output and not writes:
+            output = "unused.apkg"
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
         return manifest_for_files(list(files), output, deck or "qa2anki")
@@ -77,6 +82,30 @@ def build_command(files: tuple[str, ...], config: str | None, output: str | None
     if report_path:
         write_report(report, report_path)
     _print_summary(report)
+
+
+@main.command(name="dups")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
+def dups_command(files: tuple[str, ...], config: str | None) -> None:
+    """List the questions merged into one card, with their members and similarity.
+
+    \b
+    Examples:
+      qa2anki dups
+      qa2anki dups notes.md faq.json
+    To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
+    """
+    for deck in _manifest(files, config, None, None, writes=False).decks:
+        result, diagnostics = find_duplicates(deck)
+        for diagnostic in diagnostics:
+            click.echo(f"warning: {diagnostic}", err=True)
+        members = sum(len(cluster.card.items) for cluster in result.clusters)
+        click.echo(
+            f"{deck.name}: {len(result.clusters)} merged cards from {members} items, "
+            f"{len(result.cards)} cards in all (threshold {result.threshold:.2f})\n"
+        )
+        click.echo(describe_clusters(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .adapters import UnsupportedFormat, read_source
-from .dedup import deduplicate
+from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import card_guid
 from .manifest import DeckSpec, Manifest
@@ -117,6 +117,14 @@ def read_deck_sources(
     return items, summaries, dropped, diagnostics
 
 
+def find_duplicates(deck: DeckSpec) -> tuple[DedupResult, list[Diagnostic]]:
+    """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
+    items, _, _, diagnostics = read_deck_sources(deck)
+    repaired = repair_items(items)
+    merged = deduplicate(repaired.items, deck.dedup)
+    return merged, [*diagnostics, *repaired.diagnostics, *merged.diagnostics]
+
+
 def build_deck(
     deck: DeckSpec, renderer: Renderer | None = None, progress: Progress | None = None
 ) -> DeckReport:
@@ -131,6 +139,7 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
+    diagnostics.extend(merged.diagnostics)
     notes = []
     for position, card in enumerate(merged.cards):
         if progress and position % 50 == 0:
