@@ -96,7 +96,7 @@ class _Profile:
     all_terms: frozenset[str]
 
 
-class _Scorer:
+class PairScorer:
     """Pair scores over fitted TF-IDF vectors, memoised: coherence checks ask for pairs twice."""
 
     def __init__(self, items: Sequence[Item]):
@@ -140,7 +140,7 @@ class _Scorer:
 class _Clusters:
     """Union-find whose unions check cluster coherence and the user's keep-separate pairs."""
 
-    def __init__(self, scorer: _Scorer, threshold: float, apart: set[frozenset[int]]):
+    def __init__(self, scorer: PairScorer, threshold: float, apart: set[frozenset[int]]):
         self.scorer = scorer
         self.threshold = threshold
         self.apart = apart
@@ -194,7 +194,7 @@ def deduplicate(items: Iterable[Item], spec: DedupSpec = DedupSpec()) -> DedupRe
         for group in _resolve_groups(spec.keep_separate, keys, "keep_separate", diagnostics)
         for pair in _pairs(group)
     }
-    scorer = _Scorer(items)
+    scorer = PairScorer(items)
     clusters = _Clusters(scorer, threshold, apart)
     for group in forced:
         if any(frozenset(pair) in apart for pair in _pairs(group)):
@@ -212,7 +212,7 @@ def _without_merging(items: list[Item], threshold: float) -> DedupResult:
     return DedupResult(cards, dropped, threshold=threshold)
 
 
-def _join_questions(items: list[Item], scorer: _Scorer, clusters: _Clusters) -> None:
+def _join_questions(items: list[Item], scorer: PairScorer, clusters: _Clusters) -> None:
     """Join question pairs above the threshold, most similar first."""
     questions = [i for i, item in enumerate(items) if not item.is_answer_only]
     keys = [
@@ -231,7 +231,7 @@ def _join_questions(items: list[Item], scorer: _Scorer, clusters: _Clusters) -> 
             clusters.join(i, j)
 
 
-def _attach_answer_only(items: list[Item], scorer: _Scorer, clusters: _Clusters) -> None:
+def _attach_answer_only(items: list[Item], scorer: PairScorer, clusters: _Clusters) -> None:
     """Each unit joins the question cluster whose answers it reproduces best, if any clears the bar."""
     keys = [key_terms(profile.answer, _ANSWER_KEYS * 2) for profile in scorer.profiles]
     partners: dict[int, set[int]] = {}
@@ -388,6 +388,7 @@ __all__ = [
     "Cluster",
     "DedupResult",
     "Link",
+    "PairScorer",
     "answer_quality",
     "deduplicate",
     "describe_clusters",

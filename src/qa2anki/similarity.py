@@ -76,18 +76,35 @@ _COMPARISON = re.compile(
 _CLAUSE_END = re.compile(r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE)
 
 
-def compared_subjects(question: str) -> frozenset[str]:
-    """What a comparison question compares ("Path, Query and Body"), or nothing if it compares nothing.
+#: Examples and asides ("such as CSS and images", "(min/max, regex)") illustrate; they are not subjects.
+_EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|including)\b[^?.;]*", re.IGNORECASE)
+_PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
 
-    Two questions comparing different things are different questions, however alike they read.
+
+def compared_subjects(question: str) -> frozenset[str]:
+    """The things a question sets side by side: what it compares ("Path, Query and Body") and
+    pairs it names together ("Headers and Cookies"); empty for a question about one thing.
+
+    Two questions about different sets of things are different questions, however alike they read.
     """
+    subjects: list[str] = []
+    question = _EXAMPLES.sub("", question)
     match = _COMPARISON.search(question)
-    if not match:
-        return frozenset()
-    start = question.rfind(".", 0, match.start()) + 1
-    between = match.group(0).lower().startswith("difference")
-    before = "" if between else question[start : match.start()]
-    return frozenset(content_terms(before)[-2:] + content_terms(_CLAUSE_END.sub("", match.group("rest"))))
+    if match:
+        start = question.rfind(".", 0, match.start()) + 1
+        between = match.group(0).lower().startswith("difference")
+        before = "" if between else question[start : match.start()]
+        subjects += content_terms(before)[-2:] + content_terms(_CLAUSE_END.sub("", match.group("rest")))
+    for pair in _PAIRED.finditer(question):
+        words = [content_terms(word) for word in pair.groups()]
+        if all(words):
+            subjects += words[0] + words[1]
+    return frozenset(subjects)
+
+
+#: IDF treats a corpus as at least this large: in a deck of three items a word shared by two
+#: would otherwise weigh far less than a word used once, and every pair would look unrelated.
+MIN_CORPUS = 50
 
 
 class TfIdf:
@@ -101,10 +118,9 @@ class TfIdf:
             count += 1
         self.size = count
         self.document_frequency = document_frequency
-        self._idf = {
-            term: math.log((count + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()
-        }
-        self._unseen = math.log(count + 1) + 1.0
+        size = max(count, MIN_CORPUS)
+        self._idf = {term: math.log((size + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()}
+        self._unseen = math.log(size + 1) + 1.0
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self._unseen)
