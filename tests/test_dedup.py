@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import random
-import time
-from pathlib import Path
-
 import pytest
 import yaml
-from conftest import DATA
 
+from conftest import DATA
 from qa2anki.dedup import DEFAULT_THRESHOLD, PairScorer, deduplicate
 from qa2anki.manifest import DedupSpec
 from qa2anki.models import ANSWER_ONLY, UNREPAIRED, Card, Item
@@ -85,7 +81,7 @@ def test_related_but_distinct_questions_stay_apart(first, second):
 
 
 def _synthetic(ref: str, words: str) -> Item:
-    return Item(question=f"What about {words}?", answer=f"It is all about {words}.", source="chain.md", ref=ref)
+    return Item(f"What about {words}?", f"It is all about {words}.", source="chain.md", ref=ref)
 
 
 def test_a_chain_is_not_a_cluster():

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
+from .dedup import describe_clusters
 from .errors import Qa2AnkiError
 from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
-from .dedup import describe_clusters
 from .pipeline import BuildReport, build, find_duplicates
 from .report import write_report
 

@@ -18,13 +18,14 @@ How a merge is decided (precision first: a wrong merge hides a question from the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Iterable, Sequence
 
 from .manifest import DedupSpec
 from .models import DAMAGE_MARK, UNREPAIRED, Card, Diagnostic, Dropped, Item
 from .similarity import (
+    KeyIndex,
     TfIdf,
     Vector,
     candidate_pairs,
@@ -48,8 +49,9 @@ CONTRAST_PENALTY = 0.3
 
 _QUESTION_KEYS = 4
 _ANSWER_KEYS = 6
-_MAX_POSTINGS = 60
+_MAX_POSTINGS = 40
 _PARTNERS_PER_ITEM = 12
+_UNIT_KEYS = 12
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,25 @@ class Score:
     answer: float
 
 
-@dataclass
 class _Profile:
-    question: Vector
-    answer: Vector
-    subjects: frozenset[str]
-    all_terms: frozenset[str]
+    """One item as vectors; what it compares is worked out only when a pair needs it."""
+
+    __slots__ = ("question", "answer", "text", "_subjects")
+
+    def __init__(self, question: Vector, answer: Vector, text: str):
+        self.question = question
+        self.answer = answer
+        self.text = text
+        self._subjects: frozenset[str] | None = None
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        if self._subjects is None:
+            self._subjects = compared_subjects(self.text)
+        return self._subjects
+
+    def mentions(self, term: str) -> bool:
+        return term in self.question or term in self.answer
 
 
 class PairScorer:
@@ -103,16 +118,11 @@ class PairScorer:
         self.items = items
         question_terms = [content_terms(item.question) for item in items]
         answer_terms = [content_terms(item.answer) for item in items]
-        self.question_idf = TfIdf(terms for terms, item in zip(question_terms, items) if item.question)
+        self.question_idf = TfIdf(terms for terms, item in zip(question_terms, items, strict=True) if item.question)
         self.answer_idf = TfIdf(answer_terms)
         self.profiles = [
-            _Profile(
-                question=self.question_idf.vector(q),
-                answer=self.answer_idf.vector(a),
-                subjects=compared_subjects(item.question),
-                all_terms=frozenset(q) | frozenset(a),
-            )
-            for q, a, item in zip(question_terms, answer_terms, items)
+            _Profile(self.question_idf.vector(q), self.answer_idf.vector(a), item.question)
+            for q, a, item in zip(question_terms, answer_terms, items, strict=True)
         ]
         self._cache: dict[tuple[int, int], Score] = {}
 
@@ -133,7 +143,9 @@ class PairScorer:
 
     def _contrast(self, first: _Profile, second: _Profile) -> float:
         """Penalty when one question compares something the other item never mentions (body)."""
-        uncovered = (first.subjects - second.all_terms) or (second.subjects - first.all_terms)
+        uncovered = any(not second.mentions(t) for t in first.subjects) or any(
+            not first.mentions(t) for t in second.subjects
+        )
         return CONTRAST_PENALTY if uncovered else 0.0
 
 
@@ -180,9 +192,10 @@ class _Clusters:
         self.links[keep] = links
 
 
-def deduplicate(items: Iterable[Item], spec: DedupSpec = DedupSpec()) -> DedupResult:
+def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupResult:
     """Cluster items asking the same question; answer-only units join the question they answer."""
     items = list(items)
+    spec = spec or DedupSpec()
     threshold = spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD
     if not spec.enabled:
         return _without_merging(items, threshold)
@@ -233,20 +246,18 @@ def _join_questions(items: list[Item], scorer: PairScorer, clusters: _Clusters) 
 
 def _attach_answer_only(items: list[Item], scorer: PairScorer, clusters: _Clusters) -> None:
     """Each unit joins the question cluster whose answers it reproduces best, if any clears the bar."""
-    keys = [key_terms(profile.answer, _ANSWER_KEYS * 2) for profile in scorer.profiles]
-    partners: dict[int, set[int]] = {}
-    for a, b in candidate_pairs(keys, _MAX_POSTINGS * 4, _PARTNERS_PER_ITEM * 2):
-        partners.setdefault(a, set()).add(b)
-        partners.setdefault(b, set()).add(a)
-    for unit, item in enumerate(items):
-        if not item.is_answer_only or len(clusters.group(unit)) > 1:
-            continue  # a unit the manifest merged stays where the user put it
+    units = [i for i, item in enumerate(items) if item.is_answer_only and len(clusters.group(i)) == 1]
+    if not units:
+        return  # (a unit the manifest merged stays where the user put it)
+    questions = [i for i, item in enumerate(items) if not item.is_answer_only]
+    index = KeyIndex([key_terms(scorer.profiles[i].answer, _UNIT_KEYS) for i in questions], _MAX_POSTINGS)
+    for unit in units:
+        terms = key_terms(scorer.profiles[unit].answer, _UNIT_KEYS)
         best: tuple[float, int] | None = None
-        for other in sorted(partners.get(unit, ())):
-            if items[other].is_answer_only:
-                continue
+        for position in index.neighbours(terms, _PARTNERS_PER_ITEM):
+            other = questions[position]
             total = scorer.score(unit, other).total
-            if total >= clusters.threshold and (best is None or total > best[0]):
+            if total >= clusters.threshold and (best is None or (total, -other) > (best[0], -best[1])):
                 if not any(frozenset((unit, m)) in clusters.apart for m in clusters.group(other)):
                     best = (total, other)
         if best:
@@ -280,6 +291,8 @@ def _result(
 
 def _card(members: list[Item], links: list[Link]) -> Card:
     """Best answer first, then the rest in source order; the clearest question is shown."""
+    if len(members) == 1:
+        return Card(items=(members[0],))
     primary = max(
         (item for item in members if not item.is_answer_only), key=lambda item: answer_quality(item)
     )

@@ -8,8 +8,8 @@ verbatim and reported, never lost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from .models import DAMAGE_MARK, UNREPAIRED, Diagnostic, Item
 

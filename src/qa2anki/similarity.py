@@ -6,11 +6,12 @@ Everything here is plain Python over dicts: a vector is ``{term: weight}`` with 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import snowballstemmer
 
@@ -47,10 +48,20 @@ SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    stem = _STEMMER.stemWord(word)
-    return SYNONYMS.get(stem, stem)
+_TERMS: dict[str, str] = {}  # word -> its term ("" for a stop-word); words repeat a lot
+
+
+def _term(word: str) -> str:
+    term = _TERMS.get(word)
+    if term is None:
+        if word in STOP_WORDS or len(word) < 2:
+            term = ""
+        else:
+            stem = _STEMMER.stemWord(word)
+            term = SYNONYMS.get(stem, stem)
+        if len(_TERMS) < 500_000:
+            _TERMS[word] = term
+    return term
 
 
 #: Multi-word names for one thing, folded before tokenising.
@@ -66,14 +77,17 @@ def content_terms(text: str) -> list[str]:
     text = _PHRASES.sub(" endpoint ", _NUMBERING.sub("", text))
     text = _FENCE_LINE.sub(" ", text)
     text = _CAMEL.sub(" ", text).replace("_", " ").lower()
-    return [_stem(word) for word in _WORD.findall(text) if word not in STOP_WORDS and len(word) > 1]
+    terms = [_term(word) for word in _WORD.findall(text)]
+    return [term for term in terms if term]
 
 
 _COMPARISON = re.compile(
     r"\b(?:differences? between|differs? from|compare (?:to|with)|vs\.?|versus)\s+(?P<rest>[^?.;]*)",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE)
+_CLAUSE_END = re.compile(
+    r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE
+)
 
 
 #: Examples and asides ("such as CSS and images", "(min/max, regex)") illustrate; they are not subjects.
@@ -141,29 +155,41 @@ def cosine(a: Vector, b: Vector) -> float:
 
 def key_terms(vector: Vector, count: int) -> list[str]:
     """The ``count`` heaviest terms of a vector: what the text is most specifically about."""
-    return sorted(vector, key=lambda t: (-vector[t], t))[:count]
+    return heapq.nlargest(count, vector, key=vector.__getitem__)
 
 
-def candidate_pairs(
-    keys: Sequence[Sequence[str]], max_postings: int, per_item: int
-) -> set[tuple[int, int]]:
-    """Pairs of documents sharing key terms, found through an inverted index (never all pairs).
+class KeyIndex:
+    """An inverted index from key terms to the documents they key, for finding candidates.
 
-    A term keyed by more than ``max_postings`` documents is too common to tell questions apart
-    and is skipped; each document keeps its ``per_item`` partners sharing the most keys.
+    A term keying more than ``max_postings`` documents is too common to tell questions apart
+    and is left out; that bounds the work per lookup, so the whole search stays near-linear.
     """
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, terms in enumerate(keys):
-        for term in terms:
-            postings[term].append(index)
+
+    def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, terms in enumerate(keys):
+            for term in set(terms):
+                postings[term].append(index)
+        self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
+
+    def neighbours(self, terms: Iterable[str], limit: int) -> list[int]:
+        """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
+
+        One shared word proves little; every real duplicate shares at least two key terms.
+        """
+        empty: list[int] = []
+        shared = Counter(chain.from_iterable(self.postings.get(term, empty) for term in set(terms)))
+        close = [(count, doc) for doc, count in shared.items() if count >= 2]
+        close.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [doc for _, doc in close[:limit]]
+
+
+def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
+    """Pairs of documents sharing key terms (each keeps its ``per_item`` best partners)."""
+    index = KeyIndex(keys, max_postings)
     pairs: set[tuple[int, int]] = set()
-    for index, terms in enumerate(keys):
-        shared: Counter[int] = Counter()
-        for term in terms:
-            posting = postings[term]
-            if len(posting) <= max_postings:
-                shared.update(posting)
-        shared.pop(index, None)
-        for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:per_item]:
-            pairs.add((min(index, other), max(index, other)))
+    for doc, terms in enumerate(keys):
+        for other in index.neighbours(terms, per_item + 1):
+            if other != doc:
+                pairs.add((min(doc, other), max(doc, other)))
     return pairs
