@@ -118,7 +118,8 @@ class PairScorer:
         self.items = items
         question_terms = [content_terms(item.question) for item in items]
         answer_terms = [content_terms(item.answer) for item in items]
-        self.question_idf = TfIdf(terms for terms, item in zip(question_terms, items, strict=True) if item.question)
+        asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
+        self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf(answer_terms)
         self.profiles = [
             _Profile(self.question_idf.vector(q), self.answer_idf.vector(a), item.question)
