@@ -6,17 +6,18 @@ and collects what happened into a :class:`BuildReport` the CLI prints and tests 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .adapters import UnsupportedFormat, read_source
 from .dedup import deduplicate
 from .errors import OutputError
-from .identity import card_guid
+from .identity import DeckChanges, Ledger, carry_removed
+from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
 from .models import Diagnostic, Dropped, Item, Note
-from .package import write_apkg
+from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import Renderer, render_note
 from .repair import RepairStats, repair_items
 
@@ -42,6 +43,8 @@ class DeckReport:
     dropped: tuple[Dropped, ...]
     diagnostics: tuple[Diagnostic, ...]
     written: bool = False
+    changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
+    removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
 
 
 @dataclass(frozen=True)
@@ -63,14 +66,21 @@ def build(
     write: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``)."""
+    """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``).
+
+    Identities come from the lockfile, which is rewritten only after every deck is written.
+    """
     _check_outputs(manifest)
     renderer = Renderer()
-    reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
+    lock_path = lockfile_path(manifest)
+    ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
+    reports = [build_deck(deck, renderer, progress=progress, ledger=ledger) for deck in manifest.decks]
     if write:
+        notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
-            write_apkg(report.notes, report.output)
+            write_apkg(report.notes + report.removed_notes, report.output, notetype_mtime=notetype_mtime)
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
+        write_lock(ledger.lock(), lock_path)
     return BuildReport(tuple(reports))
 
 
@@ -118,10 +128,14 @@ def read_deck_sources(
 
 
 def build_deck(
-    deck: DeckSpec, renderer: Renderer | None = None, progress: Progress | None = None
+    deck: DeckSpec,
+    renderer: Renderer | None = None,
+    progress: Progress | None = None,
+    ledger: Ledger | None = None,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
     renderer = renderer or Renderer()
+    ledger = ledger or Ledger(Lock(), decks=[deck.name])
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
@@ -131,6 +145,8 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
+    identities = ledger.assign(deck.name, merged.cards)
+    diagnostics.extend(identities.diagnostics)
     notes = []
     for position, card in enumerate(merged.cards):
         if progress and position % 50 == 0:
@@ -139,7 +155,7 @@ def build_deck(
             render_note(
                 card,
                 renderer,
-                guid=card_guid(deck.name, card),
+                guid=identities.guids[position],
                 deck=deck.name,
                 subdecks=deck.subdecks,
                 tags=deck.tags,
@@ -148,10 +164,16 @@ def build_deck(
         )
     if progress:
         progress("render", len(merged.cards), len(merged.cards))
+    stamped, changes = ledger.settle(identities, tuple(notes))
+    removed_notes = ()
+    if changes.removed:  # their last fields are in the deck this build replaces
+        removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
     return DeckReport(
         name=deck.name,
         output=deck.output,
-        notes=tuple(notes),
+        notes=stamped,
+        changes=changes,
+        removed_notes=removed_notes,
         sources=tuple(summaries),
         dropped=tuple(dropped),
         diagnostics=tuple(diagnostics),
