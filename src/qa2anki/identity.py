@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp
-from .models import Card, Diagnostic, Item, Note
+from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 REMOVED_TAG = "qa2anki::removed"
@@ -333,8 +333,15 @@ def _with(note: Note, **changes: object) -> Note:
 
 
 def note_fingerprint(note: Note) -> str:
-    """What Anki stores of a note (fields and tags): equal fingerprints, nothing to update."""
-    text = "\x1f".join(note.fields) + "\x1e" + "\x1f".join(note.tags)
+    """What the learner studies of a note: equal fingerprints, nothing to update in Anki.
+
+    Every field and tag except the Source field, which stands in as its members' ``file#ref``:
+    its line numbers shift with any edit above the item, and that is no reason to overwrite
+    the note (and edits the learner made to it). They refresh when the card next changes.
+    """
+    shown = [text for name, text in zip(NOTE_FIELDS, note.fields, strict=True) if name != "Source"]
+    keys = [item_key(item.source, item.ref) for item in note.card.items]
+    text = "\x1e".join(["\x1f".join(shown), "\x1f".join(keys), "\x1f".join(note.tags)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
