@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp
 from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
@@ -93,7 +93,10 @@ def question_similarity(a: str, b: str) -> float:
     The mean of token-set (a reworded question keeps its key words) and token-sort (a question
     that only shares a subject with another, "What is X?" vs "What is X's router?", scores lower).
     """
-    x, y = _content_words(a), _content_words(b)
+    return _words_similarity(_content_words(a), _content_words(b))
+
+
+def _words_similarity(x: str, y: str) -> float:
     if x == y:
         return 1.0
     return (fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 200
@@ -118,25 +121,39 @@ def _sketch_values(sketch: str) -> set[int]:
 
 
 def sketch_similarity(a: str, b: str) -> float:
-    """Estimated share of word shingles two answers have in common (0..1)."""
-    x, y = _sketch_values(a), _sketch_values(b)
-    size = min(len(x), len(y))
-    if not size:
-        return 0.0
-    smallest = sorted(x | y)[:size]
-    return sum(1 for h in smallest if h in x and h in y) / size
+    """Estimated share of word shingles two answers have in common (0..1), bottom-k style."""
+    return _shared(frozenset(_sketch_values(a)), frozenset(_sketch_values(b)))
 
 
-def match_score(question: str, sketch: str, previous: LockedItem) -> float | None:
+@dataclass(frozen=True)
+class _Text:
+    """An item's question and answer prepared once for many comparisons."""
+
+    words: str  # the question's content words
+    hashes: frozenset[int]  # the answer sketch's values
+
+    @classmethod
+    def of(cls, question: str, sketch: str) -> _Text:
+        return cls(_content_words(question), frozenset(_sketch_values(sketch)))
+
+
+def match_score(current: _Text, previous: _Text) -> float | None:
     """How well a current item fits a previous one, or None when it is not the same item."""
-    q = question_similarity(question, previous.question)
-    a = sketch_similarity(sketch, previous.answer)
-    long_answers = min(len(sketch), len(previous.answer)) >= 6 * SKETCH_SIZE
+    q = _words_similarity(current.words, previous.words)
+    a = _shared(current.hashes, previous.hashes)
+    long_answers = min(len(current.hashes), len(previous.hashes)) >= SKETCH_SIZE
     if q >= QUESTION_SURE or (q >= QUESTION_LIKELY and a >= ANSWER_SUPPORT) or (
         a >= ANSWER_SURE and long_answers
     ):
         return 0.6 * q + 0.4 * a
     return None
+
+
+def _shared(x: frozenset[int], y: frozenset[int]) -> float:
+    size = min(len(x), len(y))
+    if not size:
+        return 0.0
+    return sum(1 for h in sorted(x | y)[:size] if h in x and h in y) / size
 
 
 # --- matching items to previous records -----------------------------------------------------------
@@ -147,6 +164,13 @@ class _Candidate:
     card: int
     record: LockRecord
     score: float
+
+
+@dataclass(frozen=True)
+class _Previous:
+    record: LockRecord
+    item: LockedItem
+    text: _Text
 
 
 def _source_of(key: str) -> str:
@@ -172,25 +196,46 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
                 used.add((found[0].guid, key))
             else:
                 pending.append((index, item, key))
-    leftovers = [(r, li) for r, li in previous.values() if (r.guid, li.key) not in used]
-    pairs: list[tuple[float, int, str, int, LockRecord, str]] = []
+    by_source: dict[str, list[_Previous]] = {}
+    for record, locked in previous.values():
+        if (record.guid, locked.key) not in used:
+            by_source.setdefault(_source_of(locked.key), []).append(
+                _Previous(record, locked, _Text.of(locked.question, locked.answer))
+            )
+    pairs = []
     for order, (_, item, key) in enumerate(pending):
-        sketch = answer_sketch(item.answer)
-        for record, locked in leftovers:
-            if _source_of(locked.key) != item.source:
-                continue
-            score = match_score(item.question, sketch, locked)
+        text = _Text.of(item.question, answer_sketch(item.answer))
+        for candidate in _likely(text, by_source.get(item.source, [])):
+            score = match_score(text, candidate.text)
             if score is not None:
-                score += 0.05 if locked.key == key else 0.0
-                pairs.append((score, -record.serial, locked.key, order, record, record.guid))
-    taken_current: set[int] = set()
-    for score, _, locked_key, order, record, guid in sorted(pairs, key=lambda p: p[:4], reverse=True):
-        if order in taken_current or (guid, locked_key) in used:
+                score += 0.05 if candidate.item.key == key else 0.0
+                pairs.append((score, -candidate.record.serial, candidate.item.key, order, candidate.record))
+    taken: set[int] = set()
+    for score, _, locked_key, order, record in sorted(pairs, key=lambda p: p[:4], reverse=True):
+        if order in taken or (record.guid, locked_key) in used:
             continue
-        taken_current.add(order)
-        used.add((guid, locked_key))
+        taken.add(order)
+        used.add((record.guid, locked_key))
         matches.append(_Candidate(pending[order][0], record, score))
     return matches
+
+
+def _likely(text: _Text, previous: list[_Previous]) -> list[_Previous]:
+    """The previous items worth scoring: a close question, or a shared answer hash.
+
+    A cheap filter in C, so a source whose refs all shifted is not compared pair by pair in Python.
+    """
+    if not previous:
+        return []
+    close = process.extract(
+        text.words, [p.text.words for p in previous], scorer=fuzz.token_set_ratio,
+        score_cutoff=100 * QUESTION_LIKELY, limit=None,
+    )
+    picked = {index for _, _, index in close}
+    for index, other in enumerate(previous):  # could pass the answer-only bound
+        if len(text.hashes & other.text.hashes) >= ANSWER_SURE * min(len(text.hashes), len(other.text.hashes)):
+            picked.add(index)
+    return [previous[i] for i in sorted(picked)]
 
 
 # --- the ledger: one build's identities ---------------------------------------------------------------
