@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from ankitools import import_apkg
 from click.testing import CliRunner
-from conftest import DATA
 
+from ankitools import import_apkg
+from conftest import DATA
 from qa2anki.cli import main
 from qa2anki.identity import Ledger, question_similarity
 from qa2anki.lockfile import Lock, lock_text, parse_lock, read_lock
@@ -137,7 +137,8 @@ def test_lockfile_round_trips_and_diffs_one_line_per_card():
 
 
 def _build(folder, *args: str):
-    return CliRunner().invoke(main, ["build", str(folder / "small.md"), "-o", str(folder / "deck.apkg"), *args])
+    command = ["build", str(folder / "small.md"), "-o", str(folder / "deck.apkg"), *args]
+    return CliRunner().invoke(main, command)
 
 
 def test_a_damaged_lockfile_is_one_line_error(tmp_path):

@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ankitools import import_apkg, review
 from click.testing import CliRunner
-from conftest import DATA, SOURCES
 
+from ankitools import import_apkg, review
+from conftest import DATA, SOURCES
 from qa2anki import package
 from qa2anki.cli import main
 from qa2anki.identity import REMOVED_TAG
@@ -155,7 +155,7 @@ def test_new_cards_are_introduced_in_source_order(tmp_path, collection):
     import_apkg(collection, tmp_path / "deck.apkg")
     text = small.read_text(encoding="utf-8")
     small.write_text(
-        text.replace("## Q3.", "## Q9. What is a generator?\nA function that yields values lazily.\n\n## Q3."),
+        text.replace("## Q3.", "## Q9. What is a generator?\nIt yields values lazily.\n\n## Q3."),
         encoding="utf-8",
     )
     _build(tmp_path, small)

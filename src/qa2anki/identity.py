@@ -233,7 +233,8 @@ def _likely(text: _Text, previous: list[_Previous]) -> list[_Previous]:
     )
     picked = {index for _, _, index in close}
     for index, other in enumerate(previous):  # could pass the answer-only bound
-        if len(text.hashes & other.text.hashes) >= ANSWER_SURE * min(len(text.hashes), len(other.text.hashes)):
+        shared = len(text.hashes & other.text.hashes)
+        if shared >= ANSWER_SURE * min(len(text.hashes), len(other.text.hashes)):
             picked.add(index)
     return [previous[i] for i in sorted(picked)]
 
