@@ -203,3 +203,12 @@ def test_the_same_notes_give_the_same_bytes(tmp_path):
     first = (tmp_path / "a.apkg").read_bytes()
     write_apkg(notes, tmp_path / "a.apkg")
     assert (tmp_path / "a.apkg").read_bytes() == first
+
+
+def test_a_removed_item_that_comes_back_gets_its_old_guid_and_an_update():
+    (ga, gb), ledger, _ = run(Lock(), Card((A,)), Card((B,)))
+    _, ledger, changes = run(ledger.lock(), Card((A,)), now=2000)
+    assert [r.guid for r in changes.removed] == [gb]
+    (g1, g2), _, changes = run(ledger.lock(), Card((A,)), Card((B,)), now=3000)
+    assert (g1, g2) == (ga, gb)
+    assert (changes.new, changes.updated) == (0, 1)  # its note in Anki carries the removed tag
