@@ -6,8 +6,9 @@ from instead of the original. Answer-only units are kept (flagged) for deduplica
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .adapters import read_source
 from .adapters.common_schema import dump
@@ -32,7 +33,7 @@ def normalize(
         raise OutputError("output must be a folder", file=str(out))
     targets = _targets([Path(s) for s in sources], out)
     texts = [normalize_source(source, format) for source in targets]  # read all before writing any
-    for target, text in zip(targets.values(), texts):
+    for target, text in zip(targets.values(), texts, strict=True):
         with atomic_path(target) as temporary:
             Path(temporary).write_text(text, encoding="utf-8")
     return list(targets.values())

@@ -8,7 +8,8 @@ answers are block scalars (``|``) so a diff or an edit touches only the lines th
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -26,8 +27,25 @@ HEADER = (
 MARKER = re.compile(r"^qa2anki:[ \t]*\d+[ \t]*$", re.MULTILINE)
 
 
+#: What a literal block cannot hold exactly: whitespace-only lines (read back as empty), a trailing
+#: blank, characters YAML does not print.
+NOT_BLOCK_SAFE = re.compile(
+    r"^[ \t]+$|[ \t]\Z|[^\x09\x0a\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", re.MULTILINE
+)
+
+
 class _Dumper(yaml.SafeDumper):
-    """Block scalars for multi-line text (PyYAML falls back to quotes where a block cannot be exact)."""
+    """Block scalars for multi-line text, quotes only where a block could not be exact.
+
+    PyYAML also refuses a block for a line ending in a space (common in code); a literal block
+    keeps such lines as they are, so we allow it.
+    """
+
+    def analyze_scalar(self, scalar: str):  # type: ignore[no-untyped-def]
+        analysis = super().analyze_scalar(scalar)
+        if "\n" in scalar and not analysis.allow_block and not NOT_BLOCK_SAFE.search(scalar):
+            analysis.allow_block = True
+        return analysis
 
 
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
@@ -78,7 +96,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     origin = str(tree.get("source") or source)
     items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
     dropped = tuple(
-        Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")), str(d.get("question") or ""))
+        Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
+                str(d.get("question") or ""))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
     return SourceResult(origin, ADAPTER.name, items, dropped)

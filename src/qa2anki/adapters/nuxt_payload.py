@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..errors import SourceError
 from ..models import SourceResult
 from .base import Adapter
+from .json_text import load_json
 from .qa_records import find_items, require_items
 
 #: devalue's negative indexes (``HOLE``, -2, is an array gap: read as None).
@@ -150,13 +152,7 @@ def _empty_ref(text: Any) -> Any:
 
 def parse_payload(text: str, source: str) -> Any:
     """The decoded payload, or a :class:`SourceError` naming the line and column of the damage."""
-    try:
-        values = json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        cut = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
-        raise SourceError(
-            f"not valid JSON at column {exc.colno}: {exc.msg}{cut}", file=source, line=exc.lineno
-        ) from None
+    values = load_json(text, source)
     try:
         return unflatten(values)
     except DevalueError as exc:

@@ -10,8 +10,9 @@ topic, the subtopic).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
@@ -87,7 +88,7 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
     lowered = [_lower_keys(r) for r in records]
 
     def share(key: str, test: Callable[[Any], bool]) -> int:
-        return sum(1 for r, low in zip(records, lowered) if key in low and test(r[low[key]]))
+        return sum(1 for r, low in zip(records, lowered, strict=True) if key in low and test(r[low[key]]))
 
     def pick(named: Any, vocabulary: tuple[str, ...], test: Callable[[Any], bool], skip: str = "") -> str:
         if named:

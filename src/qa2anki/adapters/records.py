@@ -12,13 +12,15 @@ import csv
 import io
 import json
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import yaml
 
 from ..errors import SourceError
 from ..models import SourceResult
 from .base import Adapter
+from .json_text import is_json, load_json
 from .nuxt_payload import looks_like_payload
 from .qa_records import choose_keys, find_items, has_records, is_standalone_record, require_items
 
@@ -91,7 +93,7 @@ def sniff_yaml(text: str) -> float:
     if not isinstance(tree, (dict, list)):
         return 0.0
     if has_records(tree):
-        return 0.5 if _is_json(text) else 0.85
+        return 0.5 if is_json(text) else 0.85
     return 0.4 if isinstance(tree, dict) and is_standalone_record(tree) else 0.0
 
 
@@ -101,26 +103,6 @@ def read_yaml(text: str, source: str, options: Mapping[str, Any]) -> SourceResul
 
 
 # --------------------------------------------------------------------------- JSON
-
-
-def load_json(text: str, source: str) -> Any:
-    try:
-        return json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        cut = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
-        raise SourceError(f"not valid JSON at column {exc.colno}: {exc.msg}{cut}", file=source,
-                          line=exc.lineno) from None
-
-
-def _is_json(text: str) -> bool:
-    head = text.lstrip("\ufeff \t\n")
-    if not head.startswith(("{", "[")):
-        return False
-    try:
-        json.loads(head)
-    except ValueError:
-        return False
-    return True
 
 
 def sniff_json(text: str) -> float:
@@ -197,7 +179,10 @@ def _rows(text: str, dialect: Any) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> tuple[list[dict[str, str]], dict[int, int]] | None:
+Table = tuple[list[dict[str, str]], dict[int, int]]
+
+
+def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> Table | None:
     """Rows as records keyed by the header, under the first dialect whose header names Q and A columns."""
     text = text.lstrip("\ufeff")
     sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
@@ -213,10 +198,16 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
         body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
         if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
             continue
-        records = [dict(zip(header, (c.strip() for c in row + [""] * (width - len(row))))) for _, row in rows[1:]]
+        records = [_record(header, row) for _, row in rows[1:]]
         if choose_keys(records, options):
-            return records, {id(r): line for r, (line, _) in zip(records, rows[1:])}
+            return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
     return None
+
+
+def _record(header: list[str], row: list[str]) -> dict[str, str]:
+    """A row keyed by the header; missing cells are empty, cells beyond the header are ignored."""
+    cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+    return dict(zip(header, cells[: len(header)], strict=True))
 
 
 def sniff_csv(text: str) -> float:
