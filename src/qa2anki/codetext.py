@@ -186,12 +186,12 @@ def split_glued_prose(line: str, *, continuation: bool = False) -> tuple[str, st
     """Split a code line whose newline before the next sentence was lost.
 
     ``return {"message": "Hello World"}This is enough…`` -> (``return {…}``, ``This is enough…``).
-    The split is where a capital letter follows a non-space character, the part before is code
+    The split is where a capital follows a character other than a space or capital, the part before is code
     and the part after reads as prose; without such a point the whole line is code: ``(line, "")``.
     ``continuation`` says the line continues a statement from the lines above (inside brackets),
     so its code part need only be a plausible fragment, not a whole statement.
     """
-    for match in re.finditer(r"(?<=\S)[A-Z]", line):
+    for match in re.finditer(r"(?<=[^\sA-Z])[A-Z]", line):  # never inside a capitalised word
         code, prose = line[: match.start()], line[match.start():]
         if looks_like_prose(prose) and _is_code_part(code, continuation):
             return code.rstrip(), prose.strip()
