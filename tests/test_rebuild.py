@@ -253,3 +253,14 @@ def test_a_restyled_note_type_updates_in_place(tmp_path, collection, request):
     assert len(models) == 1
     assert ".qa-restyled" in models[0]["css"]
     assert read_lock(tmp_path / "deck.lock").notetypes[0].mtime > first_stamp.mtime
+
+
+def test_the_note_type_schema_is_pinned():
+    """Renaming or adding a field or template makes Anki skip every existing note on import
+    (a second note type, notes "conflicting"): this must never change silently."""
+    model = package.note_type()
+    assert [f["name"] for f in model.fields] == [
+        "Question", "Answer", "OtherAnswers", "Source", "Level", "Topic"
+    ]
+    assert [t["name"] for t in model.templates] == ["Card 1"]
+    assert model.model_id == package.stable_id("qa2anki Q&A")
