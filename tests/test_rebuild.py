@@ -264,3 +264,52 @@ def test_the_note_type_schema_is_pinned():
     ]
     assert [t["name"] for t in model.templates] == ["Card 1"]
     assert model.model_id == package.stable_id("qa2anki Q&A")
+
+
+def _package_cards(folder: Path, lock_path: Path, cards: tuple) -> object:
+    """One build of hand-made cards (as the dedup stage returns them) through the real pipeline steps."""
+    from qa2anki.identity import Ledger
+    from qa2anki.lockfile import write_lock
+    from qa2anki.manifest import DeckSpec, SourceSpec
+    from qa2anki.pipeline import notes_for_cards
+    from qa2anki.render import Renderer
+
+    deck = DeckSpec(name="Clusters", output=folder / "clusters.apkg", sources=(SourceSpec(folder),))
+    ledger = Ledger(read_lock(lock_path), decks=[deck.name])
+    made = notes_for_cards(deck, cards, Renderer(), ledger)
+    package.write_apkg(made.notes + made.removed_notes, deck.output)
+    write_lock(ledger.lock(), lock_path)
+    return made
+
+
+def test_clusters_keep_their_notes_through_real_anki(tmp_path, collection):
+    from qa2anki.models import Card, Item
+
+    a = Item("What makes FastAPI fast?", "Starlette and Pydantic.", "site.md", "Q1")
+    b = Item("How does dependency injection work?", "Declare `Depends(provider)`.", "site.md", "Q2")
+    c = Item("How do you upload files?", "Use `UploadFile`.", "site.md", "Q3")
+    dup = Item("Why is FastAPI so quick?", "ASGI and compiled validation.", "blog.md", "fast")
+    lock = tmp_path / "clusters.lock"
+    _package_cards(tmp_path, lock, (Card((a,)), Card((b,)), Card((c,))))
+    import_apkg(collection, tmp_path / "clusters.apkg")
+    note_a, note_b = _note_with(collection, "makes FastAPI"), _note_with(collection, "dependency")
+    _review(collection, note_a)
+    history_a = _history(collection, note_a)
+
+    # Another source's duplicate joins A's card and is the member shown.
+    made = _package_cards(tmp_path, lock, (Card((dup, a), 0.9), Card((b,)), Card((c,))))
+    assert (made.changes.new, made.changes.updated, made.changes.unchanged) == (0, 1, 2)
+    log = import_apkg(collection, tmp_path / "clusters.apkg")
+    assert (log.new, log.updated) == (0, 1)
+    shown = _note_with(collection, "so quick")
+    assert shown.id == note_a.id and _history(collection, shown) == history_a
+
+    # A's and B's cards merge: the older note (A's) carries on, B's is tagged for deletion.
+    made = _package_cards(tmp_path, lock, (Card((b, a, dup), 0.8), Card((c,))))
+    assert len(made.changes.removed) == 1 and len(made.diagnostics) == 1
+    log = import_apkg(collection, tmp_path / "clusters.apkg")
+    assert (log.new, log.updated) == (0, 2)
+    merged = collection.get_note(note_a.id)
+    assert "dependency" in merged["Question"] and _history(collection, merged) == history_a
+    assert collection.find_notes(f"tag:{REMOVED_TAG}") == [note_b.id]
+    assert len(collection.find_notes("")) == 3

@@ -16,7 +16,7 @@ from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
-from .models import Diagnostic, Dropped, Item, Note
+from .models import Card, Diagnostic, Dropped, Item, Note
 from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import Renderer, render_note
 from .repair import RepairStats, repair_items
@@ -145,12 +145,41 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    identities = ledger.assign(deck.name, merged.cards)
-    diagnostics.extend(identities.diagnostics)
+    made = notes_for_cards(deck, merged.cards, renderer, ledger, progress)
+    diagnostics.extend(made.diagnostics)
+    return DeckReport(
+        name=deck.name,
+        output=deck.output,
+        notes=made.notes,
+        changes=made.changes,
+        removed_notes=made.removed_notes,
+        sources=tuple(summaries),
+        dropped=tuple(dropped),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+@dataclass(frozen=True)
+class DeckNotes:
+    notes: tuple[Note, ...]
+    changes: DeckChanges
+    removed_notes: tuple[Note, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def notes_for_cards(
+    deck: DeckSpec,
+    cards: tuple[Card, ...],
+    renderer: Renderer,
+    ledger: Ledger,
+    progress: Progress | None = None,
+) -> DeckNotes:
+    """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
+    identities = ledger.assign(deck.name, cards)
     notes = []
-    for position, card in enumerate(merged.cards):
+    for position, card in enumerate(cards):
         if progress and position % 50 == 0:
-            progress("render", position, len(merged.cards))
+            progress("render", position, len(cards))
         notes.append(
             render_note(
                 card,
@@ -163,18 +192,9 @@ def build_deck(
             )
         )
     if progress:
-        progress("render", len(merged.cards), len(merged.cards))
+        progress("render", len(cards), len(cards))
     stamped, changes = ledger.settle(identities, tuple(notes))
-    removed_notes = ()
+    removed_notes: tuple[Note, ...] = ()
     if changes.removed:  # their last fields are in the deck this build replaces
         removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
-    return DeckReport(
-        name=deck.name,
-        output=deck.output,
-        notes=stamped,
-        changes=changes,
-        removed_notes=removed_notes,
-        sources=tuple(summaries),
-        dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics),
-    )
+    return DeckNotes(stamped, changes, removed_notes, identities.diagnostics)
