@@ -212,3 +212,14 @@ def test_a_removed_item_that_comes_back_gets_its_old_guid_and_an_update():
     (g1, g2), _, changes = run(ledger.lock(), Card((A,)), Card((B,)), now=3000)
     assert (g1, g2) == (ga, gb)
     assert (changes.new, changes.updated) == (0, 1)  # its note in Anki carries the removed tag
+
+
+def test_answer_only_members_are_told_apart_by_their_answers():
+    first = Item("", ANSWERS["a"], "scraped.txt", "L10", flags=frozenset({"answer-only"}))
+    second = Item("", ANSWERS["c"], "scraped.txt", "L20", flags=frozenset({"answer-only"}))
+    (g1, g2), ledger, _ = run(Lock(), Card((A, first)), Card((C, second)))
+    # Lines shift: each answer-only unit now sits at the other's ref.
+    moved_first = Item("", ANSWERS["a"], "scraped.txt", "L20", flags=frozenset({"answer-only"}))
+    moved_second = Item("", ANSWERS["c"], "scraped.txt", "L10", flags=frozenset({"answer-only"}))
+    (h1, h2), _, _ = run(ledger.lock(), Card((moved_first,)), Card((moved_second,)), now=2000)
+    assert (h1, h2) == (g1, g2)

@@ -97,6 +97,8 @@ def question_similarity(a: str, b: str) -> float:
 
 
 def _words_similarity(x: str, y: str) -> float:
+    if not x or not y:  # an answer-only item has no question to compare
+        return 0.0
     if x == y:
         return 1.0
     return (fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 200
@@ -173,6 +175,14 @@ class _Previous:
     text: _Text
 
 
+def _unchanged(item: Item, locked: LockedItem) -> bool:
+    """Same question (or, for an answer-only item, same answer) as the previous item of that key."""
+    words = _content_words(item.question)
+    if words:
+        return words == _content_words(locked.question)
+    return not locked.question.strip() and answer_sketch(item.answer) == locked.answer
+
+
 def _source_of(key: str) -> str:
     return key.partition("#")[0]
 
@@ -190,8 +200,7 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
         for item in card.items:
             key = item_key(item.source, item.ref)
             found = previous.get(key)
-            if found and (not POSITIONAL_REF.match(item.ref) or
-                          _content_words(item.question) == _content_words(found[1].question)):
+            if found and (not POSITIONAL_REF.match(item.ref) or _unchanged(item, found[1])):
                 matches.append(_Candidate(index, found[0], EXACT))
                 used.add((found[0].guid, key))
             else:
