@@ -78,8 +78,9 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
 
 
 YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
-YAML_RECORD_KEY = re.compile(
-    r"^\s*(?:-\s+)?[\"']?(?:question|q|prompt|front|answer|a|back)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
+#: A list item opening with a question key: what a damaged YAML record file still shows.
+YAML_RECORD_START = re.compile(
+    r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
 )
 
 
@@ -88,8 +89,8 @@ def sniff_yaml(text: str) -> float:
         return 0.0
     try:
         tree, _ = load_yaml(text, "<sniff>")
-    except SourceError:
-        return 0.4 if len(YAML_RECORD_KEY.findall(text)) >= 2 else 0.0  # damaged: let read say where
+    except SourceError:  # damaged: claim it when it plainly is a record list, so read says where
+        return 0.35 if len(YAML_RECORD_START.findall(text)) >= 2 else 0.0
     if not isinstance(tree, (dict, list)):
         return 0.0
     if has_records(tree):
