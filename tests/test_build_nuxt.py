@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ankitools import import_apkg
 from click.testing import CliRunner
-from conftest import SOURCES
 
+from ankitools import import_apkg
+from conftest import SOURCES
 from qa2anki.cli import main
 
 SEED_000 = SOURCES / "000_ef3bbbb18375a36d.txt"

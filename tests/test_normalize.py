@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, SOURCES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA, SOURCES
 from qa2anki.adapters import read_source
 from qa2anki.adapters.common_schema import dump
 from qa2anki.adapters.common_schema import read as read_common
@@ -61,7 +61,8 @@ def test_normalize_runs_the_repair_stage_and_keeps_answer_only_units(tmp_path):
     damaged = damaged_fence("print(1)\nprint(2)", "python", DEDENTED)
     items = [
         Item("What prints?", f"This:\n\n{damaged}", "page.txt", "Q1"),
-        Item("", "An answer whose question was lost.", "page.txt", "L9", line=9, flags=frozenset({ANSWER_ONLY})),
+        Item("", "An answer whose question was lost.", "page.txt", "L9", line=9,
+             flags=frozenset({ANSWER_ONLY})),
     ]
     source = tmp_path / "page.yaml"
     source.write_text(dump("page.txt", "answer-only", items), encoding="utf-8")
@@ -72,11 +73,13 @@ def test_normalize_runs_the_repair_stage_and_keeps_answer_only_units(tmp_path):
     assert result.items[1].is_answer_only and result.items[1].question == ""
 
 
-printable = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\n\t \r\x85\u2028"), max_size=60)
+printable = st.text(
+    st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\n\t \r\x85\u2028"), max_size=60
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(question=printable.filter(str.strip), answer=printable.filter(str.strip), ref=printable.filter(str.strip))
+@given(printable.filter(str.strip), printable.filter(str.strip), printable.filter(str.strip))
 def test_any_text_survives_the_yaml_round_trip(question, answer, ref):
     item = Item(question, answer, "s.txt", ref.strip(), line=3, meta={"topic": answer}, tags=(question,))
     assert read_common(dump("s.txt", "json", [item]), "s.yaml", {}).items == (item,)
