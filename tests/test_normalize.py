@@ -34,7 +34,7 @@ def _notes(paths: list[Path], tmp_path: Path):
 
 @pytest.mark.parametrize("source", ROUND_TRIP, ids=lambda p: p.name)
 def test_normalized_file_reads_back_as_the_same_items(source, tmp_path):
-    (written,) = normalize([source], tmp_path)
+    (written,) = normalize([source], tmp_path).written
     original, again = read_source(source), read_source(written)
     assert again.format == "qa2anki"
     assert again.items == original.items  # questions, answers, refs, lines, meta, tags, flags
@@ -42,7 +42,7 @@ def test_normalized_file_reads_back_as_the_same_items(source, tmp_path):
 
 
 def test_building_from_normalized_files_gives_the_same_cards(tmp_path):
-    written = normalize([SEED_000, SEED_004], tmp_path / "normalized")
+    written = list(normalize([SEED_000, SEED_004], tmp_path / "normalized").written)
     assert [p.name for p in written] == ["000_ef3bbbb18375a36d.yaml", "004_7624664d3e7a1fbf.yaml"]
     original = _notes([SEED_000, SEED_004], tmp_path)
     assert len(original) == 101
@@ -50,7 +50,7 @@ def test_building_from_normalized_files_gives_the_same_cards(tmp_path):
 
 
 def test_multi_line_answers_are_block_scalars(tmp_path):
-    (written,) = normalize([SEED_000], tmp_path)
+    (written,) = normalize([SEED_000], tmp_path).written
     text = written.read_text(encoding="utf-8")
     assert text.count("  answer: |") == 71
     assert "    ```python\n    import asyncio\n" in text
@@ -66,7 +66,7 @@ def test_normalize_runs_the_repair_stage_and_keeps_answer_only_units(tmp_path):
     ]
     source = tmp_path / "page.yaml"
     source.write_text(dump("page.txt", "answer-only", items), encoding="utf-8")
-    (written,) = normalize([source], tmp_path / "out")
+    (written,) = normalize([source], tmp_path / "out").written
     result = read_source(written)
     assert "qa2anki-damaged" not in result.items[0].answer
     assert "```python\nprint(1)\nprint(2)\n```" in result.items[0].answer
@@ -89,7 +89,7 @@ def test_equal_stems_get_distinct_outputs(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(DATA / "records" / "semicolon.csv", tmp_path / folder / "faq.csv")
-    written = normalize([tmp_path / "a" / "faq.csv", tmp_path / "b" / "faq.csv"], tmp_path / "out")
+    written = normalize([tmp_path / "a" / "faq.csv", tmp_path / "b" / "faq.csv"], tmp_path / "out").written
     assert [p.name for p in written] == ["faq.yaml", "faq-2.yaml"]
 
 
@@ -124,6 +124,15 @@ def test_cli_normalize_then_build(tmp_path):
                                  "-o", str(tmp_path / "d.apkg")])
     assert built.exit_code == 0, built.output
     assert "71 cards from 1 sources" in built.output
+
+
+def test_sources_no_adapter_reads_are_skipped_with_a_warning(tmp_path):
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Just a paragraph of prose, with no questions in it at all.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["normalize", str(prose), str(SEED_004), "-o", str(tmp_path / "n")])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {prose}: skipped: no adapter recognises this file" in result.output
+    assert [p.name for p in (tmp_path / "n").iterdir()] == ["004_7624664d3e7a1fbf.yaml"]
 
 
 def test_cli_normalize_errors_are_one_line(tmp_path):
