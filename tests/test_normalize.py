@@ -42,11 +42,13 @@ def test_normalized_file_reads_back_as_the_same_items(source, tmp_path):
 
 
 def test_building_from_normalized_files_gives_the_same_cards(tmp_path):
-    written = list(normalize([SEED_000, SEED_004], tmp_path / "normalized").written)
-    assert [p.name for p in written] == ["000_ef3bbbb18375a36d.yaml", "004_7624664d3e7a1fbf.yaml"]
-    original = _notes([SEED_000, SEED_004], tmp_path)
-    assert len(original) == 101
-    assert _notes(written, tmp_path) == original  # same GUIDs, fields and tags
+    seeds = sorted(SOURCES.iterdir())
+    result = normalize(seeds, tmp_path / "normalized")
+    read = [seed for seed in seeds if tmp_path / "normalized" / f"{seed.stem}.yaml" in result.written]
+    assert SEED_000 in read and SEED_004 in read
+    original = _notes(read, tmp_path)
+    assert len(original) >= 101
+    assert _notes(list(result.written), tmp_path) == original  # same GUIDs, fields and tags
 
 
 def test_multi_line_answers_are_block_scalars(tmp_path):
