@@ -140,6 +140,16 @@ def test_answer_given_as_a_list_becomes_bullets():
     assert item.answer == "- one\n- two"
 
 
+def test_a_single_record_file_is_one_item():
+    (item,) = read_text_as('{"question": "Alone?", "answer": "Yes.", "topic": "Solo"}', "one.json").items
+    assert (item.question, item.answer, item.meta) == ("Alone?", "Yes.", {"topic": "Solo"})
+
+
+def test_a_record_without_a_question_is_reported():
+    result = read_text_as('[{"q": "A?", "a": "x"}, {"q": "", "a": "orphan"}]', "n.json")
+    assert [(d.reason, d.question) for d in result.dropped] == [("no-question", "")]
+
+
 def test_duplicate_ids_get_distinct_refs():
     text = '[{"id": 1, "q": "A?", "a": "x"}, {"id": 1, "q": "B?", "a": "y"}]'
     assert [i.ref for i in read_text_as(text, "d.json").items] == ["1", "1-2"]

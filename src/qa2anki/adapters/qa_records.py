@@ -218,8 +218,7 @@ class _Walker:
             for child in node:
                 self.walk(child, context)
             return
-        own = with_category(context, _name_of(node) if not isinstance(node, list) else "")
-        own = {**own, **meta_of(node)}
+        own = {**with_category(context, _name_of(node)), **meta_of(node)}
         for key, child in node.items():
             self.walk(child, self._child_context(own, str(key), child))
 
