@@ -140,6 +140,21 @@ def test_answer_given_as_a_list_becomes_bullets():
     assert item.answer == "- one\n- two"
 
 
+def test_json_lines_one_record_per_line():
+    text = '{"prompt": "A?", "completion": "x", "answer": "one"}\n\n{"prompt": "B?", "answer": "two"}\n'
+    result = read_text_as(text, "r.jsonl")
+    assert result.format == "json"
+    assert [(i.question, i.answer, i.line) for i in result.items] == [("A?", "one", 1), ("B?", "two", 3)]
+
+
+def test_truncated_json_records_name_the_line(tmp_path):
+    broken = tmp_path / "faq.json"
+    broken.write_text((RECORDS / "faq_object.json").read_text(encoding="utf-8")[:400], encoding="utf-8")
+    with pytest.raises(SourceError, match="not valid JSON at column .*truncated") as caught:
+        read_source(broken)
+    assert caught.value.line == 15  # where the text stops
+
+
 def test_a_single_record_file_is_one_item():
     (item,) = read_text_as('{"question": "Alone?", "answer": "Yes.", "topic": "Solo"}', "one.json").items
     assert (item.question, item.answer, item.meta) == ("Alone?", "Yes.", {"topic": "Solo"})

@@ -113,6 +113,9 @@ def sniff_json(text: str) -> float:
     try:
         tree = json.loads(head)
     except ValueError:
+        lines = json_lines(head)
+        if lines is not None:
+            return 0.9 if has_records([record for record, _ in lines]) else 0.0
         return 0.35 if re.match(r'[\[{]\s*[\[{"]', head) else 0.0  # damaged JSON: read says where
     if looks_like_payload(tree):
         return 0.05
@@ -122,8 +125,31 @@ def sniff_json(text: str) -> float:
 
 
 def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    tree = load_json(text, source)
+    try:
+        tree = load_json(text, source)
+    except SourceError:
+        lines = json_lines(text)
+        if lines is None:
+            raise
+        where = {id(record): line for record, line in lines}
+        return _result([r for r, _ in lines], source, options, "json", lambda r: where.get(id(r)))
     return _result(tree, source, options, "json", _json_line_finder(text))
+
+
+def json_lines(text: str) -> list[tuple[Any, int]] | None:
+    """JSON Lines (one object per line) with each object's line, or None if the text is not that."""
+    out: list[tuple[Any, int]] = []
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        out.append((value, number))
+    return out if len(out) >= 2 else None
 
 
 def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
