@@ -9,6 +9,7 @@ when a real collection of question/answer records is in it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -60,11 +61,20 @@ def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[
 LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
-    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+@functools.lru_cache(maxsize=4)
+def _parse_yaml(text: str) -> tuple[Any, dict[int, int]]:
+    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it."""
     loader = LineLoader(text.lstrip("\ufeff"))
     try:
         return loader.get_single_data(), loader.lines
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
+    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+    try:
+        return _parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -73,8 +83,6 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
                           line=line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
-    finally:
-        loader.dispose()
 
 
 YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
