@@ -155,6 +155,23 @@ def test_truncated_json_records_name_the_line(tmp_path):
     assert caught.value.line == 15  # where the text stops
 
 
+def test_a_group_among_records_is_walked_not_dropped():
+    text = """
+- question: Top?
+  answer: top
+- question: Also top?
+  answer: also
+- name: Nested
+  questions:
+    - question: Inside?
+      answer: inside
+"""
+    result = read_text_as(text, "mixed.yaml")
+    assert [(i.question, i.meta.get("topic")) for i in result.items] == [
+        ("Top?", None), ("Also top?", None), ("Inside?", "Nested")]
+    assert result.dropped == ()
+
+
 def test_a_single_record_file_is_one_item():
     (item,) = read_text_as('{"question": "Alone?", "answer": "Yes.", "topic": "Solo"}', "one.json").items
     assert (item.question, item.answer, item.meta) == ("Alone?", "Yes.", {"topic": "Solo"})

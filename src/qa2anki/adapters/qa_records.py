@@ -235,7 +235,8 @@ class _Walker:
     def _collection(self, node: Any, keys: Keys, context: dict[str, str]) -> None:
         pairs = node.items() if isinstance(node, dict) else ((None, v) for v in node)
         for key, value in pairs:
-            if isinstance(value, dict):
+            low = _lower_keys(value) if isinstance(value, dict) else {}
+            if keys.question in low or keys.answer in low:
                 self.seen.add(id(value))
                 self._record(value, keys, context, "" if key is None else str(key))
             else:
