@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA
-from qa2anki.adapters import MIN_CONFIDENCE, UnsupportedFormat, detect, read_source, read_text_as
+from conftest import DATA, SOURCES
+from qa2anki.adapters import ADAPTERS, MIN_CONFIDENCE, UnsupportedFormat, detect, read_source, read_text_as
 from qa2anki.errors import SourceError
 
 RECORDS = DATA / "records"
@@ -220,3 +220,10 @@ def test_prose_and_markdown_are_not_claimed_as_records(text):
         assert "set 'format:'" in exc.message
         return
     assert max(scores[name] for name in ("json", "yaml", "csv", "nuxt-payload", "qa2anki")) < MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize("seed", sorted(SOURCES.glob("00[1-4]_*.txt")), ids=lambda p: p.name[:3])
+def test_scraped_and_markdown_seeds_are_not_claimed_as_records(seed):
+    text = seed.read_text(encoding="utf-8")
+    for name in ("json", "yaml", "csv", "nuxt-payload", "qa2anki"):
+        assert ADAPTERS[name].sniff(text) < MIN_CONFIDENCE, name
