@@ -10,16 +10,16 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import genanki
 
 from .errors import OutputError
 from .models import NOTE_FIELDS, Note
-from .render import pygments_css
+from .render import highlight_css
 
 NOTE_TYPE_NAME = "qa2anki Q&A"
 
@@ -35,7 +35,7 @@ def _template(name: str) -> str:
 
 def card_css() -> str:
     """The one stylesheet: card style plus pygments' light and dark palettes."""
-    return _template("style.css") + "\n" + pygments_css()
+    return _template("style.css") + "\n" + highlight_css()
 
 
 @lru_cache(maxsize=1)

@@ -58,9 +58,37 @@ def highlight_code(code: str, language: str = "") -> str:
     return highlight(code, lexer, _FORMATTER)
 
 
-def pygments_css(style: str = "default", scope: str = f".{CODE_CLASS}") -> str:
-    """The pygments token classes for one palette, scoped to ``scope``."""
-    return HtmlFormatter(style=style, cssclass=CODE_CLASS).get_style_defs(scope)
+LIGHT_STYLE = "default"
+DARK_STYLE = "github-dark"
+#: Every client's night-mode class (desktop/AnkiDroid body, AnkiDroid previewer root, AnkiMobile).
+NIGHT_CLASSES = (".nightMode", ".night_mode", ".night-mode")
+
+
+def pygments_css(style: str = LIGHT_STYLE, scope: str | list[str] = f".{CODE_CLASS}") -> str:
+    """The pygments background and token classes for one palette, scoped to ``scope``."""
+    formatter = HtmlFormatter(style=style, cssclass=CODE_CLASS)
+    rules = formatter.get_background_style_defs(scope) + formatter.get_token_style_defs(scope)
+    return "\n".join(rules)
+
+
+def highlight_css(light: str = LIGHT_STYLE, dark: str = DARK_STYLE) -> str:
+    """Both palettes: ``light`` by default, ``dark`` under every night-mode class.
+
+    A token the light palette colours but the dark one does not is reset to the dark text
+    colour, so no light-palette colour leaks onto the dark background.
+    """
+    night = [f"{name} .{CODE_CLASS}" for name in NIGHT_CLASSES]
+    light_classes = HtmlFormatter(style=light).class2style
+    dark_classes = HtmlFormatter(style=dark).class2style
+    resets = "".join(
+        ", ".join(f"{scope} .{name}" for scope in night)
+        + " { color: inherit; background-color: transparent; font-weight: inherit;"
+        " font-style: inherit; border: none }\n"
+        for name in sorted(set(light_classes) - set(dark_classes))
+        if name
+    )
+    dark_css = resets + pygments_css(dark, night)
+    return "\n".join(["/* pygments, light */", pygments_css(light), "/* pygments, dark */", dark_css])
 
 
 class _GithubBlocks(Preprocessor):
