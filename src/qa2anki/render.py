@@ -238,7 +238,7 @@ def level_of(card: Card) -> str:
 
 def tag_part(text: str) -> str:
     """One tag or tag level: Anki splits tags on spaces and levels on ``::``."""
-    parts = (re.sub(r"\s+", "_", part.strip()).strip("_") for part in str(text).split("::"))
+    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in str(text).split("::"))
     return "::".join(part for part in parts if part) or "untitled"
 
 
