@@ -187,3 +187,28 @@ def test_no_injection_payload_survives_into_real_anki(tmp_path, collection):
             assert inspect_html(shown)[0] == [], shown
     assert {"highlight", "k"} <= classes
     assert not any(Path(collection.media.dir()).iterdir())  # nothing named by a payload was packed
+
+
+def test_seed_deck_with_topic_subdecks_in_real_anki(seeds, tmp_path, collection):
+    (tmp_path / "qa2anki.yaml").write_text(
+        "decks:\n  - name: FastAPI Interview\n    output: out.apkg\n    subdecks: topic\n"
+        "    tags: [fastapi]\n    sources: ['sources/*.txt']\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
+    assert result.exit_code == 0, result.output
+    cards = int(re.search(r"FastAPI Interview: (\d+) cards", result.output).group(1))
+    assert import_apkg(collection, tmp_path / "out.apkg").new == cards
+
+    decks = {d.name for d in collection.decks.all_names_and_ids()}
+    assert "FastAPI Interview::FastAPI::Fundamentals::Async Basics" in decks
+    assert collection.find_cards('deck:"FastAPI Interview::FastAPI::Fundamentals::Async Basics"')
+    assert len(collection.find_cards('"deck:FastAPI Interview::FastAPI::Fundamentals"')) == len(
+        collection.find_notes("tag:qa2anki::topic::Fundamentals"))
+    for level in ("easy", "medium", "hard"):
+        assert collection.find_notes(f"tag:qa2anki::level::{level} tag:fastapi")
+    assert collection.find_notes("tag:qa2anki::source::001_69c6ad9c276d4e73 tag:qa2anki::level::medium")
+    model = collection.models.by_name(NOTE_TYPE_NAME)
+    assert ".night_mode .highlight" in model["css"] and ".nightMode.card" in model["css"]
+    for nid in collection.find_notes(""):
+        assert all(inspect_html(value)[0] == [] for value in collection.get_note(nid).values())
