@@ -125,16 +125,22 @@ def test_note_type_stylesheet_tags_and_topic_subdecks_in_real_anki(tmp_path, col
     assert "<details" in back and "000_site.txt · q1 · line 3" in back
 
 
+def _build_manifest(folder: Path, manifest: str):  # type: ignore[no-untyped-def]
+    """``qa2anki build`` on ``manifest`` written into ``folder``; the CLI's result."""
+    (folder / "qa2anki.yaml").write_text(manifest, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-c", str(folder / "qa2anki.yaml")])
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_manifest_source_subdecks_and_tags_in_real_anki(tmp_path, collection):
     shutil.copy(SOURCES / "004_7624664d3e7a1fbf.txt", tmp_path / "seed.md")
     shutil.copytree(CARDS, tmp_path / "cards")
-    (tmp_path / "qa2anki.yaml").write_text(
+    _build_manifest(
+        tmp_path,
         "decks:\n  - name: Interview\n    output: out.apkg\n    subdecks: source\n    tags: [interview]\n"
         "    sources:\n      - seed.md\n      - path: cards/showcase.md\n        tags: [showcase]\n",
-        encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
-    assert result.exit_code == 0, result.output
     import_apkg(collection, tmp_path / "out.apkg")
     assert len(collection.find_cards('deck:"Interview::seed"')) == 30
     assert len(collection.find_cards('deck:"Interview::showcase"')) == 3
@@ -190,13 +196,11 @@ def test_no_injection_payload_survives_into_real_anki(tmp_path, collection):
 
 
 def test_seed_deck_with_topic_subdecks_in_real_anki(seeds, tmp_path, collection):
-    (tmp_path / "qa2anki.yaml").write_text(
+    result = _build_manifest(
+        tmp_path,
         "decks:\n  - name: FastAPI Interview\n    output: out.apkg\n    subdecks: topic\n"
         "    tags: [fastapi]\n    sources: ['sources/*.txt']\n",
-        encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
-    assert result.exit_code == 0, result.output
     cards = int(re.search(r"FastAPI Interview: (\d+) cards", result.output).group(1))
     assert import_apkg(collection, tmp_path / "out.apkg").new == cards
 
