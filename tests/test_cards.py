@@ -85,6 +85,13 @@ def test_subdecks(mode, meta, deck):
     assert subdeck_of(Card((_item(**meta),)), "Interview", mode) == deck
 
 
+def test_a_card_files_under_the_first_member_that_states_a_topic():
+    card = Card((_item(source="blog.md", level="Mid"), _item(**ASYNC_BASICS)))
+    assert subdeck_of(card, "Interview", "topic") == "Interview::FastAPI::Fundamentals::Async Basics"
+    assert subdeck_of(card, "Interview", "source") == "Interview::blog"
+    assert render_note(card, Renderer(), guid="g", deck="D").fields[-1] == "Fundamentals · Async Basics"
+
+
 # --- real Anki ------------------------------------------------------------------------------
 
 def test_note_type_stylesheet_tags_and_topic_subdecks_in_real_anki(tmp_path, collection):

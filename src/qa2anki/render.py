@@ -269,6 +269,11 @@ def card_tags(card: Card, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(unique.values())
 
 
+def topic_item(card: Card) -> Item:
+    """The member whose topic the card files under: the first that states one."""
+    return next((item for item in card.items if _meta_path(item, ("topic", "subtopic"))), card.primary)
+
+
 def deck_part(text: str) -> str:
     """One level of a deck name: one line, no ``::`` (that would nest deeper)."""
     return " ".join(text.replace("::", ":").split())
@@ -276,13 +281,12 @@ def deck_part(text: str) -> str:
 
 def subdeck_of(card: Card, deck: str, mode: str) -> str:
     """The full deck name for ``mode``: ``flat``, ``source`` (one subdeck per source file) or
-    ``topic`` (``Deck::Framework::Topic::Subtopic`` from whatever the primary item states;
+    ``topic`` (``Deck::Framework::Topic::Subtopic`` from the first member that states a topic;
     a card with none stays in the deck itself)."""
-    item = card.primary
     if mode == "source":
-        parts = [Path(item.source).stem or item.source]
+        parts = [Path(card.primary.source).stem or card.primary.source]
     elif mode == "topic":
-        parts = _meta_path(item, ("framework", "topic", "subtopic"))
+        parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
     else:
         parts = []
     return "::".join([deck, *(p for p in map(deck_part, parts) if p)])
@@ -339,7 +343,7 @@ def render_note(
         other_answers(card, renderer, media),
         provenance(card.items),
         level_of(card),
-        html.escape(" · ".join(_meta_path(primary, ("topic", "subtopic"))), quote=False),
+        html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False),
     )
     packed = set(media.files) if media else set()
     final = tuple(sanitize_html(text, lambda src: src if src in packed else None) for text in fields)
