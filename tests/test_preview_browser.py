@@ -132,3 +132,14 @@ def test_every_clients_night_mode_class_gives_the_dark_palette(measured, client)
     night, dark = results[client], results["dark"]
     assert night["cardBackground"] == dark["cardBackground"]
     assert night["tokens"] == dark["tokens"]
+
+
+def test_search_box_filters_cards(page):
+    with chromium(1280) as driver:
+        open_page(driver, page, "light")
+        driver.find_element("id", "pv-search").send_keys("Lifecycle  picture")  # every word, any case
+        visible = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.pv-note'))"
+            ".filter(n => n.offsetParent !== null).map(n => n.querySelector('.qa-question').textContent)"
+        )
+    assert visible == ["What does the request lifecycle look like?"]
