@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,7 +49,7 @@ class MediaCollector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
-    def image_source(self, item: Item):  # type: ignore[no-untyped-def]
+    def image_source(self, item: Item) -> Callable[[str], str | None]:
         """A sanitizer callback mapping ``src`` to a packed media name for ``item``."""
 
         def resolve(src: str) -> str | None:

@@ -305,11 +305,7 @@ def provenance(items: tuple[Item, ...]) -> str:
 
 def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
     """Source-derived HTML through the sanitizer, its local images resolved to media names."""
-    return sanitize_html(rendered, media.image_source(item) if media else _no_image)
-
-
-def _no_image(src: str) -> None:
-    return None
+    return sanitize_html(rendered, media.image_source(item)) if media else sanitize_html(rendered)
 
 
 def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) -> str:
