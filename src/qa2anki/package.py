@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,7 @@ import genanki
 
 from .errors import OutputError
 from .models import NOTE_FIELDS, Note
-from .render import pygments_css
+from .render import highlight_css
 
 NOTE_TYPE_NAME = "qa2anki Q&A"
 
@@ -38,7 +39,7 @@ def _template(name: str) -> str:
 
 def card_css() -> str:
     """The one stylesheet: card style plus pygments' light and dark palettes."""
-    return _template("style.css") + "\n" + pygments_css()
+    return _template("style.css") + "\n" + highlight_css()
 
 
 class _Model(genanki.Model):
@@ -94,11 +95,13 @@ def write_apkg(
     path: str | Path,
     timestamp: float | None = None,
     notetype_mtime: int | None = None,
+    media: Mapping[str, Path] | None = None,
 ) -> int:
     """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
 
     The file appears only when complete: it is written beside the target and renamed over it,
-    so a failed or killed build leaves the previous deck as it was. When every note has its
+    so a failed or killed build leaves the previous deck as it was. ``media`` maps the names
+    the fields use to the image files packed under those names. When every note has its
     ``mtime``, the package's timestamp is the latest of them, and the same notes give the
     same bytes.
     """
@@ -126,12 +129,18 @@ def write_apkg(
         count += 1
     package = genanki.Package(list(decks.values()))
     with atomic_path(path) as temporary:
-        _write_package(package, temporary, timestamp)
+        _write_package(package, temporary, timestamp, media or {})
     return count
 
 
-def _write_package(package: genanki.Package, path: Path, timestamp: float) -> None:
-    """genanki's ``write_to_file`` with fixed zip entry dates, so equal input gives equal bytes."""
+def _write_package(
+    package: genanki.Package, path: Path, timestamp: float, media: Mapping[str, Path]
+) -> None:
+    """genanki's ``write_to_file`` with fixed zip entry dates, so equal input gives equal bytes.
+
+    Media are packed as genanki and Anki do (entries ``0``, ``1``… and a ``media`` name map),
+    under the names the fields use.
+    """
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "collection.anki2"
         connection = sqlite3.connect(database)
@@ -144,7 +153,18 @@ def _write_package(package: genanki.Package, path: Path, timestamp: float) -> No
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(zipfile.ZipInfo("collection.anki2", date), database.read_bytes(),
                              zipfile.ZIP_DEFLATED)
-            archive.writestr(zipfile.ZipInfo("media", date), "{}")
+            index = {str(number): name for number, name in enumerate(sorted(media))}
+            archive.writestr(zipfile.ZipInfo("media", date), json.dumps(index))
+            for number, name in index.items():
+                content = _read_media(media[name])
+                archive.writestr(zipfile.ZipInfo(number, date), content, zipfile.ZIP_DEFLATED)
+
+
+def _read_media(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"cannot read image: {exc.strerror or exc}", file=str(path)) from None
 
 
 def read_apkg_notes(path: str | Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -16,6 +16,7 @@ from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
+from .media import MediaCollector
 from .models import Card, Diagnostic, Dropped, Item, Note
 from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import Renderer, render_note
@@ -45,6 +46,7 @@ class DeckReport:
     written: bool = False
     changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
     removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
+    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,12 @@ def build(
     if write:
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
-            write_apkg(report.notes + report.removed_notes, report.output, notetype_mtime=notetype_mtime)
+            write_apkg(
+                report.notes + report.removed_notes,
+                report.output,
+                notetype_mtime=notetype_mtime,
+                media=report.media,
+            )
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
         write_lock(ledger.lock(), lock_path)
     return BuildReport(tuple(reports))
@@ -145,7 +152,8 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    made = notes_for_cards(deck, merged.cards, renderer, ledger, progress)
+    media = MediaCollector({spec.path.name: spec.path.parent for spec in deck.sources})
+    made = notes_for_cards(deck, merged.cards, renderer, ledger, progress, media)
     diagnostics.extend(made.diagnostics)
     return DeckReport(
         name=deck.name,
@@ -155,7 +163,8 @@ def build_deck(
         removed_notes=made.removed_notes,
         sources=tuple(summaries),
         dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics),
+        diagnostics=tuple(diagnostics) + tuple(media.diagnostics),
+        media=dict(media.files),
     )
 
 
@@ -173,6 +182,7 @@ def notes_for_cards(
     renderer: Renderer,
     ledger: Ledger,
     progress: Progress | None = None,
+    media: MediaCollector | None = None,
 ) -> DeckNotes:
     """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
     identities = ledger.assign(deck.name, cards)
@@ -189,6 +199,7 @@ def notes_for_cards(
                 subdecks=deck.subdecks,
                 tags=deck.tags,
                 position=position,
+                media=media,
             )
         )
     if progress:
