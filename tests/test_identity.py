@@ -223,3 +223,11 @@ def test_answer_only_members_are_told_apart_by_their_answers():
     moved_second = Item("", ANSWERS["c"], "scraped.txt", "L10", flags=frozenset({"answer-only"}))
     (h1, h2), _, _ = run(ledger.lock(), Card((moved_first,)), Card((moved_second,)), now=2000)
     assert (h1, h2) == (g1, g2)
+
+
+def test_lockfile_keeps_questions_with_unusual_line_breaks_on_one_line():
+    odd = Item("What is\u2028a line separator\x85here?", ANSWERS["a"], "odd.md", "odd")
+    _, ledger, _ = run(Lock(), Card((odd,)))
+    text = lock_text(ledger.lock())
+    assert text.count("\n") == 2  # the header and one card
+    assert parse_lock(text).records[0].items[0].question == odd.question

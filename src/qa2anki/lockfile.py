@@ -103,7 +103,7 @@ def read_lock(path: str | Path) -> Lock:
 def parse_lock(text: str, name: str = DEFAULT_LOCKFILE) -> Lock:
     records: list[LockRecord] = []
     notetypes: list[NotetypeStamp] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 is text
         if not line.strip():
             continue
         try:
