@@ -174,12 +174,16 @@ def _quotes_balanced(code: str) -> bool:
 
 
 def looks_like_prose(text: str) -> bool:
-    """Whether ``text`` reads as a sentence: a capitalised word first, mostly words, an end mark."""
+    """Whether ``text`` reads as a sentence: a capitalised word first, mostly words, an end mark
+    (or enough words that the line was clearly wrapped mid-sentence)."""
     words = text.split()
     if len(words) < 3 or not _FIRST_WORD.fullmatch(words[0]):
         return False
     wordy = sum(1 for word in words if _WORD.fullmatch(word))
-    return wordy / len(words) >= 0.6 and bool(_SENTENCE_END.search(text.rstrip()))
+    if wordy / len(words) < 0.6:
+        return False
+    # A sentence end, or a long run of words that a hard wrap cut off mid-sentence.
+    return bool(_SENTENCE_END.search(text.rstrip())) or wordy >= 8
 
 
 def split_glued_prose(line: str, *, continuation: bool = False) -> tuple[str, str]:

@@ -322,7 +322,10 @@ def sniff(text: str) -> float:
     if not content or content[0][0] in "[{<" or _looks_structured(content):
         return 0.0
     asked = sum(1 for line in content if line.endswith("?") and len(line) < 300)
-    headings = sum(1 for line in content if re.match(r"#{1,6}\s|```|~~~", line))
+    headings = sum(
+        1 for before, line, after in zip(["", *content], content, [*content[1:], ""])
+        if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
+    )  # a "# comment" between code lines is code, not a markdown heading
     if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
         return 0.05
     sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)

@@ -267,19 +267,25 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         diagnostics += footer_notes
     seen: dict[str, int] = {}
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
+    contents: list[int] = []
     for block in blocks:
         line_number = block.marker.index + 1
-        ref = _unique_ref(f"Q{block.marker.number}", seen)
         answer = answer_markdown(list(block.answer_lines))
+        if not answer and block.question in asked_later:
+            contents.append(line_number)  # a table-of-contents entry: the question comes later
+            continue
+        ref = _unique_ref(f"Q{block.marker.number}", seen)
         if not answer:
-            if block.question in asked_later:
-                continue  # a table-of-contents entry: the question itself comes later
             dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
         else:
             meta = {"level": block.level} if block.level else {}
             items.append(Item(block.question, answer, source, ref, line_number, meta))
+    if contents:
+        diagnostics.append(Diagnostic(
+            source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
+            "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
 
 
