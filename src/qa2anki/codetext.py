@@ -148,7 +148,9 @@ def code_language(line: str) -> str | None:
 
 def _ends_like_a_sentence(text: str) -> bool:
     """Prose ends with ``.``, ``!`` or ``?``; code rarely does (``...``, ``pip install .`` aside)."""
-    return " " in text and bool(re.search(r"[.!?][\"'”’]?$", text)) and not re.search(r"(?:\.\.\.|\s\.)$", text)
+    if " " not in text or re.search(r"(?:\.\.\.|\s\.)$", text):
+        return False
+    return bool(re.search(r"[.!?][\"'”’]?$", text))
 
 
 def _is_python(text: str) -> bool:
@@ -234,7 +236,7 @@ def guess_language(lines: list[str]) -> str:
 
 def lost_python_indentation(lines: list[str]) -> bool:
     """Whether a Python block lost its indentation: a block opener with the next line not indented."""
-    for line, following in zip(lines, lines[1:]):
+    for line, following in zip(lines, lines[1:], strict=False):
         bare = strip_comment(line).rstrip()
         if bare.endswith(":") and re.match(
             r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally)\b", bare.lstrip()
@@ -246,7 +248,8 @@ def lost_python_indentation(lines: list[str]) -> bool:
 def _comment_swallows_code(text: str) -> bool:
     """``x = f() # note y = g()``: a mid-line comment followed by more statements."""
     comment = text[len(strip_comment(text)):]
-    return bool(comment) and bool(re.search(r"\s(?:[\w.\[\]\"']+\s*=\s|return\b|def\s|@\w)", comment))
+    statement = r"\s(?:[\w.\[\]\"']+\s*=\s|return\b|def\s|@\w)|\s[\w.]+\([^()]*\)$"
+    return bool(comment) and bool(re.search(statement, comment.rstrip()))
 
 
 def looks_flattened(code: str, language: str) -> bool:
@@ -262,7 +265,8 @@ def looks_flattened(code: str, language: str) -> bool:
     if language == "yaml":
         return len(re.findall(r"(?:^|\s)[\w-]+:(?:\s|$)", text)) >= 2 and not text.startswith("{")
     if language == "toml":
-        return len(re.findall(r"(?:^|\s)[\w.-]+\s*=\s", text)) >= 2 or bool(re.match(r"\[[\w.]+\]\s+\S", text))
+        pairs = re.findall(r"(?:^|\s)[\w.-]+\s*=\s", text)
+        return len(pairs) >= 2 or bool(re.match(r"\[[\w.]+\]\s+\S", text))
     if language == "dockerfile":
         return len(re.findall(r"(?:^|\s)(?:FROM|RUN|COPY|CMD|WORKDIR|ENV|EXPOSE|ENTRYPOINT)\s", text)) >= 2
     if language == "sql":

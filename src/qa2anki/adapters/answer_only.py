@@ -18,8 +18,9 @@ repair stage. The page's intro and footer are not units; they are reported as ``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..codetext import (
     bracket_depth,
@@ -81,7 +82,8 @@ def split_pieces(lines: list[str]) -> list[Piece]:
         elif _starts_code(lines, index, pieces):
             index = _take_code(lines, index, pieces)
         else:
-            index = _take_prose(lines, index, pieces, Piece("prose", index, closing=bool(CLOSING_LABEL.match(text))))
+            piece = Piece("prose", index, closing=bool(CLOSING_LABEL.match(text)))
+            index = _take_prose(lines, index, pieces, piece)
     return pieces
 
 
@@ -137,9 +139,8 @@ def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
 def _continues_prose(current: list[str], following: str) -> bool:
     """Hard wrap: the line so far does not end a sentence, or the next does not start one."""
     last = current[-1].strip()
-    if not following.strip() or TABLE_ROW.fullmatch(following.strip()) or CLOSING_LABEL.match(following.strip()):
-        return False
-    if LIST_ITEM.fullmatch(following.strip()):
+    text = following.strip()
+    if not text or TABLE_ROW.fullmatch(text) or CLOSING_LABEL.match(text) or LIST_ITEM.fullmatch(text):
         return False
     if ends_sentence(last) and starts_sentence(following):
         return False
@@ -255,7 +256,8 @@ def _piece_markdown(piece: Piece) -> str:
     if piece.kind == "table":
         return "\n".join(piece.lines)
     if piece.kind == "list":
-        items = [item for line in piece.lines for item in FLATTENED_ITEMS.split(LIST_ITEM.fullmatch(line)["text"])]
+        texts = [LIST_ITEM.fullmatch(line)["text"] for line in piece.lines]
+        items = [item for text in texts for item in FLATTENED_ITEMS.split(text)]
         return "\n".join(f"- {escape_markdown(item)}" for item in items)
     return escape_markdown(piece.text)
 
@@ -323,7 +325,7 @@ def sniff(text: str) -> float:
         return 0.0
     asked = sum(1 for line in content if line.endswith("?") and len(line) < 300)
     headings = sum(
-        1 for before, line, after in zip(["", *content], content, [*content[1:], ""])
+        1 for before, line, after in zip(["", *content[:-1]], content, [*content[1:], ""], strict=True)
         if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
     )  # a "# comment" between code lines is code, not a markdown heading
     if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..codetext import (
     code_language,
@@ -27,7 +28,14 @@ from ..codetext import (
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .markdown_doc import QUESTION_WORDS
-from .pagetext import ends_sentence, escape_markdown, is_furniture, is_placeholder, line_range, starts_sentence
+from .pagetext import (
+    ends_sentence,
+    escape_markdown,
+    is_furniture,
+    is_placeholder,
+    line_range,
+    starts_sentence,
+)
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
@@ -260,7 +268,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     dropped: list[Dropped] = []
     blocks = [
         split_block(lines, marker, following.index if following else len(lines))
-        for marker, following in zip(markers, [*markers[1:], None])
+        for marker, following in zip(markers, [*markers[1:], None], strict=True)
     ]
     if blocks:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
@@ -322,7 +330,7 @@ def sniff(text: str) -> float:
         return 0.0
     ends = [marker.index for marker in markers[1:]] + [len(lines)]
     answered = sum(
-        1 for marker, end in zip(markers, ends)
+        1 for marker, end in zip(markers, ends, strict=True)
         if any(line.strip() for line in split_block(lines, marker, end).answer_lines)
     )
     if answered < 2:
