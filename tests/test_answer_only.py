@@ -171,3 +171,11 @@ def test_sniff_stays_below_question_finding_adapters():
     assert sniff('[{"question": "a", "answer": "b"}]') == 0.0
     assert sniff("question,answer\nWhat is X?,A thing\nWhat is Y?,Another\n") == 0.0
     assert sniff("- question: What is X?\n  answer: A thing.\n- question: Y?\n  answer: B.\n") == 0.0
+
+
+def test_a_stray_closing_label_does_not_switch_to_label_mode():
+    paragraphs = [f"Answer number {n} is a complete sentence about one topic." for n in range(90)]
+    paragraphs[10] = "Remember: always close the file you opened."
+    paragraphs[70] = "Remember: a socket is a file too."
+    result = read_text_as("\n".join(paragraphs), "t.txt", "answer-only")
+    assert len(result.items) == 90

@@ -164,3 +164,20 @@ def test_footer_trimming_never_takes_answer_text():
 
 def test_bullets_nest_by_glyph_when_indentation_is_flat():
     assert answer_markdown(["• Parent", "◦ Child", "• Next"]) == "- Parent\n    - Child\n- Next"
+
+
+def test_question_without_question_mark_and_answer_without_blank_line():
+    text = (
+        "Q1.\nExplain the GIL\nThe GIL lets one thread run Python at a time.\n\n"
+        "Q2. Define a coroutine\nA function you can pause.\n"
+    )
+    result = read_text_as(text, "t.txt", "numbered-text")
+    assert [(i.question, i.answer) for i in result.items] == [
+        ("Explain the GIL", "The GIL lets one thread run Python at a time."),
+        ("Define a coroutine", "A function you can pause."),
+    ]
+
+
+def test_labelled_code_ends_where_prose_starts():
+    answer = answer_markdown(["python", "x = compute()", "print(x)", "This prints the computed value."])
+    assert answer == "```python\nx = compute()\nprint(x)\n```\n\nThis prints the computed value."

@@ -36,7 +36,7 @@ from .numbered_text import question_markers
 from .pagetext import ends_sentence, escape_markdown, is_furniture, is_intro, line_range, starts_sentence
 
 CLOSING_LABEL = re.compile(
-    r"(?:rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
+    r"(?P<label>rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
     r"pro tip|remember)\s*[:—–]\s*\S",
     re.IGNORECASE,
 )
@@ -205,7 +205,7 @@ def _take_table(lines: list[str], index: int, pieces: list[Piece]) -> int:
 
 def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     """The answer units, and the trailing pieces that belong to no unit (a footer)."""
-    if sum(piece.closing for piece in pieces) >= 2:
+    if closing_labels_recur(pieces):
         return _units_closed_by_label(pieces)
     units: list[list[Piece]] = []
     for piece in pieces:
@@ -218,6 +218,17 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
         else:
             units.append([piece])
     return units, []
+
+
+def closing_labels_recur(pieces: list[Piece]) -> bool:
+    """Whether one closing label ends answers all through the page (not a stray "Remember:")."""
+    labels: dict[str, int] = {}
+    for piece in pieces:
+        if piece.closing:
+            label = CLOSING_LABEL.match(piece.lines[0])["label"].lower()
+            labels[label] = labels.get(label, 0) + 1
+    lines = sum(len(piece.lines) for piece in pieces)
+    return bool(labels) and max(labels.values()) >= 2 and max(labels.values()) * 40 >= lines
 
 
 def _units_closed_by_label(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:

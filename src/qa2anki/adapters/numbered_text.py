@@ -22,6 +22,7 @@ from ..codetext import (
     guess_language,
     language_label,
     looks_flattened,
+    looks_like_prose,
     lost_python_indentation,
     plain_fence,
 )
@@ -119,10 +120,10 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
         while position < end and not lines[position].strip():
             position += 1
         while position < end and lines[position].strip() and not LEVEL.fullmatch(lines[position].strip()):
+            if parts and (ends_sentence(parts[-1]) or starts_sentence(lines[position])):
+                break  # the question ended; an answer follows without a blank line
             parts.append(lines[position].strip())
             position += 1
-            if parts[-1].endswith("?") or len(parts) == 3:
-                break
         question = " ".join(parts)
     level = ""
     probe = position
@@ -221,18 +222,24 @@ def _is_code(line: str) -> bool:
 
 
 def _take_code(lines: list[str], start: int) -> tuple[str, int]:
-    """The code sample from ``start``: through blank lines while more code follows."""
-    end = start
-    while end < len(lines) and lines[end].strip():
-        end += 1
+    """The code sample from ``start``: through blank lines while more code follows, up to prose."""
+    end = _end_of_code_run(lines, start + 1)
     while (following := _next_nonblank(lines, end)) is not None and (
         lines[following].startswith((" ", "\t")) and not BULLET.fullmatch(lines[following])
         or _is_code(lines[following])
     ):
-        end = following
-        while end < len(lines) and lines[end].strip():
-            end += 1
+        end = _end_of_code_run(lines, following + 1)
     return textwrap.dedent("\n".join(line.rstrip() for line in lines[start:end])), end
+
+
+def _end_of_code_run(lines: list[str], index: int) -> int:
+    """The end of a run of non-blank code lines; an unindented sentence ends it early."""
+    while index < len(lines) and lines[index].strip():
+        line = lines[index]
+        if line == line.lstrip() and code_language(line) is None and looks_like_prose(line):
+            break
+        index += 1
+    return index
 
 
 def code_fence(code: str, language: str) -> str:
