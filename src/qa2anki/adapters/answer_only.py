@@ -33,7 +33,15 @@ from ..codetext import (
 from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .numbered_text import question_markers
-from .pagetext import ends_sentence, escape_markdown, is_furniture, is_intro, line_range, starts_sentence
+from .pagetext import (
+    ends_sentence,
+    escape_markdown,
+    is_furniture,
+    is_intro,
+    line_range,
+    page_lines,
+    starts_sentence,
+)
 
 CLOSING_LABEL = re.compile(
     r"(?P<label>rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
@@ -293,7 +301,7 @@ def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = page_lines(text)
     intro, pieces = _trim_intro(split_pieces(lines))
     pieces, footer = _trim_footer(pieces)
     units, leftover = group_units(pieces)
@@ -330,7 +338,7 @@ def sniff(text: str) -> float:
     Any adapter that finds real questions scores higher; a file with question markers, markdown
     headings or fences, lines asking questions, or structured data scores near zero here.
     """
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    lines = page_lines(text)
     content = [line.strip() for line in lines if line.strip()]
     if not content or content[0][0] in "[{<" or _looks_structured(content):
         return 0.0

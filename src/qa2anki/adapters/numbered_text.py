@@ -35,6 +35,7 @@ from .pagetext import (
     is_furniture,
     is_placeholder,
     line_range,
+    page_lines,
     starts_sentence,
 )
 
@@ -267,7 +268,7 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = page_lines(text)
     markers = question_markers(lines)
     diagnostics = _furniture_notes(source, lines, 0, markers[0].index if markers else len(lines),
                                    "page text before the first question")
@@ -331,7 +332,7 @@ def _unique_ref(ref: str, seen: dict[str, int]) -> str:
 
 
 def sniff(text: str) -> float:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    lines = page_lines(text)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0

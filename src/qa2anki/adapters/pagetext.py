@@ -52,6 +52,11 @@ _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
 
 
+def page_lines(text: str) -> list[str]:
+    """The text's lines, for text handed over in memory (a BOM or CR line ends may remain)."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def is_placeholder(text: str) -> bool:
     """Whether an answer is filler (lorem ipsum, "Coming soon", "TBD") rather than an answer."""
     plain = re.sub(r"\s+", " ", text).strip()
