@@ -179,3 +179,13 @@ def test_a_stray_closing_label_does_not_switch_to_label_mode():
     paragraphs[70] = "Remember: a socket is a file too."
     result = read_text_as("\n".join(paragraphs), "t.txt", "answer-only")
     assert len(result.items) == 90
+
+
+def test_intro_detection_spares_answers_with_links_and_io():
+    text = (
+        "I/O-bound work benefits from async code because the loop can run other tasks.\n"
+        "See https://docs.python.org/3/library/asyncio.html for the event loop reference.\n"
+    )
+    result = read_text_as(text, "t.txt", "answer-only")
+    assert [item.line for item in result.items] == [1, 2]
+    assert not result.diagnostics

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA, SOURCES
 from qa2anki.adapters import detect, read_source, read_text_as
-from qa2anki.adapters.numbered_text import answer_markdown, trailing_furniture
+from qa2anki.adapters.numbered_text import answer_markdown, find_markers, trailing_furniture
 from qa2anki.models import DAMAGE_MARK
 
 SEED_001 = SOURCES / "001_69c6ad9c276d4e73.txt"
@@ -181,3 +181,26 @@ def test_question_without_question_mark_and_answer_without_blank_line():
 def test_labelled_code_ends_where_prose_starts():
     answer = answer_markdown(["python", "x = compute()", "print(x)", "This prints the computed value."])
     assert answer == "```python\nx = compute()\nprint(x)\n```\n\nThis prints the computed value."
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "rest"),
+    [
+        ("Q1.", 1, ""), ("Q12:", 12, ""), ("Q 3.", 3, ""), ("Question 4", 4, ""),
+        ("Question 5: What is X?", 5, "What is X?"), ("6. Why?", 6, "Why?"), ("7) How?", 7, "How?"),
+    ],
+)
+def test_numbering_styles(line, number, rest):
+    (marker,) = find_markers([line])
+    assert (marker.number, marker.rest) == (number, rest)
+
+
+@pytest.mark.parametrize("line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12"])
+def test_not_numbering(line):
+    assert find_markers([line]) == []
+
+
+def test_answer_label_is_stripped():
+    result = read_text_as("Q1. What is X?\nAnswer: X is a thing.\n\nQ2. What is Y?\nA: Y is another.\n",
+                          "t.txt", "numbered-text")
+    assert [item.answer for item in result.items] == ["X is a thing.", "Y is another."]

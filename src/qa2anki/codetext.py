@@ -8,6 +8,7 @@ from the text alone, so the scraped-text adapters (and the repair stage) can sha
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import warnings
@@ -70,6 +71,7 @@ def language_label(line: str, next_line: str = "") -> str | None:
     return language
 
 
+@functools.lru_cache(maxsize=8192)  # pages repeat lines; classifying one parses it with ast
 def python_parses(line: str) -> bool:
     """Whether one line is a plausible Python statement (block openers and decorators allowed)."""
     code = line.strip()
@@ -123,6 +125,7 @@ def bracket_depth(code: str) -> int:
     return depth
 
 
+@functools.lru_cache(maxsize=8192)
 def code_language(line: str) -> str | None:
     """The language of ``line`` when it is a line of code on its own, else ``None``."""
     text = line.strip()

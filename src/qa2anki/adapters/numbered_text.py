@@ -49,6 +49,7 @@ LEVEL = re.compile(
     r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
     re.IGNORECASE,
 )
+ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–]\s*", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
@@ -132,7 +133,11 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
         probe += 1
     if probe < end and (match := LEVEL.fullmatch(lines[probe].strip())):
         level, position = match.group("level"), probe + 1
-    return Block(marker, question, level, position, tuple(lines[position:end]))
+    answer = list(lines[position:end])
+    first = _next_nonblank(answer, 0)
+    if first is not None and (label := ANSWER_LABEL.match(answer[first])):
+        answer[first] = answer[first][label.end():]  # "Answer: X is..." -> "X is..."
+    return Block(marker, question, level, position, tuple(answer))
 
 
 def trailing_furniture(lines: list[str]) -> int:
