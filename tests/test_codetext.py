@@ -108,6 +108,8 @@ def test_language_label_lines():
     assert language_label("go", "fmt.Println(x)") == "go"
     assert language_label("    python") is None  # indented: part of a list or code
     assert language_label("python is great") is None
+    assert language_label("Python", "Python is a language with many uses.") is None
+    assert language_label("SQL", "SELECT name FROM users WHERE active ORDER BY name") == "sql"
 
 
 def test_guess_language_of_a_block():

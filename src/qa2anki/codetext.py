@@ -68,6 +68,8 @@ def language_label(line: str, next_line: str = "") -> str | None:
         return None
     if name in AMBIGUOUS_LABELS and code_language(next_line) is None:
         return None
+    if line.strip() != name and code_language(next_line) is None and looks_like_prose(next_line):
+        return None  # "Python" above a sentence is a heading; code labels are lower case
     return language
 
 

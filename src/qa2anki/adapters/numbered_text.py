@@ -49,7 +49,7 @@ LEVEL = re.compile(
     r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
     re.IGNORECASE,
 )
-ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–]\s*", re.IGNORECASE)
+ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
