@@ -87,7 +87,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
             index = _take_table(lines, index, pieces)
         elif LIST_ITEM.fullmatch(text) and not CLOSING_LABEL.match(text):
             index = _take_list(lines, index, pieces)
-        elif _starts_code(lines, index, pieces):
+        elif _starts_code(lines, index):
             index = _take_code(lines, index, pieces)
         else:
             piece = Piece("prose", index, closing=bool(CLOSING_LABEL.match(text)))
@@ -95,7 +95,8 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     return pieces
 
 
-def _starts_code(lines: list[str], index: int, pieces: list[Piece]) -> bool:
+def _starts_code(lines: list[str], index: int) -> bool:
+    """A code line, or a comment line right above one."""
     text = lines[index].strip()
     if text.startswith("#") and not text.startswith("#!"):
         following = lines[index + 1].strip() if index + 1 < len(lines) else ""
