@@ -189,3 +189,10 @@ def test_intro_detection_spares_answers_with_links_and_io():
     result = read_text_as(text, "t.txt", "answer-only")
     assert [item.line for item in result.items] == [1, 2]
     assert not result.diagnostics
+
+
+def test_forced_on_a_file_without_answers_warns():
+    result = read_text_as("Share\nSubscribe\n", "t.txt", "answer-only")
+    assert not result.items
+    assert [d.severity for d in result.diagnostics] == ["info", "warning"]
+    assert "no answer text found" in result.diagnostics[-1].message

@@ -204,3 +204,10 @@ def test_answer_label_is_stripped():
     text = "Q1. What is X?\nAnswer: X is a thing.\n\nQ2. What is Y?\nA: Y is another.\n\nQ3. Who?\nA-list stars."
     result = read_text_as(text, "t.txt", "numbered-text")
     assert [item.answer for item in result.items] == ["X is a thing.", "Y is another.", "A-list stars."]
+
+
+def test_forced_on_a_file_without_numbering_warns():
+    result = read_text_as("Just a paragraph of text.\n", "t.txt", "numbered-text")
+    assert not result.items and not result.dropped
+    (warning,) = result.diagnostics
+    assert warning.severity == "warning" and "no numbered questions found" in warning.message

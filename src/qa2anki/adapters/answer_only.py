@@ -311,6 +311,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         for part, what in ((intro, "page intro"), (leftover + footer, "page footer"))
         if part
     ]
+    if not units:
+        diagnostics.append(Diagnostic(source, None, "no answer text found; is 'format: answer-only' "
+                                      "right for this file?"))
     items = tuple(
         Item(
             question="",

@@ -275,6 +275,10 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     lines = page_lines(text)
     markers = question_markers(lines)
+    if not markers:
+        return SourceResult(source, "numbered-text", (), (), (Diagnostic(
+            source, None, "no numbered questions found (lines like 'Q1.', 'Question 1' or '1. What…?'); "
+            "is 'format: numbered-text' right for this file?"),))
     diagnostics = _furniture_notes(source, lines, 0, markers[0].index if markers else len(lines),
                                    "page text before the first question")
     items: list[Item] = []
