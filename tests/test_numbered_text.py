@@ -201,7 +201,10 @@ def test_not_numbering(line):
 
 
 def test_answer_label_is_stripped():
-    text = "Q1. What is X?\nAnswer: X is a thing.\n\nQ2. What is Y?\nA: Y is another.\n\nQ3. Who?\nA-list stars."
+    text = (
+        "Q1. What is X?\nAnswer: X is a thing.\n\nQ2. What is Y?\nA: Y is another.\n\n"
+        "Q3. Who?\nA-list stars."
+    )
     result = read_text_as(text, "t.txt", "numbered-text")
     assert [item.answer for item in result.items] == ["X is a thing.", "Y is another.", "A-list stars."]
 
