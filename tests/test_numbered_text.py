@@ -214,3 +214,8 @@ def test_forced_on_a_file_without_numbering_warns():
     assert not result.items and not result.dropped
     (warning,) = result.diagnostics
     assert warning.severity == "warning" and "no numbered questions found" in warning.message
+
+
+def test_copy_button_text_under_a_language_label_is_skipped():
+    answer = answer_markdown(["Run it:", "", "bash", "Copy code", "uvicorn main:app"])
+    assert answer == "Run it:\n\n```bash\nuvicorn main:app\n```"

@@ -50,6 +50,7 @@ LEVEL = re.compile(
     re.IGNORECASE,
 )
 ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
+COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
@@ -183,6 +184,8 @@ def answer_markdown(lines: list[str]) -> str:
             index += 1
             continue
         following = _next_nonblank(lines, index + 1)
+        if following is not None and COPY_BUTTON.fullmatch(lines[following].strip()):
+            following = _next_nonblank(lines, following + 1)  # the code box's button, copied along
         label = language_label(line, lines[following] if following is not None else "")
         if label and following is not None and not BULLET.fullmatch(lines[following]):
             flush_paragraph()
