@@ -93,7 +93,10 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
       qa2anki normalize sources/* -o normalized/
       qa2anki build normalized/*.yaml -o decks/mine.apkg
     """
-    for path in normalize(sources, out_dir, format_):
+    result = normalize(sources, out_dir, format_)
+    for diagnostic in result.skipped:
+        click.echo(f"warning: {diagnostic}", err=True)
+    for path in result.written:
         click.echo(str(path))
 
 
