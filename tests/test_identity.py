@@ -231,3 +231,14 @@ def test_lockfile_keeps_questions_with_unusual_line_breaks_on_one_line():
     text = lock_text(ledger.lock())
     assert text.count("\n") == 2  # the header and one card
     assert parse_lock(text).records[0].items[0].question == odd.question
+
+
+def test_renaming_a_deck_keeps_its_notes():
+    ledger = Ledger(Lock(), now=1000, decks=["Old name"])
+    first = ledger.assign("Old name", (Card((A,)), Card((B,))))
+    notes = tuple(Note(g, "Old name", (c.primary.question, "", "", "", "", ""), (), c, position=i)
+                  for i, (g, c) in enumerate(zip(first.guids, (Card((A,)), Card((B,))), strict=True)))
+    ledger.settle(first, notes)
+    renamed = Ledger(ledger.lock(), now=2000, decks=["New name"]).assign("New name", (Card((B,)), Card((A,))))
+    assert renamed.guids == (first.guids[1], first.guids[0])
+    assert renamed.removed == ()
