@@ -17,7 +17,7 @@ from .identity import card_guid
 from .manifest import DeckSpec, Manifest
 from .models import Diagnostic, Dropped, Item, Note
 from .package import write_apkg
-from .render import Renderer, render_note
+from .render import render_notes
 from .repair import RepairStats, repair_items
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
@@ -65,8 +65,7 @@ def build(
 ) -> BuildReport:
     """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``)."""
     _check_outputs(manifest)
-    renderer = Renderer()
-    reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
+    reports = [build_deck(deck, progress=progress) for deck in manifest.decks]
     if write:
         for index, report in enumerate(reports):
             write_apkg(report.notes, report.output)
@@ -118,10 +117,9 @@ def read_deck_sources(
 
 
 def build_deck(
-    deck: DeckSpec, renderer: Renderer | None = None, progress: Progress | None = None
+    deck: DeckSpec, progress: Progress | None = None
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
-    renderer = renderer or Renderer()
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
@@ -131,21 +129,14 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    notes = []
-    for position, card in enumerate(merged.cards):
-        if progress and position % 50 == 0:
-            progress("render", position, len(merged.cards))
-        notes.append(
-            render_note(
-                card,
-                renderer,
-                guid=card_guid(deck.name, card),
-                deck=deck.name,
-                subdecks=deck.subdecks,
-                tags=deck.tags,
-                position=position,
-            )
-        )
+    if progress:
+        progress("render", 0, len(merged.cards))
+    jobs = [
+        (card, dict(guid=card_guid(deck.name, card), deck=deck.name, subdecks=deck.subdecks,
+                    tags=deck.tags, position=position))
+        for position, card in enumerate(merged.cards)
+    ]
+    notes = render_notes(jobs)
     if progress:
         progress("render", len(merged.cards), len(merged.cards))
     return DeckReport(

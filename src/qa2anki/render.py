@@ -10,7 +10,10 @@ pygments formatter and one lexer per language serve every card.
 from __future__ import annotations
 
 import html
+import multiprocessing as mp
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import markdown
@@ -27,6 +30,7 @@ from .models import Card, Item, Note
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
@@ -46,8 +50,13 @@ def lexer_for(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str = "") -> str:
-    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages."""
+    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages.
+
+    Cached: sources that repeat each other repeat their code samples too, and highlighting
+    is the most expensive step of a build.
+    """
     lexer = lexer_for(language) if language else None
     if lexer is None:
         escaped = html.escape(code.rstrip("\n") + "\n", quote=False)
@@ -165,7 +174,10 @@ class Renderer:
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
-        rendered = self.block(text.strip())
+        text = text.strip()
+        if not MARKUP_CHARS.search(text):
+            return html.escape(text, quote=False)  # most questions: no markdown to parse
+        rendered = self.block(text)
         if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
             return rendered[3:-4]
         return rendered
@@ -268,3 +280,33 @@ def render_note(
         card=card,
         position=position,
     )
+
+
+# --- many cards at once ---------------------------------------------------------------------
+
+#: Below this many cards, starting worker processes costs more than it saves.
+PARALLEL_MIN_CARDS = 2000
+
+_worker_renderer: Renderer | None = None
+
+
+def _render_chunk(jobs: list[tuple[Card, dict]]) -> list[Note]:
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = Renderer()
+    return [render_note(card, _worker_renderer, **options) for card, options in jobs]
+
+
+def render_notes(jobs: list[tuple[Card, dict]], workers: int | None = None) -> list[Note]:
+    """``render_note(card, **options)`` for every job, in order, on every core for large decks.
+
+    Markdown and highlighting are pure CPU work, so separate processes (forked: no re-import)
+    divide the render time by the number of cores.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
+        return _render_chunk(jobs)
+    size = max(200, len(jobs) // (workers * 8))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        return [note for chunk in pool.map(_render_chunk, chunks) for note in chunk]
