@@ -53,10 +53,11 @@ def stage_times(manifest: Path) -> dict[str, float]:
     repair_done = clock()
     merged = deduplicate(repaired.items, deck.dedup)  # type: ignore[attr-defined]
     dedup_done = clock()
+    folders = {spec.path.name: spec.path.parent for spec in deck.sources}  # type: ignore[attr-defined]
     notes = render_notes([
         (card, dict(guid=card_guid(deck.name, card), deck=deck.name, position=i))  # type: ignore[attr-defined]
         for i, card in enumerate(merged.cards)
-    ])
+    ], folders).notes
     render_done = clock()
     with tempfile.TemporaryDirectory() as tmp:
         write_apkg(notes, Path(tmp) / "stage.apkg")

@@ -42,6 +42,7 @@ class DeckReport:
     dropped: tuple[Dropped, ...]
     diagnostics: tuple[Diagnostic, ...]
     written: bool = False
+    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def build(
     reports = [build_deck(deck, progress=progress) for deck in manifest.decks]
     if write:
         for index, report in enumerate(reports):
-            write_apkg(report.notes, report.output)
+            write_apkg(report.notes, report.output, media=report.media)
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
     return BuildReport(tuple(reports))
 
@@ -136,14 +137,15 @@ def build_deck(
                     tags=deck.tags, position=position))
         for position, card in enumerate(merged.cards)
     ]
-    notes = render_notes(jobs)
+    rendered = render_notes(jobs, {spec.path.name: spec.path.parent for spec in deck.sources})
     if progress:
         progress("render", len(merged.cards), len(merged.cards))
     return DeckReport(
         name=deck.name,
         output=deck.output,
-        notes=tuple(notes),
+        notes=rendered.notes,
         sources=tuple(summaries),
         dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics),
+        diagnostics=tuple(diagnostics) + rendered.diagnostics,
+        media=rendered.media,
     )
