@@ -272,11 +272,10 @@ def _package_cards(folder: Path, lock_path: Path, cards: tuple) -> object:
     from qa2anki.lockfile import write_lock
     from qa2anki.manifest import DeckSpec, SourceSpec
     from qa2anki.pipeline import notes_for_cards
-    from qa2anki.render import Renderer
 
     deck = DeckSpec(name="Clusters", output=folder / "clusters.apkg", sources=(SourceSpec(folder),))
     ledger = Ledger(read_lock(lock_path), decks=[deck.name])
-    made = notes_for_cards(deck, cards, Renderer(), ledger)
+    made = notes_for_cards(deck, cards, ledger)
     package.write_apkg(made.notes + made.removed_notes, deck.output)
     write_lock(ledger.lock(), lock_path)
     return made

@@ -16,10 +16,9 @@ from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
-from .media import MediaCollector
 from .models import Card, Diagnostic, Dropped, Item, Note
 from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
-from .render import Renderer, render_note
+from .render import render_notes
 from .repair import RepairStats, repair_items
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
@@ -73,10 +72,9 @@ def build(
     Identities come from the lockfile, which is rewritten only after every deck is written.
     """
     _check_outputs(manifest)
-    renderer = Renderer()
     lock_path = lockfile_path(manifest)
     ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
-    reports = [build_deck(deck, renderer, progress=progress, ledger=ledger) for deck in manifest.decks]
+    reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
     if write:
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
@@ -136,12 +134,10 @@ def read_deck_sources(
 
 def build_deck(
     deck: DeckSpec,
-    renderer: Renderer | None = None,
     progress: Progress | None = None,
     ledger: Ledger | None = None,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
-    renderer = renderer or Renderer()
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
     repaired = repair_items(items)
@@ -152,8 +148,7 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    media = MediaCollector({spec.path.name: spec.path.parent for spec in deck.sources})
-    made = notes_for_cards(deck, merged.cards, renderer, ledger, progress, media)
+    made = notes_for_cards(deck, merged.cards, ledger, progress)
     diagnostics.extend(made.diagnostics)
     return DeckReport(
         name=deck.name,
@@ -163,8 +158,8 @@ def build_deck(
         removed_notes=made.removed_notes,
         sources=tuple(summaries),
         dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics) + tuple(media.diagnostics),
-        media=dict(media.files),
+        diagnostics=tuple(diagnostics),
+        media=made.media,
     )
 
 
@@ -174,38 +169,31 @@ class DeckNotes:
     changes: DeckChanges
     removed_notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
+    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
 
 
 def notes_for_cards(
     deck: DeckSpec,
     cards: tuple[Card, ...],
-    renderer: Renderer,
     ledger: Ledger,
     progress: Progress | None = None,
-    media: MediaCollector | None = None,
 ) -> DeckNotes:
     """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
     identities = ledger.assign(deck.name, cards)
-    notes = []
-    for position, card in enumerate(cards):
-        if progress and position % 50 == 0:
-            progress("render", position, len(cards))
-        notes.append(
-            render_note(
-                card,
-                renderer,
-                guid=identities.guids[position],
-                deck=deck.name,
-                subdecks=deck.subdecks,
-                tags=deck.tags,
-                position=position,
-                media=media,
-            )
-        )
+    if progress:
+        progress("render", 0, len(cards))
+    jobs = [
+        (card, dict(guid=identities.guids[position], deck=deck.name, subdecks=deck.subdecks,
+                    tags=deck.tags, position=position))
+        for position, card in enumerate(cards)
+    ]
+    rendered = render_notes(jobs, {spec.path.name: spec.path.parent for spec in deck.sources})
     if progress:
         progress("render", len(cards), len(cards))
-    stamped, changes = ledger.settle(identities, tuple(notes))
+    stamped, changes = ledger.settle(identities, rendered.notes)
     removed_notes: tuple[Note, ...] = ()
     if changes.removed:  # their last fields are in the deck this build replaces
         removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
-    return DeckNotes(stamped, changes, removed_notes, identities.diagnostics)
+    return DeckNotes(
+        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media
+    )
