@@ -1,125 +1,202 @@
-"""Markdown documents whose questions are headings (``## Q1. What …?``, ``### 3. How …``).
+"""Markdown documents in the layouts people write Q&A in, recognised from their content.
 
-An answer runs from its question heading to the next heading of the same or a higher level.
-Headings that are not questions (a title, "Table of Contents", a section name) end the
-answer before them but make no item; a question heading with nothing under it is dropped.
+Questions may be headings at any level (``## Q1. What …?``, ``### How …``, ``1. ### Why …``),
+``<details><summary>`` blocks, ``Q:``/``A:`` pairs, bold questions (``1. **What …?**``) or the
+rows of a question/answer table; one document may mix them. Headings that do not ask are
+sections: they end the answer above them and name the ``topic`` of the questions below.
+A question heading with two or more questions under it and no answer of its own is a section
+too. Tables of contents and "back to top" links are navigation, not answers. Answers keep the
+source's markdown and HTML; indented code becomes an unlabelled fence.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
-
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-NUMBERING = re.compile(
-    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+))\s*[.):\-–—]?\s+", re.IGNORECASE
+from .markdown_layouts import (
+    NOT_QUESTIONS,
+    Anchor,
+    find_bold_questions,
+    find_details,
+    find_pairs,
+    find_table_rows,
+    question_of,
+    topic_of,
 )
-QUESTION_WORDS = re.compile(
-    r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
-    r"did|explain|describe|define|compare|list|name|give|tell|walk|contrast|differentiate|"
-    r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
-    re.IGNORECASE,
-)
-NOT_QUESTIONS = re.compile(
-    r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
-    r"references|resources|further reading|license|contributing|about|faq)\b",
-    re.IGNORECASE,
+from .markdown_outline import Heading, Outline, trim_block
+
+#: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
+PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+NAVIGATION_LINK = re.compile(
+    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)[^)]*\)"
+    r"(?:\*\*|__)?\s*$"
 )
 
 
-def split_lines_outside_fences(text: str) -> list[tuple[int, str, bool]]:
-    """Every line with its number and whether it sits inside a fenced code block."""
-    out: list[tuple[int, str, bool]] = []
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            out.append((number, line, True))
-            continue
-        if fence is not None:
-            out.append((number, line, True))
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                if not line.strip().strip(fence[0]):
-                    fence = None
-            continue
-        out.append((number, line, False))
-    return out
+def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
+    """Every question in source order, and the section headings (context, not questions)."""
+    others = _other_anchors(outline)
+    questions, sections = _classify_headings(outline, others)
+    answers = [(q.body, _heading_answer_end(q, questions, outline)) for q in questions]
+    kept = [a for a in others if not any(start <= a.line < end for start, end in answers)]
+    return sorted(questions + kept, key=lambda anchor: anchor.line), sections
 
 
-def question_of(heading: str) -> tuple[str, str | None] | None:
-    """``(question, number)`` when a heading asks a question, else ``None``."""
-    text = heading.strip()
-    numbered = NUMBERING.match(text)
-    number = None
-    if numbered:
-        number = numbered.group("q") or numbered.group("n")
-        text = text[numbered.end():].strip()
-    if not text or NOT_QUESTIONS.match(text):
+def _other_anchors(outline: Outline) -> list[Anchor]:
+    """Anchors of the non-heading layouts, one per line, none inside a details answer."""
+    found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
+    found += find_bold_questions(outline)
+    details = [(a.line, a.end or a.line) for a in found if a.kind == "details"]
+    by_line: dict[int, Anchor] = {}
+    for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
+        inside = any(start < anchor.line <= end for start, end in details)
+        if anchor.line not in by_line and not inside:
+            by_line[anchor.line] = anchor
+    return list(by_line.values())
+
+
+def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
+    questions: list[Anchor] = []
+    sections: list[Heading] = []
+    headings = outline.headings
+    for index, heading in enumerate(headings):
+        asked = question_of(heading.text)
+        if asked and _holds_questions(outline, index, others, asked[0]):
+            asked = None
+        if asked:
+            questions.append(Anchor("heading", heading.line, asked[0], asked[1], heading.end,
+                                    dedent=heading.indent, level=heading.level))
+        else:
+            sections.append(heading)
+    return questions, sections
+
+
+def _holds_questions(outline: Outline, index: int, others: list[Anchor], question: str) -> bool:
+    """A question-like heading over two or more questions is their section, unless it answers first."""
+    heading = outline.headings[index]
+    scope = _scope_end(outline, index)
+    nested = [a.line for a in others if heading.line < a.line < scope]
+    nested += [h.line for h in outline.headings[index + 1:] if h.line < scope and question_of(h.text)]
+    if len(nested) < 2:
+        return False
+    return not question.endswith("?") or not outline.markdown(heading.end, min(nested))
+
+
+def _scope_end(outline: Outline, index: int) -> int:
+    """The line of the next heading at the same or a higher level."""
+    level = outline.headings[index].level
+    later = (h.line for h in outline.headings[index + 1:] if h.level <= level)
+    return next(later, len(outline.lines))
+
+
+def _heading_answer_end(question: Anchor, questions: list[Anchor], outline: Outline) -> int:
+    """A heading's answer runs to the next question heading or the next heading as high as it."""
+    stops = [h.line for h in outline.headings if h.line > question.line and h.level <= question.level]
+    stops += [q.line for q in questions if q.line > question.line]
+    return min(stops, default=len(outline.lines))
+
+
+def _answer_end(anchor: Anchor, following: list[Anchor], outline: Outline) -> int:
+    if anchor.end is not None:
+        return anchor.end
+    stops = [_region_start(a, outline) for a in following]
+    for heading in outline.headings:
+        if heading.line > anchor.line and (anchor.kind != "heading" or heading.level <= anchor.level):
+            stops.append(heading.line)
+    return min(stops, default=len(outline.lines))
+
+
+def _region_start(anchor: Anchor, outline: Outline) -> int:
+    """Where the block holding ``anchor`` begins (a table row's table starts at its header)."""
+    if anchor.kind != "row":
+        return anchor.line
+    return max(t.line for t in outline.tables if t.line <= anchor.line)
+
+
+def _title_line(outline: Outline) -> int | None:
+    """The document's title: its first heading, when no other heading is as high."""
+    if not outline.headings:
         return None
-    if text.rstrip("*_ ").endswith("?") or QUESTION_WORDS.match(text.lstrip("*_`")):
-        return text, number
-    if numbered and numbered.group("q"):
-        return text, number
-    return None
+    top = min(h.level for h in outline.headings)
+    first = outline.headings[0]
+    alone = sum(1 for h in outline.headings if h.level == top) == 1
+    return first.line if first.level == top and alone else None
 
 
-def sniff(text: str) -> float:
-    headings = [line for _, line, fenced in split_lines_outside_fences(text) if not fenced
-                and HEADING.match(line)]
-    questions = sum(1 for h in headings if question_of(HEADING.match(h).group(2)))
-    if questions >= 2:
-        return min(0.9, 0.5 + 0.05 * questions)
-    return 0.2 if headings else 0.0
+def _topics(anchors: list[Anchor], sections: list[Heading], outline: Outline) -> dict[int, str]:
+    """The enclosing section heading of each anchor (by line); the title and a TOC are no topic."""
+    title = _title_line(outline)
+    events = sorted([(h.line, h.level, h) for h in sections] +
+                    [(a.line, a.level, a) for a in anchors], key=lambda e: e[0])
+    stack: list[tuple[int, str]] = []
+    topics: dict[int, str] = {}
+    for line, level, event in events:
+        if isinstance(event, Heading) or level:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+        if isinstance(event, Heading):
+            name = topic_of(event.text)
+            if line != title and name and not NOT_QUESTIONS.match(name):
+                stack.append((level, name))
+        elif stack:
+            topics[line] = stack[-1][1]
+    return topics
+
+
+def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
+    """Links into the page (a table of contents, "back to top") and lists repeating the questions."""
+    skip = set()
+    for index, line in enumerate(outline.lines):
+        link = NAVIGATION_LINK.match(line)
+        if link and index not in outline.code_lines and (
+            link.group("target").startswith("#") or _normal(link.group("text")) in questions
+        ):
+            skip.add(index)
+    return frozenset(skip)
+
+
+def _normal(text: str) -> str:
+    asked = question_of(text)
+    return " ".join(re.findall(r"[a-z0-9]+", (asked[0] if asked else text).lower()))
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = split_lines_outside_fences(text)
+    outline = Outline(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    anchors, sections = layout(outline)
+    topics = _topics(anchors, sections, outline)
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     items: list[Item] = []
     dropped: list[Dropped] = []
-    open_q: tuple[int, int, str, str | None] | None = None  # (line, level, question, number)
-    body: list[str] = []
     seen_refs: dict[str, int] = {}
-
-    def close() -> None:
-        if open_q is None:
-            return
-        line, _, question, number = open_q
-        ref = _unique_ref(f"Q{number}" if number else _slug(question), seen_refs)
-        answer = _trim(body)
+    for position, anchor in enumerate(anchors):
+        ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
+        end = _answer_end(anchor, anchors[position + 1:], outline)
+        answer = trim_block("\n".join(
+            part for part in (anchor.lead, outline.markdown(anchor.body, end, anchor.dedent, skip),
+                              anchor.tail) if part
+        ))
         if not answer:
-            dropped.append(Dropped(source, ref, line, "no-answer", question))
-        else:
-            items.append(Item(question=question, answer=answer, source=source, ref=ref, line=line))
-
-    for number, line, fenced in lines:
-        heading = None if fenced else HEADING.match(line)
-        if heading:
-            level = len(heading.group(1))
-            asked = question_of(heading.group(2))
-            if asked or open_q is None or level <= open_q[1]:
-                close()
-                open_q = (number, level, asked[0], asked[1]) if asked else None
-                body = []
-                continue
-        if open_q is not None:
-            body.append(line)
-    close()
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            continue
+        meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta.update(anchor.meta)
+        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
-def _trim(body: list[str]) -> str:
-    """The answer without surrounding blank lines and trailing horizontal rules."""
-    lines = list(body)
-    while lines and (not lines[-1].strip() or re.fullmatch(r"\s*([-*_])(\s*\1){2,}\s*", lines[-1])):
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
+def sniff(text: str) -> float:
+    """Sure when the text has question structure; unsure on prose with headings only."""
+    outline = Outline(text.lstrip("\ufeff"))
+    questions = len(layout(outline)[0])
+    if questions >= 2:
+        return min(0.9, 0.5 + 0.05 * questions)
+    if questions == 1:
+        return 0.4
+    return 0.2 if outline.headings else 0.0
 
 
 def _slug(text: str) -> str:
@@ -135,7 +212,7 @@ def _unique_ref(ref: str, seen: dict[str, int]) -> str:
 
 ADAPTER = Adapter(
     name="markdown",
-    summary="markdown with questions as headings",
+    summary="markdown Q&A: question headings, <details>, Q:/A: pairs, bold questions, tables",
     sniff=sniff,
     read=read,
 )
