@@ -68,7 +68,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         if asked and _holds_questions(outline, index, others, asked[0]):
             asked = None
         if asked:
-            questions.append(Anchor("heading", heading.line, asked[0], asked[1], heading.end,
+            number = asked[1] or heading.list_number
+            questions.append(Anchor("heading", heading.line, asked[0], number, heading.end,
                                     dedent=heading.indent, level=heading.level))
         else:
             sections.append(heading)
@@ -175,10 +176,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     for position, anchor in enumerate(anchors):
         ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
         end = _answer_end(anchor, anchors[position + 1:], outline)
-        answer = trim_block("\n".join(
-            part for part in (anchor.lead, outline.markdown(anchor.body, end, anchor.dedent, skip),
-                              anchor.tail) if part
-        ))
+        answer = _answer(anchor, end, outline, skip)
         if not answer:
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
@@ -186,6 +184,14 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         meta.update(anchor.meta)
         items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+
+
+def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
+    """The answer's markdown: text on the question's line, the lines below, text on the closing line."""
+    body = outline.markdown(anchor.body, end, anchor.dedent, skip)
+    starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
+    lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
+    return trim_block("\n".join(part for part in (lead + body, anchor.tail) if part))
 
 
 def sniff(text: str) -> float:

@@ -28,6 +28,7 @@ class Heading:
     level: int
     text: str  # the heading's inline markdown
     indent: int  # content indent of the list item holding it (0 outside lists)
+    list_number: str | None = None  # ``7`` for ``7. ### What …?``
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,11 @@ class Outline:
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
-        items: list[int] = []  # content indents of the open list items
+        items: list[tuple[int, int, str]] = []  # open list items: first line, content indent, number
         for index, token in enumerate(tokens):
             if token.type == "list_item_open" and token.map:
                 indent = self._content_indent(token.map[0])
-                items.append(indent)
+                items.append((token.map[0], indent, token.info))
                 self.item_indents[token.map[0]] = indent
                 self.block_starts.add(token.map[0])
             elif token.type == "list_item_close":
@@ -83,10 +84,7 @@ class Outline:
                 if token.type == "code_block":
                     self._add_indented(token)
             elif token.type == "heading_open" and token.map:
-                text = tokens[index + 1].content.strip()
-                self.headings.append(
-                    Heading(*token.map, int(token.tag[1]), text, items[-1] if items else 0)
-                )
+                self.headings.append(_heading(token, tokens[index + 1].content, items[-1] if items else None))
             elif token.type == "table_open":
                 self.tables.append(_table(tokens, index))
 
@@ -122,7 +120,15 @@ class Outline:
             if index not in skip:
                 out.append(self.lines[index])
             index += 1
-        return trim_block("\n".join(_dedent(line, dedent) for line in out))
+        columns = _list_indent(out, dedent)
+        return trim_block("\n".join(_dedent(line, columns) for line in out))
+
+
+def _heading(token: Token, text: str, item: tuple[int, int, str] | None) -> Heading:
+    start, end = token.map or (0, 0)
+    indent = item[1] if item else 0
+    number = item[2] if item and item[0] == start and item[2].isdigit() else None
+    return Heading(start, end, int(token.tag[1]), text.strip(), indent, number)
 
 
 def _table(tokens: list[Token], start: int) -> Table:
@@ -148,6 +154,15 @@ def _as_fence(block: IndentedCode) -> list[str]:
     fence = "````" if "```" in block.code else "```"
     body = [pad + line if line else "" for line in block.code.rstrip("\n").split("\n")]
     return [pad + fence, *body, pad + fence]
+
+
+def _list_indent(lines: list[str], content_indent: int) -> int:
+    """How far a list item's answer is indented: its content indent, or up to 3 more (``1. `` + 4)."""
+    if not content_indent:
+        return 0
+    leading = [len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip(" ")) for ln in lines if ln.strip()]
+    actual = min(leading, default=content_indent)
+    return actual if content_indent <= actual <= content_indent + 3 else content_indent
 
 
 def _dedent(line: str, columns: int) -> str:
