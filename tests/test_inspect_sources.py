@@ -49,7 +49,8 @@ def test_inspect_items_lists_items_and_drops_in_source_order():
         "A view written as a class; `as_view()` turns it into a funct…",
         "    what-does-get-object-or-404-return  line 22  What does `get_object_or_404` return?  "
         "[dropped: no-answer]",
-        "    Q2  line 24  What is middleware?  — Hooks around every request: 1. request middleware - runs bef…",
+        "    Q2  line 24  What is middleware?  — "
+        "Hooks around every request: 1. request middleware - runs bef…",
     ]
 
 
