@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ankitools import import_apkg, notes_by_question
 from click.testing import CliRunner
-from conftest import DATA
 
+from ankitools import import_apkg, notes_by_question
+from conftest import DATA
 from qa2anki.cli import main
 
 MARKDOWN = DATA / "markdown"
