@@ -290,3 +290,35 @@ def test_seed_004_still_gives_its_30_questions():
     assert result.items[-1].question == "How do you make parameters optional?"
     assert result.items[1].answer.startswith("Concept:\n- **`async def`:**")
     assert "Example:\n```python\n# Runs in main event loop" in result.items[1].answer
+
+
+# --- layouts mixed in one document, as real READMEs do ---------------------------------------
+
+
+def test_mixed_layouts_in_one_document():
+    result = _read("mixed.md")
+    assert _rows(result) == [
+        ("port-already-in-use-error", 9, '"Port already in use" error?', None),  # FAQ is no topic
+        ("cannot-log-in-after-an-upgrade", 13, "Cannot log in after an upgrade?", None),
+        ("Q1", 19, "What does an embedding let us do?", "Embeddings"),
+        ("Q2", 25, "Why normalise vectors?", "Embeddings"),
+        ("explain-the-following-availability-zone-region", 31,
+         "Explain the following\n\n* Availability zone\n* Region", "Self assessment"),
+        ("what-is-a-data-node", 40, "What is a data node?", "Self assessment"),
+        ("Q1-2", 50, "What is a hook?", "Components"),
+        ("Q2-2", 60, "What is a ref?", "Components"),
+    ]
+    # an answer of nothing but formatting tags answers nothing
+    assert _dropped(result) == [("what-is-a-master-node", 44, "no-answer", "What is a master node?")]
+
+
+def test_answer_labels_go_html_stays_and_over_indented_fences_unwrap():
+    result = _read("mixed.md")
+    assert _answer(result, "port-already-in-use-error") == "Stop the other service or set `PORT` in `.env`."
+    assert _answer(result, "cannot-log-in-after-an-upgrade") == "Clear the session cookie."
+    assert _answer(result, "Q1") == "Match on **meaning**.\n\n- Keywords miss synonyms."
+    assert _answer(result, "what-is-a-data-node") == "<br><b>\nWhere data is stored.\n</b>"
+    assert _answer(result, "Q1-2") == (
+        "A function named `use…`:\n\n```javascript\nconst [n, setN] = useState(0)\n```"
+    )
+    assert _answer(result, "Q2-2") == "A mutable box that survives renders."

@@ -1,4 +1,4 @@
-"""The label-line trap (MARKDOWN-TRAPS.md): a fence or list directly under ``Example:`` renders as GitHub would."""
+"""The label-line trap (MARKDOWN-TRAPS.md): a fence or list right under ``Example:`` renders as on GitHub."""
 
 from __future__ import annotations
 

@@ -18,12 +18,14 @@ from typing import Any
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
 from .markdown_layouts import (
+    A_MARK,
     NOT_QUESTIONS,
     Anchor,
     find_bold_questions,
     find_details,
     find_pairs,
     find_table_rows,
+    is_blank,
     question_of,
     topic_of,
 )
@@ -177,7 +179,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
         end = _answer_end(anchor, anchors[position + 1:], outline)
         answer = _answer(anchor, end, outline, skip)
-        if not answer:
+        if is_blank(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
@@ -191,7 +193,16 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     body = outline.markdown(anchor.body, end, anchor.dedent, skip)
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
-    return trim_block("\n".join(part for part in (lead + body, anchor.tail) if part))
+    return _without_answer_mark(trim_block("\n".join(part for part in (lead + body, anchor.tail) if part)))
+
+
+def _without_answer_mark(answer: str) -> str:
+    """``**A:** It is…`` under a question heading or bold question: the label is not the answer."""
+    first, _, rest = answer.partition("\n")
+    mark = A_MARK.match(first)
+    if not mark:
+        return answer
+    return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
 
 
 def sniff(text: str) -> float:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .markdown_outline import Outline, Table
 
 NUMBERING = re.compile(
-    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+))\s*[.):\-–—]?\s+", re.IGNORECASE
+    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))\s*[.):\-–—]?\s+",
+    re.IGNORECASE,
 )
 QUESTION_WORDS = re.compile(
     r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
@@ -33,6 +34,7 @@ ANSWER_LABELS = re.compile(
     re.IGNORECASE,
 )
 EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
+LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
 EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
 ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -88,9 +90,11 @@ class Anchor:
 
 def plain_question(text: str) -> str:
     """Question text without wrapping emphasis and empty HTML anchors (inline code is kept)."""
-    text = EMPTY_ANCHOR.sub("", text).strip()
+    text = LEADING_SYMBOLS.sub("", EMPTY_ANCHOR.sub("", text).strip())
     while (match := EMPHASIS.match(text)) and "**" not in match.group("inner").strip("*"):
         text = match.group("inner").strip()
+    if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
+        text = text[1:-1].strip()  # "Why simulation instead of hardware?"
     return text
 
 
@@ -99,9 +103,8 @@ def split_number(text: str) -> tuple[str, str | None, bool]:
     numbered = NUMBERING.match(text)
     if not numbered:
         return text, None, False
-    return plain_question(text[numbered.end():]), numbered.group("q") or numbered.group("n"), bool(
-        numbered.group("q")
-    )
+    number = numbered.group("q") or numbered.group("n")
+    return plain_question(text[numbered.end():]), number, not numbered.group("n")
 
 
 def looks_like_question(text: str) -> bool:
@@ -189,9 +192,15 @@ def _column_after(chunk: str, offset: int) -> int:
 
 def summary_text(html_text: str) -> str:
     """A summary's question: ``<code>`` becomes backticks, other tags go, emphasis unwrapped."""
-    text = CODE_TAG.sub(lambda m: f"`{m.group(1)}`", html_text)
-    text = ANY_TAG.sub("", text)
-    return plain_question(" ".join(text.split()))
+    text = ANY_TAG.sub("", CODE_TAG.sub(lambda m: f"`{m.group(1)}`", html_text))
+    lines = [" ".join(line.split()) for line in text.strip().split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))  # a summary may hold a list: keep its lines
+    return plain_question(text)
+
+
+def is_blank(markdown: str) -> bool:
+    """True when nothing but HTML tags and spaces is left (``<br><b>\n</b>`` answers nothing)."""
+    return not ANY_TAG.sub("", markdown).replace("&nbsp;", " ").strip()
 
 
 # --- **Q:** … **A:** … and Q: / A: --------------------------------------------------------
@@ -325,7 +334,7 @@ def table_columns(table: Table) -> tuple[int, int, int | None, list[tuple[str, i
 
 
 def _header_name(cell: str) -> str:
-    return re.sub(r"[^a-z#]+", " ", plain_question(cell).lower()).strip()
+    return re.sub(r"[^a-z#]+", " ", cell.strip("*_ ").lower()).strip()
 
 
 def _first(names: list[str], wanted: set[str]) -> int | None:

@@ -10,6 +10,7 @@ original lines, so the source's own markdown (and any HTML in it) is kept as wri
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
+FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 
@@ -120,7 +122,8 @@ class Outline:
             if index not in skip:
                 out.append(self.lines[index])
             index += 1
-        columns = _list_indent(out, dedent)
+        prose = [self.lines[i] for i in range(start, end) if i not in self.code_lines and i not in skip]
+        columns = _list_indent(prose, dedent)
         return trim_block("\n".join(_dedent(line, columns) for line in out))
 
 
@@ -150,10 +153,15 @@ def _table(tokens: list[Token], start: int) -> Table:
 
 
 def _as_fence(block: IndentedCode) -> list[str]:
+    """An indented block as a fence; one that already holds a whole fence was over-indented: unwrap it."""
     pad = " " * block.indent
-    fence = "````" if "```" in block.code else "```"
-    body = [pad + line if line else "" for line in block.code.rstrip("\n").split("\n")]
-    return [pad + fence, *body, pad + fence]
+    code = block.code.rstrip("\n")
+    lines = textwrap.dedent(code).split("\n")
+    opening = FENCE_LINE.match(lines[0])
+    if opening and len(lines) > 1 and lines[-1].strip() == opening.group(1):
+        return [pad + line if line else "" for line in lines]
+    fence = "````" if "```" in code else "```"
+    return [pad + fence, *(pad + line if line else "" for line in code.split("\n")), pad + fence]
 
 
 def _list_indent(lines: list[str], content_indent: int) -> int:
