@@ -322,3 +322,18 @@ def test_answer_labels_go_html_stays_and_over_indented_fences_unwrap():
         "A function named `use…`:\n\n```javascript\nconst [n, setN] = useState(0)\n```"
     )
     assert _answer(result, "Q2-2") == "A mutable box that survives renders."
+
+
+def test_a_large_document_keeps_every_question_in_order():
+    blocks = []
+    for n in range(1, 301):
+        blocks.append(f"## Part {n}\n\n### Q{n}. What is thing {n}?\n\nThing {n} is a thing.\n")
+        blocks.append(f"## More on {n}\n")
+        blocks.append(f"<details><summary>Why thing {n}?</summary>\n\nBecause {n}.\n</details>\n")
+        blocks.append(f"**Q:** How big is {n}? **A:** {n} units.\n")
+    result = read_text_as("\n".join(blocks), "big.md", "markdown")
+    assert len(result.items) == 900 and result.dropped == ()
+    assert [i.line for i in result.items] == sorted(i.line for i in result.items)
+    assert len({i.ref for i in result.items}) == 900
+    assert [i.meta.get("topic") for i in result.items[-3:]] == ["Part 300", "More on 300", "More on 300"]
+    assert result.items[-1].answer == "300 units."

@@ -12,6 +12,7 @@ source's markdown and HTML; indented code becomes an unlabelled fence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +30,7 @@ from .markdown_layouts import (
     question_of,
     topic_of,
 )
-from .markdown_outline import Heading, Outline, trim_block
+from .markdown_outline import Heading, Outline, outline_of, trim_block
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
@@ -43,8 +44,7 @@ def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
     """Every question in source order, and the section headings (context, not questions)."""
     others = _other_anchors(outline)
     questions, sections = _classify_headings(outline, others)
-    answers = [(q.body, _heading_answer_end(q, questions, outline)) for q in questions]
-    kept = [a for a in others if not any(start <= a.line < end for start, end in answers)]
+    kept = _outside_heading_answers(others, questions, outline)
     return sorted(questions + kept, key=lambda anchor: anchor.line), sections
 
 
@@ -52,22 +52,31 @@ def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
     found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
     found += find_bold_questions(outline)
-    details = [(a.line, a.end or a.line) for a in found if a.kind == "details"]
+    details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
-        inside = any(start < anchor.line <= end for start, end in details)
-        if anchor.line not in by_line and not inside:
+        if anchor.line not in by_line and not _within(details, anchor.line, inclusive_start=False):
             by_line[anchor.line] = anchor
     return list(by_line.values())
+
+
+def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = True) -> bool:
+    """Whether ``line`` falls in one of the sorted, disjoint ``(start, end)`` ranges."""
+    index = bisect_right(ranges, (line, float("inf") if inclusive_start else -1)) - 1
+    if index < 0:
+        return False
+    start, end = ranges[index]
+    return (start <= line if inclusive_start else start < line) and line <= end
 
 
 def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
     questions: list[Anchor] = []
     sections: list[Heading] = []
-    headings = outline.headings
-    for index, heading in enumerate(headings):
-        asked = question_of(heading.text)
-        if asked and _holds_questions(outline, index, others, asked[0]):
+    asked_by = [question_of(heading.text) for heading in outline.headings]
+    other_lines = sorted(anchor.line for anchor in others)
+    for index, heading in enumerate(outline.headings):
+        asked = asked_by[index]
+        if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
             asked = None
         if asked:
             number = asked[1] or heading.list_number
@@ -78,39 +87,38 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
     return questions, sections
 
 
-def _holds_questions(outline: Outline, index: int, others: list[Anchor], question: str) -> bool:
+def _holds_questions(outline: Outline, index: int, other_lines: list[int],
+                     asked_by: list[tuple[str, str | None] | None], question: str) -> bool:
     """A question-like heading over two or more questions is their section, unless it answers first."""
     heading = outline.headings[index]
-    scope = _scope_end(outline, index)
-    nested = [a.line for a in others if heading.line < a.line < scope]
-    nested += [h.line for h in outline.headings[index + 1:] if h.line < scope and question_of(h.text)]
+    scope = outline.next_heading(heading.line, heading.level)
+    nested = other_lines[bisect_right(other_lines, heading.line):bisect_left(other_lines, scope)][:2]
+    for later in range(index + 1, len(outline.headings)):
+        if outline.headings[later].line >= scope or len(nested) >= 2:
+            break
+        if asked_by[later]:
+            nested.append(outline.headings[later].line)
     if len(nested) < 2:
         return False
     return not question.endswith("?") or not outline.markdown(heading.end, min(nested))
 
 
-def _scope_end(outline: Outline, index: int) -> int:
-    """The line of the next heading at the same or a higher level."""
-    level = outline.headings[index].level
-    later = (h.line for h in outline.headings[index + 1:] if h.level <= level)
-    return next(later, len(outline.lines))
+def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
+    """The anchors not inside a question heading's answer (those are part of that answer)."""
+    following = [*questions[1:], None]
+    answers = [(q.body, _answer_end(q, after, outline) - 1)
+               for q, after in zip(questions, following, strict=False)]
+    return [anchor for anchor in others if not _within(answers, anchor.line)]
 
 
-def _heading_answer_end(question: Anchor, questions: list[Anchor], outline: Outline) -> int:
-    """A heading's answer runs to the next question heading or the next heading as high as it."""
-    stops = [h.line for h in outline.headings if h.line > question.line and h.level <= question.level]
-    stops += [q.line for q in questions if q.line > question.line]
-    return min(stops, default=len(outline.lines))
-
-
-def _answer_end(anchor: Anchor, following: list[Anchor], outline: Outline) -> int:
+def _answer_end(anchor: Anchor, following: Anchor | None, outline: Outline) -> int:
+    """A heading's answer runs to the next question or the next heading as high as it; others to
+    the next question or heading of any level. Details blocks and table rows have fixed ends."""
     if anchor.end is not None:
         return anchor.end
-    stops = [_region_start(a, outline) for a in following]
-    for heading in outline.headings:
-        if heading.line > anchor.line and (anchor.kind != "heading" or heading.level <= anchor.level):
-            stops.append(heading.line)
-    return min(stops, default=len(outline.lines))
+    level = anchor.level if anchor.kind == "heading" else 6
+    stop = outline.next_heading(anchor.line, level)
+    return min(stop, _region_start(following, outline)) if following else stop
 
 
 def _region_start(anchor: Anchor, outline: Outline) -> int:
@@ -168,7 +176,7 @@ def _normal(text: str) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    outline = Outline(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    outline = outline_of(_normalised(text))
     anchors, sections = layout(outline)
     topics = _topics(anchors, sections, outline)
     skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
@@ -177,7 +185,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     seen_refs: dict[str, int] = {}
     for position, anchor in enumerate(anchors):
         ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
-        end = _answer_end(anchor, anchors[position + 1:], outline)
+        end = _answer_end(anchor, anchors[position + 1] if position + 1 < len(anchors) else None, outline)
         answer = _answer(anchor, end, outline, skip)
         if is_blank(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
@@ -207,13 +215,20 @@ def _without_answer_mark(answer: str) -> str:
 
 def sniff(text: str) -> float:
     """Sure when the text has question structure; unsure on prose with headings only."""
-    outline = Outline(text.lstrip("\ufeff"))
+    outline = outline_of(_normalised(text))
     questions = len(layout(outline)[0])
     if questions >= 2:
         return min(0.9, 0.5 + 0.05 * questions)
     if questions == 1:
         return 0.4
     return 0.2 if outline.headings else 0.0
+
+
+def _normalised(text: str) -> str:
+    """The text as :func:`qa2anki.textio.read_text` gives it, for callers passing raw text."""
+    if text.startswith("\ufeff") or "\r" in text:
+        return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _slug(text: str) -> str:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import textwrap
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+#: Block structure only: inline parsing (a third of the time) is the renderer's job.
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -54,6 +56,12 @@ class IndentedCode:
     end: int
     code: str
     indent: int  # the indent of its container (a list item), kept when it becomes a fence
+
+
+@lru_cache(maxsize=4)
+def outline_of(text: str) -> Outline:
+    """One parse per text: detection sniffs the same text the adapter then reads."""
+    return Outline(text)
 
 
 class Outline:
@@ -103,6 +111,17 @@ class Outline:
     @cached_property
     def heading_lines(self) -> dict[int, Heading]:
         return {heading.line: heading for heading in self.headings}
+
+    @cached_property
+    def _heading_starts(self) -> list[int]:
+        return [heading.line for heading in self.headings]
+
+    def next_heading(self, after: int, level: int = 6) -> int:
+        """The line of the first heading below line ``after`` at ``level`` or higher (else the end)."""
+        for index in range(bisect_right(self._heading_starts, after), len(self.headings)):
+            if self.headings[index].level <= level:
+                return self.headings[index].line
+        return len(self.lines)
 
     def markdown(self, start: int, end: int, dedent: int = 0, skip: frozenset[int] = frozenset()) -> str:
         """Lines ``start``..``end`` as answer markdown.
