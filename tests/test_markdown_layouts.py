@@ -337,3 +337,22 @@ def test_a_large_document_keeps_every_question_in_order():
     assert len({i.ref for i in result.items}) == 900
     assert [i.meta.get("topic") for i in result.items[-3:]] == ["Part 300", "More on 300", "More on 300"]
     assert result.items[-1].answer == "300 units."
+
+
+def test_bold_list_inside_a_pair_answer_stays_in_it():
+    text = (
+        "Q1. What makes it fast?\nA: Two things:\n\n1. **Why async?** No blocking.\n"
+        "2. **Why Pydantic?** Compiled.\n\nQ2. What is it?\nA: A framework.\n"
+    )
+    result = read_text_as(text, "pairs.md", "markdown")
+    assert [(i.ref, i.question) for i in result.items] == [
+        ("Q1", "What makes it fast?"),
+        ("Q2", "What is it?"),
+    ]
+    assert result.items[0].answer.endswith("2. **Why Pydantic?** Compiled.")
+
+
+def test_section_names_that_organise_the_page_are_no_topic():
+    text = "# Title\n\n## Overview\n\n### What is X?\n\nX.\n\n## Questions\n\n### What is Y?\n\nY.\n"
+    result = read_text_as(text, "t.md", "markdown")
+    assert [i.meta.get("topic") for i in result.items] == ["Overview", None]

@@ -20,7 +20,7 @@ from ..models import Dropped, Item, SourceResult
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
-    NOT_QUESTIONS,
+    NOT_TOPICS,
     Anchor,
     find_bold_questions,
     find_details,
@@ -57,7 +57,15 @@ def _other_anchors(outline: Outline) -> list[Anchor]:
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
         if anchor.line not in by_line and not _within(details, anchor.line, inclusive_start=False):
             by_line[anchor.line] = anchor
-    return list(by_line.values())
+    return _without_bold_in_pair_answers(list(by_line.values()), outline)
+
+
+def _without_bold_in_pair_answers(anchors: list[Anchor], outline: Outline) -> list[Anchor]:
+    """In a Q:/A: document, bold lines between a Q: and the next are its answer's, not questions."""
+    pairs = [a.line for a in anchors if a.kind == "pair"]
+    answers = [(line, min(outline.next_heading(line), after) - 1)
+               for line, after in zip(pairs, [*pairs[1:], len(outline.lines)], strict=False)]
+    return [a for a in anchors if a.kind != "bold" or not _within(answers, a.line)]
 
 
 def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = True) -> bool:
@@ -151,7 +159,7 @@ def _topics(anchors: list[Anchor], sections: list[Heading], outline: Outline) ->
                 stack.pop()
         if isinstance(event, Heading):
             name = topic_of(event.text)
-            if line != title and name and not NOT_QUESTIONS.match(name):
+            if line != title and name and not NOT_TOPICS.match(name):
                 stack.append((level, name))
         elif stack:
             topics[line] = stack[-1][1]

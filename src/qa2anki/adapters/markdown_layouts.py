@@ -27,6 +27,12 @@ NOT_QUESTIONS = re.compile(
     r"references|resources|further reading|license|contributing|about|faq|questions)\b",
     re.IGNORECASE,
 )
+#: Headings that organise the page rather than name a subject: no topic.
+NOT_TOPICS = re.compile(
+    r"^(table of contents|contents|toc|index|faqs?|frequently asked questions|questions|"
+    r"q\s*&\s*a)\s*:?\s*$",
+    re.IGNORECASE,
+)
 #: Summaries that label a hidden answer rather than ask something.
 ANSWER_LABELS = re.compile(
     r"^(answers?|ans|solutions?|show|hide|click|hint|output|result|explanation|details|more|"
@@ -46,8 +52,8 @@ SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNOR
 
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
 Q_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?:Q|Ques|Question|QUESTION)[ \t]*(?P<number>\d+)?[ \t]*[:：]"
-    r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?:Q|Ques|Question|QUESTION)[ \t]*(?P<number>\d+)?[ \t]*"
+    r"(?:[:：]|(?<=\d)[.)])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:\*\*|__)?(?:A|Ans|Answer|ANSWER)[ \t]*[:：](?:\*\*|__)?[ \t]*(?P<rest>.*)$"
