@@ -262,6 +262,8 @@ def test_every_layout_is_detected_as_markdown(name: str):
         # numbered scraped text: another adapter's format
         "Intro text.\n\nQ1.\nWhat is FastAPI?\n\nJunior\n\nA framework.\n\n"
         "Q2.\nWhy async?\n\nMid\n\nSpeed.\n",
+        # ... even where a line starts with an answer label
+        "Q1.\nWhat is FastAPI?\n\nJunior\n\nAnswer: a framework.\n\nQ2.\nWhy async?\n\nMid\n\nA: speed.\n",
         # answer-only prose
         "FastAPI is a framework.\nIt uses type hints.\nfrom fastapi import FastAPI\napp = FastAPI()\n",
         # Q: lines with no A: anywhere are not Q/A pairs

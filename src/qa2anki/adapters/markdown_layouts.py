@@ -53,7 +53,7 @@ SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNOR
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
 Q_MARK = re.compile(
     rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?:Q|Ques|Question|QUESTION)[ \t]*(?P<number>\d+)?[ \t]*"
-    r"(?:[:：]|(?<=\d)[.)])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+    r"(?P<sep>[:：]|(?<=\d)[.)])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:\*\*|__)?(?:A|Ans|Answer|ANSWER)[ \t]*[:：](?:\*\*|__)?[ \t]*(?P<rest>.*)$"
@@ -225,8 +225,8 @@ def _pair_at(outline: Outline, index: int) -> tuple[Anchor | None, bool] | None:
     if index in outline.code_lines:
         return None
     mark = Q_MARK.match(outline.lines[index])
-    if not mark:
-        return None
+    if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
+        return None  # "Q1." alone on its line is numbered scraped text, another format
     rest = mark.group("rest")
     inline = INLINE_A.search(rest)
     if inline:
