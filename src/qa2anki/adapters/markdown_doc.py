@@ -21,6 +21,7 @@ from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
     NOT_TOPICS,
+    QUESTION_WORDS,  # noqa: F401 (numbered_text imports it from here)
     Anchor,
     find_bold_questions,
     find_details,
