@@ -358,3 +358,17 @@ def test_section_names_that_organise_the_page_are_no_topic():
     text = "# Title\n\n## Overview\n\n### What is X?\n\nX.\n\n## Questions\n\n### What is Y?\n\nY.\n"
     result = read_text_as(text, "t.md", "markdown")
     assert [i.meta.get("topic") for i in result.items] == ["Overview", None]
+
+
+def test_a_list_of_the_questions_without_links_is_no_drop():
+    text = (
+        "# Go\n\n1. **What is a slice?**\n2. **What is a map?**\n\n## Answers\n\n"
+        "1. **What is a slice?**\n\n   A view of an array.\n\n2. **What is a map?**\n\n   A hash table.\n\n"
+        "3. **What is a chan?**\n"
+    )
+    result = read_text_as(text, "go.md", "markdown")
+    assert _rows(result) == [
+        ("Q1", 8, "What is a slice?", "Answers"),
+        ("Q2", 12, "What is a map?", "Answers"),
+    ]
+    assert _dropped(result) == [("Q3", 16, "no-answer", "What is a chan?")]

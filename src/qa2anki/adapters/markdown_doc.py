@@ -189,13 +189,18 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     anchors, sections = layout(outline)
     topics = _topics(anchors, sections, outline)
     skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    following = [*anchors[1:], None]
+    answers = [_answer(a, _answer_end(a, after, outline), outline, skip)
+               for a, after in zip(anchors, following, strict=False)]
+    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True)
+                if not is_blank(answer)}
     items: list[Item] = []
     dropped: list[Dropped] = []
     seen_refs: dict[str, int] = {}
-    for position, anchor in enumerate(anchors):
+    for anchor, answer in zip(anchors, answers, strict=True):
+        if is_blank(answer) and _normal(anchor.question) in answered:
+            continue  # a list of the questions (a table of contents without links) repeats it
         ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
-        end = _answer_end(anchor, anchors[position + 1] if position + 1 < len(anchors) else None, outline)
-        answer = _answer(anchor, end, outline, skip)
         if is_blank(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
