@@ -105,6 +105,18 @@ def test_bold_lines_inside_a_heading_answer_stay_in_it():
     assert "1. **Why async?** No blocking." in result.items[0].answer
 
 
+def test_prompts_without_a_question_word_are_questions():
+    text = (
+        "## Basics\n\n### Difference between `let` and `var`\n\nScope.\n\n"
+        "### Pros and cons of ORMs\n\nSpeed.\n"
+    )
+    result = read_text_as(text, "js.md", "markdown")
+    assert [(i.question, i.meta.get("topic")) for i in result.items] == [
+        ("Difference between `let` and `var`", "Basics"),
+        ("Pros and cons of ORMs", "Basics"),
+    ]
+
+
 def test_refs_are_unique_and_stable():
     text = "## What is X?\n\nOne.\n\n## What is X?\n\nTwo.\n\n## Q7. What is Y?\n\nThree.\n"
     first = read_text_as(text, "dup.md", "markdown")

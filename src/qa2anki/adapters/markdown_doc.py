@@ -138,13 +138,11 @@ def _region_start(anchor: Anchor, outline: Outline) -> int:
 
 
 def _title_line(outline: Outline) -> int | None:
-    """The document's title: its first heading, when no other heading is as high."""
-    if not outline.headings:
+    """The document's title: its first heading, a ``#`` heading when it is the only one."""
+    if not outline.headings or outline.headings[0].level != 1:
         return None
-    top = min(h.level for h in outline.headings)
-    first = outline.headings[0]
-    alone = sum(1 for h in outline.headings if h.level == top) == 1
-    return first.line if first.level == top and alone else None
+    alone = sum(1 for h in outline.headings if h.level == 1) == 1
+    return outline.headings[0].line if alone else None
 
 
 def _topics(anchors: list[Anchor], sections: list[Heading], outline: Outline) -> dict[int, str]:

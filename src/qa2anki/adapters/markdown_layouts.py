@@ -22,6 +22,11 @@ QUESTION_WORDS = re.compile(
     r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
     re.IGNORECASE,
 )
+#: Interview prompts worded without a question word.
+PROMPTS = re.compile(
+    r"^(differences? between|pros and cons|advantages and disadvantages|when to use|how to)\b",
+    re.IGNORECASE,
+)
 NOT_QUESTIONS = re.compile(
     r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
     r"references|resources|further reading|license|contributing|about|faq|questions)\b",
@@ -114,8 +119,10 @@ def split_number(text: str) -> tuple[str, str | None, bool]:
 
 
 def looks_like_question(text: str) -> bool:
+    """Asks (``…?``, ``What …``, ``Explain …``) or prompts (``Difference between X and Y``)."""
     stripped = text.strip().rstrip("*_ ")
-    return stripped.endswith("?") or bool(QUESTION_WORDS.match(stripped.lstrip("*_`")))
+    start = stripped.lstrip("*_`")
+    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start))
 
 
 def question_of(heading: str) -> tuple[str, str | None] | None:
