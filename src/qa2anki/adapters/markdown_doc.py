@@ -186,26 +186,31 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     outline = outline_of(_normalised(text))
     anchors, sections = layout(outline)
     topics = _topics(anchors, sections, outline)
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
-    following = [*anchors[1:], None]
-    answers = [_answer(a, _answer_end(a, after, outline), outline, skip)
-               for a, after in zip(anchors, following, strict=False)]
-    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True)
-                if not is_blank(answer)}
+    answers = _answers(anchors, outline)
+    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
     seen_refs: dict[str, int] = {}
     for anchor, answer in zip(anchors, answers, strict=True):
-        if is_blank(answer) and _normal(anchor.question) in answered:
+        if not answer and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
         ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
-        if is_blank(answer):
+        if not answer:
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update(anchor.meta)
         items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+
+
+def _answers(anchors: list[Anchor], outline: Outline) -> list[str]:
+    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    following = [*anchors[1:], None]
+    answers = [_answer(a, _answer_end(a, after, outline), outline, skip)
+               for a, after in zip(anchors, following, strict=False)]
+    return ["" if is_blank(answer) else answer for answer in answers]
 
 
 def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
