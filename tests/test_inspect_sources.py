@@ -102,3 +102,10 @@ def test_inspect_needs_a_file_and_documents_an_example():
 def test_describe_is_what_the_command_prints():
     inspection = inspect_source(MARKDOWN / "bold_list.md")
     assert _run(str(MARKDOWN / "bold_list.md")).output == describe(inspection) + "\n"
+
+
+def test_a_format_that_cannot_read_the_file_is_a_one_line_error():
+    result = _run("--format", "json", str(MARKDOWN / "table.md"))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: table.md:1: ") and result.stderr.count("\n") == 1
