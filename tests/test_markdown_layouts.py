@@ -268,6 +268,11 @@ def test_every_layout_is_detected_as_markdown(name: str):
     assert detection.confidence >= 0.7
 
 
+def test_a_single_question_file_is_still_markdown():
+    text = "## What is a closure?\n\nA function that keeps its scope.\n\n    def f():\n        return 1\n"
+    assert detect(text).format == "markdown"
+
+
 @pytest.mark.parametrize(
     "text",
     [
