@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .adapters import ADAPTERS
 from .errors import Qa2AnkiError
 from .identity import REMOVED_TAG
+from .inspect_sources import describe, inspect_source
 from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
 from .pipeline import BuildReport, build
@@ -139,6 +141,32 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
         click.echo(f"warning: {diagnostic}", err=True)
     for path in result.written:
         click.echo(str(path))
+
+
+@main.command(name="inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto",
+              show_default=True, help="Read the files as this format instead of detecting it.")
+@click.option("--items", "show_items", is_flag=True,
+              help="Also list every item: ref, line, question, answer start.")
+@click.pass_context
+def inspect_command(ctx: click.Context, files: tuple[str, ...], format_: str, show_items: bool) -> None:
+    """Show how FILEs are read: detected format, how sure, items, code, dropped.
+
+    \b
+    Examples:
+      qa2anki inspect sources/*
+      qa2anki inspect notes.md --items
+      qa2anki inspect faq.txt --format markdown
+    """
+    failed = False
+    for path in files:
+        try:
+            click.echo(describe(inspect_source(path, format_), items=show_items))
+        except Qa2AnkiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+    ctx.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
