@@ -12,6 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from .models import DAMAGE_MARK, UNREPAIRED, Diagnostic, Item
+from .repair_python import repair_python
+
+PYTHON_NAMES = frozenset({"python", "py", "python3", "py3"})
 
 MARKED_FENCE = re.compile(
     rf"^(?P<fence>`{{3,}}|~{{3,}})(?P<lang>[^\s`]*)[ \t]+{DAMAGE_MARK}=(?P<kind>[a-z-]+)[ \t]*\n"
@@ -45,6 +48,8 @@ class RepairResult:
 
 def repair_code(code: str, language: str, damage: str) -> str | None:
     """The mended sample, or ``None`` when no reconstruction is confident."""
+    if language.lower() in PYTHON_NAMES:
+        return repair_python(code, damage)
     return None
 
 

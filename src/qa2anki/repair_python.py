@@ -1,0 +1,537 @@
+"""Mend Python samples: rebuild lost line breaks (flattened) and lost indentation (dedented).
+
+Flattened text is cut into statements where Python itself forces a break (two values side by
+side, a statement keyword, a block-opening colon, a decorator), with a few real choices kept open
+(``return x`` or ``return`` then ``x``; where a comment that swallowed code really ended). Every
+statement is checked by the parser on its own, then :mod:`qa2anki.pylayout` picks indentation and
+the whole result must parse. Work is bounded: a small number of candidates at every step and a
+time budget, so no input blows up.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import time
+import tokenize
+from dataclasses import dataclass, replace
+
+from .pylayout import layouts, render
+from .pylex import COMMENT, NAME, NUMBER, OP, STRING, LexError, Token, lex_run
+from .pylines import BLANK, COMPOUND, Line, Row, code_line, comment_line, header_colon, statement_ast
+
+TIME_BUDGET = 0.8  # seconds for one sample, whatever its size
+TOP_SEGMENTATIONS = 4
+MAX_COMMENT_WORDS = 40
+MAX_COMMENTS = 150
+STATEMENT_COST = 0.1  # fewer, longer statements read more naturally, all else equal
+COMMENT_WORD_COST = 0.15  # a word kept in a comment rather than read as code
+
+#: Keywords that can only begin a statement (outside brackets).
+STATEMENT_ONLY = frozenset(
+    {"def", "class", "return", "import", "pass", "raise", "try", "while", "with", "del", "global",
+     "nonlocal", "assert", "break", "continue", "elif", "except", "finally", "for", "async"}
+)  # fmt: skip
+VALUE_KEYWORDS = frozenset({"True", "False", "None", "pass", "break", "continue"})
+#: Keywords that begin a value (so two values side by side mean a new statement).
+OPERAND_KEYWORDS = frozenset({"lambda", "await", "yield", "if", "else", "from"})
+OPTIONAL_VALUE = frozenset({"return", "yield", "raise"})
+STRONG_STARTS = frozenset(
+    {"return", "if", "for", "while", "with", "def", "class", "import", "from", "raise", "try", "yield",
+     "await", "assert", "del", "async", "pass", "elif", "else", "except", "finally", "@"}
+)  # fmt: skip
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def repair_python(code: str, damage: str) -> str | None:
+    """The mended sample, or None when no reconstruction parses."""
+    deadline = time.monotonic() + TIME_BUDGET
+    try:
+        if damage == "dedented" or (damage != "flattened" and "\n" in code.strip()):
+            mended = _repair_dedented(code, deadline)
+            if mended is not None or "\n" not in code.strip():
+                return mended
+            return _repair_flattened(" ".join(code.split("\n")), deadline)
+        return _repair_flattened(code, deadline)
+    except (_OutOfTime, RecursionError, MemoryError):
+        return None
+
+
+# ---------------------------------------------------------------- flattened
+
+
+@dataclass(frozen=True)
+class _Segmentation:
+    cost: float
+    lines: tuple[Line, ...]
+
+
+def _repair_flattened(code: str, deadline: float) -> str | None:
+    text = code.strip()
+    if not text or text.count("#") > MAX_COMMENTS:
+        return None
+    segmenter = _FlatSegmenter(text, deadline)
+    candidates: list[tuple[float, str]] = []
+    for segmentation in segmenter.best(0):
+        lines = list(segmentation.lines)
+        for cost, levels in layouts(lines):
+            candidates.append((segmentation.cost + cost, _with_blank_lines(lines, levels)))
+    return _first_parsing(candidates)
+
+
+def _first_parsing(candidates: list[tuple[float, str]]) -> str | None:
+    for _, text in sorted(candidates, key=lambda c: c[0]):
+        if _parses(text):
+            return text
+    return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _with_blank_lines(lines: list[Line], levels: tuple[int, ...]) -> str:
+    """Render, with one blank line before each top-level def or class (and its decorators/comments)."""
+    out_lines: list[Line] = []
+    out_levels: list[int] = []
+    previous_level = 0
+    for index, (line, level) in enumerate(zip(lines, levels, strict=True)):
+        leaves_block = level == 0 and previous_level > 0 and not line.clause
+        if index and level == 0 and (leaves_block or _starts_definition(lines, index)) and out_lines[-1].kind != "blank":
+            out_lines.append(BLANK)
+            out_levels.append(0)
+        out_lines.append(line)
+        out_levels.append(level)
+        previous_level = level if line.is_code else previous_level
+    return render(out_lines, tuple(out_levels))
+
+
+def _starts_definition(lines: list[Line], index: int) -> bool:
+    """Whether a def/class (with its decorators and leading comments) begins at this line."""
+    previous = lines[index - 1]
+    if previous.is_decorator or previous.kind == "comment":
+        return False
+    for line in lines[index:]:
+        if line.is_code:
+            return line.is_decorator or line.head in ("def", "class")
+    return False
+
+
+class _FlatSegmenter:
+    """Cuts one flattened line into statements and comments, keeping the cheapest few readings."""
+
+    def __init__(self, text: str, deadline: float):
+        self.text = text
+        self.deadline = deadline
+        self.memo: dict[int, list[_Segmentation]] = {}
+
+    def best(self, pos: int) -> list[_Segmentation]:
+        """The cheapest readings of ``text[pos:]``, where a statement (or a comment) begins."""
+        if pos in self.memo:
+            return self.memo[pos]
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime
+        self.memo[pos] = []  # guards against cycles while computing
+        try:
+            tokens, stop = lex_run(self.text, pos)
+        except LexError:
+            return []
+        runs = _statement_runs(tokens) if tokens else [(0.0, ())]
+        results: list[_Segmentation] = []
+        for run_cost, statements in runs:
+            lines = tuple(_flat_line(self.text, stmt) for stmt in statements)
+            if stop >= len(self.text):
+                if not lines or not lines[-1].opens:
+                    results.append(_Segmentation(run_cost, lines))
+                continue
+            results.extend(self._after_comment(run_cost, lines, stop))
+        results.sort(key=lambda s: s.cost)
+        self.memo[pos] = results[:TOP_SEGMENTATIONS]
+        return self.memo[pos]
+
+    def _after_comment(self, cost: float, lines: tuple[Line, ...], start: int) -> list[_Segmentation]:
+        """Readings where the comment at ``start`` ends at each plausible place."""
+        found: list[_Segmentation] = []
+        for end in _comment_ends(self.text, start):
+            comment = self.text[start:end].rstrip()
+            words = len(comment.split())
+            if end >= len(self.text):
+                rest = [_Segmentation(0.0, ())]
+            else:
+                rest = self.best(end)
+            for tail in rest:
+                if not tail.lines and end < len(self.text):
+                    continue
+                if lines and lines[-1].opens and not tail.lines:
+                    continue
+                bonus = _resume_bonus(tail.lines[0]) if tail.lines else 0.0
+                head = _attach_comment(lines, comment)
+                found.append(_Segmentation(cost + tail.cost + COMMENT_WORD_COST * words - bonus, head + tail.lines))
+        return found
+
+
+def _comment_ends(text: str, start: int) -> list[int]:
+    """Word starts after a comment's ``#`` where code may resume, and the end of the text."""
+    ends = [m.start() for m in re.finditer(r"(?<=\s)\S", text[start + 1 :])][:MAX_COMMENT_WORDS]
+    return [start + 1 + offset for offset in ends] + [len(text)]
+
+
+def _attach_comment(lines: tuple[Line, ...], comment: str) -> tuple[Line, ...]:
+    """A comment after a statement stays on its line; otherwise it stands alone."""
+    if not lines or not lines[-1].is_code:
+        return lines + (comment_line(comment),)
+    last = lines[-1]
+    rows = last.rows[:-1] + (Row(f"{last.rows[-1].text}  {comment}", last.rows[-1].steps),)
+    return lines[:-1] + (replace(last, rows=rows),)
+
+
+def _resume_bonus(line: Line) -> float:
+    """How clearly the code after a comment looks like code resuming (not more prose)."""
+    if not line.is_code:
+        return 0.0
+    return 0.6 if line.head in STRONG_STARTS or line.strong else 0.0
+
+
+# -- cutting a run of tokens into statements
+
+
+def _statement_runs(tokens: list[Token]) -> list[tuple[float, tuple[tuple[Token, ...], ...]]]:
+    """The cheapest ways to cut a comment-free run of tokens into valid statements."""
+    ends_from: dict[int, list[int]] = {}
+    frontier = [0]
+    while frontier:
+        start = frontier.pop()
+        if start in ends_from or start >= len(tokens):
+            continue
+        ends_from[start] = _statement_ends(tokens, start)
+        frontier.extend(ends_from[start])
+    best: dict[int, list[tuple[float, tuple[tuple[Token, ...], ...]]]] = {len(tokens): [(0.0, ())]}
+    for start in sorted(ends_from, reverse=True):
+        options = []
+        for end in ends_from[start]:
+            statement = tuple(tokens[start:end])
+            cost = _statement_cost(statement)
+            if cost is None:
+                continue
+            for tail_cost, tail in best.get(end, []):
+                options.append((cost + tail_cost, (statement,) + tail))
+        options.sort(key=lambda o: o[0])
+        best[start] = options[:TOP_SEGMENTATIONS]
+    return best.get(0, [])
+
+
+def _statement_ends(tokens: list[Token], start: int) -> list[int]:
+    """Token indexes where the statement beginning at ``start`` may end: choices, then the forced one."""
+    first = tokens[start]
+    ends: list[int] = []
+    colon = None
+    if first.kind == NAME and (first.text in COMPOUND or first.text == "async"):
+        colon = header_colon(_until_break(tokens, start))
+    for index in range(start + 1, len(tokens)):
+        before, token = tokens[index - 1], tokens[index]
+        if colon is not None and index - 1 == start + colon:
+            return ends + [index]
+        if _depth_after(before) != 0:
+            continue
+        verdict = _break_between(tokens, start, index)
+        if verdict == "must":
+            return ends + [index]
+        if verdict == "may":
+            ends.append(index)
+    return ends + [len(tokens)]
+
+
+def _until_break(tokens: list[Token], start: int) -> list[Token]:
+    """The tokens up to the next place a statement must end, ignoring the header colon."""
+    for index in range(start + 1, len(tokens)):
+        if _depth_after(tokens[index - 1]) == 0 and _break_between(tokens, start, index) == "must":
+            return tokens[start:index]
+    return tokens[start:]
+
+
+def _depth_after(token: Token) -> int:
+    if token.kind == OP and token.text in "([{":
+        return token.depth + 1
+    if token.kind == OP and token.text in ")]}":
+        return token.depth - 1
+    return token.depth
+
+
+def _break_between(tokens: list[Token], start: int, index: int) -> str:
+    """Whether a statement must, may or cannot end before ``tokens[index]`` (both at depth 0)."""
+    before, token = tokens[index - 1], tokens[index]
+    first = tokens[start]
+    if token.kind == NAME and token.text in STATEMENT_ONLY:
+        if token.text == "import" and first.is_keyword("from"):
+            return "no"
+        if token.text in ("def", "for", "with") and before.is_keyword("async"):
+            return "no"
+        return "must"
+    if _is_decorator_start(tokens, index):
+        return "must"
+    if before.kind == NAME and before.text in OPTIONAL_VALUE and before is first:
+        return "may" if _starts_operand(token) or token.text in ("(", "[", "-") else "no"
+    if not (_ends_operand(before) and _starts_operand(token)):
+        return "no"
+    if token.kind == STRING and before.kind == STRING:
+        return "no"  # implicit concatenation
+    if token.is_keyword("if", "else"):
+        return "may"
+    if token.is_keyword("from") and first.is_keyword("raise"):
+        return "no"
+    return "must"
+
+
+def _is_decorator_start(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    if not (token.kind == OP and token.text == "@" and index + 1 < len(tokens)):
+        return False
+    following = tokens[index + 1]
+    return following.kind == NAME and not following.gap and bool(token.gap)
+
+
+def _ends_operand(token: Token) -> bool:
+    if token.kind in (NUMBER, STRING):
+        return True
+    if token.kind == NAME:
+        return token.is_plain_name or token.text in VALUE_KEYWORDS
+    return token.text in (")", "]", "}", "...")
+
+
+def _starts_operand(token: Token) -> bool:
+    if token.kind in (NUMBER, STRING):
+        return True
+    if token.kind == NAME:
+        return token.is_plain_name or token.text in VALUE_KEYWORDS or token.text in OPERAND_KEYWORDS
+    return token.text in ("{", "...")
+
+
+def _statement_cost(statement: tuple[Token, ...]) -> float | None:
+    """How natural a statement reads (lower is better), or None when it is not valid Python."""
+    code = _join(statement)
+    line = code_line((Row(code),), list(statement))
+    node = statement_ast(code, line.head)
+    if node is None:
+        return None
+    cost = STATEMENT_COST + _spacing_cost(statement)
+    if len(statement) == 1 and statement[0].text in OPTIONAL_VALUE:
+        cost += 1.0  # "return" then a value on its own line: the value was most likely returned
+    if isinstance(node, ast.Expr):
+        cost += _expression_cost(node.value)
+    return cost
+
+
+def _expression_cost(value: ast.expr) -> float:
+    """Bare expressions as statements are rare unless they call, wait or are a placeholder."""
+    if isinstance(value, ast.Call | ast.Await | ast.Yield | ast.YieldFrom):
+        return 0.0
+    if isinstance(value, ast.Constant):
+        if value.value is Ellipsis:
+            return 0.0
+        return 0.5 if isinstance(value.value, str) else 2.0
+    if isinstance(value, ast.Name):
+        return 4.0
+    return 1.5
+
+
+def _spacing_cost(statement: tuple[Token, ...]) -> float:
+    """Code keeps its own spacing when flattened: ``name (x)`` or ``a . b`` read like prose."""
+    cost = 0.0
+    for before, token in zip(statement, statement[1:]):
+        if token.text in ("(", "[") and token.gap and (before.is_plain_name or before.text in (")", "]")):
+            cost += 2.0
+        elif token.text == "." and (token.gap or _following_gap(statement, token)):
+            cost += 2.0
+        elif token.text == "," and token.gap:
+            cost += 1.0
+    return cost
+
+
+def _following_gap(statement: tuple[Token, ...], token: Token) -> bool:
+    index = statement.index(token)
+    return index + 1 < len(statement) and bool(statement[index + 1].gap)
+
+
+def _join(tokens: tuple[Token, ...] | list[Token]) -> str:
+    """Statement text: the tokens with their own spacing, comments left out."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.kind == COMMENT:
+            continue
+        parts.append((token.gap if parts else "") + token.text)
+    return "".join(parts)
+
+
+def _flat_line(text: str, statement: tuple[Token, ...]) -> Line:
+    """A statement as a line, with brackets that were clearly multi-line laid out again."""
+    line = code_line(_flat_rows(statement), list(statement))
+    if line.head == "" and _is_strong_expression(statement):
+        return replace(line, strong=True)
+    return line
+
+
+def _is_strong_expression(statement: tuple[Token, ...]) -> bool:
+    """Assignments and calls with ordinary spacing: what resuming code looks like."""
+    if _spacing_cost(statement) or not statement:
+        return False
+    node = statement_ast(_join(statement), "")
+    if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+        return True
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await | ast.Yield)
+
+
+def _flat_rows(statement: tuple[Token, ...]) -> tuple[Row, ...]:
+    """Physical rows of a statement; a bracket opened and closed with spaces inside gets one item a row."""
+    exploded = _exploded_brackets(statement)
+    rows: list[Row] = []
+    current = ""
+    steps = 0
+    stack: list[int] = []
+    for index, token in enumerate(statement):
+        opener = -1
+        if _is_closer(token):
+            opener = stack.pop() if stack else -1
+            if opener in exploded:
+                rows, current = _flush(rows, current, steps)
+                steps -= 1
+        current += _gap_before(statement, index, bool(current), token) + token.text
+        if token.kind == COMMENT:
+            rows, current = _flush(rows, current, steps)
+        elif _is_opener(token):
+            stack.append(index)
+            if index in exploded:
+                rows, current = _flush(rows, current, steps)
+                steps += 1
+        elif token.kind == OP and token.text == "," and stack and stack[-1] in exploded:
+            rows, current = _flush(rows, current, steps)
+    rows, current = _flush(rows, current, steps)
+    return tuple(rows)
+
+
+def _flush(rows: list[Row], current: str, steps: int) -> tuple[list[Row], str]:
+    if current.strip():
+        rows.append(Row(current.rstrip(), steps))
+    return rows, ""
+
+
+def _gap_before(statement: tuple[Token, ...], index: int, mid_row: bool, token: Token) -> str:
+    """Spacing kept from the source, minus the spaces that stood for lost newlines in brackets."""
+    if not mid_row:
+        return ""
+    if token.kind == COMMENT:
+        return "  "
+    if _is_opener(statement[index - 1]) or _is_closer(token):
+        return ""
+    return token.gap
+
+
+def _is_opener(token: Token) -> bool:
+    return token.kind == OP and token.text in ("(", "[", "{")
+
+
+def _is_closer(token: Token) -> bool:
+    return token.kind == OP and token.text in (")", "]", "}")
+
+
+def _exploded_brackets(statement: tuple[Token, ...]) -> set[int]:
+    """Openers whose contents began and ended with a space: a newline was there."""
+    exploded: set[int] = set()
+    stack: list[int] = []
+    for index, token in enumerate(statement):
+        if token.kind == OP and token.text in "([{":
+            stack.append(index)
+        elif token.kind == OP and token.text in ")]}" and stack:
+            opener = stack.pop()
+            inner_first = statement[opener + 1] if opener + 1 < index else None
+            if inner_first is not None and inner_first.gap and token.gap:
+                exploded.add(opener)
+    return exploded
+
+
+# ---------------------------------------------------------------- dedented
+
+
+def _repair_dedented(code: str, deadline: float) -> str | None:
+    lines = _dedented_lines(code)
+    if lines is None:
+        return None
+    candidates = [(cost, render(lines, levels)) for cost, levels in layouts(lines)]
+    if time.monotonic() > deadline:
+        raise _OutOfTime
+    return _first_parsing(candidates)
+
+
+def _dedented_lines(code: str) -> list[Line] | None:
+    """Logical lines of code whose line breaks survived, via the standard tokenizer."""
+    physical = [row.strip() for row in code.strip("\n").split("\n")]
+    source = "\n".join(physical) + "\n"
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    lines: list[Line] = []
+    pending: list[tokenize.TokenInfo] = []
+    for token in tokens:
+        if token.type == tokenize.NL and not [t for t in pending if t.type != tokenize.COMMENT]:
+            lines.extend(_loose_rows(physical, token.start[0], pending))
+            pending = []
+        elif token.type == tokenize.NEWLINE:
+            lines.append(_logical_line(physical, pending + [token]))
+            pending = []
+        elif token.type not in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+            pending.append(token)
+    return lines
+
+
+def _loose_rows(physical: list[str], row: int, pending: list[tokenize.TokenInfo]) -> list[Line]:
+    if pending:
+        return [comment_line(physical[row - 1])]
+    return [BLANK]
+
+
+def _logical_line(physical: list[str], tokens: list[tokenize.TokenInfo]) -> Line:
+    """A statement spanning one or more rows; rows inside brackets are indented by bracket depth."""
+    first_row, last_row = tokens[0].start[0], tokens[-1].start[0]
+    depth_at_row: dict[int, int] = {}
+    verbatim: set[int] = set()
+    converted: list[Token] = []
+    depth = 0
+    for token in tokens:
+        depth_at_row.setdefault(token.start[0], depth)
+        if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+            verbatim.update(range(token.start[0] + 1, token.end[0] + 1))
+        converted.append(_convert(token, depth))
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth = max(depth - 1, 0)
+    rows = []
+    for number in range(first_row, last_row + 1):
+        text = physical[number - 1]
+        if number in verbatim:
+            rows.append(Row(text, None))
+            continue
+        steps = depth_at_row.get(number, 0)
+        if text[:1] in (")", "]", "}"):
+            steps = max(steps - 1, 0)
+        rows.append(Row(text, steps))
+    return code_line(tuple(rows), [t for t in converted if t.kind])
+
+
+_KINDS = {tokenize.NAME: NAME, tokenize.NUMBER: NUMBER, tokenize.STRING: STRING, tokenize.OP: OP,
+          tokenize.COMMENT: COMMENT}  # fmt: skip
+
+
+def _convert(token: tokenize.TokenInfo, depth: int) -> Token:
+    kind = _KINDS.get(token.type, STRING if "STRING" in tokenize.tok_name.get(token.type, "") else "")
+    if token.type == tokenize.OP and token.string in ")]}":
+        depth = max(depth, 1)
+    return Token(kind, token.string, 0, "", depth)
