@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import glob
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

@@ -46,12 +46,11 @@ def layouts(lines: list[Line], limit: int = 6) -> list[tuple[float, tuple[int, .
     code = [index for index, line in enumerate(lines) if line.is_code]
     decorators = _decorators_above(lines, code)
     beam: dict[_State, tuple[float, tuple[int, ...]]] = {_State(): (0.0, ())}
-    for position, index in enumerate(code):
+    for index in code:
         line = lines[index]
-        is_last = position == len(code) - 1
         grown: dict[_State, tuple[float, tuple[int, ...]]] = {}
         for state, (cost, levels) in beam.items():
-            for level, step_cost, new_state in _moves(state, line, decorators.get(index, frozenset()), is_last):
+            for level, step_cost, new_state in _moves(state, line, decorators.get(index, frozenset())):
                 total = cost + step_cost
                 known = grown.get(new_state)
                 if known is None or total < known[0]:
@@ -60,7 +59,9 @@ def layouts(lines: list[Line], limit: int = 6) -> list[tuple[float, tuple[int, .
             return []
         beam = dict(sorted(grown.items(), key=lambda kv: kv[1][0])[:BEAM_WIDTH])
     finished = sorted(
-        (cost, levels) for state, (cost, levels) in beam.items() if not state.pending and not state.after_decorator
+        (cost, levels)
+        for state, (cost, levels) in beam.items()
+        if not state.pending and not state.after_decorator
     )
     return [(cost, _spread(lines, code, levels)) for cost, levels in finished[:limit]]
 
@@ -109,7 +110,7 @@ def _decorators_above(lines: list[Line], code: list[int]) -> dict[int, frozenset
     return found
 
 
-def _moves(state: _State, line: Line, decorators: frozenset[str], is_last: bool):
+def _moves(state: _State, line: Line, decorators: frozenset[str]):
     """Every level the line may take from this state, with its cost and the state after it."""
     if state.after_decorator and not (line.is_decorator or line.head in ("def", "class")):
         return
@@ -127,9 +128,10 @@ def _moves(state: _State, line: Line, decorators: frozenset[str], is_last: bool)
             cost = 0.5 * sum(
                 1 for f in state.frames[level + 1 :] if _clause_fits(line.clause, f.kind) and not f.inline
             )
-            kind = "else-try" if line.clause == "else" and state.frames[level].kind in ("except",) else line.clause
+            follows_except = line.clause == "else" and state.frames[level].kind == "except"
+            kind = "else-try" if follows_except else line.clause
         else:
-            cost = _closing_cost(state, line, level, is_last)
+            cost = _closing_cost(state, line, level)
             kind = line.head
         cost += _placement_cost(frames, line, decorators)
         if line.head in COMPOUND:
@@ -141,7 +143,7 @@ def _clause_fits(clause: str, frame_kind: str) -> bool:
     return frame_kind in CLAUSE_FOLLOWS[clause]
 
 
-def _closing_cost(state: _State, line: Line, level: int, is_last: bool) -> float:
+def _closing_cost(state: _State, line: Line, level: int) -> float:
     """What closing ``top - level`` blocks costs: free after a return, dear otherwise."""
     closed = state.top - level
     if state.pending or state.after_decorator:

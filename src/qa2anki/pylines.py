@@ -14,7 +14,9 @@ from functools import lru_cache
 from .pylex import COMMENT, NAME, OP, LexError, Token, lex_run
 
 #: Statement keywords that open a block.
-COMPOUND = frozenset({"def", "class", "if", "elif", "else", "for", "while", "with", "try", "except", "finally"})
+COMPOUND = frozenset(
+    {"def", "class", "if", "elif", "else", "for", "while", "with", "try", "except", "finally"}
+)
 #: Clauses that continue a compound statement at its own level, and what they may follow.
 CLAUSE_FOLLOWS = {
     "elif": frozenset({"if", "elif"}),

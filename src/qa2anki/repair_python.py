@@ -43,7 +43,7 @@ STRONG_STARTS = frozenset(
 )  # fmt: skip
 
 
-class _OutOfTime(Exception):
+class _OutOfTimeError(Exception):
     pass
 
 
@@ -51,13 +51,10 @@ def repair_python(code: str, damage: str) -> str | None:
     """The mended sample, or None when no reconstruction parses."""
     deadline = time.monotonic() + TIME_BUDGET
     try:
-        if damage == "dedented" or (damage != "flattened" and "\n" in code.strip()):
-            mended = _repair_dedented(code, deadline)
-            if mended is not None or "\n" not in code.strip():
-                return mended
+        if damage == "flattened":
             return _repair_flattened(" ".join(code.split("\n")), deadline)
-        return _repair_flattened(code, deadline)
-    except (_OutOfTime, RecursionError, MemoryError):
+        return _repair_dedented(code, deadline)
+    except (_OutOfTimeError, RecursionError, MemoryError):
         return None
 
 
@@ -105,7 +102,8 @@ def _with_blank_lines(lines: list[Line], levels: tuple[int, ...]) -> str:
     previous_level = 0
     for index, (line, level) in enumerate(zip(lines, levels, strict=True)):
         leaves_block = level == 0 and previous_level > 0 and not line.clause
-        if index and level == 0 and (leaves_block or _starts_definition(lines, index)) and out_lines[-1].kind != "blank":
+        wants_gap = leaves_block or _starts_definition(lines, index)
+        if index and level == 0 and wants_gap and out_lines[-1].kind != "blank":
             out_lines.append(BLANK)
             out_levels.append(0)
         out_lines.append(line)
@@ -138,7 +136,7 @@ class _FlatSegmenter:
         if pos in self.memo:
             return self.memo[pos]
         if time.monotonic() > self.deadline:
-            raise _OutOfTime
+            raise _OutOfTimeError
         self.memo[pos] = []  # guards against cycles while computing
         try:
             tokens, stop = lex_run(self.text, pos)
@@ -174,7 +172,8 @@ class _FlatSegmenter:
                     continue
                 bonus = _resume_bonus(tail.lines[0]) if tail.lines else 0.0
                 head = _attach_comment(lines, comment)
-                found.append(_Segmentation(cost + tail.cost + COMMENT_WORD_COST * words - bonus, head + tail.lines))
+                total = cost + tail.cost + COMMENT_WORD_COST * words - bonus
+                found.append(_Segmentation(total, head + tail.lines))
         return found
 
 
@@ -236,7 +235,7 @@ def _statement_ends(tokens: list[Token], start: int) -> list[int]:
     if first.kind == NAME and (first.text in COMPOUND or first.text == "async"):
         colon = header_colon(_until_break(tokens, start))
     for index in range(start + 1, len(tokens)):
-        before, token = tokens[index - 1], tokens[index]
+        before = tokens[index - 1]
         if colon is not None and index - 1 == start + colon:
             return ends + [index]
         if _depth_after(before) != 0:
@@ -345,7 +344,7 @@ def _expression_cost(value: ast.expr) -> float:
 def _spacing_cost(statement: tuple[Token, ...]) -> float:
     """Code keeps its own spacing when flattened: ``name (x)`` or ``a . b`` read like prose."""
     cost = 0.0
-    for before, token in zip(statement, statement[1:]):
+    for before, token in zip(statement, statement[1:], strict=False):
         if token.text in ("(", "[") and token.gap and (before.is_plain_name or before.text in (")", "]")):
             cost += 2.0
         elif token.text == "." and (token.gap or _following_gap(statement, token)):
@@ -465,7 +464,7 @@ def _repair_dedented(code: str, deadline: float) -> str | None:
         return None
     candidates = [(cost, render(lines, levels)) for cost, levels in layouts(lines)]
     if time.monotonic() > deadline:
-        raise _OutOfTime
+        raise _OutOfTimeError
     return _first_parsing(candidates)
 
 
