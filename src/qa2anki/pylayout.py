@@ -9,25 +9,23 @@ calls a function is not inside it. The caller checks the winners with the real p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .pylines import CLAUSE_FOLLOWS, COMPOUND, METHOD_DECORATORS, NESTED_CLASSES, Line, Row
 
-BEAM_WIDTH = 48
+BEAM_WIDTH = 24
 INDENT = "    "
 CONTROL = frozenset({"if", "elif", "else", "for", "while", "with", "try", "except", "finally", "else-try"})
 LOOPS = frozenset({"for", "while"})
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     kind: str  # the head of the line that opened the block ("else-try" for try's else)
     name: str = ""  # what a def or class binds
     inline: bool = False  # the body sat on the header's own line: nothing may be indented under it
 
 
-@dataclass(frozen=True)
-class _State:
+class _State(NamedTuple):
     frames: tuple[Frame, ...] = ()
     pending: bool = False  # the previous line opened a block that still needs its body
     after_terminal: bool = False
@@ -46,11 +44,16 @@ def layouts(lines: list[Line], limit: int = 6) -> list[tuple[float, tuple[int, .
     code = [index for index, line in enumerate(lines) if line.is_code]
     decorators = _decorators_above(lines, code)
     beam: dict[_State, tuple[float, tuple[int, ...]]] = {_State(): (0.0, ())}
-    for index in code:
+    defined: set[str] = set()
+    for position, index in enumerate(code):
+        following = lines[code[position + 1]] if position + 1 < len(code) else None
+        defined.add(lines[index].defines)
+        ends_function = _leaves_definitions(following, defined)
         line = lines[index]
         grown: dict[_State, tuple[float, tuple[int, ...]]] = {}
         for state, (cost, levels) in beam.items():
-            for level, step_cost, new_state in _moves(state, line, decorators.get(index, frozenset())):
+            moves = _moves(state, line, decorators.get(index, frozenset()), ends_function)
+            for level, step_cost, new_state in moves:
                 total = cost + step_cost
                 known = grown.get(new_state)
                 if known is None or total < known[0]:
@@ -110,7 +113,7 @@ def _decorators_above(lines: list[Line], code: list[int]) -> dict[int, frozenset
     return found
 
 
-def _moves(state: _State, line: Line, decorators: frozenset[str]):
+def _moves(state: _State, line: Line, decorators: frozenset[str], ends_function: bool):
     """Every level the line may take from this state, with its cost and the state after it."""
     if state.after_decorator and not (line.is_decorator or line.head in ("def", "class")):
         return
@@ -131,7 +134,7 @@ def _moves(state: _State, line: Line, decorators: frozenset[str]):
             follows_except = line.clause == "else" and state.frames[level].kind == "except"
             kind = "else-try" if follows_except else line.clause
         else:
-            cost = _closing_cost(state, line, level)
+            cost = _closing_cost(state, line, level, ends_function)
             kind = line.head
         cost += _placement_cost(frames, line, decorators)
         if line.head in COMPOUND:
@@ -139,22 +142,37 @@ def _moves(state: _State, line: Line, decorators: frozenset[str]):
         yield level, cost, _State(frames, line.opens, line.terminal, line.is_decorator)
 
 
+def _leaves_definitions(following: Line | None, defined: set[str]) -> bool:
+    """Whether the next line clearly stands outside the functions before it."""
+    if following is None or following.head in ("def", "class", "@"):
+        return True
+    return bool(following.names & defined)
+
+
 def _clause_fits(clause: str, frame_kind: str) -> bool:
     return frame_kind in CLAUSE_FOLLOWS[clause]
 
 
-def _closing_cost(state: _State, line: Line, level: int) -> float:
+def _closing_cost(state: _State, line: Line, level: int, ends_function: bool) -> float:
     """What closing ``top - level`` blocks costs: free after a return, dear otherwise."""
     closed = state.top - level
     if state.pending or state.after_decorator:
         return 0.0
     if state.after_terminal:
-        return 3.0 if closed == 0 else 0.7 * (closed - 1)
-    if line.head == "return" and _in_control_of_function(state.frames[: state.top]):
-        # a return after a branch's last statement usually returns from the function
+        # a definition after a return usually starts afresh at module or class level
+        extra = 0.2 if line.head in ("def", "class", "@") else 0.7
+        return 3.0 if closed == 0 else extra * (closed - 1)
+    if ends_function and line.head == "return" and _in_control_of_function(state.frames[: state.top]):
+        # a function's last return, after a branch's last statement, usually returns from the function
         stays_in_control = level > 0 and state.frames[level - 1].kind in CONTROL
         return (0.6 if stays_in_control else 0.0) + 0.4 * closed
-    return 0.8 * closed
+    return 0.8 * closed + _return_in_loop_cost(state, line, level)
+
+
+def _return_in_loop_cost(state: _State, line: Line, level: int) -> float:
+    """A return as a loop's (or finally's) last statement would end the loop at once: rare."""
+    enclosing = state.frames[level - 1].kind if level > 0 else ""
+    return 0.6 if line.head == "return" and enclosing in ("for", "while", "finally") else 0.0
 
 
 def _in_control_of_function(frames: tuple[Frame, ...]) -> bool:

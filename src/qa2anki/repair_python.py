@@ -11,7 +11,9 @@ time budget, so no input blows up.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
+import itertools
 import re
 import time
 import tokenize
@@ -22,11 +24,18 @@ from .pylex import COMMENT, NAME, NUMBER, OP, STRING, LexError, Token, lex_run
 from .pylines import BLANK, COMPOUND, Line, Row, code_line, comment_line, header_colon, statement_ast
 
 TIME_BUDGET = 0.8  # seconds for one sample, whatever its size
-TOP_SEGMENTATIONS = 4
-MAX_COMMENT_WORDS = 40
+TOP_SEGMENTATIONS = 3
+MAX_COMMENT_WORDS = 30
 MAX_COMMENTS = 150
 STATEMENT_COST = 0.1  # fewer, longer statements read more naturally, all else equal
-COMMENT_WORD_COST = 0.15  # a word kept in a comment rather than read as code
+COMMENT_WORD_COST = 0.25  # a word kept in a comment rather than read as code
+CODE_WORD_WEIGHT = 2.5  # a word that looks like code ("return", "f(x)", "Item:") weighs more
+#: Keywords that are rarely plain English words in a comment.
+CODE_KEYWORDS = frozenset(
+    {"def", "class", "return", "import", "raise", "yield", "await", "lambda", "elif", "except",
+     "finally", "pass", "assert", "del", "try", "while", "async", "None", "True", "False"}
+)  # fmt: skip
+_CODE_WORD = re.compile(r"[()\[\]{}=]|:$|^@\w")
 
 #: Keywords that can only begin a statement (outside brackets).
 STATEMENT_ONLY = frozenset(
@@ -49,7 +58,7 @@ class _OutOfTimeError(Exception):
 
 def repair_python(code: str, damage: str) -> str | None:
     """The mended sample, or None when no reconstruction parses."""
-    deadline = time.monotonic() + TIME_BUDGET
+    deadline = time.process_time() + TIME_BUDGET
     try:
         if damage == "flattened":
             return _repair_flattened(" ".join(code.split("\n")), deadline)
@@ -63,8 +72,29 @@ def repair_python(code: str, damage: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Segmentation:
+    """A reading of the text from some offset: its first lines, then a shared reading of the rest."""
+
     cost: float
-    lines: tuple[Line, ...]
+    head: tuple[Line, ...]
+    tail: _Segmentation | None = None
+    comment: str = ""  # ends the head: on its last statement's line, or a line of its own
+
+    @property
+    def first(self) -> Line | None:
+        if self.head:
+            return self.head[0]
+        if self.comment:
+            return comment_line(self.comment)
+        return self.tail.first if self.tail else None
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        out: list[Line] = []
+        node: _Segmentation | None = self
+        while node is not None:
+            out.extend(_attach_comment(node.head, node.comment) if node.comment else node.head)
+            node = node.tail
+        return tuple(out)
 
 
 def _repair_flattened(code: str, deadline: float) -> str | None:
@@ -72,12 +102,22 @@ def _repair_flattened(code: str, deadline: float) -> str | None:
     if not text or text.count("#") > MAX_COMMENTS:
         return None
     segmenter = _FlatSegmenter(text, deadline)
-    candidates: list[tuple[float, str]] = []
-    for segmentation in segmenter.best(0):
+    best: tuple[float, str] | None = None
+    for segmentation in segmenter.best(0):  # cheapest first
+        if best is not None and segmentation.cost >= best[0]:
+            break  # layouts only add cost: this reading cannot win
         lines = list(segmentation.lines)
-        for cost, levels in layouts(lines):
-            candidates.append((segmentation.cost + cost, _with_blank_lines(lines, levels)))
-    return _first_parsing(candidates)
+        candidates = [(segmentation.cost + cost, levels) for cost, levels in layouts(lines)]
+        for total, levels in candidates:
+            if best is not None and total >= best[0]:
+                break
+            rendered = _with_blank_lines(lines, levels)
+            if _parses(rendered):
+                best = (total, rendered)
+                break
+        if time.process_time() > deadline:
+            raise _OutOfTimeError
+    return best[1] if best else None
 
 
 def _first_parsing(candidates: list[tuple[float, str]]) -> str | None:
@@ -130,12 +170,16 @@ class _FlatSegmenter:
         self.text = text
         self.deadline = deadline
         self.memo: dict[int, list[_Segmentation]] = {}
+        self.lines_by_span: dict[tuple[int, int], Line] = {}
+        words = list(re.finditer(r"\S+", text))
+        self.word_starts = [w.start() for w in words]
+        self.word_weights = list(itertools.accumulate((_word_weight(w.group()) for w in words), initial=0.0))
 
     def best(self, pos: int) -> list[_Segmentation]:
         """The cheapest readings of ``text[pos:]``, where a statement (or a comment) begins."""
         if pos in self.memo:
             return self.memo[pos]
-        if time.monotonic() > self.deadline:
+        if time.process_time() > self.deadline:
             raise _OutOfTimeError
         self.memo[pos] = []  # guards against cycles while computing
         try:
@@ -145,7 +189,7 @@ class _FlatSegmenter:
         runs = _statement_runs(tokens) if tokens else [(0.0, ())]
         results: list[_Segmentation] = []
         for run_cost, statements in runs:
-            lines = tuple(_flat_line(self.text, stmt) for stmt in statements)
+            lines = tuple(self._line(stmt) for stmt in statements)
             if stop >= len(self.text):
                 if not lines or not lines[-1].opens:
                     results.append(_Segmentation(run_cost, lines))
@@ -155,32 +199,60 @@ class _FlatSegmenter:
         self.memo[pos] = results[:TOP_SEGMENTATIONS]
         return self.memo[pos]
 
+    def _line(self, statement: tuple[Token, ...]) -> Line:
+        """The statement as a line; the same span recurs in many readings, so it is built once."""
+        span = (statement[0].start, statement[-1].end)
+        line = self.lines_by_span.get(span)
+        if line is None:
+            line = self.lines_by_span[span] = _flat_line(statement)
+        return line
+
+    def _comment_ends(self, start: int) -> list[tuple[int, float]]:
+        """Word starts after a comment's ``#`` where code may resume (and the end of the text),
+        each with the weight of the comment's words up to there."""
+        first = bisect.bisect_right(self.word_starts, start) - 1  # the word holding the "#"
+        ends: list[tuple[int, float]] = []
+        for index in range(first + 1, min(first + 1 + MAX_COMMENT_WORDS, len(self.word_starts))):
+            offset = self.word_starts[index]
+            if _CODE_RESUMES.match(self.text, offset):
+                ends.append((offset, self.word_weights[index] - self.word_weights[first]))
+        ends.append((len(self.text), self.word_weights[-1] - self.word_weights[first]))
+        return ends
+
     def _after_comment(self, cost: float, lines: tuple[Line, ...], start: int) -> list[_Segmentation]:
         """Readings where the comment at ``start`` ends at each plausible place."""
         found: list[_Segmentation] = []
-        for end in _comment_ends(self.text, start):
+        for end, weight in self._comment_ends(start):
             comment = self.text[start:end].rstrip()
-            words = len(comment.split())
+            comment_cost = cost + COMMENT_WORD_COST * weight
+            if self.text.startswith("# ", end):
+                comment_cost -= 0.1  # "# a # b": two comment lines were joined
             if end >= len(self.text):
-                rest = [_Segmentation(0.0, ())]
-            else:
-                rest = self.best(end)
-            for tail in rest:
-                if not tail.lines and end < len(self.text):
+                if not (lines and lines[-1].opens):
+                    found.append(_Segmentation(comment_cost, lines, None, comment))
+                continue
+            for tail in self.best(end):
+                first = tail.first
+                if first is None:
                     continue
-                if lines and lines[-1].opens and not tail.lines:
-                    continue
-                bonus = _resume_bonus(tail.lines[0]) if tail.lines else 0.0
-                head = _attach_comment(lines, comment)
-                total = cost + tail.cost + COMMENT_WORD_COST * words - bonus
-                found.append(_Segmentation(total, head + tail.lines))
+                bonus = _resume_bonus(first)
+                found.append(_Segmentation(comment_cost + tail.cost - bonus, lines, tail, comment))
         return found
 
 
-def _comment_ends(text: str, start: int) -> list[int]:
-    """Word starts after a comment's ``#`` where code may resume, and the end of the text."""
-    ends = [m.start() for m in re.finditer(r"(?<=\s)\S", text[start + 1 :])][:MAX_COMMENT_WORDS]
-    return [start + 1 + offset for offset in ends] + [len(text)]
+_CODE_RESUMES = re.compile(
+    r"""@\w|\.\.\.(?:\s|$)|["'\[{(]|[rbfRBF]{1,2}["']|\#"""
+    r"|(?:return|if|for|while|with|def|class|import|from|raise|try|yield|await|assert|del|async|pass"
+    r"|elif|else|except|finally|break|continue|global|nonlocal)\b"
+    r"|[^\W\d]\w*(?:\.[^\W\d]\w*)*\s*(?:[=:(\[.,]|[-+*/%&|^@]=|->)"
+)
+"""Where code plausibly resumes after a comment: a statement keyword, a decorator, a value,
+or a name followed by what names are followed by in code (``=``, ``(``, ``.``, ``:``...)."""
+
+
+def _word_weight(word: str) -> float:
+    """Code-like words ("return", "f(x)", "Item:") weigh more: they were likely code."""
+    return CODE_WORD_WEIGHT if word in CODE_KEYWORDS or _CODE_WORD.search(word) else 1.0
 
 
 def _attach_comment(lines: tuple[Line, ...], comment: str) -> tuple[Line, ...]:
@@ -196,7 +268,7 @@ def _resume_bonus(line: Line) -> float:
     """How clearly the code after a comment looks like code resuming (not more prose)."""
     if not line.is_code:
         return 0.0
-    return 0.6 if line.head in STRONG_STARTS or line.strong else 0.0
+    return 0.6 if line.strong else 0.0
 
 
 # -- cutting a run of tokens into statements
@@ -270,7 +342,8 @@ def _break_between(tokens: list[Token], start: int, index: int) -> str:
     first = tokens[start]
     if token.kind == NAME and token.text in STATEMENT_ONLY:
         if token.text == "import" and first.is_keyword("from"):
-            return "no"
+            already = any(t.is_keyword("import") for t in tokens[start:index])
+            return "must" if already else "no"
         if token.text in ("def", "for", "with") and before.is_keyword("async"):
             return "no"
         return "must"
@@ -369,10 +442,11 @@ def _join(tokens: tuple[Token, ...] | list[Token]) -> str:
     return "".join(parts)
 
 
-def _flat_line(text: str, statement: tuple[Token, ...]) -> Line:
+def _flat_line(statement: tuple[Token, ...]) -> Line:
     """A statement as a line, with brackets that were clearly multi-line laid out again."""
     line = code_line(_flat_rows(statement), list(statement))
-    if line.head == "" and _is_strong_expression(statement):
+    starts_clearly = statement[0].text in STRONG_STARTS
+    if starts_clearly or _is_strong_expression(statement):
         return replace(line, strong=True)
     return line
 
@@ -463,7 +537,7 @@ def _repair_dedented(code: str, deadline: float) -> str | None:
     if lines is None:
         return None
     candidates = [(cost, render(lines, levels)) for cost, levels in layouts(lines)]
-    if time.monotonic() > deadline:
+    if time.process_time() > deadline:
         raise _OutOfTimeError
     return _first_parsing(candidates)
 
