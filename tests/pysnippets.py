@@ -12,8 +12,8 @@ import random
 NAMES = ["a", "b", "data", "items", "total", "value", "result", "user", "count", "payload", "row"]
 FUNCTIONS = ["load", "save", "fetch", "parse", "check", "render", "compute", "notify", "build", "clean"]
 CLASSES = ["User", "Item", "Order", "Settings", "Report", "Account"]
-WORDS = ["keep", "the", "value", "cached", "slow", "call", "runs", "once", "per", "request",
-         "note", "validated", "here", "cheap", "copy", "first", "then", "retry", "later", "works"]  # fmt: skip
+WORDS = ["keep", "the", "value", "cached", "slow", "call", "runs", "once", "per", "request", "note",
+         "validated", "here", "cheap", "copy", "first", "then", "retry", "later", "works"]  # fmt: skip
 MODULES = ["os", "json", "time", "logging", "asyncio"]
 CALLEES = ["lookup", "store", "emit"]  # called in bodies; never the enclosing function itself
 
@@ -176,7 +176,8 @@ class Snippet:
     def module(self) -> str:
         for _ in range(self.rng.randint(0, 2)):
             module = self.rng.choice(MODULES)
-            self.lines.append((0, self.rng.choice([f"import {module}", f"from {module} import {self.name()}"])))
+            statement = self.rng.choice([f"import {module}", f"from {module} import {self.name()}"])
+            self.lines.append((0, statement))
         last_class = ""
         after_open_block = False  # a plain assignment after such a function could belong to it
         for _ in range(self.rng.randint(1, 3)):

@@ -44,7 +44,14 @@ _STRONG_PYTHON = re.compile(
     re.MULTILINE,
 )
 _YAML_LINE = re.compile(r"^\s*(?:-\s+)?[\w.\-\"']+:(?:\s.*)?$")
-_BRACE_LANGUAGE = re.compile(r"\b(?:const|let|var|function)\s+\w+|=>|console\.\w+\(|\bfetch\(")
+_BRACE_LANGUAGE = re.compile(
+    r"\b(?:const|let|var)\s+\w+\s*=|\bfunction\s*\w*\s*\(|=>|console\.\w+\(|\bfetch\("
+)
+_HTML = re.compile(
+    r"^\s*<(?:!DOCTYPE\s+html|html|head|body|div|span|p|a|ul|ol|li|table|form|input|button|script|style"
+    r"|h[1-6]|template|section|nav|img|link|meta)\b",
+    re.IGNORECASE,
+)
 _HTTP = re.compile(r"^\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+\s+HTTP/\d", re.MULTILINE)
 #: pygments lexers whose guess is specific enough to trust.
 TRUSTED_GUESSES = frozenset({"html", "xml", "http", "diff", "nginx", "ini", "toml", "docker", "makefile"})
@@ -56,7 +63,7 @@ def guess_language(code: str) -> str | None:
     text = code.strip()
     if not text or _reads_like_prose(text):
         return None
-    for check in (_json, _http, _shell, _dockerfile, _sql, _python, _yaml, _brace_language):
+    for check in (_json, _http, _html, _shell, _dockerfile, _sql, _python, _yaml, _brace_language):
         label = check(text)
         if label:
             return label
@@ -71,7 +78,7 @@ def _reads_like_prose(text: str) -> bool:
     symbols = sum(text.count(c) for c in "(){}[]=<>;:_/\\$#@\"'`|")
     plain = sum(1 for w in words if re.fullmatch(r"[A-Za-z][a-z]*[,.;:!?]?", w))
     sentences = bool(re.search(r"[a-z]\.(\s|$)", text))
-    return plain / len(words) > 0.7 and symbols / len(words) < 0.15 and sentences
+    return plain / len(words) > 0.7 and symbols / len(words) < 0.25 and sentences
 
 
 def _json(text: str) -> str | None:
@@ -82,6 +89,10 @@ def _json(text: str) -> str | None:
     except ValueError:
         return None
     return "json"
+
+
+def _html(text: str) -> str | None:
+    return "html" if _HTML.match(text) and text.rstrip().endswith(">") else None
 
 
 def _http(text: str) -> str | None:
