@@ -109,7 +109,3 @@ def _inner_comment_end(text: str, start: int) -> int:
     for match in _RESUME_IN_BRACKETS.finditer(text, start + 1):
         return match.start()
     return len(text)
-
-
-def is_keyword(word: str) -> bool:
-    return keyword.iskeyword(word)

@@ -8,10 +8,12 @@ define a function, mention a name) without re-reading the text at every step.
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .pylex import COMMENT, NAME, OP, LexError, Token, lex_run
+from .pylex import COMMENT, NAME, NUMBER, OP, STRING, LexError, Token, lex_run
 
 #: Statement keywords that open a block.
 COMPOUND = frozenset(
@@ -76,11 +78,6 @@ class Line:
     @property
     def is_decorator(self) -> bool:
         return self.head == "@"
-
-    @property
-    def frame_kind(self) -> str:
-        """The kind of block this line opens, as later clauses see it."""
-        return self.head
 
 
 def comment_line(text: str) -> Line:
@@ -180,3 +177,71 @@ def statement_ast(code: str, head: str) -> ast.stmt | None:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
     return module.body[0] if module.body else None
+
+
+def dedented_lines(code: str) -> list[Line] | None:
+    """Logical lines of code whose line breaks survived, via the standard tokenizer."""
+    physical = [row.strip() for row in code.strip("\n").split("\n")]
+    source = "\n".join(physical) + "\n"
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    lines: list[Line] = []
+    pending: list[tokenize.TokenInfo] = []
+    for token in tokens:
+        if token.type == tokenize.NL and not [t for t in pending if t.type != tokenize.COMMENT]:
+            lines.extend(_loose_rows(physical, token.start[0], pending))
+            pending = []
+        elif token.type == tokenize.NEWLINE:
+            lines.append(_logical_line(physical, pending + [token]))
+            pending = []
+        elif token.type not in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+            pending.append(token)
+    return lines
+
+
+def _loose_rows(physical: list[str], row: int, pending: list[tokenize.TokenInfo]) -> list[Line]:
+    if pending:
+        return [comment_line(physical[row - 1])]
+    return [BLANK]
+
+
+def _logical_line(physical: list[str], tokens: list[tokenize.TokenInfo]) -> Line:
+    """A statement spanning one or more rows; rows inside brackets are indented by bracket depth."""
+    first_row, last_row = tokens[0].start[0], tokens[-1].start[0]
+    depth_at_row: dict[int, int] = {}
+    verbatim: set[int] = set()
+    converted: list[Token] = []
+    depth = 0
+    for token in tokens:
+        depth_at_row.setdefault(token.start[0], depth)
+        if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+            verbatim.update(range(token.start[0] + 1, token.end[0] + 1))
+        converted.append(_convert(token, depth))
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth = max(depth - 1, 0)
+    rows = []
+    for number in range(first_row, last_row + 1):
+        text = physical[number - 1]
+        if number in verbatim:
+            rows.append(Row(text, None))
+            continue
+        steps = depth_at_row.get(number, 0)
+        if text[:1] in (")", "]", "}"):
+            steps = max(steps - 1, 0)
+        rows.append(Row(text, steps))
+    return code_line(tuple(rows), [t for t in converted if t.kind])
+
+
+_KINDS = {tokenize.NAME: NAME, tokenize.NUMBER: NUMBER, tokenize.STRING: STRING, tokenize.OP: OP,
+          tokenize.COMMENT: COMMENT}  # fmt: skip
+
+
+def _convert(token: tokenize.TokenInfo, depth: int) -> Token:
+    kind = _KINDS.get(token.type, STRING if "STRING" in tokenize.tok_name.get(token.type, "") else "")
+    if token.type == tokenize.OP and token.string in ")]}":
+        depth = max(depth, 1)
+    return Token(kind, token.string, 0, "", depth)

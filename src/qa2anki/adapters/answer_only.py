@@ -18,8 +18,9 @@ repair stage. The page's intro and footer are not units; they are reported as ``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..codetext import (
     bracket_depth,
