@@ -37,6 +37,7 @@ MAX_COMMENT_WORDS = 30
 MAX_COMMENTS = 150
 STATEMENT_COST = 0.1  # fewer, longer statements read more naturally, all else equal
 COMMENT_WORD_COST = 0.25  # a word kept in a comment rather than read as code
+KEYWORD_LAST_WEIGHT = 4.0  # a comment rarely ends on a statement keyword where code resumes
 CODE_WORD_WEIGHT = 2.5  # a word that looks like code ("return", "f(x)", "Item:") weighs more
 #: Keywords that are rarely plain English words in a comment.
 CODE_KEYWORDS = frozenset(
@@ -180,6 +181,7 @@ class _FlatSegmenter:
         self.memo: dict[int, list[_Segmentation]] = {}
         self.lines_by_span: dict[tuple[int, int], Line] = {}
         words = list(re.finditer(r"\S+", text))
+        self.words = [w.group() for w in words]
         self.word_starts = [w.start() for w in words]
         self.word_weights = list(itertools.accumulate((_word_weight(w.group()) for w in words), initial=0.0))
 
@@ -223,7 +225,10 @@ class _FlatSegmenter:
         for index in range(first + 1, min(first + 1 + MAX_COMMENT_WORDS, len(self.word_starts))):
             offset = self.word_starts[index]
             if _CODE_RESUMES.match(self.text, offset):
-                ends.append((offset, self.word_weights[index] - self.word_weights[first]))
+                weight = self.word_weights[index] - self.word_weights[first]
+                if index - 1 > first and self.words[index - 1] in CODE_KEYWORDS:
+                    weight += KEYWORD_LAST_WEIGHT  # "# note class" + "Item: ...": the keyword was code
+                ends.append((offset, weight))
         ends.append((len(self.text), self.word_weights[-1] - self.word_weights[first]))
         return ends
 
@@ -404,6 +409,8 @@ def _statement_cost(statement: tuple[Token, ...]) -> float | None:
     cost = STATEMENT_COST + _spacing_cost(statement)
     if len(statement) == 1 and statement[0].text in OPTIONAL_VALUE:
         cost += 1.0  # "return" then a value on its own line: the value was most likely returned
+    if len(statement) > 1 and statement[0].text == "yield" and statement[1].text == "await":
+        cost += 1.5  # "yield await x" is rare; a bare "yield" then "await x" is the usual setup/teardown
     if isinstance(node, ast.Expr):
         cost += _expression_cost(node.value)
     return cost
