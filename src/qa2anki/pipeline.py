@@ -6,9 +6,9 @@ and collects what happened into a :class:`BuildReport` the CLI prints and tests 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .adapters import UnsupportedFormat, read_source
 from .dedup import deduplicate

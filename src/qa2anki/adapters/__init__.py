@@ -7,10 +7,9 @@ Adding a format means writing one module and adding one line to :data:`ADAPTERS`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..errors import SourceError
 from ..models import Diagnostic, SourceResult

@@ -18,9 +18,8 @@ repair stage. The page's intro and footer are not units; they are reported as ``
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from ..codetext import (
     bracket_depth,

@@ -8,8 +8,7 @@ answer before them but make no item; a question heading with nothing under it is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Mapping
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter

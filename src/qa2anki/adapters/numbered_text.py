@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from ..codetext import (
     code_language,
@@ -28,14 +27,7 @@ from ..codetext import (
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .markdown_doc import QUESTION_WORDS
-from .pagetext import (
-    ends_sentence,
-    escape_markdown,
-    is_furniture,
-    is_placeholder,
-    line_range,
-    starts_sentence,
-)
+from .pagetext import ends_sentence, escape_markdown, is_furniture, is_placeholder, line_range, starts_sentence
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
