@@ -9,9 +9,10 @@ import click
 
 from . import __version__
 from .errors import Qa2AnkiError
-from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
+from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
 from .pipeline import BuildReport, build
+from .preview import preview_path, write_preview
 from .report import write_report
 
 
@@ -80,6 +81,33 @@ def build_command(files: tuple[str, ...], config: str | None, output: str | None
     _print_summary(report)
 
 
+@main.command(name="preview")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
+@click.option("-o", "--output", type=click.Path(),
+              help="The HTML page to write (default: decks/<deck>-preview.html).")
+@click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def preview_command(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool
+) -> None:
+    """Write one HTML page showing every card as Anki will (front, back, light and dark).
+
+    \b
+    Examples:
+      qa2anki preview --open
+      qa2anki preview notes.md -o /tmp/cards.html
+    """
+    manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
+    report = build(manifest, write=False)
+    for diagnostic in report.diagnostics:
+        click.echo(f"warning: {diagnostic}", err=True)
+    path = write_preview(report, output or preview_path(manifest))
+    click.echo(str(path))
+    if open_page:
+        click.launch(str(path))
+
+
 @main.command(name="normalize")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -93,7 +121,10 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
       qa2anki normalize sources/* -o normalized/
       qa2anki build normalized/*.yaml -o decks/mine.apkg
     """
-    for path in normalize(sources, out_dir, format_):
+    result = normalize(sources, out_dir, format_)
+    for diagnostic in result.skipped:
+        click.echo(f"warning: {diagnostic}", err=True)
+    for path in result.written:
         click.echo(str(path))
 
 

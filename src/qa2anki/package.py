@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import genanki
 
 from .errors import OutputError
 from .models import NOTE_FIELDS, Note
-from .render import pygments_css
+from .render import highlight_css
 
 NOTE_TYPE_NAME = "qa2anki Q&A"
 
@@ -34,7 +35,7 @@ def _template(name: str) -> str:
 
 def card_css() -> str:
     """The one stylesheet: card style plus pygments' light and dark palettes."""
-    return _template("style.css") + "\n" + pygments_css()
+    return _template("style.css") + "\n" + highlight_css()
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +65,17 @@ class _Note(genanki.Note):
         )
 
 
-def write_apkg(notes: Iterable[Note], path: str | Path, timestamp: float | None = None) -> int:
+def write_apkg(
+    notes: Iterable[Note],
+    path: str | Path,
+    timestamp: float | None = None,
+    media: Mapping[str, Path] | None = None,
+) -> int:
     """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
 
     The file appears only when complete: it is written beside the target and renamed over it,
-    so a failed or killed build leaves the previous deck as it was.
+    so a failed or killed build leaves the previous deck as it was. ``media`` maps the names
+    the fields use to the image files packed under those names.
     """
     path = Path(path)
     decks: dict[str, genanki.Deck] = {}
@@ -88,10 +95,24 @@ def write_apkg(notes: Iterable[Note], path: str | Path, timestamp: float | None 
             )
         )
         count += 1
-    package = genanki.Package(list(decks.values()))
-    with atomic_path(path) as temporary:
-        package.write_to_file(str(temporary), timestamp=timestamp)
+    with tempfile.TemporaryDirectory(prefix="qa2anki-media-") as staging:
+        package = genanki.Package(list(decks.values()), media_files=_stage_media(media or {}, staging))
+        with atomic_path(path) as temporary:
+            package.write_to_file(str(temporary), timestamp=timestamp)
     return count
+
+
+def _stage_media(media: Mapping[str, Path], folder: str) -> list[str]:
+    """genanki names media after the file, so each file is linked or copied in under its name."""
+    staged = []
+    for name, source in sorted(media.items()):
+        target = Path(folder) / name
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        staged.append(str(target))
+    return staged
 
 
 class atomic_path:  # noqa: N801 (used as a context manager, reads as a function)

@@ -15,6 +15,7 @@ from .dedup import deduplicate
 from .errors import OutputError
 from .identity import card_guid
 from .manifest import DeckSpec, Manifest
+from .media import MediaCollector
 from .models import Diagnostic, Dropped, Item, Note
 from .package import write_apkg
 from .render import Renderer, render_note
@@ -42,6 +43,7 @@ class DeckReport:
     dropped: tuple[Dropped, ...]
     diagnostics: tuple[Diagnostic, ...]
     written: bool = False
+    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def build(
     reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
     if write:
         for index, report in enumerate(reports):
-            write_apkg(report.notes, report.output)
+            write_apkg(report.notes, report.output, media=report.media)
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
     return BuildReport(tuple(reports))
 
@@ -131,6 +133,7 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
+    media = MediaCollector({spec.path.name: spec.path.parent for spec in deck.sources})
     notes = []
     for position, card in enumerate(merged.cards):
         if progress and position % 50 == 0:
@@ -144,6 +147,7 @@ def build_deck(
                 subdecks=deck.subdecks,
                 tags=deck.tags,
                 position=position,
+                media=media,
             )
         )
     if progress:
@@ -154,5 +158,6 @@ def build_deck(
         notes=tuple(notes),
         sources=tuple(summaries),
         dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics),
+        diagnostics=tuple(diagnostics) + tuple(media.diagnostics),
+        media=dict(media.files),
     )
