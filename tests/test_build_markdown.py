@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from ankitools import import_apkg
+from click.testing import CliRunner
 from conftest import SOURCES
+
 from qa2anki.cli import main
 
 SEED_004 = SOURCES / "004_7624664d3e7a1fbf.txt"

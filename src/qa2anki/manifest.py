@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import difflib
 import glob
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 

@@ -7,15 +7,14 @@ Adding a format means writing one module and adding one line to :data:`ADAPTERS`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..errors import SourceError
 from ..models import Diagnostic, SourceResult
 from ..textio import read_text
-from . import markdown_doc
+from . import answer_only, common_schema, markdown_doc, numbered_text, nuxt_payload, records
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
@@ -26,6 +25,13 @@ ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
     for adapter in (
         markdown_doc.ADAPTER,
+        numbered_text.ADAPTER,
+        answer_only.ADAPTER,
+        nuxt_payload.ADAPTER,
+        records.JSON_ADAPTER,
+        records.YAML_ADAPTER,
+        records.CSV_ADAPTER,
+        common_schema.ADAPTER,
     )
 }
 
@@ -43,7 +49,7 @@ class Detection:
 
 def detect(text: str, name: str = "<text>") -> Detection:
     """The adapter whose ``sniff`` is most confident about ``text``."""
-    scores = {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
+    scores = sniff_scores(text)
     best = max(scores, key=lambda key: scores[key])
     if scores[best] < MIN_CONFIDENCE:
         raise UnsupportedFormat(
@@ -52,6 +58,11 @@ def detect(text: str, name: str = "<text>") -> Detection:
             file=name,
         )
     return Detection(best, scores[best], scores)
+
+
+def sniff_scores(text: str) -> dict[str, float]:
+    """Every adapter's confidence (0.0-1.0) that ``text`` is its format."""
+    return {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
 
 
 def _safe_sniff(adapter: Adapter, text: str) -> float:
