@@ -46,6 +46,8 @@ QUESTION_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5
 #: Comparing something the other question never mentions (path/query vs path/query/body) costs this.
 CONTRAST_PENALTY = 0.3
+#: A named thing in more than this share of all questions is the deck's topic, not a subject.
+COMMON_SUBJECT = 0.2
 
 _QUESTION_KEYS = 4
 _ANSWER_KEYS = 6
@@ -143,9 +145,15 @@ class PairScorer:
         return Score(max(total, 0.0), question, answer)
 
     def _contrast(self, first: _Profile, second: _Profile) -> float:
-        """Penalty when one question compares something the other item never mentions (body)."""
-        uncovered = any(not second.mentions(t) for t in first.subjects) or any(
-            not first.mentions(t) for t in second.subjects
+        """Penalty when one question names something the other item never mentions (body, Swagger).
+
+        Words most questions use (the framework's own name) name nothing in particular.
+        """
+        common = COMMON_SUBJECT * self.question_idf.size
+        uncovered = any(
+            not other.mentions(term) and self.question_idf.document_frequency[term] <= common
+            for one, other in ((first, second), (second, first))
+            for term in one.subjects
         )
         return CONTRAST_PENALTY if uncovered else 0.0
 

@@ -95,14 +95,20 @@ _EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|includin
 _PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
 
 
-def compared_subjects(question: str) -> frozenset[str]:
-    """The things a question sets side by side: what it compares ("Path, Query and Body") and
-    pairs it names together ("Headers and Cookies"); empty for a question about one thing.
+_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
 
-    Two questions about different sets of things are different questions, however alike they read.
+
+def compared_subjects(question: str) -> frozenset[str]:
+    """The things a question is about by name: what it compares ("Path, Query and Body"), pairs
+    it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI").
+
+    A question naming something the other item never mentions asks about something else,
+    however alike the two read. Examples and asides ("such as CSS") are not subjects.
     """
     subjects: list[str] = []
     question = _EXAMPLES.sub("", question)
+    for named in _NAMED.finditer(question):
+        subjects += content_terms(named.group(1) or named.group(2))
     match = _COMPARISON.search(question)
     if match:
         start = question.rfind(".", 0, match.start()) + 1
