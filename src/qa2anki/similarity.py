@@ -17,7 +17,7 @@ import snowballstemmer
 
 Vector = dict[str, float]
 
-_WORD = re.compile(r"[a-z][a-z0-9]*|[1-5]\d\d")  # words, and 3-digit HTTP status codes
+_WORD = re.compile(r"[a-z][a-z0-9]*|\d+")  # numbers count: "status 404" is not "status 422"
 _NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*\d+|\d+)\s*[.):\-]\s*", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}).*$", re.MULTILINE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")  # UploadFile, HTTPException
@@ -54,7 +54,7 @@ _TERMS: dict[str, str] = {}  # word -> its term ("" for a stop-word); words repe
 def _term(word: str) -> str:
     term = _TERMS.get(word)
     if term is None:
-        if word in STOP_WORDS or len(word) < 2:
+        if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
             term = ""
         else:
             stem = _STEMMER.stemWord(word)
@@ -95,7 +95,7 @@ _EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|includin
 _PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
 
 
-_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
+_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*|\d+\b)")
 
 
 def compared_subjects(question: str) -> frozenset[str]:
