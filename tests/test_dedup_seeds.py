@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from ankitools import import_apkg
 from click.testing import CliRunner
-from conftest import SOURCES
 
+from ankitools import import_apkg
+from conftest import SOURCES
 from qa2anki.cli import main
 from qa2anki.dedup import DedupResult
 from qa2anki.manifest import load_manifest
