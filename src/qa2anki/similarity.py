@@ -17,7 +17,7 @@ import snowballstemmer
 
 Vector = dict[str, float]
 
-_WORD = re.compile(r"[a-z][a-z0-9]*|\d+")  # numbers count: "status 404" is not "status 422"
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+")  # numbers count: "status 404" is not "status 422"
 _NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*\d+|\d+)\s*[.):\-]\s*", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}).*$", re.MULTILINE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")  # UploadFile, HTTPException
@@ -48,20 +48,23 @@ SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-_TERMS: dict[str, str] = {}  # word -> its term ("" for a stop-word); words repeat a lot
+_TERMS: dict[str, tuple[str, ...]] = {}  # token -> its terms (none for a stop-word); tokens repeat
 
 
-def _term(word: str) -> str:
-    term = _TERMS.get(word)
-    if term is None:
-        if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
-            term = ""
-        else:
-            stem = _STEMMER.stemWord(word)
-            term = SYNONYMS.get(stem, stem)
+def _terms_of(token: str) -> tuple[str, ...]:
+    terms = _TERMS.get(token)
+    if terms is None:
+        words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
+        kept = [word for word in words if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
+        terms = tuple(_stemmed(word) for word in kept)
         if len(_TERMS) < 500_000:
-            _TERMS[word] = term
-    return term
+            _TERMS[token] = terms
+    return terms
+
+
+def _stemmed(word: str) -> str:
+    stem = _STEMMER.stemWord(word)
+    return SYNONYMS.get(stem, stem)
 
 
 #: Multi-word names for one thing, folded before tokenising.
@@ -74,11 +77,16 @@ def content_terms(text: str) -> list[str]:
     ``snake_case`` and ``CamelCase`` identifiers are split so code and prose spell alike
     (``response_model`` and "response model", ``UploadFile`` and "upload file").
     """
-    text = _PHRASES.sub(" endpoint ", _NUMBERING.sub("", text))
-    text = _FENCE_LINE.sub(" ", text)
-    text = _CAMEL.sub(" ", text).replace("_", " ").lower()
-    terms = [_term(word) for word in _WORD.findall(text)]
-    return [term for term in terms if term]
+    text = _NUMBERING.sub("", text, count=1)
+    if "peration" in text:
+        text = _PHRASES.sub(" endpoint ", text)
+    if "```" in text or "~~~" in text:
+        text = _FENCE_LINE.sub(" ", text)
+    get = _TERMS.get
+    terms: list[str] = []
+    for token in _TOKEN.findall(text):
+        terms.extend(get(token) or _terms_of(token))
+    return terms
 
 
 _COMPARISON = re.compile(
@@ -147,7 +155,8 @@ class TfIdf:
 
     def vector(self, terms: Sequence[str]) -> Vector:
         counts = Counter(terms)
-        weights = {term: (1.0 + math.log(n)) * self.idf(term) for term, n in counts.items()}
+        idf, unseen = self._idf.get, self._unseen
+        weights = {term: (1.0 + math.log(n)) * idf(term, unseen) for term, n in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {term: w / norm for term, w in weights.items()}
 
