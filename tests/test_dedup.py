@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from ankitools import import_apkg, notes_by_question
 from conftest import DATA
+from qa2anki.cli import main
 from qa2anki.dedup import DEFAULT_THRESHOLD, PairScorer, deduplicate
 from qa2anki.manifest import DedupSpec
 from qa2anki.models import ANSWER_ONLY, UNREPAIRED, Card, Item
@@ -203,3 +209,37 @@ def test_units_never_form_a_card_of_their_own():
     result = deduplicate([unit, twin])
     assert result.cards == () and len(result.dropped) == 2
     assert all(flag == ANSWER_ONLY for d in [unit] for flag in d.flags)
+
+
+# --- through the command line and a real Anki import -------------------------------------------
+
+
+@pytest.fixture
+def fixture_deck(tmp_path: Path) -> Path:
+    """site.md and notes.md with a manifest that keeps one pair apart and forces one merge."""
+    for name in ("site.md", "notes.md", "qa2anki.yaml"):
+        shutil.copy(DATA / "dedup" / name, tmp_path / name)
+    return tmp_path / "qa2anki.yaml"
+
+
+def test_dups_lists_clusters_links_and_override_warnings(fixture_deck: Path):
+    result = CliRunner().invoke(main, ["dups", "--config", str(fixture_deck)])
+    assert result.exit_code == 0, result.output
+    assert "Dedup fixture: 2 merged cards from 4 items, 4 cards in all (threshold 0.50)" in result.output
+    assert "site.md#Q1 ~ notes.md#Q1: score 0.6" in result.output
+    assert "site.md#Q3 ~ site.md#Q4: merge: in manifest" in result.output
+    assert "static" not in result.output  # the pair the manifest keeps separate
+    assert "warning: notes.md: dedup merge: no item 'notes.md#99' in this deck; ignored" in result.stderr
+
+
+def test_overrides_reach_the_anki_deck(fixture_deck: Path, collection):
+    result = CliRunner().invoke(main, ["build", "--config", str(fixture_deck)])
+    assert result.exit_code == 0, result.output
+    assert "notes.md#99" in result.stderr
+    assert import_apkg(collection, fixture_deck.parent / "out" / "dedup.apkg").new == 4
+    notes = notes_by_question(collection)
+    asgi = notes["What is the difference between ASGI and WSGI?"]
+    assert "notes.md · Q1" in asgi["Source"] and "site.md · Q1" in asgi["Source"]
+    assert "Starlette" in asgi["Answer"]  # the richer answer is shown
+    assert "WSGI is the older synchronous interface" in asgi["OtherAnswers"]  # the other is kept
+    assert "Cookie()" in notes["How do you read a request header in FastAPI?"]["OtherAnswers"]

@@ -94,4 +94,4 @@ def test_dups_command_lists_the_seed_clusters(tmp_path: Path, seed_dups: DedupRe
     assert f"{len(seed_dups.cards)} cards in all" in result.output
     assert "What is the difference between ASGI and WSGI?" in result.output
     assert "001_69c6ad9c276d4e73.txt#Q13" in result.output
-    assert "asgi-vs-wsgi ~ Q13: score 0." in result.output
+    assert "000_ef3bbbb18375a36d.txt#asgi-vs-wsgi ~ 001_69c6ad9c276d4e73.txt#Q13: score 0." in result.output

@@ -390,14 +390,18 @@ def describe_clusters(result: DedupResult, *, width: int = 100) -> str:
         for position, item in enumerate(card.items):
             role = "*" if position == 0 else "-"
             label = item.question or "(answer only) " + " ".join(item.answer.split())
-            lines.append(f"    {role} {item.source}#{item.ref}: {_clip(label, width - 10)}")
+            lines.append(f"    {role} {_key(item)}: {_clip(label, width - 10)}")
         for link in cluster.links:
             how = "merge: in manifest" if link.forced else (
                 f"score {link.score:.2f} (question {link.question:.2f}, answer {link.answer:.2f})"
             )
-            lines.append(f"      {link.first.ref} ~ {link.second.ref}: {how}")
+            lines.append(f"      {_key(link.first)} ~ {_key(link.second)}: {how}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _key(item: Item) -> str:
+    return f"{item.source}#{item.ref}"
 
 
 def _clip(text: str, width: int) -> str:

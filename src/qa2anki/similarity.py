@@ -103,17 +103,19 @@ _EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|includin
 _PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
 
 
-_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*|\d+\b)")
+_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
+_NUMBER = re.compile(r"\b\d+\b")
 
 
 def compared_subjects(question: str) -> frozenset[str]:
     """The things a question is about by name: what it compares ("Path, Query and Body"), pairs
-    it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI").
+    it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI", 404).
 
     A question naming something the other item never mentions asks about something else,
     however alike the two read. Examples and asides ("such as CSS") are not subjects.
     """
-    subjects: list[str] = []
+    question = _NUMBERING.sub("", question, count=1)
+    subjects: list[str] = _NUMBER.findall(question)  # "HTTP 404", "(case 12)": numbers name things
     question = _EXAMPLES.sub("", question)
     for named in _NAMED.finditer(question):
         subjects += content_terms(named.group(1) or named.group(2))
@@ -176,27 +178,41 @@ def key_terms(vector: Vector, count: int) -> list[str]:
 class KeyIndex:
     """An inverted index from key terms to the documents they key, for finding candidates.
 
-    A term keying more than ``max_postings`` documents is too common to tell questions apart
-    and is left out; that bounds the work per lookup, so the whole search stays near-linear.
+    A term keying more than ``max_postings`` documents is too common to find anything by and is
+    left out, which bounds the work per lookup; pairs of a document's heaviest terms are indexed
+    too, so a document whose every word is common is still found by its combination of words.
+    Whether two documents share enough is then checked on all their key terms.
     """
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
-        postings: dict[str, list[int]] = defaultdict(list)
+        self.keys = [frozenset(terms) for terms in keys]
+        postings: dict[object, list[int]] = defaultdict(list)
         for index, terms in enumerate(keys):
-            for term in set(terms):
+            for term in _lookups(terms):
                 postings[term].append(index)
         self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
 
-    def neighbours(self, terms: Iterable[str], limit: int) -> list[int]:
+    def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
         """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
 
         One shared word proves little; every real duplicate shares at least two key terms.
         """
         empty: list[int] = []
-        shared = Counter(chain.from_iterable(self.postings.get(term, empty) for term in set(terms)))
-        close = [(count, doc) for doc, count in shared.items() if count >= 2]
+        found = set(chain.from_iterable(self.postings.get(term, empty) for term in _lookups(terms)))
+        wanted = frozenset(terms)
+        close = [(len(wanted & self.keys[doc]), doc) for doc in found]
+        close = [entry for entry in close if entry[0] >= 2]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
+
+
+_PAIRED_KEYS = 4
+
+
+def _lookups(terms: Sequence[str]) -> list[object]:
+    """What a document is filed under: each key term, and each pair of its heaviest ones."""
+    top = sorted(set(terms[:_PAIRED_KEYS]))
+    return [*set(terms), *((a, b) for n, a in enumerate(top) for b in top[n + 1 :])]
 
 
 def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
