@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg, notes_by_question
 from conftest import DATA
 from qa2anki.cli import main
-from qa2anki.dedup import DEFAULT_THRESHOLD, PairScorer, deduplicate
+from qa2anki.dedup import DEFAULT_THRESHOLD, SAME_SOURCE_MARGIN, PairScorer, deduplicate
 from qa2anki.manifest import DedupSpec
 from qa2anki.models import ANSWER_ONLY, UNREPAIRED, Card, Item
 
@@ -104,6 +105,31 @@ def test_a_chain_is_not_a_cluster():
     result = deduplicate(corpus, DedupSpec(threshold=threshold))
     assert len(result.cards) == 2
     assert not any({"chain.md#A", "chain.md#C"} <= group for group in groups(result.cards))
+
+
+def test_one_sources_questions_need_a_margin_even_through_a_third_item():
+    """A and B (one source) are close, but not clearly; X (another source) is close to both."""
+    corpus = [
+        _synthetic("A", "alembic migrations rollback revision"),
+        _synthetic("B", "alembic migrations rollback cursor"),
+        replace(_synthetic("X", "alembic migrations rollback revision cursor"), source="other.md"),
+    ]
+    scorer = PairScorer(corpus)
+    threshold = 0.65
+    assert threshold <= scorer.score(0, 1).total < threshold + SAME_SOURCE_MARGIN
+    assert scorer.score(0, 2).total >= threshold and scorer.score(1, 2).total >= threshold
+    result = deduplicate(corpus, DedupSpec(threshold=threshold))
+    assert [{item.ref for item in card.items} for card in result.cards] == [{"A", "X"}, {"B"}]
+
+
+def test_an_open_question_is_shown_rather_than_a_yes_no_one():
+    asks, says = (
+        Item("Does FastAPI support WebSockets?", "Yes: declare `@app.websocket('/ws')`.", "a.md", "Q1"),
+        Item("How do you define a WebSocket route in FastAPI?", "Use `@app.websocket('/ws')` and accept.",
+             "b.md", "Q9"),
+    )
+    (card,) = deduplicate([asks, says], DedupSpec(threshold=0.3)).cards
+    assert card.shown_question == "How do you define a WebSocket route in FastAPI?"
 
 
 def test_questions_naming_two_things_stay_apart_from_each_one():

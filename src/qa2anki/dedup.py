@@ -4,12 +4,13 @@ How a merge is decided (precision first: a wrong merge hides a question from the
 
 1. Every item becomes two TF-IDF vectors over stemmed content words, one of its question and
    one of its answer; rare words ("cookie", "header", "body") weigh most.
-2. Candidate pairs come from an inverted index over each item's heaviest words, never from
-   all pairs, so 100,000 items take seconds.
+2. Candidate pairs come from an inverted index over each item's heaviest words (and pairs of
+   them), never from all pairs, so 100,000 items take seconds.
 3. Two questions score ``0.5 * question cosine + 0.5 * answer cosine``, less a penalty when one
-   compares something the other item never mentions (path/query vs path/query/body). Pairs at
-   or above the threshold join, best first (from one source: clearly above it), but two clusters
-   only join when every cross pair is close and their average clears the threshold (no chaining).
+   names or compares something the other item never mentions (path/query vs path/query/body,
+   Swagger UI, a number). Pairs at or above the threshold join, best first, but two clusters
+   only join when every cross pair is close and their average clears the threshold (no
+   chaining); two questions of one source must clear it by a margin, even through a third.
 4. An answer-only unit (its question was lost) joins the cluster whose answer it reproduces,
    or is dropped as ``no-question``.
 5. The manifest's ``merge:`` groups are joined first and its ``keep_separate:`` pairs never are.
@@ -179,8 +180,15 @@ class _Clusters:
         left, right = self.group(i), self.group(j)
         if any(frozenset((a, b)) in self.apart for a in left for b in right):
             return False
-        scores = [self.scorer.score(a, b).total for a in left for b in right]
+        items = self.scorer.items
         floor = self.threshold - LINKAGE_SLACK
+        scores = []
+        for a in left:
+            for b in right:
+                score = self.scorer.score(a, b).total
+                if items[a].source == items[b].source and score < self.threshold + SAME_SOURCE_MARGIN:
+                    return False  # not even through a third item may one source's questions merge
+                scores.append(score)
         return min(scores) >= floor and sum(scores) / len(scores) >= self.threshold
 
     def join(self, i: int, j: int, forced: bool = False) -> None:
@@ -247,8 +255,6 @@ def _join_questions(items: list[Item], scorer: PairScorer, clusters: _Clusters) 
     for total, i, j in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
         if total < clusters.threshold:
             break
-        if items[i].source == items[j].source and total < clusters.threshold + SAME_SOURCE_MARGIN:
-            continue
         if clusters.find(i) != clusters.find(j) and clusters.may_join(i, j):
             clusters.join(i, j)
 
@@ -323,12 +329,16 @@ def answer_quality(item: Item) -> tuple[int, int, int]:
     return (int(clean), int(complete), richness)
 
 
-def question_clarity(item: Item) -> tuple[int, int, int]:
-    """Rank questions: one real question, of a readable length, the shortest such."""
+_YES_NO = re.compile(r"^(?:is|are|does|do|can|could|should|will|would|has|have)\b", re.IGNORECASE)
+
+
+def question_clarity(item: Item) -> tuple[int, int, int, int]:
+    """Rank questions: one real question, open (not yes/no), of a readable length, the shortest such."""
     text = item.question.strip()
     words = len(text.split())
     single = text.endswith("?") and text.count("?") == 1
-    return (int(single), int(4 <= words <= 25), -words)
+    open_question = not _YES_NO.match(text)
+    return (int(single), int(open_question), int(4 <= words <= 25), -words)
 
 
 # --- overrides ----------------------------------------------------------------------------
