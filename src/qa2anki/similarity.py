@@ -179,13 +179,11 @@ class KeyIndex:
     """An inverted index from key terms to the documents they key, for finding candidates.
 
     A term keying more than ``max_postings`` documents is too common to find anything by and is
-    left out, which bounds the work per lookup; pairs of a document's heaviest terms are indexed
-    too, so a document whose every word is common is still found by its combination of words.
-    Whether two documents share enough is then checked on all their key terms.
+    left out, which bounds the work per lookup. Pairs of a document's heaviest terms are filed
+    too, so two documents whose shared words are common are still found by the combination.
     """
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
-        self.keys = [frozenset(terms) for terms in keys]
         postings: dict[object, list[int]] = defaultdict(list)
         for index, terms in enumerate(keys):
             for term in _lookups(terms):
@@ -198,10 +196,8 @@ class KeyIndex:
         One shared word proves little; every real duplicate shares at least two key terms.
         """
         empty: list[int] = []
-        found = set(chain.from_iterable(self.postings.get(term, empty) for term in _lookups(terms)))
-        wanted = frozenset(terms)
-        close = [(len(wanted & self.keys[doc]), doc) for doc in found]
-        close = [entry for entry in close if entry[0] >= 2]
+        shared = Counter(chain.from_iterable(self.postings.get(term, empty) for term in _lookups(terms)))
+        close = [(count, doc) for doc, count in shared.items() if count >= 2]  # a pair counts once
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
 
@@ -210,9 +206,11 @@ _PAIRED_KEYS = 4
 
 
 def _lookups(terms: Sequence[str]) -> list[object]:
-    """What a document is filed under: each key term, and each pair of its heaviest ones."""
+    """What a document is filed under: each key term, and twice each pair of its heaviest ones
+    (a shared pair is two shared terms)."""
     top = sorted(set(terms[:_PAIRED_KEYS]))
-    return [*set(terms), *((a, b) for n, a in enumerate(top) for b in top[n + 1 :])]
+    pairs = [(a, b) for n, a in enumerate(top) for b in top[n + 1 :]]
+    return [*set(terms), *pairs, *((a, b, 2) for a, b in pairs)]
 
 
 def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
