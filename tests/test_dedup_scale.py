@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 import time
 
 import pytest
@@ -18,7 +19,7 @@ def synthetic_deck(size: int, seed: int = 7) -> tuple[list[Item], set[tuple[str,
     """
     rng = random.Random(seed)
     vocabulary = [f"w{n}x" for n in range(max(2000, size // 2))]
-    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(vocabulary))]  # Zipf-like, as prose is
+    weights = list(accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(vocabulary))))  # Zipf-like
     items: list[Item] = []
     planted: set[tuple[str, str]] = set()
     for index in range(size):
@@ -28,12 +29,12 @@ def synthetic_deck(size: int, seed: int = 7) -> tuple[list[Item], set[tuple[str,
             question = original.question.split()
             answer = original.answer.split()
             rng.shuffle(question)
-            answer = answer[2:] + rng.choices(vocabulary, weights, k=3)
+            answer = answer[2:] + rng.choices(vocabulary, cum_weights=weights, k=3)
             items.append(Item("Reworded: " + " ".join(question[1:]) + "?", " ".join(answer), "syn.md", ref))
             planted.add((original.ref, ref))
             continue
-        question = " ".join(rng.choices(vocabulary, weights, k=8))
-        answer = " ".join(rng.choices(vocabulary, weights, k=40))
+        question = " ".join(rng.choices(vocabulary, cum_weights=weights, k=8))
+        answer = " ".join(rng.choices(vocabulary, cum_weights=weights, k=40))
         items.append(Item(question + "?", answer, "syn.md", ref))
     return items, planted
 
