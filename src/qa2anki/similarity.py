@@ -184,10 +184,11 @@ class KeyIndex:
     """
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
+        self.lookups = [_lookups(terms) for terms in keys]
         postings: dict[object, list[int]] = defaultdict(list)
-        for index, terms in enumerate(keys):
-            for term in _lookups(terms):
-                postings[term].append(index)
+        for index, lookups in enumerate(self.lookups):
+            for lookup in lookups:
+                postings[lookup].append(index)
         self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
@@ -195,8 +196,11 @@ class KeyIndex:
 
         One shared word proves little; every real duplicate shares at least two key terms.
         """
+        return self._closest(_lookups(terms), limit)
+
+    def _closest(self, lookups: list[object], limit: int) -> list[int]:
         empty: list[int] = []
-        shared = Counter(chain.from_iterable(self.postings.get(term, empty) for term in _lookups(terms)))
+        shared = Counter(chain.from_iterable([self.postings.get(lookup, empty) for lookup in lookups]))
         close = [(count, doc) for doc, count in shared.items() if count >= 2]  # a pair counts once
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
@@ -217,8 +221,8 @@ def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: 
     """Pairs of documents sharing key terms (each keeps its ``per_item`` best partners)."""
     index = KeyIndex(keys, max_postings)
     pairs: set[tuple[int, int]] = set()
-    for doc, terms in enumerate(keys):
-        for other in index.neighbours(terms, per_item + 1):
+    for doc, lookups in enumerate(index.lookups):
+        for other in index._closest(lookups, per_item + 1):
             if other != doc:
                 pairs.add((min(doc, other), max(doc, other)))
     return pairs
