@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from itertools import accumulate
 import time
+from itertools import accumulate
 
 import pytest
 
