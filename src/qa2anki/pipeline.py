@@ -16,7 +16,7 @@ from .errors import OutputError
 from .identity import card_guid
 from .manifest import DeckSpec, Manifest
 from .models import Diagnostic, Dropped, Item, Note
-from .package import write_apkg
+from .package import ensure_writable, write_apkg
 from .render import Renderer, render_note
 from .repair import RepairStats, repair_items
 
@@ -68,22 +68,28 @@ def build(
     renderer = Renderer()
     reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
     if write:
+        for report in reports:
+            ensure_writable(report.output)  # fail before any deck is replaced, not halfway
         for index, report in enumerate(reports):
+            if progress:
+                progress("write", index, len(reports))
             write_apkg(report.notes, report.output)
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
     return BuildReport(tuple(reports))
 
 
 def _check_outputs(manifest: Manifest) -> None:
-    """An output path that is also a source would destroy the user's data: refuse it."""
+    """An output path that is a source or the manifest would destroy the user's data: refuse it."""
+    inputs = {source.path.resolve() for deck in manifest.decks for source in deck.sources}
+    if manifest.path is not None:
+        inputs.add(manifest.path.resolve())
     for deck in manifest.decks:
         target = deck.output.resolve()
-        for source in deck.sources:
-            if source.path.resolve() == target:
-                raise OutputError(
-                    f"deck '{deck.name}' would overwrite its own source; choose another output",
-                    file=str(deck.output),
-                )
+        if target in inputs:
+            raise OutputError(
+                f"deck '{deck.name}' would overwrite one of its inputs; choose another output",
+                file=str(deck.output),
+            )
         if target.exists() and target.is_dir():
             raise OutputError("output is a folder; name an .apkg file", file=str(deck.output))
 
