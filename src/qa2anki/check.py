@@ -98,8 +98,13 @@ def findings(report: BuildReport, paths: Mapping[str, str] | None = None) -> lis
         *dropped_findings(report, paths),
         *merge_findings(report, paths),
     ]
+    return in_source_order(out, paths)
+
+
+def in_source_order(found: list[Finding], paths: Mapping[str, str]) -> list[Finding]:
+    """Sources in manifest order, lines ascending; findings about no file last."""
     order = {path: index for index, path in enumerate(dict.fromkeys(paths.values()))}
-    return sorted(out, key=lambda f: (order.get(f.file, len(order)), f.file, f.line or 0))
+    return sorted(found, key=lambda f: (not f.file, order.get(f.file, len(order)), f.file, f.line or 0))
 
 
 def diagnostic_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:
@@ -155,7 +160,7 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     paths = source_paths(manifest)
     try:
         report = build(manifest, write=False, progress=progress)
-        return CheckReport(tuple(findings(report, paths)), sources)
+        return CheckReport(tuple(_report_findings(report, paths)), sources)
     except Qa2AnkiError:
         pass  # find every unreadable source, not just the first, then check the rest
     errors, readable = _unreadable_sources(manifest)
@@ -164,7 +169,16 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     except Qa2AnkiError as exc:
         errors.append(_finding_of(exc))
         return CheckReport(tuple(errors), sources)
-    return CheckReport(tuple(errors) + tuple(findings(report, paths)), sources)
+    return CheckReport(tuple(in_source_order(errors + _report_findings(report, paths), paths)), sources)
+
+
+def _report_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:
+    empty = [
+        Finding(ERROR, "", None, f"deck '{deck.name}' has no cards: every source was skipped or empty")
+        for deck in report.decks
+        if not deck.notes
+    ]
+    return findings(report, paths) + empty
 
 
 def check_config(path: str | Path, progress: Progress | None = None) -> CheckReport:

@@ -202,7 +202,8 @@ def dropped_summary(report: BuildReport) -> list[str]:
     if not reasons:
         return []
     parts = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
-    return [f"{sum(reasons.values())} items made no card: {parts} (--verbose lists them)"]
+    total = sum(reasons.values())
+    return [f"{total} {'item' if total == 1 else 'items'} made no card: {parts} (--verbose lists them)"]
 
 
 def check_output(report: CheckReport, verbosity: int, colour: bool = False) -> list[str]:

@@ -90,11 +90,7 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ManifestError(
-            f"invalid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None
-        ) from None
+        raise _yaml_error(exc, path) from None
     if root is None:
         raise ManifestError("manifest is empty (it needs a 'decks:' list)", file=str(path))
     top = reader.mapping(root, _TOP_KEYS, "manifest")
@@ -110,6 +106,16 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     _check_unique_names(decks, reader, decks_node)
     lockfile = base / reader.scalar(top["lockfile"], str, "lockfile") if "lockfile" in top else None
     return Manifest(decks=decks, root=base, path=path, lockfile=lockfile)
+
+
+def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
+    """YAML's complaint with its line, and where the construct it was reading began."""
+    mark = getattr(exc, "problem_mark", None)
+    message = f"invalid YAML: {getattr(exc, 'problem', None) or exc}"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark and (mark is None or context_mark.line != mark.line):
+        message += f" ({context} on line {context_mark.line + 1})"
+    return ManifestError(message, file=str(path), line=mark.line + 1 if mark else None)
 
 
 def _check_unique_names(decks: tuple[DeckSpec, ...], reader: _NodeReader, node: Any) -> None:

@@ -106,9 +106,19 @@ def _temporary_beside(target: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(target)) from None
+        raise OutputError(f"cannot write here: {_why_not(folder, exc)}", file=str(target)) from None
     os.close(handle)
     return Path(name)
+
+
+def _why_not(folder: Path, exc: OSError) -> str:
+    """The reason a folder cannot be written, naming a file that stands where a folder should."""
+    for ancestor in (folder, *folder.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                return f"'{ancestor}' is a file, not a folder"
+            break
+    return exc.strerror or str(exc)
 
 
 def ensure_writable(target: str | Path) -> None:

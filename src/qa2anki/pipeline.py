@@ -69,6 +69,7 @@ def build(
     reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
     if write:
         for report in reports:
+            _refuse_empty(report)
             ensure_writable(report.output)  # fail before any deck is replaced, not halfway
         for index, report in enumerate(reports):
             if progress:
@@ -76,6 +77,15 @@ def build(
             write_apkg(report.notes, report.output)
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
     return BuildReport(tuple(reports))
+
+
+def _refuse_empty(report: DeckReport) -> None:
+    """A deck with no cards would replace a good one with nothing: keep the old one instead."""
+    if not report.notes:
+        why = f": {report.diagnostics[0]}" if report.diagnostics else ""
+        raise OutputError(
+            f"deck '{report.name}' would have no cards, nothing written{why}", file=str(report.output)
+        )
 
 
 def _check_outputs(manifest: Manifest) -> None:
