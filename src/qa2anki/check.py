@@ -23,7 +23,7 @@ NOTE = "note"  # shown, never counted against the sources (a merge is the tool d
 #: What each ``Dropped.reason`` means to the user; unknown reasons get a generic message.
 DROP_MESSAGES: Mapping[str, str] = {
     "placeholder": "placeholder answer (e.g. lorem ipsum)",
-    "no-question": "answer with no question: no source asks a question it answers",
+    "no-question": "answer with no matching question in any source",
     "empty-answer": "empty answer",
     "no-answer": "question without an answer",
 }
