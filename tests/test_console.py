@@ -1,0 +1,247 @@
+"""What the command line shows: summary table, -q/-v, progress bar and colour on a terminal only."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bigsource import write_markdown
+from conftest import DATA
+from qa2anki.check import Finding
+from qa2anki.cli import main
+from qa2anki.console import (
+    WARNING_LIMIT,
+    ProgressBar,
+    bar_line,
+    change_counts,
+    colour_wanted,
+    deck_rows,
+    format_finding,
+    table,
+)
+from qa2anki.pipeline import BuildReport, DeckReport
+
+FIXTURES = DATA / "everyday"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "work"
+    shutil.copytree(FIXTURES, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+# --- progress bar ----------------------------------------------------------------------------
+
+
+def test_progress_waits_a_second_then_draws_and_wipes_itself():
+    stream, clock = Terminal(), Clock()
+    with ProgressBar(stream, clock=clock) as progress:
+        progress("read", 0, 4)
+        clock.now += 0.5
+        progress("read", 2, 4)
+        assert stream.getvalue() == ""  # a quick build never sees a bar
+        clock.now += 0.6
+        progress("render", 1, 4)
+        assert stream.getvalue() == "\r" + bar_line("render", 1, 4)
+        clock.now += 0.01
+        progress("render", 2, 4)  # throttled: drawn at most ten times a second
+        assert stream.getvalue().count("\r") == 1
+        progress("render", 4, 4)  # the last step is always drawn
+        assert stream.getvalue().endswith(bar_line("render", 4, 4))
+    assert stream.getvalue().endswith("\r" + " " * len(bar_line("render", 4, 4)) + "\r")
+
+
+def test_progress_never_draws_off_a_terminal_or_when_disabled():
+    clock = Clock()
+    for stream, enabled in ((io.StringIO(), True), (Terminal(), False)):
+        with ProgressBar(stream, clock=clock, enabled=enabled) as progress:
+            clock.now += 5
+            progress("render", 3, 4)
+        assert stream.getvalue() == ""
+
+
+def test_bar_line():
+    assert bar_line("render", 5, 10, width=10) == "render   [#####     ] 5/10"
+    assert bar_line("write", 0, 0, width=4) == "write    [####] 0/0"
+
+
+# --- colour -----------------------------------------------------------------------------------
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert colour_wanted(Terminal())
+    assert not colour_wanted(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_wanted(Terminal())
+    monkeypatch.setenv("NO_COLOR", "")  # https://no-color.org: only a non-empty value counts
+    assert colour_wanted(Terminal())
+
+
+def test_only_the_severity_is_coloured():
+    finding = Finding("warning", "a.md", 3, "odd")
+    assert format_finding(finding) == "warning: a.md:3: odd"
+    coloured = format_finding(finding, colour=True)
+    assert coloured.startswith("\x1b[") and coloured.endswith(" a.md:3: odd")
+
+
+def _run_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run the CLI with stdout and stderr on a pseudo-terminal; everything it drew."""
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "qa2anki", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+        stdout=follower, stderr=follower, env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            child.kill()
+            raise AssertionError("no output for 60 s")
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    assert child.wait(timeout=60) == 0
+    return b"".join(chunks).decode()
+
+
+@pytest.fixture
+def terminal_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    return env
+
+
+def test_on_a_terminal_a_slow_build_shows_progress_and_colour(tmp_path: Path, terminal_env: dict[str, str]):
+    write_markdown(tmp_path / "big.md", items=4000)
+    (tmp_path / "odd.txt").write_text("no questions here\n")
+    drawn = _run_on_terminal(["build", "big.md", "odd.txt", "-o", "big.apkg"], tmp_path, terminal_env)
+    assert "render   [" in drawn and "/4000" in drawn
+    assert "\x1b[33mwarning:\x1b[0m odd.txt: skipped" in drawn
+    assert "wrote big.apkg (4000 cards)" in drawn
+
+
+def test_no_color_turns_colour_off_even_on_a_terminal(tmp_path: Path, terminal_env: dict[str, str]):
+    (tmp_path / "odd.txt").write_text("no questions here\n")
+    shutil.copy(FIXTURES / "good.md", tmp_path)
+    terminal_env["NO_COLOR"] = "1"
+    drawn = _run_on_terminal(["check", "good.md", "odd.txt"], tmp_path, terminal_env)
+    assert "warning: odd.txt: skipped" in drawn
+    assert "\x1b[" not in drawn
+    assert "[#" not in drawn  # quick: no progress bar
+
+
+def test_piped_output_has_no_colour_and_no_progress(tmp_path: Path, terminal_env: dict[str, str]):
+    write_markdown(tmp_path / "big.md", items=4000)
+    (tmp_path / "odd.txt").write_text("no questions here\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "qa2anki", "build", "big.md", "odd.txt", "-o", "big.apkg"],
+        cwd=tmp_path, env=terminal_env, capture_output=True, text=True, check=True,
+    )
+    assert "\x1b[" not in done.stderr + done.stdout
+    assert "\r" not in done.stderr
+    assert done.stderr.startswith("warning: odd.txt: skipped")
+
+
+# --- summary table and verbosity --------------------------------------------------------------
+
+
+def test_summary_table_per_source_and_per_deck(work: Path):
+    result = CliRunner().invoke(main, ["build", "good.md", "problems.md", "-o", "out.apkg", "--deck", "Py"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "source       format    items  cards  merged  dropped",
+        "good.md      markdown      3      3       0        0",
+        "problems.md  markdown      2      2       0        1",
+        "",
+        "deck  cards  dropped  file",
+        "Py        5        1  out.apkg",
+        "wrote out.apkg (5 cards)",
+    ]
+    assert result.stderr == "1 item made no card: 1 no-answer (--verbose lists them)\n"
+
+
+def test_quiet_prints_nothing_on_success(work: Path):
+    result = CliRunner().invoke(main, ["build", "good.md", "problems.md", "cp1252.md", "-o", "out.apkg", "-q"])
+    assert result.exit_code == 0
+    assert (result.stdout, result.stderr) == ("", "")
+    assert (work / "out.apkg").exists()
+
+
+def test_verbose_lists_every_dropped_item(work: Path):
+    result = CliRunner().invoke(main, ["build", "problems.md", "cp1252.md", "-o", "out.apkg", "-v"])
+    assert result.stderr.splitlines() == [
+        'warning: problems.md:7: Q2 "What is a race condition?": question without an answer; no card made',
+        "warning: cp1252.md: not valid UTF-8 (first bad byte on line 1); read as cp1252, "
+        "check accented letters and save it as UTF-8 to be sure",
+    ]
+
+
+def test_many_warnings_are_cut_short_unless_verbose(work: Path):
+    names = []
+    for n in range(WARNING_LIMIT + 2):
+        names.append(f"odd{n:02}.txt")
+        (work / names[-1]).write_text("nothing to see\n")
+    normal = CliRunner().invoke(main, ["build", "good.md", *names, "-o", "out.apkg"])
+    assert normal.stderr.count("warning: ") == WARNING_LIMIT
+    assert "... and 2 more warnings (--verbose shows them all)" in normal.stderr
+    verbose = CliRunner().invoke(main, ["build", "good.md", *names, "-o", "out.apkg", "-v"])
+    assert verbose.stderr.count("warning: ") == WARNING_LIMIT + 2
+
+
+def test_table_aligns_numbers_right_and_text_left():
+    assert table([{"name": "a", "n": 1}, {"name": "long", "n": 100, "extra": "x"}]) == [
+        "name    n  extra",
+        "a       1",
+        "long  100  x",
+    ]
+    assert table([]) == []
+
+
+@dataclass(frozen=True)
+class DeckWithChanges(DeckReport):
+    """What the identity work is expected to add: counts since the last build."""
+
+    new: int = 0
+    updated: int = 0
+    removed: tuple[str, ...] = ()
+
+
+def test_deck_rows_pick_up_change_counts_when_the_report_has_them():
+    deck = DeckWithChanges("D", Path("d.apkg"), (), (), (), (), new=3, updated=2, removed=("g1",))
+    assert change_counts(deck) == {"new": 3, "updated": 2, "removed": 1}
+    (row,) = deck_rows(BuildReport((deck,)))
+    assert list(row) == ["deck", "cards", "dropped", "new", "updated", "removed", "file"]
+    plain = DeckReport("D", Path("d.apkg"), (), (), (), ())
+    assert change_counts(plain) == {}
