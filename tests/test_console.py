@@ -193,7 +193,8 @@ def test_summary_table_per_source_and_per_deck(work: Path):
 
 
 def test_quiet_prints_nothing_on_success(work: Path):
-    result = CliRunner().invoke(main, ["build", "good.md", "problems.md", "cp1252.md", "-o", "out.apkg", "-q"])
+    args = ["build", "good.md", "problems.md", "cp1252.md", "-o", "out.apkg", "-q"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
     assert (result.stdout, result.stderr) == ("", "")
     assert (work / "out.apkg").exists()
