@@ -296,3 +296,13 @@ def test_unreadable_source_file(work: Path, prior: Snapshot):
     result = run("build", "locked.md", "-o", "out.apkg")
     assert_one_line_error(result, "locked.md: cannot read")
     assert_untouched(work, prior)
+
+
+def test_odd_but_valid_yaml_values_are_errors_not_tracebacks(work: Path):
+    """Found by the manifest fuzz test: an empty key once crashed the value conversion."""
+    (work / "odd.yaml").write_text("decks:\n-   name:\n    sources:\n-     :x\n")
+    assert_one_line_error(run("build", "-c", "odd.yaml"), "odd.yaml:2: 'name' must be")
+    (work / "odd.yaml").write_text(
+        "decks:\n  - name: X\n    sources:\n      - path: good.md\n        options: {? [1]: 2}\n"
+    )
+    assert_one_line_error(run("build", "-c", "odd.yaml"), "odd.yaml:5: invalid value: found unhashable key")

@@ -171,7 +171,7 @@ class _NodeReader:
     def scalar(self, node: Any, kind: type, what: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"'{what}' must be a single value")
-        value = yaml.safe_load(yaml.serialize(node))
+        value = self.plain(node)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -186,7 +186,18 @@ class _NodeReader:
         return tuple(self.scalar(item, str, what) for item in self.sequence(node, what))
 
     def plain(self, node: Any) -> Any:
-        return yaml.safe_load(yaml.serialize(node))
+        """The Python value of a node, built directly (a serialise-and-reload round trip
+        fails on odd but valid YAML such as an empty key)."""
+        loader = yaml.SafeLoader("")
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            raise ManifestError(
+                f"invalid value: {getattr(exc, 'problem', None) or exc}", file=self.file, line=mark.line + 1
+            ) from None
+        finally:
+            loader.dispose()
 
     def deck(self, node: Any, base: Path) -> DeckSpec:
         keys = self.mapping(node, _DECK_KEYS, "deck")
