@@ -38,10 +38,12 @@ def main() -> None:
     Quick start:
       qa2anki build                      # every deck in ./qa2anki.yaml
       qa2anki build notes.md -o my.apkg  # one deck from the files named
+      qa2anki check                      # list problems in the sources, write nothing
     """
 
 
 def _manifest(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None) -> Manifest:
+    _files_or_config(files, config)
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
@@ -49,6 +51,11 @@ def _manifest(files: tuple[str, ...], config: str | None, output: str | None, de
     if output or deck:
         raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
     return load_manifest(config or DEFAULT_MANIFEST)
+
+
+def _files_or_config(files: tuple[str, ...], config: str | None) -> None:
+    if files and config:
+        raise click.UsageError("name source FILEs or a --config manifest, not both")
 
 
 def _verbosity(quiet: bool, verbose: bool) -> int:
@@ -123,6 +130,7 @@ def check_command(
       qa2anki check notes.md faq.json -v
     """
     verbosity = _verbosity(quiet, verbose)
+    _files_or_config(files, config)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         if files:
             result = check(manifest_for_files(list(files), CHECK_ONLY_OUTPUT), progress)
