@@ -72,7 +72,7 @@ def _kill_when_writing(child: subprocess.Popen[bytes], folder: Path, timeout: fl
 def test_sigkill_mid_write_leaves_the_previous_deck_and_report(work: Path):
     _build("good.md", "-o", "deck.apkg", "--report", "report.json")
     before = snapshot(work / "deck.apkg", work / "report.json")
-    write_markdown(work / "big.md", items=6000)
+    write_markdown(work / "big.md", items=3000)
     child = _start_build(work, "big.md", "-o", "deck.apkg", "--report", "report.json")
     _kill_when_writing(child, work)
     assert child.returncode == -signal.SIGKILL
@@ -85,9 +85,9 @@ def test_sigkill_mid_write_leaves_the_previous_deck_and_report(work: Path):
 def test_sigkill_while_computing_leaves_the_previous_deck(work: Path):
     _build("good.md", "-o", "deck.apkg")
     before = snapshot(work / "deck.apkg")
-    write_markdown(work / "big.md", items=6000)
+    write_markdown(work / "big.md", items=3000)
     child = _start_build(work, "big.md", "-o", "deck.apkg")
-    time.sleep(0.3)
+    time.sleep(0.5)
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert snapshot(work / "deck.apkg") == before
