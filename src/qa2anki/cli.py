@@ -10,6 +10,7 @@ from . import __version__, console
 from .check import check, check_config, source_paths
 from .errors import Qa2AnkiError
 from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
+from .normalize import normalize
 from .package import ensure_writable
 from .pipeline import build
 from .report import write_report
@@ -139,6 +140,23 @@ def check_command(
     console.echo_lines(console.check_output(result, verbosity, console.colour_wanted(sys.stdout)))
     if result.failed(strict):
         sys.exit(1)
+
+
+@main.command(name="normalize")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the YAML files (one per source).")
+@click.option("--format", "format_", default="auto", show_default=True, help="Format of the sources.")
+def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> None:
+    """Rewrite SOURCES in the common schema (YAML you can diff, edit and build from).
+
+    \b
+    Example:
+      qa2anki normalize sources/* -o normalized/
+      qa2anki build normalized/*.yaml -o decks/mine.apkg
+    """
+    for path in normalize(sources, out_dir, format_):
+        click.echo(str(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

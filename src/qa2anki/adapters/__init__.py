@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from ..errors import SourceError
 from ..models import Diagnostic, SourceResult
 from ..textio import read_text
-from . import markdown_doc
+from . import answer_only, common_schema, markdown_doc, numbered_text, nuxt_payload, records
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
@@ -25,6 +25,13 @@ ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
     for adapter in (
         markdown_doc.ADAPTER,
+        numbered_text.ADAPTER,
+        answer_only.ADAPTER,
+        nuxt_payload.ADAPTER,
+        records.JSON_ADAPTER,
+        records.YAML_ADAPTER,
+        records.CSV_ADAPTER,
+        common_schema.ADAPTER,
     )
 }
 

@@ -1,0 +1,354 @@
+"""Answers copied from a web page whose question headings were lost in the copy.
+
+The text is split into answer units, one per lost question, each an :class:`Item` with an empty
+question and the ``answer-only`` flag (the dedup stage attaches it to the question it answers).
+Unit boundaries come from general signals only:
+
+- a recurring closing label (``Rule of thumb:``, ``Key takeaway:``, ``TL;DR:``) ends every unit;
+- otherwise a unit is a paragraph: a line ending a sentence followed by one starting a new one
+  (a line that does not end a sentence is hard-wrapped and continues), and a line ending with
+  ``:`` keeps what it introduces (code, a list) in its unit.
+
+Code lost its indentation and sometimes the newline before the next sentence: code lines are
+recognised by content, the glued sentence is split off (:func:`~qa2anki.codetext.split_glued_prose`)
+and stays in the unit, and Python that needs its indentation back is marked ``dedented`` for the
+repair stage. The page's intro and footer are not units; they are reported as ``info`` diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..codetext import (
+    bracket_depth,
+    code_language,
+    guess_language,
+    lost_python_indentation,
+    plain_fence,
+    split_glued_prose,
+)
+from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
+from .base import Adapter
+from .numbered_text import question_markers
+from .pagetext import ends_sentence, escape_markdown, is_furniture, is_intro, line_range, starts_sentence
+
+CLOSING_LABEL = re.compile(
+    r"(?:rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
+    r"pro tip|remember)\s*[:—–]\s*\S",
+    re.IGNORECASE,
+)
+LIST_ITEM = re.compile(r"[-*•][ \t]+(?P<text>\S.*)")
+TABLE_ROW = re.compile(r"\|.*\|")
+FLATTENED_ITEMS = re.compile(r"(?<=[.!?:])\s+-\s+(?=\S)")
+#: Most lines one bracket may stay open before we stop trusting it (an unbalanced quote or paren).
+MAX_OPEN_LINES = 60
+
+
+@dataclass
+class Piece:
+    """A run of lines of one kind: ``prose``, ``code``, ``list`` or ``table``."""
+
+    kind: str
+    start: int  # 0-based index of the first line
+    lines: list[str] = field(default_factory=list)
+    glued: bool = False  # prose that was glued onto the code line above it
+    closing: bool = False  # a closing-label paragraph ("Rule of thumb: ...")
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.strip() for line in self.lines)
+
+    @property
+    def introduces(self) -> bool:
+        """Prose ending with ``:`` introduces what follows (code, a list, a table)."""
+        return self.kind == "prose" and self.text.rstrip().endswith(":")
+
+
+def split_pieces(lines: list[str]) -> list[Piece]:
+    """The text as a sequence of prose, code, list and table pieces."""
+    pieces: list[Piece] = []
+    index = 0
+    while index < len(lines):
+        text = lines[index].strip()
+        if not text:
+            index += 1
+        elif text.startswith("|") and TABLE_ROW.fullmatch(text):
+            index = _take_table(lines, index, pieces)
+        elif LIST_ITEM.fullmatch(text) and not CLOSING_LABEL.match(text):
+            index = _take_list(lines, index, pieces)
+        elif _starts_code(lines, index, pieces) and (after := _take_code(lines, index, pieces)) > index:
+            index = after
+        else:  # also a line that looked like code but _take_code would not take (no endless loop)
+            index = _take_prose(lines, index, pieces, Piece("prose", index, closing=bool(CLOSING_LABEL.match(text))))
+    return pieces
+
+
+def _starts_code(lines: list[str], index: int, pieces: list[Piece]) -> bool:
+    text = lines[index].strip()
+    if text.startswith("#") and not text.startswith("#!"):
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        return bool(following) and _code_part(following) is not None
+    return _code_part(text) is not None
+
+
+def _code_part(text: str, continuation: bool = False) -> tuple[str, str] | None:
+    """``(code, glued prose)`` when the line is code (with or without a sentence glued on)."""
+    code, prose = split_glued_prose(text, continuation=continuation)
+    if prose or continuation:
+        return code, prose
+    return (text, "") if code_language(text) else None
+
+
+def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
+    piece = Piece("code", index)
+    depth = open_lines = 0
+    while index < len(lines):
+        text = lines[index].rstrip()
+        stripped = text.strip()
+        if not stripped:
+            if depth <= 0:
+                break
+            piece.lines.append("")
+            index += 1
+            continue
+        inside = depth > 0 and open_lines < MAX_OPEN_LINES
+        if stripped.startswith("#") and piece.lines:
+            part: tuple[str, str] | None = (stripped, "")
+        else:
+            part = _code_part(stripped, continuation=inside)
+        if part is None or CLOSING_LABEL.match(stripped) or (piece.lines and not inside
+                                                               and LIST_ITEM.fullmatch(stripped)):
+            break
+        code, prose = part
+        indent = text[: len(text) - len(text.lstrip())]
+        piece.lines.append(indent + code)
+        depth += bracket_depth(code)
+        open_lines = open_lines + 1 if depth > 0 else 0
+        index += 1
+        if prose:
+            pieces.append(piece)
+            return _take_prose(lines, index, pieces, Piece("prose", index - 1, [prose], glued=True))
+    if piece.lines:
+        pieces.append(piece)
+    return index
+
+
+def _continues_prose(current: list[str], following: str) -> bool:
+    """Hard wrap: the line so far does not end a sentence, or the next does not start one."""
+    last = current[-1].strip()
+    if not following.strip() or TABLE_ROW.fullmatch(following.strip()) or CLOSING_LABEL.match(following.strip()):
+        return False
+    if LIST_ITEM.fullmatch(following.strip()):
+        return False
+    if ends_sentence(last) and starts_sentence(following):
+        return False
+    part = _code_part(following.strip())
+    if part is None:
+        return True
+    # After a finished sentence any code line starts code; mid-sentence it needs code punctuation.
+    return not ends_sentence(last) and not re.search(r"[()\[\]{}=@]", part[0])
+
+
+def _take_prose(lines: list[str], index: int, pieces: list[Piece], piece: Piece) -> int:
+    if not piece.lines:
+        piece.lines.append(lines[index].strip())
+        index += 1
+    while index < len(lines) and _continues_prose(piece.lines, lines[index]) and not (
+        piece.closing and ends_sentence(piece.lines[-1])
+    ):
+        piece.lines.append(lines[index].strip())
+        index += 1
+    pieces.append(piece)
+    return index
+
+
+def _take_list(lines: list[str], index: int, pieces: list[Piece]) -> int:
+    piece = Piece("list", index, [lines[index].strip()])
+    index += 1
+    while index < len(lines):
+        text = lines[index].strip()
+        if not text or CLOSING_LABEL.match(text) or TABLE_ROW.fullmatch(text):
+            break
+        if LIST_ITEM.fullmatch(text):
+            piece.lines.append(text)
+        elif _part_of_item(piece.lines[-1], lines, index):
+            piece.lines[-1] += " " + text
+        else:
+            break
+        index += 1
+    pieces.append(piece)
+    return index
+
+
+def _part_of_item(item: str, lines: list[str], index: int) -> bool:
+    """A wrapped continuation of a list item, or a line of items flattened onto one line."""
+    text = lines[index].strip()
+    part = _code_part(text)
+    if part is not None and re.search(r"[()\[\]{}=@]", part[0]):
+        return False
+    if not ends_sentence(item) or not starts_sentence(text):
+        return True
+    nearby = lines[index: index + 2]
+    return any(FLATTENED_ITEMS.search(line) for line in nearby)
+
+
+def _take_table(lines: list[str], index: int, pieces: list[Piece]) -> int:
+    piece = Piece("table", index)
+    while index < len(lines) and TABLE_ROW.fullmatch(lines[index].strip()):
+        piece.lines.append(lines[index].strip())
+        index += 1
+    pieces.append(piece)
+    return index
+
+
+def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
+    """The answer units, and the trailing pieces that belong to no unit (a footer)."""
+    if sum(piece.closing for piece in pieces) >= 2:
+        return _units_closed_by_label(pieces)
+    units: list[list[Piece]] = []
+    for piece in pieces:
+        current = units[-1] if units else None
+        attach = current is not None and (
+            piece.glued or current[-1].introduces or piece.kind == "code"
+        )
+        if attach:
+            current.append(piece)
+        else:
+            units.append([piece])
+    return units, []
+
+
+def _units_closed_by_label(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
+    units: list[list[Piece]] = []
+    current: list[Piece] = []
+    for piece in pieces:
+        current.append(piece)
+        if piece.closing:
+            units.append(current)
+            current = []
+    if current and _answer_like(current):
+        units.append(current)
+        current = []
+    return units, current
+
+
+def _answer_like(pieces: list[Piece]) -> bool:
+    """Leftover text after the last closing label is a unit only if it holds code or real prose."""
+    words = sum(len(piece.text.split()) for piece in pieces)
+    return any(piece.kind == "code" for piece in pieces) or (
+        words > 40 and not all(is_furniture(line) for piece in pieces for line in piece.lines)
+    )
+
+
+def unit_markdown(unit: list[Piece]) -> str:
+    return "\n\n".join(_piece_markdown(piece) for piece in unit)
+
+
+def _piece_markdown(piece: Piece) -> str:
+    if piece.kind == "code":
+        language = guess_language(piece.lines)
+        code = "\n".join(piece.lines).strip("\n")
+        if language == "python" and lost_python_indentation(piece.lines):
+            return damaged_fence(code, language, DEDENTED)
+        return plain_fence(code, language)
+    if piece.kind == "table":
+        return "\n".join(piece.lines)
+    if piece.kind == "list":
+        items = [item for line in piece.lines for item in FLATTENED_ITEMS.split(LIST_ITEM.fullmatch(line)["text"])]
+        return "\n".join(f"- {escape_markdown(item)}" for item in items)
+    return escape_markdown(piece.text)
+
+
+def _trim_intro(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """Leading prose in which the page talks about itself (first person, links, "this list")."""
+    count = 0
+    while count < len(pieces) and pieces[count].kind == "prose" and not pieces[count].closing and (
+        is_intro(pieces[count].text) or all(is_furniture(line) for line in pieces[count].lines)
+    ):
+        count += 1
+    return pieces[:count], pieces[count:]
+
+
+def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    count = 0
+    while count < len(pieces) and pieces[-1 - count].kind == "prose" and all(
+        is_furniture(line) for line in pieces[-1 - count].lines
+    ):
+        count += 1
+    return pieces[: len(pieces) - count], pieces[len(pieces) - count:]
+
+
+def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    intro, pieces = _trim_intro(split_pieces(lines))
+    pieces, footer = _trim_footer(pieces)
+    units, leftover = group_units(pieces)
+    diagnostics = [
+        _note(source, lines, part, what)
+        for part, what in ((intro, "page intro"), (leftover + footer, "page footer"))
+        if part
+    ]
+    items = tuple(
+        Item(
+            question="",
+            answer=unit_markdown(unit),
+            source=source,
+            ref=f"U{number}",
+            line=unit[0].start + 1,
+            flags=frozenset({ANSWER_ONLY}),
+        )
+        for number, unit in enumerate(units, start=1)
+    )
+    return SourceResult(source, "answer-only", items, (), tuple(diagnostics))
+
+
+def _note(source: str, lines: list[str], pieces: list[Piece], what: str) -> Diagnostic:
+    first = pieces[0].start + 1
+    last = pieces[-1].start + len(pieces[-1].lines)
+    excerpt = pieces[0].text[:60]
+    return Diagnostic(source, first, f"{what} ({line_range(first, last)}: \"{excerpt}…\") is not an "
+                      "answer; skipped", severity="info")
+
+
+def sniff(text: str) -> float:
+    """Plain prose with no question in it: a weak claim, stronger with lost-code signs.
+
+    Any adapter that finds real questions scores higher; a file with question markers, markdown
+    headings or fences, lines asking questions, or structured data scores near zero here.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    content = [line.strip() for line in lines if line.strip()]
+    if not content or content[0][0] in "[{<" or _looks_structured(content):
+        return 0.0
+    asked = sum(1 for line in content if line.endswith("?") and len(line) < 300)
+    headings = sum(1 for line in content if re.match(r"#{1,6}\s|```|~~~", line))
+    if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
+        return 0.05
+    sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)
+    if sentences < 3:
+        return 0.1
+    glued = sum(1 for line in content if split_glued_prose(line)[1])
+    labels = sum(1 for line in content if CLOSING_LABEL.match(line))
+    return 0.45 if glued or labels >= 2 else 0.3
+
+
+def _looks_structured(content: list[str]) -> bool:
+    """YAML-like ``key: value`` lines or delimiter-separated rows: the records adapters' files."""
+    keyed = sum(1 for line in content if re.match(r"(?:- )?[A-Za-z_][\w-]*:(?:\s|$)", line))
+    if keyed > 0.4 * len(content):
+        return True
+    for delimiter in (",", "\t", ";"):
+        counts = {line.count(delimiter) for line in content[:20]}
+        if len(counts) == 1 and counts.pop() >= 1 and len(content) >= 3:
+            return True
+    return False
+
+
+ADAPTER = Adapter(
+    name="answer-only",
+    summary="answers copied from a page whose questions were lost (paired with questions by dedup)",
+    sniff=sniff,
+    read=read,
+)

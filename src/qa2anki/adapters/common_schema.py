@@ -1,0 +1,142 @@
+"""The common schema as a file (``format: qa2anki``): one source's items as hand-editable YAML.
+
+``qa2anki normalize`` writes it; building from it gives the same cards as building from the
+original, because each item keeps its source name and ref (a card's identity). Multi-line
+answers are block scalars (``|``) so a diff or an edit touches only the lines that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import yaml
+
+from ..errors import SourceError
+from ..models import ANSWER_ONLY, Dropped, Item, SourceResult
+from .base import Adapter
+from .records import load_yaml
+
+SCHEMA_VERSION = 1
+HEADER = (
+    "# qa2anki common schema: the items of one source. Edit freely and build from this file\n"
+    "# (format: qa2anki). Keep 'source' and each 'ref': together they are the card's identity,\n"
+    "# which keeps its review history in Anki.\n"
+)
+MARKER = re.compile(r"^qa2anki:[ \t]*\d+[ \t]*$", re.MULTILINE)
+
+
+#: What a literal block cannot hold exactly: whitespace-only lines (read back as empty), a trailing
+#: blank, characters YAML does not print.
+NOT_BLOCK_SAFE = re.compile(
+    r"^[ \t]+$|[ \t]\Z|[^\x09\x0a\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", re.MULTILINE
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block scalars for multi-line text, quotes only where a block could not be exact.
+
+    PyYAML also refuses a block for a line ending in a space (common in code); a literal block
+    keeps such lines as they are, so we allow it.
+    """
+
+    def analyze_scalar(self, scalar: str):  # type: ignore[no-untyped-def]
+        analysis = super().analyze_scalar(scalar)
+        if "\n" in scalar and not analysis.allow_block and not NOT_BLOCK_SAFE.search(scalar):
+            analysis.allow_block = True
+        return analysis
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def dump(source: str, format: str, items: Iterable[Item], dropped: Iterable[Dropped] = ()) -> str:
+    """The YAML text of one source's items (and what it dropped, for the record)."""
+    document: dict[str, Any] = {
+        "qa2anki": SCHEMA_VERSION,
+        "source": source,
+        "format": format,
+        "items": [_item_fields(item) for item in items],
+    }
+    dropped = list(dropped)
+    if dropped:
+        document["dropped"] = [
+            {"ref": d.ref, "line": d.line, "reason": d.reason, "question": d.question} for d in dropped
+        ]
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
+    return HEADER + body
+
+
+def _item_fields(item: Item) -> dict[str, Any]:
+    return {
+        "question": item.question,
+        "answer": item.answer,
+        "ref": item.ref,
+        "line": item.line,
+        "meta": {str(k): str(v) for k, v in item.meta.items()},
+        "tags": list(item.tags),
+        "flags": sorted(item.flags),
+    }
+
+
+def sniff(text: str) -> float:
+    return 0.99 if MARKER.search(text[:2000]) else 0.0
+
+
+def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    tree, lines = load_yaml(text, source)
+    if not isinstance(tree, dict) or "items" not in tree or not isinstance(tree["items"], list):
+        raise SourceError("a qa2anki file is a mapping with an 'items' list", file=source, line=1)
+    origin = str(tree.get("source") or source)
+    items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
+    dropped = tuple(
+        Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
+                str(d.get("question") or ""))
+        for d in tree.get("dropped") or () if isinstance(d, dict)
+    )
+    return SourceResult(origin, ADAPTER.name, items, dropped)
+
+
+def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
+    line = lines.get(id(entry)) if isinstance(entry, dict) else None
+
+    def fail(message: str) -> SourceError:
+        return SourceError(message, file=file, line=line)
+
+    if not isinstance(entry, dict):
+        raise fail("each entry under 'items' must be a mapping with question and answer")
+    unknown = set(entry) - {"question", "answer", "ref", "line", "meta", "tags", "flags"}
+    if unknown:
+        raise fail(f"unknown field(s) {', '.join(sorted(map(str, unknown)))} in an item")
+    question, answer = entry.get("question"), entry.get("answer")
+    flags = frozenset(str(f) for f in entry.get("flags") or ())
+    if not isinstance(answer, str) or not answer.strip():
+        raise fail("an item needs a non-empty 'answer'")
+    if not isinstance(question, str) or (not question.strip() and ANSWER_ONLY not in flags):
+        raise fail("an item needs a 'question' (or the flag answer-only)")
+    meta, tags = entry.get("meta") or {}, entry.get("tags") or []
+    if not isinstance(meta, dict) or not isinstance(tags, list):
+        raise fail("'meta' must be a mapping and 'tags' a list")
+    ref = str(entry.get("ref") or "").strip()
+    if not ref:
+        raise fail("an item needs a 'ref' (its identity in the source)")
+    return Item(
+        question=question, answer=answer, source=origin, ref=ref,
+        line=entry.get("line") if isinstance(entry.get("line"), int) else None,
+        meta={str(k): str(v) for k, v in meta.items()},
+        tags=tuple(str(t) for t in tags), flags=flags,
+    )
+
+
+ADAPTER = Adapter(
+    name="qa2anki",
+    summary="qa2anki common schema (YAML written by 'qa2anki normalize')",
+    sniff=sniff,
+    read=read,
+)

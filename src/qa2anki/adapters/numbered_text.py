@@ -1,0 +1,337 @@
+"""Numbered Q&A copied from a web page as plain text.
+
+Each question starts with a numbering line (``Q1.``, ``Q1:``, ``Question 1``, ``1.``), the question
+on that line or the next, an optional level line (Junior/Mid/Senior, Easy/Medium/Hard,
+Beginner/Intermediate/Advanced), then the answer: paragraphs, ``•`` bullets nested by
+indentation, and code samples under a line naming their language. The page copy flattens a code
+sample onto one line; such samples are fenced and marked for the repair stage. Filler answers
+(lorem ipsum) are dropped as ``placeholder``; the page intro and a trailing footer are not items
+and are reported as ``info`` diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..codetext import (
+    code_language,
+    guess_language,
+    language_label,
+    looks_flattened,
+    lost_python_indentation,
+    plain_fence,
+)
+from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
+from .base import Adapter
+from .markdown_doc import QUESTION_WORDS
+from .pagetext import ends_sentence, escape_markdown, is_furniture, is_placeholder, line_range, starts_sentence
+
+MARKER = re.compile(
+    r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
+    re.IGNORECASE,
+)
+LEVEL = re.compile(
+    r"(?:(?:level|difficulty)\s*[:\-–]\s*)?(?P<level>junior|mid(?:-level)?|middle|senior|lead|staff|"
+    r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
+    re.IGNORECASE,
+)
+BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
+ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
+
+
+@dataclass(frozen=True)
+class Marker:
+    index: int  # 0-based line index
+    number: int
+    style: tuple[str, str]  # (prefix, separator): every question of a page is numbered alike
+    rest: str  # the question when it shares the numbering line
+
+
+@dataclass(frozen=True)
+class Block:
+    marker: Marker
+    question: str
+    level: str
+    answer_start: int  # 0-based index of the first answer line
+    answer_lines: tuple[str, ...]
+
+
+def find_markers(lines: list[str]) -> list[Marker]:
+    """Every line that could start a question, unindented: ``Q7.``, ``Question 7:``, ``7.``."""
+    markers = []
+    for index, line in enumerate(lines):
+        match = MARKER.fullmatch(line.rstrip())
+        if not match or (match.group("rest") or "").startswith("["):
+            continue
+        prefix = (match.group("prefix") or "").lower()
+        separator = (match.group("qsep") or match.group("sep") or "").strip()
+        number = int(match.group("qnum") or match.group("num"))
+        markers.append(Marker(index, number, (prefix, separator), match.group("rest") or ""))
+    return markers
+
+
+def question_markers(lines: list[str]) -> list[Marker]:
+    """The markers that number this page's questions: the dominant style, in sequence when bare."""
+    candidates = find_markers(lines)
+    by_style: dict[tuple[str, str], list[Marker]] = {}
+    for marker in candidates:
+        by_style.setdefault(marker.style, []).append(marker)
+    if not by_style:
+        return []
+    style = max(by_style, key=lambda key: len(by_style[key]) * (2 if key[0] else 1))
+    if style[0]:
+        return by_style[style]
+    accepted: list[Marker] = []
+    for marker in by_style[style]:
+        asked = marker.rest or _next_text(lines, marker.index)
+        if not (asked.rstrip().endswith("?") or QUESTION_WORDS.match(asked)):
+            continue
+        if not accepted or marker.number == accepted[-1].number + 1:
+            accepted.append(marker)
+    return accepted if len(accepted) >= 2 else []
+
+
+def _next_text(lines: list[str], index: int) -> str:
+    for line in lines[index + 1: index + 4]:
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def split_block(lines: list[str], marker: Marker, end: int) -> Block:
+    """The question, level and answer lines of the block from ``marker`` to line ``end``."""
+    position = marker.index + 1
+    question = marker.rest.strip()
+    if not question:
+        parts: list[str] = []
+        while position < end and not lines[position].strip():
+            position += 1
+        while position < end and lines[position].strip() and not LEVEL.fullmatch(lines[position].strip()):
+            parts.append(lines[position].strip())
+            position += 1
+            if parts[-1].endswith("?") or len(parts) == 3:
+                break
+        question = " ".join(parts)
+    level = ""
+    probe = position
+    while probe < end and not lines[probe].strip():
+        probe += 1
+    if probe < end and (match := LEVEL.fullmatch(lines[probe].strip())):
+        level, position = match.group("level"), probe + 1
+    return Block(marker, question, level, position, tuple(lines[position:end]))
+
+
+def trailing_furniture(lines: list[str]) -> int:
+    """Where page furniture starts at the end of ``lines`` (``len(lines)`` when there is none).
+
+    Furniture starts at a navigation/footer line ("Related posts", "Share", "© 2026"); every
+    non-blank line after it must be short and not a sentence, so real answer text is never taken.
+    """
+    cut = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index].strip()
+        if not text:
+            continue
+        if is_furniture(text):
+            cut = index
+        elif len(text.split()) > 6 or ends_sentence(text) or BULLET.fullmatch(lines[index]) \
+                or code_language(text) or text != lines[index].rstrip().lstrip():
+            break
+    return cut
+
+
+def answer_markdown(lines: list[str]) -> str:
+    """Scraped answer lines as markdown: paragraphs, nested lists and fenced code."""
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    bullets: list[tuple[str, str, str]] = []  # (indent, glyph or number, text)
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            blocks.append(escape_markdown(" ".join(paragraph)))
+            paragraph.clear()
+
+    def flush_bullets() -> None:
+        if bullets:
+            blocks.append(_list_markdown(bullets))
+            bullets.clear()
+
+    index = 0
+    while index < len(lines):
+        line = lines[index].rstrip()
+        if not line.strip():
+            flush_paragraph()
+            index += 1
+            continue
+        following = _next_nonblank(lines, index + 1)
+        label = language_label(line, lines[following] if following is not None else "")
+        if label and following is not None and not BULLET.fullmatch(lines[following]):
+            flush_paragraph()
+            flush_bullets()
+            code, index = _take_code(lines, following)
+            blocks.append(code_fence(code, label))
+            continue
+        item = BULLET.fullmatch(line) or ORDERED.fullmatch(line)
+        if item:
+            flush_paragraph()
+            marker = item.groupdict().get("glyph") or item.group("number") + "."
+            bullets.append((item.group("indent").expandtabs(4), marker, item.group("text")))
+        elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
+            indent, marker, text = bullets[-1]
+            bullets[-1] = (indent, marker, f"{text} {line.strip()}")
+        elif _is_code(line):
+            flush_paragraph()
+            flush_bullets()
+            code, index = _take_code(lines, index)
+            blocks.append(code_fence(code, guess_language(code.splitlines())))
+            continue
+        else:
+            flush_bullets()
+            if paragraph and (ends_sentence(paragraph[-1]) or starts_sentence(line)):
+                flush_paragraph()
+            paragraph.append(line.strip())
+        index += 1
+    flush_paragraph()
+    flush_bullets()
+    return "\n\n".join(blocks)
+
+
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        if lines[index].strip():
+            return index
+    return None
+
+
+def _is_code(line: str) -> bool:
+    """A line of code outside a labelled sample: code, and with code punctuation to be sure."""
+    return code_language(line) is not None and bool(re.search(r"[()\[\]{}=]", line))
+
+
+def _take_code(lines: list[str], start: int) -> tuple[str, int]:
+    """The code sample from ``start``: through blank lines while more code follows."""
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    while (following := _next_nonblank(lines, end)) is not None and (
+        lines[following].startswith((" ", "\t")) and not BULLET.fullmatch(lines[following])
+        or _is_code(lines[following])
+    ):
+        end = following
+        while end < len(lines) and lines[end].strip():
+            end += 1
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines[start:end])), end
+
+
+def code_fence(code: str, language: str) -> str:
+    """A fenced block; marked for the repair stage when the page flattened or dedented it."""
+    if looks_flattened(code, language):
+        return damaged_fence(code, language, FLATTENED)
+    if language == "python" and lost_python_indentation(code.splitlines()):
+        return damaged_fence(code, language, DEDENTED)
+    return plain_fence(code, language)
+
+
+def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
+    """Bullets nested by indentation (or, when all share one indentation, by glyph)."""
+    indents = sorted({indent for indent, _, _ in bullets}, key=len)
+    glyphs = list(dict.fromkeys(marker for _, marker, _ in bullets if not marker[0].isdigit()))
+    out = []
+    for indent, marker, text in bullets:
+        if len(indents) > 1:
+            depth = indents.index(indent)
+        else:
+            depth = glyphs.index(marker) if marker in glyphs else 0
+        lead = marker if marker[0].isdigit() else "-"
+        out.append(f"{'    ' * depth}{lead} {escape_markdown(text)}")
+    return "\n".join(out)
+
+
+def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    markers = question_markers(lines)
+    diagnostics = _furniture_notes(source, lines, 0, markers[0].index if markers else len(lines),
+                                   "page text before the first question")
+    items: list[Item] = []
+    dropped: list[Dropped] = []
+    blocks = [
+        split_block(lines, marker, following.index if following else len(lines))
+        for marker, following in zip(markers, [*markers[1:], None])
+    ]
+    if blocks:
+        blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
+        diagnostics += footer_notes
+    seen: dict[str, int] = {}
+    asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
+    for block in blocks:
+        line_number = block.marker.index + 1
+        ref = _unique_ref(f"Q{block.marker.number}", seen)
+        answer = answer_markdown(list(block.answer_lines))
+        if not answer:
+            if block.question in asked_later:
+                continue  # a table-of-contents entry: the question itself comes later
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
+        elif is_placeholder("\n".join(block.answer_lines)):
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
+        else:
+            meta = {"level": block.level} if block.level else {}
+            items.append(Item(block.question, answer, source, ref, line_number, meta))
+    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+
+
+def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
+    cut = trailing_furniture(list(block.answer_lines))
+    if cut == len(block.answer_lines):
+        return block, []
+    start = block.answer_start + cut
+    notes = _furniture_notes(source, lines, start, block.answer_start + len(block.answer_lines),
+                             "page footer after the last answer")
+    return Block(block.marker, block.question, block.level, block.answer_start,
+                 block.answer_lines[:cut]), notes
+
+
+def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: str) -> list[Diagnostic]:
+    """An ``info`` note for page text that is neither question nor answer (nothing goes unreported)."""
+    numbers = [index + 1 for index in range(start, end) if lines[index].strip()]
+    if not numbers:
+        return []
+    return [Diagnostic(source, numbers[0], f"{what} ({line_range(numbers[0], numbers[-1])}) is not a "
+                       "question; skipped", severity="info")]
+
+
+def _unique_ref(ref: str, seen: dict[str, int]) -> str:
+    count = seen.get(ref, 0) + 1
+    seen[ref] = count
+    return ref if count == 1 else f"{ref}-{count}"
+
+
+def sniff(text: str) -> float:
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    markers = question_markers(lines)
+    if len(markers) < 2:
+        return 0.0
+    ends = [marker.index for marker in markers[1:]] + [len(lines)]
+    answered = sum(
+        1 for marker, end in zip(markers, ends)
+        if any(line.strip() for line in split_block(lines, marker, end).answer_lines)
+    )
+    if answered < 2:
+        return 0.0
+    score = 0.5 + 0.4 * answered / len(markers)
+    if not markers[0].style[0]:
+        score -= 0.2  # bare "1." numbering is weaker evidence than "Q1."
+    if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2:
+        score /= 2  # markdown headings: the markdown adapter's file
+    return min(score, 0.9)
+
+
+ADAPTER = Adapter(
+    name="numbered-text",
+    summary="numbered Q&A copied from a web page (Q1. / question / level / answer)",
+    sniff=sniff,
+    read=read,
+)

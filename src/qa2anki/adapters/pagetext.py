@@ -1,0 +1,98 @@
+"""Plain text copied from web pages: what the scraped-text adapters share.
+
+A copied page is plain text, not markdown, so prose must be escaped before it becomes an answer;
+it carries page furniture (an intro, links, a footer) that is neither question nor answer; and
+some pages fill unwritten answers with placeholder text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LOREM_WORDS = frozenset(
+    "lorem ipsum dolor sit amet consectetur adipiscing adipisci elit sed do eiusmod tempor incididunt ut "
+    "labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi "
+    "aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum eu "
+    "fugiat nulla pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt "
+    "mollit anim id est laborum nemo ipsam voluptatem quia voluptas aspernatur aut odit fugit "
+    "consequuntur magni dolores eos ratione sequi nesciunt neque porro quisquam dolorem numquam eius "
+    "modi tempora incidunt magnam aliquam quaerat".split()
+)
+_FILLER = re.compile(
+    r"(?:tbd|tba|todo|coming soon|(?:the )?answer (?:is )?coming soon|content coming soon|"
+    r"to be (?:added|written|completed|updated|done)|answer (?:pending|here)|placeholder(?: text)?|"
+    r"(?:insert|write|add|your) (?:(?:your|the) )?answer here|n/?a|\.{3}|…|-+|sample text|dummy text)"
+    r"[.!]*",
+    re.IGNORECASE,
+)
+#: Page furniture: navigation, sharing, sign-ups, footers.  A line that starts with one of these
+#: is furniture when it is short or not a sentence ("More ways to practice", "Share this post").
+_NAV = re.compile(
+    r"(?:related(?: posts| articles| questions| reading)?|share(?: this)?(?: post| article| page)?|"
+    r"subscribe|newsletter|follow (?:us|me)|sign (?:up|in)|log ?in|back to top|next(?: post| article)?|"
+    r"previous(?: post| article)?|read more|more (?:\w+ ){0,3}(?:questions|posts|articles|ways|resources|"
+    r"guides|tutorials)|you (?:may|might) also like|recommended(?: for you)?|comments?|"
+    r"leave a (?:reply|comment)|tags?:|categories:|posted (?:in|on)|about the author|written by|"
+    r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents)\b",
+    re.IGNORECASE,
+)
+#: Furniture wherever it appears in a line.
+_FURNITURE_ANYWHERE = re.compile(
+    r"©|\bcopyright\b|all rights reserved|get notified|\bsubscribe\b|sign up for|"
+    r"join (?:our|the) (?:newsletter|community|list)|was this (?:helpful|useful)",
+    re.IGNORECASE,
+)
+#: Words that mark a page's own introduction: first person, talk about the page, links.
+_INTRO = re.compile(
+    r"https?://|\b(?:I|I'm|I've|I'd|me|my)\b|\b(?:this|the) (?:list|guide|article|post|page|collection|"
+    r"repo(?:sitory)?)\b|interview questions|feel free|contribut|pull requests?|connect with|follow me",
+)
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
+#: A sentence starts with a capital, a digit, a quote or bracket, or a code name (``orm_mode``, ``jsonify``).
+_SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether an answer is filler (lorem ipsum, "Coming soon", "TBD") rather than an answer."""
+    plain = re.sub(r"\s+", " ", text).strip()
+    if _FILLER.fullmatch(plain):
+        return True
+    words = re.findall(r"[a-z]+", plain.lower())
+    return bool(words) and sum(word in _LOREM_WORDS for word in words) / len(words) >= 0.5
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line reads as page navigation or footer ("Related posts", "Share", "© 2026")."""
+    text = line.strip()
+    if not text or len(text.split()) > 20:
+        return False
+    if _FURNITURE_ANYWHERE.search(text):
+        return True
+    return bool(_NAV.match(text)) and (len(text.split()) <= 4 or not ends_sentence(text))
+
+
+def is_intro(text: str) -> bool:
+    """Whether a paragraph is the page talking about itself (first person, links, "this list")."""
+    return bool(_INTRO.search(text))
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line.rstrip()))
+
+
+def starts_sentence(line: str) -> bool:
+    return bool(_SENTENCE_START.match(line.lstrip()))
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as markdown that renders back to the same text."""
+    text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*")
+    text = re.sub(r"[\[\]]", lambda m: "\\" + m.group(0), text)
+    text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    text = text.replace("<", "&lt;")
+    text = re.sub(r"^(\s*)(\d+)([.)])(?=\s|$)", r"\1\2\\\3", text)  # "1. x" is not a list item
+    return re.sub(r"^(\s*)(#|>|[-+](?=\s|$))", r"\1\\\2", text)
+
+
+def line_range(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"

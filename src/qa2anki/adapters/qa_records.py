@@ -1,0 +1,357 @@
+"""Finding question/answer records by their shape in a decoded tree (JSON, YAML, CSV rows, payloads).
+
+Real files name their keys freely and nest their records under categories, so nothing here
+knows one file's layout: a *collection* is a list (or a mapping) of mappings that mostly carry a
+question-like and an answer-like text field. Enclosing mappings lend their topic, subtopic,
+framework and level to the records below them; a group's name becomes the topic (or, under a
+topic, the subtopic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import SourceError
+from ..models import Dropped, Item
+from .markdown_doc import _slug, _unique_ref
+
+#: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
+QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term")
+STRONG_QUESTION_KEYS = frozenset({"question", "q", "prompt", "front"})
+ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "reply", "explanation",
+               "body", "content", "text", "definition")
+STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution"})
+#: Extra text folded into the answer, in this order, under a bold label.
+EXTRA_KEYS = ("explanation", "details", "detail", "example", "examples", "code", "snippet",
+              "sample", "notes", "note", "hint")
+CODE_KEYS = frozenset({"code", "snippet", "sample"})
+ID_KEYS = ("id", "slug", "key", "uid", "qid", "ref", "number", "no")
+TAG_KEYS = ("tags", "tag", "labels", "keywords")
+LANGUAGE_KEYS = ("language", "lang")
+#: meta name -> keys that state it, on a record or on a group enclosing records.
+META_KEYS = {
+    "topic": ("topic", "category", "section", "subject", "chapter"),
+    "subtopic": ("subtopic", "subcategory", "subsection"),
+    "framework": ("framework",),
+    "difficulty": ("difficulty",),
+    "level": ("level", "seniority"),
+}
+GROUP_NAME_KEYS = ("name", "title", "label", "heading")
+#: Mapping keys that hold records rather than name a category of them.
+CONTAINER_WORDS = frozenset({
+    "questions", "question", "items", "data", "faqs", "faq", "records", "entries", "cards", "list",
+    "results", "qa", "qas", "rows", "content", "contents", "children", "subtopics", "topics",
+    "categories", "sections", "groups", "subcategories", "chapters", "payload", "values",
+})
+IDENTIFIER = re.compile(r"[a-z0-9_\-.]+")
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Which field of a record holds the question and which the answer."""
+
+    question: str
+    answer: str
+
+
+@dataclass
+class Found:
+    """What a tree held: items and dropped records, in document order."""
+
+    items: list[Item] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+LineOf = Callable[[Mapping[str, Any]], "int | None"]
+
+
+def _lower_keys(record: Mapping[str, Any]) -> dict[str, str]:
+    return {str(key).lower(): key for key in record}
+
+
+def _texty(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+    )
+
+
+def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
+    """The question and answer keys most of ``records`` share, or ``None`` if they share none.
+
+    Keys named in ``options`` (``question:``/``answer:``) win over detection.
+    """
+    if not records:
+        return None
+    lowered = [_lower_keys(r) for r in records]
+
+    def share(key: str, test: Callable[[Any], bool]) -> int:
+        return sum(1 for r, low in zip(records, lowered, strict=True) if key in low and test(r[low[key]]))
+
+    def pick(named: Any, vocabulary: tuple[str, ...], test: Callable[[Any], bool], skip: str = "") -> str:
+        if named:
+            return str(named).lower() if share(str(named).lower(), lambda v: True) else ""
+        for key in vocabulary:
+            if key != skip and 2 * share(key, test) >= len(records) and share(key, test):
+                return key
+        return ""
+
+    question = pick(options.get("question"), QUESTION_KEYS, lambda v: isinstance(v, (str, int, float)))
+    if not question:
+        return None
+    answer = pick(options.get("answer"), ANSWER_KEYS, lambda v: v is None or _texty(v), question)
+    return Keys(question, answer) if answer else None
+
+
+def is_standalone_record(node: Mapping[str, Any]) -> bool:
+    """A mapping that is plainly one question and its answer, even outside any list."""
+    low = _lower_keys(node)
+    return any(k in low and isinstance(node[low[k]], str) for k in STRONG_QUESTION_KEYS) and any(
+        k in low and _texty(node[low[k]]) for k in STRONG_ANSWER_KEYS
+    )
+
+
+def find_items(
+    tree: Any,
+    source: str,
+    options: Mapping[str, Any] | None = None,
+    line_of: LineOf | None = None,
+) -> Found:
+    """Every question/answer record in ``tree`` as items (or dropped entries), with their meta."""
+    walker = _Walker(source, options or {}, line_of or (lambda record: None))
+    walker.walk(tree, {})
+    return walker.found
+
+
+def has_records(tree: Any) -> bool:
+    """Whether ``tree`` holds at least one collection of question/answer records (for sniffing)."""
+    return any(True for _ in _collections(tree, {}, set()))
+
+
+def _collections(node: Any, options: Mapping[str, Any], seen: set[int]) -> Iterator[Keys]:
+    if not isinstance(node, (dict, list)) or id(node) in seen:
+        return
+    seen.add(id(node))
+    members = _members(node)
+    if members is not None:
+        keys = choose_keys(members, options)
+        if keys:
+            yield keys
+            return
+    if isinstance(node, dict) and is_standalone_record(node):
+        yield Keys("", "")
+        return
+    for child in node.values() if isinstance(node, dict) else node:
+        yield from _collections(child, options, seen)
+
+
+def _members(node: Any) -> list[Mapping[str, Any]] | None:
+    """The mappings of a list, or the mapping values of a mapping, when those are most of it."""
+    values = list(node.values()) if isinstance(node, dict) else node
+    records = [v for v in values if isinstance(v, dict)]
+    return records if records and 2 * len(records) >= len(values) else None
+
+
+def meta_of(node: Mapping[str, Any]) -> dict[str, str]:
+    """The topic/subtopic/framework/level a mapping states about itself (names of nested groups too)."""
+    low = _lower_keys(node)
+    meta: dict[str, str] = {}
+    for name, keys in META_KEYS.items():
+        for key in keys:
+            if key in low:
+                text = _name_of(node[low[key]])
+                if text:
+                    meta[name] = text
+                    break
+    return meta
+
+
+def _name_of(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    if isinstance(value, dict):
+        low = _lower_keys(value)
+        for key in GROUP_NAME_KEYS:
+            if key in low and isinstance(value[low[key]], str):
+                return value[low[key]].strip()
+    return ""
+
+
+def with_category(context: dict[str, str], category: str) -> dict[str, str]:
+    """A group's name becomes the topic, or the subtopic when a topic is already known."""
+    if not category or category in context.values():
+        return context
+    if "topic" not in context:
+        return {**context, "topic": category}
+    if "subtopic" not in context:
+        return {**context, "subtopic": category}
+    return context
+
+
+class _Walker:
+    def __init__(self, source: str, options: Mapping[str, Any], line_of: LineOf):
+        self.source = source
+        self.options = options
+        self.line_of = line_of
+        self.found = Found()
+        self.seen: set[int] = set()
+        self.refs: dict[str, int] = {}
+
+    def walk(self, node: Any, context: dict[str, str]) -> None:
+        if not isinstance(node, (dict, list)) or id(node) in self.seen:
+            return
+        self.seen.add(id(node))
+        members = _members(node)
+        keys = choose_keys(members, self.options) if members is not None else None
+        if keys:
+            self._collection(node, keys, context)
+            return
+        if isinstance(node, dict) and is_standalone_record(node):
+            self._record(node, choose_keys([node], self.options) or Keys("question", "answer"),
+                         context, "")
+            return
+        if isinstance(node, list):
+            for child in node:
+                self.walk(child, context)
+            return
+        own = with_category(context, _name_of(node) if not isinstance(node, list) else "")
+        own = {**own, **meta_of(node)}
+        for key, child in node.items():
+            self.walk(child, self._child_context(own, str(key), child))
+
+    @staticmethod
+    def _child_context(context: dict[str, str], key: str, child: Any) -> dict[str, str]:
+        """A mapping key names a category when it reads like a label, not like a field name."""
+        low = key.lower()
+        if low in CONTAINER_WORDS or any(low in keys for keys in META_KEYS.values()):
+            return context
+        if isinstance(child, list) or (isinstance(child, dict) and not IDENTIFIER.fullmatch(key)):
+            return with_category(context, key.strip())
+        return context
+
+    def _collection(self, node: Any, keys: Keys, context: dict[str, str]) -> None:
+        pairs = node.items() if isinstance(node, dict) else ((None, v) for v in node)
+        for key, value in pairs:
+            if isinstance(value, dict):
+                self.seen.add(id(value))
+                self._record(value, keys, context, "" if key is None else str(key))
+            else:
+                self.walk(value, context)
+
+    def _record(self, record: Mapping[str, Any], keys: Keys, context: dict[str, str], key: str) -> None:
+        low = _lower_keys(record)
+        question = _text(record.get(low.get(keys.question, keys.question)))
+        has_answer = keys.answer in low
+        answer = compose_answer(record, low, keys)
+        line = self.line_of(record)
+        ref = _unique_ref(_ref_of(record, low) or key or _slug(question or answer[:40]), self.refs)
+        if not question:
+            if answer or any(_text(v) for v in record.values()):
+                self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
+            return
+        if not answer:
+            reason = "empty-answer" if has_answer else "no-answer"
+            self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
+            return
+        meta = {**context, **meta_of(record)}
+        self.found.items.append(Item(
+            question=question, answer=answer, source=self.source, ref=ref, line=line,
+            meta=meta, tags=tags_of(record, low),
+        ))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(f"- {v.strip()}" for v in value if isinstance(v, str) and v.strip())
+    return str(value).strip()
+
+
+def _ref_of(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    for key in ID_KEYS:
+        if key in low:
+            text = _text(record[low[key]])
+            if text and "\n" not in text:
+                return text
+    return ""
+
+
+def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
+    """Tags given as a list or as one comma/semicolon separated string."""
+    for key in TAG_KEYS:
+        if key in low:
+            value = record[low[key]]
+            parts = value if isinstance(value, list) else re.split(r"[,;]", str(value or ""))
+            tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
+            return tuple(dict.fromkeys(t for t in tags if t))
+    return ()
+
+
+def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> str:
+    """The answer field plus every extra text field (an example, code), code as a fenced block."""
+    parts = [_text(record.get(low.get(keys.answer, keys.answer)))]
+    language = next((_text(record[low[k]]) for k in LANGUAGE_KEYS if k in low), "")
+    used = {keys.question, keys.answer}
+    for key in EXTRA_KEYS:
+        if key in used or key not in low:
+            continue
+        text = _text(record[low[key]])
+        if not text:
+            continue
+        if key in CODE_KEYS or (key.startswith("example") and looks_like_code(text)):
+            text = fenced(text, language)
+        parts.append(f"**{key.capitalize()}:**\n\n{text}")
+    return "\n\n".join(p for p in parts if p) if parts[0] else ""
+
+
+def fenced(code: str, language: str = "") -> str:
+    """``code`` as a fenced block, unless it already is markdown holding one."""
+    if re.search(r"^\s*(```|~~~)", code, re.MULTILINE):
+        return code
+    fence = "````" if "```" in code else "```"
+    return f"{fence}{language}\n{code.rstrip()}\n{fence}"
+
+
+def looks_like_code(text: str) -> bool:
+    """Mostly lines that are not sentences: symbols, indentation, no closing full stop."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    prose = sum(1 for line in lines if re.match(r"^[A-Z][^=;{}<>]*[.!?:]$", line.strip())
+                and len(line.split()) >= 4)
+    symbols = sum(1 for line in lines if re.search(r"[=(){}\[\];<>]|^\s{2,}|^(def|class|import|from|"
+                                                   r"return|const|let|var|func|fn|SELECT)\b", line))
+    return bool(lines) and symbols > prose
+
+
+def require_items(found: Found, source: str, options: Mapping[str, Any], tree: Any) -> None:
+    """Fail clearly when a structured file holds no recognisable records at all."""
+    if found.items or found.dropped:
+        return
+    hint = _key_hint(tree)
+    named = {k: options[k] for k in ("question", "answer") if options.get(k)}
+    what = f"with keys {named}" if named else "with a question and an answer field"
+    raise SourceError(
+        f"no records {what} found{hint}; name the fields in the manifest, "
+        "e.g. options: {question: title, answer: body}",
+        file=source,
+    )
+
+
+def _key_hint(tree: Any) -> str:
+    keys: dict[str, None] = {}
+    stack, seen = [tree], set()
+    while stack and len(keys) < 12:
+        node = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            keys.update((str(k), None) for k in node)
+            stack.extend(node.values())
+        else:
+            stack.extend(node)
+    return f" (keys seen: {', '.join(list(keys)[:12])})" if keys else ""

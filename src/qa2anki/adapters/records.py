@@ -1,0 +1,247 @@
+"""Structured records: YAML, JSON and CSV/TSV files of questions and answers.
+
+The three formats differ only in how text becomes a tree and where a record's line is; finding
+the records (key names, nesting, categories, extra fields) is shared in :mod:`.qa_records`.
+Almost any text parses as YAML and many texts hold commas, so the sniffs claim a file only
+when a real collection of question/answer records is in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+
+from ..errors import SourceError
+from ..models import SourceResult
+from .base import Adapter
+from .json_text import is_json, load_json
+from .nuxt_payload import looks_like_payload
+from .qa_records import choose_keys, find_items, has_records, is_standalone_record, require_items
+
+# --------------------------------------------------------------------------- YAML
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """YAML silently keeps the last of two equal keys; for records that would lose an item."""
+
+
+class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that remembers the 1-based line of every mapping and refuses duplicate keys."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise DuplicateKey(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+    data: dict[Any, Any] = {}
+    loader.lines[id(data)] = node.start_mark.line + 1
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
+    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+    loader = LineLoader(text.lstrip("\ufeff"))
+    try:
+        return loader.get_single_data(), loader.lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        where = f" at column {mark.column + 1}" if mark else ""
+        raise SourceError(f"not valid YAML{where}: {exc.problem or exc.context}", file=source,
+                          line=line) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"not valid YAML: {exc}", file=source) from None
+    finally:
+        loader.dispose()
+
+
+YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
+YAML_RECORD_KEY = re.compile(
+    r"^\s*(?:-\s+)?[\"']?(?:question|q|prompt|front|answer|a|back)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
+)
+
+
+def sniff_yaml(text: str) -> float:
+    if not YAML_KEY_LINE.search(text):
+        return 0.0
+    try:
+        tree, _ = load_yaml(text, "<sniff>")
+    except SourceError:
+        return 0.4 if len(YAML_RECORD_KEY.findall(text)) >= 2 else 0.0  # damaged: let read say where
+    if not isinstance(tree, (dict, list)):
+        return 0.0
+    if has_records(tree):
+        return 0.5 if is_json(text) else 0.85
+    return 0.4 if isinstance(tree, dict) and is_standalone_record(tree) else 0.0
+
+
+def read_yaml(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    tree, lines = load_yaml(text, source)
+    return _result(tree, source, options, "yaml", lambda record: lines.get(id(record)))
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def sniff_json(text: str) -> float:
+    head = text.lstrip("\ufeff \t\n")
+    if not head.startswith(("{", "[")):
+        return 0.0
+    try:
+        tree = json.loads(head)
+    except ValueError:
+        return 0.35 if re.match(r'[\[{]\s*[\[{"]', head) else 0.0  # damaged JSON: read says where
+    if looks_like_payload(tree):
+        return 0.05
+    if has_records(tree):
+        return 0.9
+    return 0.35 if isinstance(tree, (dict, list)) and tree else 0.0
+
+
+def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    tree = load_json(text, source)
+    return _result(tree, source, options, "json", _json_line_finder(text))
+
+
+def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
+    """Best effort: the line of the ``{`` before a record's first string value, in document order."""
+    if text.count("\n") < 2:
+        return lambda record: None
+    cursor = 0
+
+    def line_of(record: Mapping[str, Any]) -> int | None:
+        nonlocal cursor
+        value = next((v for v in record.values() if isinstance(v, str) and v), None)
+        if value is None:
+            return None
+        for encoded in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
+            found = text.find(encoded, cursor)
+            if found >= 0:
+                cursor = found + len(encoded)
+                start = text.rfind("{", 0, found)
+                return text.count("\n", 0, max(start, 0)) + 1
+        return None
+
+    return line_of
+
+
+# --------------------------------------------------------------------------- CSV / TSV
+
+DELIMITERS = ",\t;"
+SNIFF_LINES = 60
+
+
+def _dialects(sample: str) -> list[type[csv.Dialect] | csv.Dialect]:
+    """The sniffed dialect first, then the common ones, so a bad guess is not the last word."""
+    out: list[type[csv.Dialect] | csv.Dialect] = []
+    try:
+        out.append(csv.Sniffer().sniff(sample, delimiters=DELIMITERS))
+    except csv.Error:
+        pass
+    return out + [csv.excel, csv.excel_tab, _Semicolon]
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _rows(text: str, dialect: Any) -> list[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on."""
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append((start, row))
+        start = reader.line_num + 1
+    return rows
+
+
+Table = tuple[list[dict[str, str]], dict[int, int]]
+
+
+def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> Table | None:
+    """Rows as records keyed by the header, under the first dialect whose header names Q and A columns."""
+    text = text.lstrip("\ufeff")
+    sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
+    for dialect in _dialects(sample):
+        try:
+            rows = _rows(sample, dialect)
+        except csv.Error:
+            continue
+        if len(rows) < 2 or len(rows[0][1]) < 2:
+            continue
+        header = [cell.strip() for cell in rows[0][1]]
+        width = len(header)
+        body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
+        if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
+            continue
+        records = [_record(header, row) for _, row in rows[1:]]
+        if choose_keys(records, options):
+            return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+    return None
+
+
+def _record(header: list[str], row: list[str]) -> dict[str, str]:
+    """A row keyed by the header; missing cells are empty, cells beyond the header are ignored."""
+    cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+    return dict(zip(header, cells[: len(header)], strict=True))
+
+
+def sniff_csv(text: str) -> float:
+    head = text.lstrip("\ufeff \t\n")
+    if head.startswith(("{", "[", "#", "|", "<", "---")):
+        return 0.0
+    return 0.85 if _table(text, {}, sample_only=True) else 0.0
+
+
+def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    table = _table(text, options)
+    if table is None:
+        named = {k: options[k] for k in ("question", "answer") if options.get(k)}
+        header = text.lstrip("\ufeff").split("\n", 1)[0][:120]
+        raise SourceError(
+            f"no header row naming the question and answer columns{f' {named}' if named else ''} "
+            f"(first line: {header!r}); name them in the manifest, e.g. options: {{question: Q, answer: A}}",
+            file=source, line=1,
+        )
+    records, lines = table
+    return _result(records, source, options, "csv", lambda record: lines.get(id(record)))
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _result(tree: Any, source: str, options: Mapping[str, Any], format: str,
+            line_of: Callable[[Mapping[str, Any]], int | None]) -> SourceResult:
+    found = find_items(tree, source, options, line_of)
+    require_items(found, source, options, tree)
+    return SourceResult(source, format, tuple(found.items), tuple(found.dropped))
+
+
+YAML_ADAPTER = Adapter("yaml", "YAML records with question and answer fields", sniff_yaml, read_yaml)
+JSON_ADAPTER = Adapter("json", "JSON records with question and answer fields", sniff_json, read_json)
+CSV_ADAPTER = Adapter("csv", "CSV or TSV table with a header row naming question and answer columns",
+                      sniff_csv, read_csv)

@@ -1,0 +1,57 @@
+"""``qa2anki normalize``: each source rewritten in the common schema, after the repair stage.
+
+The output is for people: one YAML file per source to read, diff and hand-edit, then build
+from instead of the original. Answer-only units are kept (flagged) for deduplication to place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .adapters import read_source
+from .adapters.common_schema import dump
+from .errors import OutputError
+from .package import atomic_path
+from .repair import repair_items
+
+
+def normalize_source(path: str | Path, format: str = "auto", options: Mapping[str, Any] | None = None) -> str:
+    """The common-schema YAML text for one source file."""
+    result = read_source(path, format, options)
+    repaired = repair_items(result.items)
+    return dump(result.source, result.format, repaired.items, result.dropped)
+
+
+def normalize(
+    sources: Sequence[str | Path], out_dir: str | Path, format: str = "auto"
+) -> list[Path]:
+    """Write ``OUT_DIR/<source stem>.yaml`` for every source; returns the files written."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError("output must be a folder", file=str(out))
+    targets = _targets([Path(s) for s in sources], out)
+    texts = [normalize_source(source, format) for source in targets]  # read all before writing any
+    for target, text in zip(targets.values(), texts, strict=True):
+        with atomic_path(target) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8")
+    return list(targets.values())
+
+
+def _targets(sources: list[Path], out: Path) -> dict[Path, Path]:
+    """One output per source; equal stems get -2, -3…; never a path that is one of the sources."""
+    inputs = {s.resolve() for s in sources}
+    targets: dict[Path, Path] = {}
+    taken: set[Path] = set()
+    for source in sources:
+        stem, n = source.stem, 1
+        target = out / f"{stem}.yaml"
+        while target in taken:
+            n += 1
+            target = out / f"{stem}-{n}.yaml"
+        if target.resolve() in inputs:
+            raise OutputError("would overwrite a source; choose another output folder", file=str(target))
+        taken.add(target)
+        targets[source] = target
+    return targets
