@@ -18,7 +18,8 @@ from .pipeline import BuildReport, Progress, build
 
 ERROR = "error"
 WARNING = "warning"
-NOTE = "note"  # shown, never counted against the sources (a merge is the tool doing its job)
+NOTE = "note"  # a merged card: shown with -v, never counted against the sources
+INFO = "info"  # a diagnostic an adapter marks as informational: shown with -v, never counted
 
 #: What each ``Dropped.reason`` means to the user; unknown reasons get a generic message.
 DROP_MESSAGES: Mapping[str, str] = {

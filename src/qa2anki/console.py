@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from .check import ERROR, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
+from .check import ERROR, INFO, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
 from .pipeline import BuildReport, DeckReport
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -28,6 +28,7 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
     ERROR: {"fg": "red", "bold": True},
     WARNING: {"fg": "yellow"},
     NOTE: {"fg": "cyan"},
+    INFO: {"dim": True},
 }
 
 
@@ -186,7 +187,7 @@ def build_output(
         err = [format_finding(f, colour) for f in diagnostics if f.severity == ERROR]
         if verbosity == QUIET:
             return [], err
-        warnings = [format_finding(f, colour) for f in diagnostics if f.severity != ERROR]
+        warnings = [format_finding(f, colour) for f in diagnostics if f.severity == WARNING]
         err += warnings[:WARNING_LIMIT]
         if len(warnings) > WARNING_LIMIT:
             err.append(f"... and {len(warnings) - WARNING_LIMIT} more warnings (--verbose shows them all)")
@@ -207,9 +208,9 @@ def dropped_summary(report: BuildReport) -> list[str]:
 
 
 def check_output(report: CheckReport, verbosity: int, colour: bool = False) -> list[str]:
-    """The findings ``check`` prints (notes only with ``--verbose``), then the tally."""
-    shown = {QUIET: (ERROR,), NORMAL: (ERROR, WARNING), VERBOSE: (ERROR, WARNING, NOTE)}[verbosity]
-    lines = [format_finding(f, colour) for f in report.findings if f.severity in shown]
+    """The findings ``check`` prints (merges and info only with ``--verbose``), then the tally."""
+    shown = {QUIET: (ERROR,), NORMAL: (ERROR, WARNING)}.get(verbosity)
+    lines = [format_finding(f, colour) for f in report.findings if shown is None or f.severity in shown]
     return [*lines, report.tally()]
 
 
