@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -82,15 +86,27 @@ def test_sigkill_mid_write_leaves_the_previous_deck_and_report(work: Path):
         assert name.startswith(".deck.apkg.") and not name.endswith((".apkg", ".json"))
 
 
-def test_sigkill_while_computing_leaves_the_previous_deck(work: Path):
+def _complete_deck(path: Path, notes: int) -> bool:
+    """Whether ``path`` is a whole .apkg holding ``notes`` notes."""
+    with zipfile.ZipFile(path) as package, tempfile.TemporaryDirectory() as folder:
+        if package.testzip() is not None:
+            return False
+        database = package.extract("collection.anki2", folder)
+        with closing(sqlite3.connect(database)) as db:
+            return db.execute("select count(*) from notes").fetchone()[0] == notes
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.7, 1.2])
+def test_sigkill_at_any_moment_leaves_the_old_deck_or_the_whole_new_one(work: Path, delay: float):
     _build("good.md", "-o", "deck.apkg")
     before = snapshot(work / "deck.apkg")
     write_markdown(work / "big.md", items=3000)
     child = _start_build(work, "big.md", "-o", "deck.apkg")
-    time.sleep(0.5)
+    time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    assert snapshot(work / "deck.apkg") == before
+    if snapshot(work / "deck.apkg") != before:
+        assert _complete_deck(work / "deck.apkg", 3000)
     assert sorted(p.name for p in work.glob("*.apkg")) == ["deck.apkg"]
 
 

@@ -21,6 +21,9 @@ from .pipeline import BuildReport, DeckReport
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
+#: Seconds a build runs before the progress bar appears (quick builds never show one).
+PROGRESS_DELAY = 1.0
+
 #: In normal mode, at most this many warnings are printed; ``--verbose`` prints them all.
 WARNING_LIMIT = 10
 
@@ -63,14 +66,14 @@ class ProgressBar:
         self,
         stream: IO[str] | None = None,
         *,
-        delay: float = 1.0,
+        delay: float | None = None,
         width: int = 30,
         enabled: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.stream = stream or sys.stderr
         self.enabled = enabled and bool(getattr(self.stream, "isatty", lambda: False)())
-        self.delay = delay
+        self.delay = PROGRESS_DELAY if delay is None else delay
         self.width = width
         self.clock = clock
         self.started = clock()
