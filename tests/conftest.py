@@ -28,8 +28,17 @@ def seeds(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def everyday_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of ``tests/data/everyday`` as the current folder, so messages show short paths."""
+    folder = tmp_path / "work"
+    shutil.copytree(DATA / "everyday", folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (full-size scale tests)")
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (full size)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

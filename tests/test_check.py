@@ -21,14 +21,6 @@ from qa2anki.repair import repair_items
 FIXTURES = DATA / "everyday"
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    shutil.copytree(FIXTURES, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["check", *args])
 
@@ -41,8 +33,8 @@ def tree(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def test_fixture_with_known_problems(work: Path):
-    before = tree(work)
+def test_fixture_with_known_problems(everyday_dir: Path):
+    before = tree(everyday_dir)
     result = run("-c", "problems.yaml")
     lines = result.stdout.splitlines()
     assert len(lines) == 6, lines
@@ -60,33 +52,35 @@ def test_fixture_with_known_problems(work: Path):
     )
     assert lines[4:] == ["error: missing.md: no such file", "2 errors, 3 warnings in 6 sources"]
     assert result.exit_code == 1
-    assert tree(work) == before
+    assert tree(everyday_dir) == before
 
 
-def test_warnings_alone_pass_unless_strict(work: Path):
+def test_warnings_alone_pass_unless_strict(everyday_dir: Path):
     result = run("good.md", "problems.md")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "0 errors, 1 warning in 2 sources"
     strict = run("good.md", "problems.md", "--strict")
     assert strict.exit_code == 1
     assert strict.stdout == result.stdout
-    assert not list(work.glob("*.apkg"))
+    assert not list(everyday_dir.glob("*.apkg"))
 
 
-def test_clean_sources_pass_strict(work: Path):
+def test_clean_sources_pass_strict(everyday_dir: Path):
     result = run("good.md", "bom_crlf.md", "--strict")
     assert result.exit_code == 0
     assert result.stdout == "0 errors, 0 warnings in 2 sources\n"
 
 
-def test_quiet_prints_errors_and_the_tally_only(work: Path):
+def test_quiet_prints_errors_and_the_tally_only(everyday_dir: Path):
     result = run("-c", "problems.yaml", "-q")
     lines = result.stdout.splitlines()
-    assert [line.split(":")[:2] for line in lines[:-1]] == [["error", " truncated.json"], ["error", " missing.md"]]
+    assert [line.split(":")[:2] for line in lines[:-1]] == [
+        ["error", " truncated.json"], ["error", " missing.md"]
+    ]
     assert lines[-1] == "2 errors, 3 warnings in 6 sources"
 
 
-def test_broken_manifest_is_an_error_finding(work: Path):
+def test_broken_manifest_is_an_error_finding(everyday_dir: Path):
     result = run("-c", "typo.yaml")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -94,7 +88,7 @@ def test_broken_manifest_is_an_error_finding(work: Path):
     assert lines[1] == "1 error, 0 warnings in 0 sources"
 
 
-def test_every_unreadable_source_is_listed_not_just_the_first(work: Path):
+def test_every_unreadable_source_is_listed_not_just_the_first(everyday_dir: Path):
     result = run("good.md", "empty.md", "binary.png", "nowhere.md", "problems.md")
     errors = [line for line in result.stdout.splitlines() if line.startswith("error:")]
     assert errors == [
@@ -106,7 +100,7 @@ def test_every_unreadable_source_is_listed_not_just_the_first(work: Path):
     assert result.stdout.splitlines()[-1] == "3 errors, 1 warning in 5 sources"
 
 
-def test_a_deck_left_with_no_cards_is_an_error(work: Path):
+def test_a_deck_left_with_no_cards_is_an_error(everyday_dir: Path):
     result = run("truncated.json")
     assert result.exit_code == 1
     assert "error: deck 'qa2anki' has no cards" in result.stdout

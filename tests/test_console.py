@@ -47,14 +47,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    shutil.copytree(FIXTURES, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
 # --- progress bar ----------------------------------------------------------------------------
 
 
@@ -180,7 +172,7 @@ def test_piped_output_has_no_colour(tmp_path: Path, terminal_env: dict[str, str]
 # --- summary table and verbosity --------------------------------------------------------------
 
 
-def test_summary_table_per_source_and_per_deck(work: Path):
+def test_summary_table_per_source_and_per_deck(everyday_dir: Path):
     result = CliRunner().invoke(main, ["build", "good.md", "problems.md", "-o", "out.apkg", "--deck", "Py"])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -195,15 +187,15 @@ def test_summary_table_per_source_and_per_deck(work: Path):
     assert result.stderr == "1 item made no card: 1 no-answer (--verbose lists them)\n"
 
 
-def test_quiet_prints_nothing_on_success(work: Path):
+def test_quiet_prints_nothing_on_success(everyday_dir: Path):
     args = ["build", "good.md", "problems.md", "cp1252.md", "-o", "out.apkg", "-q"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
     assert (result.stdout, result.stderr) == ("", "")
-    assert (work / "out.apkg").exists()
+    assert (everyday_dir / "out.apkg").exists()
 
 
-def test_verbose_lists_every_dropped_item(work: Path):
+def test_verbose_lists_every_dropped_item(everyday_dir: Path):
     result = CliRunner().invoke(main, ["build", "problems.md", "cp1252.md", "-o", "out.apkg", "-v"])
     assert result.stderr.splitlines() == [
         'warning: problems.md:7: Q2 "What is a race condition?": question without an answer; no card made',
@@ -212,11 +204,11 @@ def test_verbose_lists_every_dropped_item(work: Path):
     ]
 
 
-def test_many_warnings_are_cut_short_unless_verbose(work: Path):
+def test_many_warnings_are_cut_short_unless_verbose(everyday_dir: Path):
     names = []
     for n in range(WARNING_LIMIT + 2):
         names.append(f"odd{n:02}.txt")
-        (work / names[-1]).write_text("nothing to see\n")
+        (everyday_dir / names[-1]).write_text("nothing to see\n")
     normal = CliRunner().invoke(main, ["build", "good.md", *names, "-o", "out.apkg"])
     assert normal.stderr.count("warning: ") == WARNING_LIMIT
     assert "... and 2 more warnings (--verbose shows them all)" in normal.stderr
@@ -235,7 +227,7 @@ def test_table_aligns_numbers_right_and_text_left():
 
 @dataclass(frozen=True)
 class DeckWithChanges(DeckReport):
-    """What the identity work is expected to add: counts since the last build."""
+    """What the identity everyday_dir is expected to add: counts since the last build."""
 
     new: int = 0
     updated: int = 0

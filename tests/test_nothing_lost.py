@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,14 +23,6 @@ from qa2anki.errors import OutputError
 from qa2anki.package import TEMP_SUFFIX, atomic_path
 
 FIXTURES = DATA / "everyday"
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    shutil.copytree(FIXTURES, folder)
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def snapshot(*paths: Path) -> dict[Path, tuple[bytes, int]]:
@@ -73,16 +64,16 @@ def _kill_when_writing(child: subprocess.Popen[bytes], folder: Path, timeout: fl
     raise AssertionError("the build never started writing")
 
 
-def test_sigkill_mid_write_leaves_the_previous_deck_and_report(work: Path):
+def test_sigkill_mid_write_leaves_the_previous_deck_and_report(everyday_dir: Path):
     _build("good.md", "-o", "deck.apkg", "--report", "report.json")
-    before = snapshot(work / "deck.apkg", work / "report.json")
-    write_markdown(work / "big.md", items=3000)
-    child = _start_build(work, "big.md", "-o", "deck.apkg", "--report", "report.json")
-    _kill_when_writing(child, work)
+    before = snapshot(everyday_dir / "deck.apkg", everyday_dir / "report.json")
+    write_markdown(everyday_dir / "big.md", items=3000)
+    child = _start_build(everyday_dir, "big.md", "-o", "deck.apkg", "--report", "report.json")
+    _kill_when_writing(child, everyday_dir)
     assert child.returncode == -signal.SIGKILL
-    assert snapshot(work / "deck.apkg", work / "report.json") == before
-    assert sorted(p.name for p in work.glob("*.apkg")) == ["deck.apkg"]
-    for name in leftovers(work):  # what a kill leaves is hidden and never looks like a deck
+    assert snapshot(everyday_dir / "deck.apkg", everyday_dir / "report.json") == before
+    assert sorted(p.name for p in everyday_dir.glob("*.apkg")) == ["deck.apkg"]
+    for name in leftovers(everyday_dir):  # what a kill leaves is hidden and never looks like a deck
         assert name.startswith(".deck.apkg.") and not name.endswith((".apkg", ".json"))
 
 
@@ -97,17 +88,17 @@ def _complete_deck(path: Path, notes: int) -> bool:
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.7, 1.2])
-def test_sigkill_at_any_moment_leaves_the_old_deck_or_the_whole_new_one(work: Path, delay: float):
+def test_sigkill_at_any_moment_leaves_the_old_deck_or_the_whole_new_one(everyday_dir: Path, delay: float):
     _build("good.md", "-o", "deck.apkg")
-    before = snapshot(work / "deck.apkg")
-    write_markdown(work / "big.md", items=3000)
-    child = _start_build(work, "big.md", "-o", "deck.apkg")
+    before = snapshot(everyday_dir / "deck.apkg")
+    write_markdown(everyday_dir / "big.md", items=3000)
+    child = _start_build(everyday_dir, "big.md", "-o", "deck.apkg")
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    if snapshot(work / "deck.apkg") != before:
-        assert _complete_deck(work / "deck.apkg", 3000)
-    assert sorted(p.name for p in work.glob("*.apkg")) == ["deck.apkg"]
+    if snapshot(everyday_dir / "deck.apkg") != before:
+        assert _complete_deck(everyday_dir / "deck.apkg", 3000)
+    assert sorted(p.name for p in everyday_dir.glob("*.apkg")) == ["deck.apkg"]
 
 
 # --- failures before anything is written -------------------------------------------------------
@@ -124,35 +115,39 @@ decks:
 """
 
 
+def _add_a_question(source: Path) -> None:
+    source.write_text(source.read_text() + "\n## Q4. What is new?\n\nThis.\n")
+
+
 def _two_decks(folder: Path, second_source: str, second_output: str = "second.apkg") -> None:
     (folder / "qa2anki.yaml").write_text(
         TWO_DECKS.format(second_source=second_source, second_output=second_output)
     )
 
 
-def test_a_bad_source_in_a_later_deck_leaves_every_earlier_deck(work: Path):
-    _two_decks(work, "problems.md")
+def test_a_bad_source_in_a_later_deck_leaves_every_earlier_deck(everyday_dir: Path):
+    _two_decks(everyday_dir, "problems.md")
     _build()
-    before = snapshot(work / "first.apkg", work / "second.apkg")
-    (work / "good.md").write_text((work / "good.md").read_text() + "\n## Q4. What is new?\n\nThis.\n")
-    _two_decks(work, "binary.png")
+    before = snapshot(everyday_dir / "first.apkg", everyday_dir / "second.apkg")
+    _add_a_question(everyday_dir / "good.md")
+    _two_decks(everyday_dir, "binary.png")
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert result.stderr == "error: binary.png: binary file, not text (is this the right file?)\n"
-    assert snapshot(work / "first.apkg", work / "second.apkg") == before
+    assert snapshot(everyday_dir / "first.apkg", everyday_dir / "second.apkg") == before
 
 
-def test_an_unwritable_later_deck_leaves_every_earlier_deck(work: Path):
-    _two_decks(work, "problems.md")
+def test_an_unwritable_later_deck_leaves_every_earlier_deck(everyday_dir: Path):
+    _two_decks(everyday_dir, "problems.md")
     _build()
-    before = snapshot(work / "first.apkg")
-    (work / "good.md").write_text((work / "good.md").read_text() + "\n## Q4. What is new?\n\nThis.\n")
-    _two_decks(work, "problems.md", second_output="good.md/second.apkg")
+    before = snapshot(everyday_dir / "first.apkg")
+    _add_a_question(everyday_dir / "good.md")
+    _two_decks(everyday_dir, "problems.md", second_output="good.md/second.apkg")
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: good.md/second.apkg: cannot write here")
-    assert snapshot(work / "first.apkg") == before
-    assert leftovers(work) == []
+    assert snapshot(everyday_dir / "first.apkg") == before
+    assert leftovers(everyday_dir) == []
 
 
 # --- atomic_path itself ------------------------------------------------------------------------
