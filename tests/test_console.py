@@ -9,7 +9,6 @@ import select
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,14 @@ from qa2anki.console import (
     WARNING_LIMIT,
     ProgressBar,
     bar_line,
-    change_counts,
     colour_wanted,
-    deck_rows,
+    deck_lines,
     format_finding,
     table,
 )
-from qa2anki.pipeline import BuildReport, DeckReport
+from qa2anki.identity import REMOVED_TAG, DeckChanges
+from qa2anki.lockfile import LockedItem, LockRecord
+from qa2anki.pipeline import DeckReport
 
 FIXTURES = DATA / "everyday"
 
@@ -145,7 +145,7 @@ def test_on_a_terminal_a_build_shows_progress_and_colour(tmp_path: Path, termina
     drawn = _run_on_terminal(["build", "big.md", "odd.txt", "-o", "big.apkg"], tmp_path, terminal_env)
     assert "\r" + bar_line("render", 200, 200) in drawn
     assert "\x1b[33mwarning:\x1b[0m odd.txt: skipped" in drawn
-    assert "wrote big.apkg (200 cards)" in drawn
+    assert "qa2anki: 200 cards from 1 sources -> big.apkg" in drawn
 
 
 def test_no_color_turns_colour_off_even_on_a_terminal(tmp_path: Path, terminal_env: dict[str, str]):
@@ -180,9 +180,8 @@ def test_summary_table_per_source_and_per_deck(everyday_dir: Path):
         "good.md      markdown      3      3       0        0",
         "problems.md  markdown      2      2       0        1",
         "",
-        "deck  cards  dropped  file",
-        "Py        5        1  out.apkg",
-        "wrote out.apkg (5 cards)",
+        "Py: 5 cards from 2 sources, 1 items dropped -> out.apkg",
+        "  5 new, 0 updated, 0 unchanged, 0 removed since the last build",
     ]
     assert result.stderr == "1 item made no card: 1 no-answer (--verbose lists them)\n"
 
@@ -198,9 +197,9 @@ def test_quiet_prints_nothing_on_success(everyday_dir: Path):
 def test_verbose_lists_every_dropped_item(everyday_dir: Path):
     result = CliRunner().invoke(main, ["build", "problems.md", "cp1252.md", "-o", "out.apkg", "-v"])
     assert result.stderr.splitlines() == [
-        'warning: problems.md:7: Q2 "What is a race condition?": question without an answer; no card made',
         "warning: cp1252.md: not valid UTF-8 (first bad byte on line 1); read as cp1252, "
         "check accented letters and save it as UTF-8 to be sure",
+        'warning: problems.md:7: Q2 "What is a race condition?": question without an answer; no card made',
     ]
 
 
@@ -225,19 +224,12 @@ def test_table_aligns_numbers_right_and_text_left():
     assert table([]) == []
 
 
-@dataclass(frozen=True)
-class DeckWithChanges(DeckReport):
-    """What the identity everyday_dir is expected to add: counts since the last build."""
-
-    new: int = 0
-    updated: int = 0
-    removed: tuple[str, ...] = ()
-
-
-def test_deck_rows_pick_up_change_counts_when_the_report_has_them():
-    deck = DeckWithChanges("D", Path("d.apkg"), (), (), (), (), new=3, updated=2, removed=("g1",))
-    assert change_counts(deck) == {"new": 3, "updated": 2, "removed": 1}
-    (row,) = deck_rows(BuildReport((deck,)))
-    assert list(row) == ["deck", "cards", "dropped", "new", "updated", "removed", "file"]
-    plain = DeckReport("D", Path("d.apkg"), (), (), (), ())
-    assert change_counts(plain) == {}
+def test_deck_lines_say_what_changed_and_how_to_find_removed_cards():
+    gone = LockRecord("D", "g1", 1, 0, 0, "x", (LockedItem("a.md#Q1", "What was it?", ""),))
+    deck = DeckReport("D", Path("d.apkg"), (), (), (), (), changes=DeckChanges(1, 2, 3, (gone,)))
+    assert deck_lines(deck) == [
+        "D: 0 cards from 0 sources -> d.apkg",
+        "  1 new, 2 updated, 3 unchanged, 1 removed since the last build",
+        "  removed: What was it?",
+        f"  to delete them: search tag:{REMOVED_TAG} in the Anki browser after importing",
+    ]

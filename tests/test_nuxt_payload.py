@@ -7,7 +7,7 @@ import math
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, SOURCES
@@ -165,6 +165,7 @@ json_trees = st.recursive(
 )
 
 
+@settings(deadline=None)
 @given(json_trees)
 def test_unflatten_inverts_flatten(tree):
     assert unflatten(json.loads(json.dumps(flatten(tree)))) == tree

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__, console
-from .check import check, check_config, source_paths
+from .adapters import ADAPTERS
+from .check import check, check_config
 from .errors import Qa2AnkiError
-from .manifest import DEFAULT_MANIFEST, Manifest, load_manifest, manifest_for_files
+from .inspect_sources import describe, inspect_source
+from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
 from .package import ensure_writable
 from .pipeline import build
+from .preview import preview_path, write_preview
 from .report import write_report
 
 #: ``check FILE...`` needs a deck file name for the one-deck manifest; nothing is written to it.
@@ -43,15 +48,19 @@ def main() -> None:
     """
 
 
-def _manifest(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None) -> Manifest:
+def _manifest(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None
+) -> Manifest:
     _files_or_config(files, config)
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
-        return manifest_for_files(list(files), output, deck or "qa2anki")
-    if output or deck:
-        raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
-    return load_manifest(config or DEFAULT_MANIFEST)
+        manifest = manifest_for_files(list(files), output, deck or "qa2anki")
+    else:
+        if output or deck:
+            raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
+        manifest = load_manifest(config or DEFAULT_MANIFEST)
+    return dataclasses.replace(manifest, lockfile=Path(lock)) if lock else manifest
 
 
 def _files_or_config(files: tuple[str, ...], config: str | None) -> None:
@@ -77,6 +86,8 @@ _config = click.option(
 @_config
 @click.option("-o", "--output", type=click.Path(), help="The .apkg to write when FILEs are named.")
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
+@click.option("--lock", type=click.Path(),
+              help="Lockfile of note identities (default: beside the manifest, or OUT.lock).")
 @click.option(
     "--report", "report_path", type=click.Path(),
     help="Also write a JSON report of every card and dropped item.",
@@ -84,7 +95,7 @@ _config = click.option(
 @_quiet
 @_verbose
 def build_command(
-    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None,
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
     report_path: str | None, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
@@ -96,16 +107,14 @@ def build_command(
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
     """
     verbosity = _verbosity(quiet, verbose)
-    manifest = _manifest(files, config, output, deck)
+    manifest = _manifest(files, config, output, deck, lock)
     if report_path:
         ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         report = build(manifest, progress=progress)
     if report_path:
         write_report(report, report_path)
-    out, err = console.build_output(
-        report, verbosity, console.colour_wanted(sys.stderr), source_paths(manifest)
-    )
+    out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))
     console.echo_lines(err, err=True)
     console.echo_lines(out)
 
@@ -142,6 +151,33 @@ def check_command(
         sys.exit(1)
 
 
+@main.command(name="preview")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
+@click.option("-o", "--output", type=click.Path(),
+              help="The HTML page to write (default: decks/<deck>-preview.html).")
+@click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def preview_command(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool
+) -> None:
+    """Write one HTML page showing every card as Anki will (front, back, light and dark).
+
+    \b
+    Examples:
+      qa2anki preview --open
+      qa2anki preview notes.md -o /tmp/cards.html
+    """
+    manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
+    report = build(manifest, write=False)
+    for diagnostic in report.diagnostics:
+        click.echo(f"warning: {diagnostic}", err=True)
+    path = write_preview(report, output or preview_path(manifest))
+    click.echo(str(path))
+    if open_page:
+        click.launch(str(path))
+
+
 @main.command(name="normalize")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -155,8 +191,37 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
       qa2anki normalize sources/* -o normalized/
       qa2anki build normalized/*.yaml -o decks/mine.apkg
     """
-    for path in normalize(sources, out_dir, format_):
+    result = normalize(sources, out_dir, format_)
+    for diagnostic in result.skipped:
+        click.echo(f"warning: {diagnostic}", err=True)
+    for path in result.written:
         click.echo(str(path))
+
+
+@main.command(name="inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto",
+              show_default=True, help="Read the files as this format instead of detecting it.")
+@click.option("--items", "show_items", is_flag=True,
+              help="Also list every item: ref, line, question, answer start.")
+@click.pass_context
+def inspect_command(ctx: click.Context, files: tuple[str, ...], format_: str, show_items: bool) -> None:
+    """Show how FILEs are read: detected format, how sure, items, code, dropped.
+
+    \b
+    Examples:
+      qa2anki inspect sources/*
+      qa2anki inspect notes.md --items
+      qa2anki inspect faq.txt --format markdown
+    """
+    failed = False
+    for path in files:
+        try:
+            click.echo(describe(inspect_source(path, format_), items=show_items))
+        except Qa2AnkiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+    ctx.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

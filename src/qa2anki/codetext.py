@@ -8,6 +8,7 @@ from the text alone, so the scraped-text adapters (and the repair stage) can sha
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import warnings
@@ -67,9 +68,12 @@ def language_label(line: str, next_line: str = "") -> str | None:
         return None
     if name in AMBIGUOUS_LABELS and code_language(next_line) is None:
         return None
+    if line.strip() != name and code_language(next_line) is None and looks_like_prose(next_line):
+        return None  # "Python" above a sentence is a heading; code labels are lower case
     return language
 
 
+@functools.lru_cache(maxsize=8192)  # pages repeat lines; classifying one parses it with ast
 def python_parses(line: str) -> bool:
     """Whether one line is a plausible Python statement (block openers and decorators allowed)."""
     code = line.strip()
@@ -123,6 +127,7 @@ def bracket_depth(code: str) -> int:
     return depth
 
 
+@functools.lru_cache(maxsize=8192)
 def code_language(line: str) -> str | None:
     """The language of ``line`` when it is a line of code on its own, else ``None``."""
     text = line.strip()
@@ -148,7 +153,9 @@ def code_language(line: str) -> str | None:
 
 def _ends_like_a_sentence(text: str) -> bool:
     """Prose ends with ``.``, ``!`` or ``?``; code rarely does (``...``, ``pip install .`` aside)."""
-    return " " in text and bool(re.search(r"[.!?][\"'”’]?$", text)) and not re.search(r"(?:\.\.\.|\s\.)$", text)
+    if " " not in text or re.search(r"(?:\.\.\.|\s\.)$", text):
+        return False
+    return bool(re.search(r"[.!?][\"'”’]?$", text))
 
 
 def _is_python(text: str) -> bool:
@@ -174,12 +181,16 @@ def _quotes_balanced(code: str) -> bool:
 
 
 def looks_like_prose(text: str) -> bool:
-    """Whether ``text`` reads as a sentence: a capitalised word first, mostly words, an end mark."""
+    """Whether ``text`` reads as a sentence: a capitalised word first, mostly words, an end mark
+    (or enough words that the line was clearly wrapped mid-sentence)."""
     words = text.split()
     if len(words) < 3 or not _FIRST_WORD.fullmatch(words[0]):
         return False
     wordy = sum(1 for word in words if _WORD.fullmatch(word))
-    return wordy / len(words) >= 0.6 and bool(_SENTENCE_END.search(text.rstrip()))
+    if wordy / len(words) < 0.6:
+        return False
+    # A sentence end, or a long run of words that a hard wrap cut off mid-sentence.
+    return bool(_SENTENCE_END.search(text.rstrip())) or wordy >= 8
 
 
 def split_glued_prose(line: str, *, continuation: bool = False) -> tuple[str, str]:
@@ -230,7 +241,7 @@ def guess_language(lines: list[str]) -> str:
 
 def lost_python_indentation(lines: list[str]) -> bool:
     """Whether a Python block lost its indentation: a block opener with the next line not indented."""
-    for line, following in zip(lines, lines[1:]):
+    for line, following in zip(lines, lines[1:], strict=False):
         bare = strip_comment(line).rstrip()
         if bare.endswith(":") and re.match(
             r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally)\b", bare.lstrip()
@@ -242,7 +253,8 @@ def lost_python_indentation(lines: list[str]) -> bool:
 def _comment_swallows_code(text: str) -> bool:
     """``x = f() # note y = g()``: a mid-line comment followed by more statements."""
     comment = text[len(strip_comment(text)):]
-    return bool(comment) and bool(re.search(r"\s(?:[\w.\[\]\"']+\s*=\s|return\b|def\s|@\w)", comment))
+    statement = r"\s(?:[\w.\[\]\"']+\s*=\s|return\b|def\s|@\w)|\s[\w.]+\([^()]*\)$"
+    return bool(comment) and bool(re.search(statement, comment.rstrip()))
 
 
 def looks_flattened(code: str, language: str) -> bool:
@@ -258,7 +270,8 @@ def looks_flattened(code: str, language: str) -> bool:
     if language == "yaml":
         return len(re.findall(r"(?:^|\s)[\w-]+:(?:\s|$)", text)) >= 2 and not text.startswith("{")
     if language == "toml":
-        return len(re.findall(r"(?:^|\s)[\w.-]+\s*=\s", text)) >= 2 or bool(re.match(r"\[[\w.]+\]\s+\S", text))
+        pairs = re.findall(r"(?:^|\s)[\w.-]+\s*=\s", text)
+        return len(pairs) >= 2 or bool(re.match(r"\[[\w.]+\]\s+\S", text))
     if language == "dockerfile":
         return len(re.findall(r"(?:^|\s)(?:FROM|RUN|COPY|CMD|WORKDIR|ENV|EXPOSE|ENTRYPOINT)\s", text)) >= 2
     if language == "sql":

@@ -17,6 +17,7 @@ from typing import IO, Any
 import click
 
 from .check import ERROR, INFO, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
+from .identity import REMOVED_TAG
 from .pipeline import BuildReport, DeckReport
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -117,10 +118,6 @@ def bar_line(stage: str, done: int, total: int, width: int = 30) -> str:
 
 # --- summary table -------------------------------------------------------------------------
 
-#: Per-deck change counts, shown when the build report carries them (rebuild identities).
-CHANGE_COUNTS = ("new", "updated", "unchanged", "removed")
-
-
 def source_rows(report: BuildReport) -> list[dict[str, object]]:
     """Per source: items read, cards it heads, items merged into other cards, items dropped."""
     rows: list[dict[str, object]] = []
@@ -137,24 +134,23 @@ def source_rows(report: BuildReport) -> list[dict[str, object]]:
     return rows
 
 
-def deck_rows(report: BuildReport) -> list[dict[str, object]]:
-    """Per deck: cards, dropped items, and new/updated/removed when the report has them."""
-    return [
-        {"deck": deck.name, "cards": len(deck.notes), "dropped": len(deck.dropped),
-         **change_counts(deck), "file": str(deck.output)}
-        for deck in report.decks
+def deck_lines(deck: DeckReport) -> list[str]:
+    """Per deck: cards, sources, dropped items, what changed since the last build, what was removed."""
+    dropped = len(deck.dropped)
+    lines = [
+        f"{deck.name}: {len(deck.notes)} cards from {len(deck.sources)} sources"
+        f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
     ]
-
-
-def change_counts(deck: DeckReport) -> dict[str, int]:
-    """Whatever of :data:`CHANGE_COUNTS` the deck report (or its ``changes``) carries."""
-    holder = getattr(deck, "changes", None) or deck
-    counts = {}
-    for name in CHANGE_COUNTS:
-        value = getattr(holder, name, None)
-        if value is not None:
-            counts[name] = value if isinstance(value, int) else len(value)
-    return counts
+    changes = getattr(deck, "changes", None)
+    if changes is not None:
+        lines.append(f"  {changes.summary()}")
+        lines += [
+            f"  removed: {record.items[0].question if record.items else record.guid}"
+            for record in changes.removed
+        ]
+        if changes.removed:
+            lines.append(f"  to delete them: search tag:{REMOVED_TAG} in the Anki browser after importing")
+    return lines
 
 
 def table(rows: Sequence[Mapping[str, object]]) -> list[str]:
@@ -195,8 +191,8 @@ def build_output(
         if len(warnings) > WARNING_LIMIT:
             err.append(f"... and {len(warnings) - WARNING_LIMIT} more warnings (--verbose shows them all)")
         err += dropped_summary(report)
-    out = [*table(source_rows(report)), "", *table(deck_rows(report))]
-    out += [f"wrote {deck.output} ({len(deck.notes)} cards)" for deck in report.decks if deck.written]
+    out = [*table(source_rows(report)), ""]
+    out += [line for deck in report.decks for line in deck_lines(deck)]
     return out, err
 
 

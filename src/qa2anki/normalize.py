@@ -7,14 +7,22 @@ from instead of the original. Answer-only units are kept (flagged) for deduplica
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .adapters import read_source
+from .adapters import UnsupportedFormat, read_source
 from .adapters.common_schema import dump
 from .errors import OutputError
+from .models import Diagnostic
 from .package import atomic_path
 from .repair import repair_items
+
+
+@dataclass(frozen=True)
+class NormalizeResult:
+    written: tuple[Path, ...]
+    skipped: tuple[Diagnostic, ...]  # sources no adapter recognised, as for a build
 
 
 def normalize_source(path: str | Path, format: str = "auto", options: Mapping[str, Any] | None = None) -> str:
@@ -24,19 +32,22 @@ def normalize_source(path: str | Path, format: str = "auto", options: Mapping[st
     return dump(result.source, result.format, repaired.items, result.dropped)
 
 
-def normalize(
-    sources: Sequence[str | Path], out_dir: str | Path, format: str = "auto"
-) -> list[Path]:
-    """Write ``OUT_DIR/<source stem>.yaml`` for every source; returns the files written."""
+def normalize(sources: Sequence[str | Path], out_dir: str | Path, format: str = "auto") -> NormalizeResult:
+    """Write ``OUT_DIR/<source stem>.yaml`` for every source it can read; nothing if one fails."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError("output must be a folder", file=str(out))
-    targets = _targets([Path(s) for s in sources], out)
-    texts = [normalize_source(source, format) for source in targets]  # read all before writing any
-    for target, text in zip(targets.values(), texts, strict=True):
+    texts: dict[Path, str] = {}
+    skipped: list[Diagnostic] = []
+    for source, target in _targets([Path(s) for s in sources], out).items():
+        try:
+            texts[target] = normalize_source(source, format)
+        except UnsupportedFormat as exc:
+            skipped.append(Diagnostic(str(source), None, f"skipped: {exc.message}"))
+    for target, text in texts.items():
         with atomic_path(target) as temporary:
             Path(temporary).write_text(text, encoding="utf-8")
-    return list(targets.values())
+    return NormalizeResult(tuple(texts), tuple(skipped))
 
 
 def _targets(sources: list[Path], out: Path) -> dict[Path, Path]:

@@ -10,8 +10,13 @@ pygments formatter and one lexer per language serve every card.
 from __future__ import annotations
 
 import html
+import multiprocessing as mp
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import markdown
 from markdown.extensions import Extension
@@ -22,11 +27,14 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .models import Card, Item, Note
+from .media import MediaCollector
+from .models import Card, Diagnostic, Item, Note
+from .sanitize import sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
@@ -46,8 +54,13 @@ def lexer_for(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str = "") -> str:
-    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages."""
+    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages.
+
+    Cached: sources that repeat each other repeat their code samples too, and highlighting
+    is the most expensive step of a build.
+    """
     lexer = lexer_for(language) if language else None
     if lexer is None:
         escaped = html.escape(code.rstrip("\n") + "\n", quote=False)
@@ -55,9 +68,37 @@ def highlight_code(code: str, language: str = "") -> str:
     return highlight(code, lexer, _FORMATTER)
 
 
-def pygments_css(style: str = "default", scope: str = f".{CODE_CLASS}") -> str:
-    """The pygments token classes for one palette, scoped to ``scope``."""
-    return HtmlFormatter(style=style, cssclass=CODE_CLASS).get_style_defs(scope)
+LIGHT_STYLE = "default"
+DARK_STYLE = "github-dark"
+#: Every client's night-mode class (desktop/AnkiDroid body, AnkiDroid previewer root, AnkiMobile).
+NIGHT_CLASSES = (".nightMode", ".night_mode", ".night-mode")
+
+
+def pygments_css(style: str = LIGHT_STYLE, scope: str | list[str] = f".{CODE_CLASS}") -> str:
+    """The pygments background and token classes for one palette, scoped to ``scope``."""
+    formatter = HtmlFormatter(style=style, cssclass=CODE_CLASS)
+    rules = formatter.get_background_style_defs(scope) + formatter.get_token_style_defs(scope)
+    return "\n".join(rules)
+
+
+def highlight_css(light: str = LIGHT_STYLE, dark: str = DARK_STYLE) -> str:
+    """Both palettes: ``light`` by default, ``dark`` under every night-mode class.
+
+    A token the light palette colours but the dark one does not is reset to the dark text
+    colour, so no light-palette colour leaks onto the dark background.
+    """
+    night = [f"{name} .{CODE_CLASS}" for name in NIGHT_CLASSES]
+    light_classes = HtmlFormatter(style=light).class2style
+    dark_classes = HtmlFormatter(style=dark).class2style
+    resets = "".join(
+        ", ".join(f"{scope} .{name}" for scope in night)
+        + " { color: inherit; background-color: transparent; font-weight: inherit;"
+        " font-style: inherit; border: none }\n"
+        for name in sorted(set(light_classes) - set(dark_classes))
+        if name
+    )
+    dark_css = resets + pygments_css(dark, night)
+    return "\n".join(["/* pygments, light */", pygments_css(light), "/* pygments, dark */", dark_css])
 
 
 class _GithubBlocks(Preprocessor):
@@ -165,7 +206,10 @@ class Renderer:
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
-        rendered = self.block(text.strip())
+        text = text.strip()
+        if not MARKUP_CHARS.search(text):
+            return html.escape(text, quote=False)  # most questions: no markdown to parse
+        rendered = self.block(text)
         if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
             return rendered[3:-4]
         return rendered
@@ -173,54 +217,92 @@ class Renderer:
 
 # --- cards to notes -------------------------------------------------------------------------
 
+#: Every wording of a level sources use, on one scale.
 LEVELS = {
-    "junior": "easy", "beginner": "easy", "basic": "easy", "easy": "easy",
+    "junior": "easy", "beginner": "easy", "basic": "easy", "easy": "easy", "entry": "easy",
     "mid": "medium", "middle": "medium", "intermediate": "medium", "medium": "medium",
-    "senior": "hard", "advanced": "hard", "expert": "hard", "hard": "hard",
+    "moderate": "medium",
+    "senior": "hard", "advanced": "hard", "expert": "hard", "hard": "hard", "difficult": "hard",
+    "lead": "hard", "staff": "hard", "principal": "hard",
 }
+LEVEL_KEYS = ("level", "difficulty", "seniority")
+SOURCE_TAG = "qa2anki::source::"
+TOPIC_TAG = "qa2anki::topic::"
+LEVEL_TAG = "qa2anki::level::"
+
+
+def level_name(raw: object) -> str:
+    """``"Mid-level"`` -> ``medium``; the first word that names a level decides, else ``""``."""
+    for word in re.findall(r"[a-z]+", str(raw or "").lower()):
+        if word in LEVELS:
+            return LEVELS[word]
+    return ""
 
 
 def level_of(card: Card) -> str:
-    """The card's level on one scale (easy/medium/hard), from whichever member states one."""
+    """The card's level on one scale (easy/medium/hard), from the first member that states one."""
     for item in card.items:
-        raw = str(item.meta.get("level") or item.meta.get("difficulty") or "").strip().lower()
-        if raw in LEVELS:
-            return LEVELS[raw]
+        for key in LEVEL_KEYS:
+            level = level_name(item.meta.get(key))
+            if level:
+                return level
     return ""
 
 
 def tag_part(text: str) -> str:
-    """Anki tags cannot hold spaces; keep them readable."""
-    return re.sub(r"\s+", "_", text.strip()).strip("_:") or "untitled"
+    """One tag or tag level: Anki splits tags on spaces and levels on ``::``."""
+    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in str(text).split("::"))
+    return "::".join(part for part in parts if part) or "untitled"
+
+
+def _meta_path(item: Item, keys: tuple[str, ...]) -> list[str]:
+    """The item's non-empty ``meta`` values for ``keys``, in order, as plain strings."""
+    return [" ".join(str(item.meta[key]).split()) for key in keys if str(item.meta.get(key) or "").strip()]
 
 
 def card_tags(card: Card, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Hierarchical ``qa2anki::…`` tags plus the manifest's and the sources' own, deduplicated."""
-    tags: list[str] = [tag_part(t) for t in extra]
+    """Hierarchical ``qa2anki::…`` tags, then the deck's and the sources' own.
+
+    Anki compares tags case-insensitively, so duplicates differing only in case are dropped.
+    """
+    tags: list[str] = []
     for item in card.items:
-        tags.append(f"qa2anki::source::{tag_part(item.source.rsplit('.', 1)[0])}")
-        topic = item.meta.get("topic")
+        tags.append(SOURCE_TAG + tag_part(Path(item.source).stem or item.source))
+        topic = _meta_path(item, ("topic", "subtopic"))
         if topic:
-            tags.append(f"qa2anki::topic::{tag_part(str(topic))}")
-            if item.meta.get("subtopic"):
-                tags[-1] += f"::{tag_part(str(item.meta['subtopic']))}"
-        tags.extend(tag_part(t) for t in item.tags)
+            tags.append(TOPIC_TAG + "::".join(tag_part(part.replace("::", ":")) for part in topic))
     level = level_of(card)
     if level:
-        tags.append(f"qa2anki::level::{level}")
-    return tuple(dict.fromkeys(tags))
+        tags.append(LEVEL_TAG + level)
+    tags.extend(tag_part(tag) for tag in extra)
+    tags.extend(tag_part(tag) for item in card.items for tag in item.tags)
+    unique: dict[str, str] = {}
+    for tag in tags:
+        unique.setdefault(tag.casefold(), tag)
+    return tuple(unique.values())
+
+
+def topic_item(card: Card) -> Item:
+    """The member whose topic the card files under: the first that states one."""
+    return next((item for item in card.items if _meta_path(item, ("topic", "subtopic"))), card.primary)
+
+
+def deck_part(text: str) -> str:
+    """One level of a deck name: one line, no ``::`` (that would nest deeper)."""
+    return " ".join(text.replace("::", ":").split())
 
 
 def subdeck_of(card: Card, deck: str, mode: str) -> str:
-    """The full deck name for ``mode`` (flat, source, or topic/subtopic)."""
-    item = card.primary
+    """The full deck name for ``mode``: ``flat``, ``source`` (one subdeck per source file) or
+    ``topic`` (``Deck::Framework::Topic::Subtopic`` from the first member that states a topic;
+    a card with none stays in the deck itself)."""
     if mode == "source":
-        return f"{deck}::{item.source.rsplit('.', 1)[0]}"
-    if mode == "topic":
-        parts = [str(item.meta[key]).replace("::", ":") for key in ("topic", "subtopic")
-                 if item.meta.get(key)]
-        return "::".join([deck, *parts]) if parts else f"{deck}::Other"
-    return deck
+        parts = [Path(card.primary.source).stem or card.primary.source]
+    elif mode == "topic":
+        parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
+    else:
+        parts = []
+    return "::".join([deck, *(p for p in map(deck_part, parts) if p)])
 
 
 def provenance(items: tuple[Item, ...]) -> str:
@@ -230,8 +312,22 @@ def provenance(items: tuple[Item, ...]) -> str:
         where = f"{item.source} · {item.ref}"
         if item.line:
             where += f" · line {item.line}"
-        rows.append(f'<li>{html.escape(where, quote=False)}</li>')
+        rows.append(f"<li>{html.escape(where, quote=False)}</li>")
     return f'<ul class="qa-sources">{"".join(rows)}</ul>'
+
+
+def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
+    """Source-derived HTML through the sanitizer, its local images resolved to media names."""
+    return sanitize_html(rendered, media.image_source(item)) if media else sanitize_html(rendered)
+
+
+def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) -> str:
+    """The OtherAnswers field: each other member's answer under a line naming its source."""
+    return "".join(
+        f'<div class="qa-other"><div class="qa-from">{html.escape(item.source, quote=False)} · '
+        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.block(item.answer), item, media)}</div>"
+        for item in card.others
+    )
 
 
 def render_note(
@@ -243,28 +339,75 @@ def render_note(
     subdecks: str = "flat",
     tags: tuple[str, ...] = (),
     position: int = 0,
+    media: MediaCollector | None = None,
 ) -> Note:
-    """Everything Anki stores for one card."""
+    """Everything Anki stores for one card; every field is sanitized (see :mod:`.sanitize`).
+
+    ``media`` resolves local images and collects the files to pack; without it images are dropped.
+    """
     primary = card.primary
-    others = "".join(
-        f'<div class="qa-other"><div class="qa-from">{html.escape(item.source)} · '
-        f"{html.escape(item.ref)}</div>{renderer.block(item.answer)}</div>"
-        for item in card.others
-    )
-    topic = " · ".join(str(primary.meta[k]) for k in ("topic", "subtopic") if primary.meta.get(k))
     fields = (
-        renderer.inline(primary.question),
-        renderer.block(primary.answer),
-        others,
+        _safe(renderer.inline(primary.question), primary, media),
+        _safe(renderer.block(primary.answer), primary, media),
+        other_answers(card, renderer, media),
         provenance(card.items),
         level_of(card),
-        html.escape(topic, quote=False),
+        html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False),
     )
+    packed = set(media.files) if media else set()
+    final = tuple(sanitize_html(text, lambda src: src if src in packed else None) for text in fields)
     return Note(
         guid=guid,
         deck=subdeck_of(card, deck, subdecks),
-        fields=fields,
+        fields=final,
         tags=card_tags(card, tags),
         card=card,
         position=position,
     )
+
+
+# --- many cards at once ---------------------------------------------------------------------
+
+#: Below this many cards, starting worker processes costs more than it saves.
+PARALLEL_MIN_CARDS = 2000
+
+_worker_renderer: Renderer | None = None
+
+
+@dataclass(frozen=True)
+class RenderedDeck:
+    """The notes of a deck, in order, with the images they reference and what went wrong."""
+
+    notes: tuple[Note, ...]
+    media: dict[str, Path]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Path]]) -> RenderedDeck:
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = Renderer()
+    jobs, folders = work
+    media = MediaCollector(folders)
+    notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
+    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics))
+
+
+def render_notes(
+    jobs: list[tuple[Card, dict]], folders: dict[str, Path], workers: int | None = None
+) -> RenderedDeck:
+    """``render_note(card, **options)`` for every job, in order, on every core for large decks.
+
+    ``folders`` maps each source name to its folder, to resolve images. Markdown and
+    highlighting are pure CPU work, so forked worker processes divide the time by the cores.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
+        return _render_chunk((jobs, folders))
+    size = max(200, len(jobs) // (workers * 8))
+    chunks = [(jobs[i:i + size], folders) for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        parts = list(pool.map(_render_chunk, chunks))
+    diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
+    media = {name: path for part in parts for name, path in part.media.items()}
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), media, diagnostics)

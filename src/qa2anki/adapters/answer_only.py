@@ -18,8 +18,9 @@ repair stage. The page's intro and footer are not units; they are reported as ``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..codetext import (
     bracket_depth,
@@ -32,10 +33,18 @@ from ..codetext import (
 from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .numbered_text import question_markers
-from .pagetext import ends_sentence, escape_markdown, is_furniture, is_intro, line_range, starts_sentence
+from .pagetext import (
+    ends_sentence,
+    escape_markdown,
+    is_furniture,
+    is_intro,
+    line_range,
+    page_lines,
+    starts_sentence,
+)
 
 CLOSING_LABEL = re.compile(
-    r"(?:rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
+    r"(?P<label>rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
     r"pro tip|remember)\s*[:—–]\s*\S",
     re.IGNORECASE,
 )
@@ -78,14 +87,16 @@ def split_pieces(lines: list[str]) -> list[Piece]:
             index = _take_table(lines, index, pieces)
         elif LIST_ITEM.fullmatch(text) and not CLOSING_LABEL.match(text):
             index = _take_list(lines, index, pieces)
-        elif _starts_code(lines, index, pieces) and (after := _take_code(lines, index, pieces)) > index:
+        elif _starts_code(lines, index) and (after := _take_code(lines, index, pieces)) > index:
             index = after
         else:  # also a line that looked like code but _take_code would not take (no endless loop)
-            index = _take_prose(lines, index, pieces, Piece("prose", index, closing=bool(CLOSING_LABEL.match(text))))
+            piece = Piece("prose", index, closing=bool(CLOSING_LABEL.match(text)))
+            index = _take_prose(lines, index, pieces, piece)
     return pieces
 
 
-def _starts_code(lines: list[str], index: int, pieces: list[Piece]) -> bool:
+def _starts_code(lines: list[str], index: int) -> bool:
+    """A code line, or a comment line right above one."""
     text = lines[index].strip()
     if text.startswith("#") and not text.startswith("#!"):
         following = lines[index + 1].strip() if index + 1 < len(lines) else ""
@@ -138,9 +149,8 @@ def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
 def _continues_prose(current: list[str], following: str) -> bool:
     """Hard wrap: the line so far does not end a sentence, or the next does not start one."""
     last = current[-1].strip()
-    if not following.strip() or TABLE_ROW.fullmatch(following.strip()) or CLOSING_LABEL.match(following.strip()):
-        return False
-    if LIST_ITEM.fullmatch(following.strip()):
+    text = following.strip()
+    if not text or TABLE_ROW.fullmatch(text) or CLOSING_LABEL.match(text) or LIST_ITEM.fullmatch(text):
         return False
     if ends_sentence(last) and starts_sentence(following):
         return False
@@ -205,7 +215,7 @@ def _take_table(lines: list[str], index: int, pieces: list[Piece]) -> int:
 
 def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     """The answer units, and the trailing pieces that belong to no unit (a footer)."""
-    if sum(piece.closing for piece in pieces) >= 2:
+    if closing_labels_recur(pieces):
         return _units_closed_by_label(pieces)
     units: list[list[Piece]] = []
     for piece in pieces:
@@ -218,6 +228,17 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
         else:
             units.append([piece])
     return units, []
+
+
+def closing_labels_recur(pieces: list[Piece]) -> bool:
+    """Whether one closing label ends answers all through the page (not a stray "Remember:")."""
+    labels: dict[str, int] = {}
+    for piece in pieces:
+        if piece.closing:
+            label = CLOSING_LABEL.match(piece.lines[0])["label"].lower()
+            labels[label] = labels.get(label, 0) + 1
+    lines = sum(len(piece.lines) for piece in pieces)
+    return bool(labels) and max(labels.values()) >= 2 and max(labels.values()) * 40 >= lines
 
 
 def _units_closed_by_label(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
@@ -256,7 +277,8 @@ def _piece_markdown(piece: Piece) -> str:
     if piece.kind == "table":
         return "\n".join(piece.lines)
     if piece.kind == "list":
-        items = [item for line in piece.lines for item in FLATTENED_ITEMS.split(LIST_ITEM.fullmatch(line)["text"])]
+        texts = [LIST_ITEM.fullmatch(line)["text"] for line in piece.lines]
+        items = [item for text in texts for item in FLATTENED_ITEMS.split(text)]
         return "\n".join(f"- {escape_markdown(item)}" for item in items)
     return escape_markdown(piece.text)
 
@@ -281,7 +303,7 @@ def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = page_lines(text)
     intro, pieces = _trim_intro(split_pieces(lines))
     pieces, footer = _trim_footer(pieces)
     units, leftover = group_units(pieces)
@@ -290,6 +312,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         for part, what in ((intro, "page intro"), (leftover + footer, "page footer"))
         if part
     ]
+    if not units:
+        diagnostics.append(Diagnostic(source, None, "no answer text found; is 'format: answer-only' "
+                                      "right for this file?"))
     items = tuple(
         Item(
             question="",
@@ -318,12 +343,15 @@ def sniff(text: str) -> float:
     Any adapter that finds real questions scores higher; a file with question markers, markdown
     headings or fences, lines asking questions, or structured data scores near zero here.
     """
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    lines = page_lines(text)
     content = [line.strip() for line in lines if line.strip()]
     if not content or content[0][0] in "[{<" or _looks_structured(content):
         return 0.0
     asked = sum(1 for line in content if line.endswith("?") and len(line) < 300)
-    headings = sum(1 for line in content if re.match(r"#{1,6}\s|```|~~~", line))
+    headings = sum(
+        1 for before, line, after in zip(["", *content[:-1]], content, [*content[1:], ""], strict=True)
+        if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
+    )  # a "# comment" between code lines is code, not a markdown heading
     if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
         return 0.05
     sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)

@@ -28,10 +28,13 @@ MARKER = re.compile(r"^qa2anki:[ \t]*\d+[ \t]*$", re.MULTILINE)
 
 
 #: What a literal block cannot hold exactly: whitespace-only lines (read back as empty), a trailing
-#: blank, characters YAML does not print.
+#: blank, characters YAML does not print, and line breaks other than "\n".
 NOT_BLOCK_SAFE = re.compile(
-    r"^[ \t]+$|[ \t]\Z|[^\x09\x0a\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", re.MULTILINE
+    r"^[ \t]+$|[ \t]\Z|[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]",
+    re.MULTILINE,
 )
+#: Line breaks PyYAML would fold to spaces in a plain scalar: such text is written double-quoted.
+OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -49,7 +52,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in text else None
+    style = '"' if OTHER_BREAKS.search(text) else "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 

@@ -13,21 +13,31 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..codetext import (
     code_language,
     guess_language,
     language_label,
     looks_flattened,
+    looks_like_prose,
     lost_python_indentation,
     plain_fence,
 )
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .markdown_doc import QUESTION_WORDS
-from .pagetext import ends_sentence, escape_markdown, is_furniture, is_placeholder, line_range, starts_sentence
+from .pagetext import (
+    ends_sentence,
+    escape_markdown,
+    is_furniture,
+    is_placeholder,
+    line_range,
+    page_lines,
+    starts_sentence,
+)
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
@@ -39,6 +49,8 @@ LEVEL = re.compile(
     r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
     re.IGNORECASE,
 )
+ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
+COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
@@ -111,10 +123,10 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
         while position < end and not lines[position].strip():
             position += 1
         while position < end and lines[position].strip() and not LEVEL.fullmatch(lines[position].strip()):
+            if parts and (ends_sentence(parts[-1]) or starts_sentence(lines[position])):
+                break  # the question ended; an answer follows without a blank line
             parts.append(lines[position].strip())
             position += 1
-            if parts[-1].endswith("?") or len(parts) == 3:
-                break
         question = " ".join(parts)
     level = ""
     probe = position
@@ -122,7 +134,11 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
         probe += 1
     if probe < end and (match := LEVEL.fullmatch(lines[probe].strip())):
         level, position = match.group("level"), probe + 1
-    return Block(marker, question, level, position, tuple(lines[position:end]))
+    answer = list(lines[position:end])
+    first = _next_nonblank(answer, 0)
+    if first is not None and (label := ANSWER_LABEL.match(answer[first])):
+        answer[first] = answer[first][label.end():]  # "Answer: X is..." -> "X is..."
+    return Block(marker, question, level, position, tuple(answer))
 
 
 def trailing_furniture(lines: list[str]) -> int:
@@ -168,6 +184,8 @@ def answer_markdown(lines: list[str]) -> str:
             index += 1
             continue
         following = _next_nonblank(lines, index + 1)
+        if following is not None and COPY_BUTTON.fullmatch(lines[following].strip()):
+            following = _next_nonblank(lines, following + 1)  # the code box's button, copied along
         label = language_label(line, lines[following] if following is not None else "")
         if label and following is not None and not BULLET.fullmatch(lines[following]):
             flush_paragraph()
@@ -213,18 +231,24 @@ def _is_code(line: str) -> bool:
 
 
 def _take_code(lines: list[str], start: int) -> tuple[str, int]:
-    """The code sample from ``start``: through blank lines while more code follows."""
-    end = start
-    while end < len(lines) and lines[end].strip():
-        end += 1
+    """The code sample from ``start``: through blank lines while more code follows, up to prose."""
+    end = _end_of_code_run(lines, start + 1)
     while (following := _next_nonblank(lines, end)) is not None and (
         lines[following].startswith((" ", "\t")) and not BULLET.fullmatch(lines[following])
         or _is_code(lines[following])
     ):
-        end = following
-        while end < len(lines) and lines[end].strip():
-            end += 1
+        end = _end_of_code_run(lines, following + 1)
     return textwrap.dedent("\n".join(line.rstrip() for line in lines[start:end])), end
+
+
+def _end_of_code_run(lines: list[str], index: int) -> int:
+    """The end of a run of non-blank code lines; an unindented sentence ends it early."""
+    while index < len(lines) and lines[index].strip():
+        line = lines[index]
+        if line == line.lstrip() and code_language(line) is None and looks_like_prose(line):
+            break
+        index += 1
+    return index
 
 
 def code_fence(code: str, language: str) -> str:
@@ -252,34 +276,44 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = page_lines(text)
     markers = question_markers(lines)
+    if not markers:
+        return SourceResult(source, "numbered-text", (), (), (Diagnostic(
+            source, None, "no numbered questions found (lines like 'Q1.', 'Question 1' or '1. What…?'); "
+            "is 'format: numbered-text' right for this file?"),))
     diagnostics = _furniture_notes(source, lines, 0, markers[0].index if markers else len(lines),
                                    "page text before the first question")
     items: list[Item] = []
     dropped: list[Dropped] = []
     blocks = [
         split_block(lines, marker, following.index if following else len(lines))
-        for marker, following in zip(markers, [*markers[1:], None])
+        for marker, following in zip(markers, [*markers[1:], None], strict=True)
     ]
     if blocks:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
         diagnostics += footer_notes
     seen: dict[str, int] = {}
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
+    contents: list[int] = []
     for block in blocks:
         line_number = block.marker.index + 1
-        ref = _unique_ref(f"Q{block.marker.number}", seen)
         answer = answer_markdown(list(block.answer_lines))
+        if not answer and block.question in asked_later:
+            contents.append(line_number)  # a table-of-contents entry: the question comes later
+            continue
+        ref = _unique_ref(f"Q{block.marker.number}", seen)
         if not answer:
-            if block.question in asked_later:
-                continue  # a table-of-contents entry: the question itself comes later
             dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
         else:
             meta = {"level": block.level} if block.level else {}
             items.append(Item(block.question, answer, source, ref, line_number, meta))
+    if contents:
+        diagnostics.append(Diagnostic(
+            source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
+            "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
 
 
@@ -310,13 +344,13 @@ def _unique_ref(ref: str, seen: dict[str, int]) -> str:
 
 
 def sniff(text: str) -> float:
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    lines = page_lines(text)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0
     ends = [marker.index for marker in markers[1:]] + [len(lines)]
     answered = sum(
-        1 for marker, end in zip(markers, ends)
+        1 for marker, end in zip(markers, ends, strict=True)
         if any(line.strip() for line in split_block(lines, marker, end).answer_lines)
     )
     if answered < 2:

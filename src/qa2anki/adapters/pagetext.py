@@ -44,12 +44,19 @@ _FURNITURE_ANYWHERE = re.compile(
 )
 #: Words that mark a page's own introduction: first person, talk about the page, links.
 _INTRO = re.compile(
-    r"https?://|\b(?:I|I'm|I've|I'd|me|my)\b|\b(?:this|the) (?:list|guide|article|post|page|collection|"
-    r"repo(?:sitory)?)\b|interview questions|feel free|contribut|pull requests?|connect with|follow me",
+    r"(?<![\w/])(?:I|I'm|I've|I'd|me|[Mm]y)(?![\w/])|\b[Tt]his (?:list|guide|article|post|page|collection|"
+    r"repo(?:sitory)?)\b|\b[Tt]hese questions\b|interview questions|[Ff]eel free|[Cc]ontributions?\b|"
+    r"pull requests?|connect with|follow me",
 )
+_URL = re.compile(r"https?://\S+")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 #: A sentence starts with a capital, a digit, a quote or bracket, or a code name (``orm_mode``, ``jsonify``).
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
+
+
+def page_lines(text: str) -> list[str]:
+    """The text's lines, for text handed over in memory (a BOM or CR line ends may remain)."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def is_placeholder(text: str) -> bool:
@@ -72,8 +79,13 @@ def is_furniture(line: str) -> bool:
 
 
 def is_intro(text: str) -> bool:
-    """Whether a paragraph is the page talking about itself (first person, links, "this list")."""
-    return bool(_INTRO.search(text))
+    """Whether a paragraph is the page talking about itself (first person, "this list", bare links).
+
+    A sentence that merely contains a link is an answer; a few words around links are not.
+    """
+    if _INTRO.search(text):
+        return True
+    return bool(_URL.search(text)) and len(_URL.sub("", text).split()) <= 6
 
 
 def ends_sentence(line: str) -> bool:

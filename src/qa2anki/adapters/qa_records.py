@@ -218,8 +218,7 @@ class _Walker:
             for child in node:
                 self.walk(child, context)
             return
-        own = with_category(context, _name_of(node) if not isinstance(node, list) else "")
-        own = {**own, **meta_of(node)}
+        own = {**with_category(context, _name_of(node)), **meta_of(node)}
         for key, child in node.items():
             self.walk(child, self._child_context(own, str(key), child))
 
@@ -236,7 +235,8 @@ class _Walker:
     def _collection(self, node: Any, keys: Keys, context: dict[str, str]) -> None:
         pairs = node.items() if isinstance(node, dict) else ((None, v) for v in node)
         for key, value in pairs:
-            if isinstance(value, dict):
+            low = _lower_keys(value) if isinstance(value, dict) else {}
+            if keys.question in low or keys.answer in low:
                 self.seen.add(id(value))
                 self._record(value, keys, context, "" if key is None else str(key))
             else:

@@ -9,6 +9,7 @@ when a real collection of question/answer records is in it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -60,11 +61,20 @@ def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[
 LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
-    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+@functools.lru_cache(maxsize=4)
+def _parse_yaml(text: str) -> tuple[Any, dict[int, int]]:
+    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it."""
     loader = LineLoader(text.lstrip("\ufeff"))
     try:
         return loader.get_single_data(), loader.lines
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
+    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+    try:
+        return _parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -73,13 +83,12 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
                           line=line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
-    finally:
-        loader.dispose()
 
 
 YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
-YAML_RECORD_KEY = re.compile(
-    r"^\s*(?:-\s+)?[\"']?(?:question|q|prompt|front|answer|a|back)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
+#: A list item opening with a question key: what a damaged YAML record file still shows.
+YAML_RECORD_START = re.compile(
+    r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
 )
 
 
@@ -88,8 +97,8 @@ def sniff_yaml(text: str) -> float:
         return 0.0
     try:
         tree, _ = load_yaml(text, "<sniff>")
-    except SourceError:
-        return 0.4 if len(YAML_RECORD_KEY.findall(text)) >= 2 else 0.0  # damaged: let read say where
+    except SourceError:  # damaged: claim it when it plainly is a record list, so read says where
+        return 0.35 if len(YAML_RECORD_START.findall(text)) >= 2 else 0.0
     if not isinstance(tree, (dict, list)):
         return 0.0
     if has_records(tree):
@@ -112,6 +121,9 @@ def sniff_json(text: str) -> float:
     try:
         tree = json.loads(head)
     except ValueError:
+        lines = json_lines(head)
+        if lines is not None:
+            return 0.9 if has_records([record for record, _ in lines]) else 0.0
         return 0.35 if re.match(r'[\[{]\s*[\[{"]', head) else 0.0  # damaged JSON: read says where
     if looks_like_payload(tree):
         return 0.05
@@ -121,8 +133,31 @@ def sniff_json(text: str) -> float:
 
 
 def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    tree = load_json(text, source)
+    try:
+        tree = load_json(text, source)
+    except SourceError:
+        lines = json_lines(text)
+        if lines is None:
+            raise
+        where = {id(record): line for record, line in lines}
+        return _result([r for r, _ in lines], source, options, "json", lambda r: where.get(id(r)))
     return _result(tree, source, options, "json", _json_line_finder(text))
+
+
+def json_lines(text: str) -> list[tuple[Any, int]] | None:
+    """JSON Lines (one object per line) with each object's line, or None if the text is not that."""
+    out: list[tuple[Any, int]] = []
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        out.append((value, number))
+    return out if len(out) >= 2 else None
 
 
 def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
