@@ -64,14 +64,15 @@ def _kill_when_writing(child: subprocess.Popen[bytes], folder: Path, timeout: fl
     raise AssertionError("the build never started writing")
 
 
-def test_sigkill_mid_write_leaves_the_previous_deck_and_report(everyday_dir: Path):
+def test_sigkill_mid_write_leaves_the_previous_deck_report_and_lockfile(everyday_dir: Path):
     _build("good.md", "-o", "deck.apkg", "--report", "report.json")
-    before = snapshot(everyday_dir / "deck.apkg", everyday_dir / "report.json")
+    kept = (everyday_dir / "deck.apkg", everyday_dir / "report.json", everyday_dir / "deck.lock")
+    before = snapshot(*kept)
     write_markdown(everyday_dir / "big.md", items=3000)
     child = _start_build(everyday_dir, "big.md", "-o", "deck.apkg", "--report", "report.json")
     _kill_when_writing(child, everyday_dir)
     assert child.returncode == -signal.SIGKILL
-    assert snapshot(everyday_dir / "deck.apkg", everyday_dir / "report.json") == before
+    assert snapshot(*kept) == before
     assert sorted(p.name for p in everyday_dir.glob("*.apkg")) == ["deck.apkg"]
     for name in leftovers(everyday_dir):  # what a kill leaves is hidden and never looks like a deck
         assert name.startswith(".deck.apkg.") and not name.endswith((".apkg", ".json"))
@@ -128,25 +129,26 @@ def _two_decks(folder: Path, second_source: str, second_output: str = "second.ap
 def test_a_bad_source_in_a_later_deck_leaves_every_earlier_deck(everyday_dir: Path):
     _two_decks(everyday_dir, "problems.md")
     _build()
-    before = snapshot(everyday_dir / "first.apkg", everyday_dir / "second.apkg")
+    kept = (everyday_dir / "first.apkg", everyday_dir / "second.apkg", everyday_dir / "qa2anki.lock")
+    before = snapshot(*kept)
     _add_a_question(everyday_dir / "good.md")
     _two_decks(everyday_dir, "binary.png")
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert result.stderr == "error: binary.png: binary file, not text (is this the right file?)\n"
-    assert snapshot(everyday_dir / "first.apkg", everyday_dir / "second.apkg") == before
+    assert snapshot(*kept) == before
 
 
 def test_an_unwritable_later_deck_leaves_every_earlier_deck(everyday_dir: Path):
     _two_decks(everyday_dir, "problems.md")
     _build()
-    before = snapshot(everyday_dir / "first.apkg")
+    before = snapshot(everyday_dir / "first.apkg", everyday_dir / "qa2anki.lock")
     _add_a_question(everyday_dir / "good.md")
     _two_decks(everyday_dir, "problems.md", second_output="good.md/second.apkg")
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: good.md/second.apkg: cannot write here")
-    assert snapshot(everyday_dir / "first.apkg") == before
+    assert snapshot(everyday_dir / "first.apkg", everyday_dir / "qa2anki.lock") == before
     assert leftovers(everyday_dir) == []
 
 
