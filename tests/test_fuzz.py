@@ -30,6 +30,10 @@ from qa2anki.models import ANSWER_ONLY, DAMAGE_MARK, DEDENTED, FLATTENED, Item, 
 from qa2anki.repair import repair_code, repair_items
 from qa2anki.textio import decode
 
+#: A failing example may be a whole seed file; hypothesis warns about printing it (tests turn
+#: warnings into errors, which would hide the real failure).
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 SEED_TEXTS = tuple(
     path.read_bytes().decode("utf-8", errors="replace")
