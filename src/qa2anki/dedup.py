@@ -30,10 +30,10 @@ from .similarity import (
     TfIdf,
     Vector,
     candidate_pairs,
-    compared_subjects,
     content_terms,
     cosine,
     key_terms,
+    question_subjects,
 )
 
 #: Default merge threshold on the combined score (0..1); ``dedup: threshold:`` overrides it.
@@ -107,7 +107,7 @@ class _Profile:
     @property
     def subjects(self) -> frozenset[str]:
         if self._subjects is None:
-            self._subjects = compared_subjects(self.text)
+            self._subjects = question_subjects(self.text)
         return self._subjects
 
     def mentions(self, term: str) -> bool:

@@ -107,7 +107,7 @@ _NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
 _NUMBER = re.compile(r"\b\d+\b")
 
 
-def compared_subjects(question: str) -> frozenset[str]:
+def question_subjects(question: str) -> frozenset[str]:
     """The things a question is about by name: what it compares ("Path, Query and Body"), pairs
     it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI", 404).
 
@@ -152,9 +152,6 @@ class TfIdf:
         self._idf = {term: math.log((size + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()}
         self._unseen = math.log(size + 1) + 1.0
 
-    def idf(self, term: str) -> float:
-        return self._idf.get(term, self._unseen)
-
     def vector(self, terms: Sequence[str]) -> Vector:
         counts = Counter(terms)
         idf, unseen = self._idf.get, self._unseen
@@ -196,12 +193,13 @@ class KeyIndex:
 
         One shared word proves little; every real duplicate shares at least two key terms.
         """
-        return self._closest(_lookups(terms), limit)
+        return self.closest(_lookups(terms), limit)
 
-    def _closest(self, lookups: list[object], limit: int) -> list[int]:
+    def closest(self, lookups: list[object], limit: int) -> list[int]:
+        """Like :meth:`neighbours`, for a document's already computed :attr:`lookups`."""
         empty: list[int] = []
         shared = Counter(chain.from_iterable([self.postings.get(lookup, empty) for lookup in lookups]))
-        close = [(count, doc) for doc, count in shared.items() if count >= 2]  # a pair counts once
+        close = [(count, doc) for doc, count in shared.items() if count >= 2]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
 
@@ -222,7 +220,7 @@ def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: 
     index = KeyIndex(keys, max_postings)
     pairs: set[tuple[int, int]] = set()
     for doc, lookups in enumerate(index.lookups):
-        for other in index._closest(lookups, per_item + 1):
+        for other in index.closest(lookups, per_item + 1):
             if other != doc:
                 pairs.add((min(doc, other), max(doc, other)))
     return pairs
