@@ -15,7 +15,7 @@ from conftest import DATA
 from qa2anki.cli import main
 from qa2anki.dedup import DEFAULT_THRESHOLD, SAME_SOURCE_MARGIN, PairScorer, deduplicate
 from qa2anki.manifest import DedupSpec
-from qa2anki.models import ANSWER_ONLY, UNREPAIRED, Card, Item
+from qa2anki.models import UNREPAIRED, Card, Item
 
 FIXTURES = yaml.safe_load((DATA / "dedup" / "items.yaml").read_text(encoding="utf-8"))
 
@@ -233,8 +233,8 @@ def test_units_never_form_a_card_of_their_own():
     unit = items("middleware_unit")[0]
     twin = Item(**{**unit.__dict__, "ref": "U9"})
     result = deduplicate([unit, twin])
-    assert result.cards == () and len(result.dropped) == 2
-    assert all(flag == ANSWER_ONLY for d in [unit] for flag in d.flags)
+    assert unit.is_answer_only and result.cards == ()
+    assert [(d.ref, d.reason) for d in result.dropped] == [("U2", "no-question"), ("U9", "no-question")]
 
 
 # --- through the command line and a real Anki import -------------------------------------------
