@@ -158,12 +158,14 @@ def test_units_without_questions_are_dropped_not_lost():
 
 
 def test_best_answer_is_primary_and_clearest_question_is_shown():
-    blog, notes = items("upload_blog", "upload_notes")
-    damaged = Item(**{**notes.__dict__, "flags": frozenset({UNREPAIRED})})
-    card = deduplicate([blog, damaged, *items("upload_site")]).cards[0]
-    assert key(card.primary) == "site.json#file-upload"  # richest clean answer with code
-    assert key(card.items[-1]) == "notes.md#Q12"  # unrepaired code ranks last
+    site, blog, notes = items("upload_site", "upload_blog", "upload_notes")
+    card = deduplicate([blog, notes, site]).cards[0]
+    assert key(card.primary) == "site.json#file-upload"  # the richest clean answer, with code
+    assert [key(item) for item in card.others] == ["blog.txt#Q43", "notes.md#Q12"]  # source order
     assert card.shown_question == "How do you handle File Uploads?"  # short and complete
+    damaged = replace(site, flags=frozenset({UNREPAIRED}))
+    card = deduplicate([blog, notes, damaged]).cards[0]
+    assert key(card.primary) != "site.json#file-upload"  # unrepaired code ranks below clean code
     assert len(card.items) == 3  # nothing dropped
 
 
