@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -261,9 +262,14 @@ def test_dups_lists_clusters_links_and_override_warnings(fixture_deck: Path):
 
 
 def test_overrides_reach_the_anki_deck(fixture_deck: Path, collection):
-    result = CliRunner().invoke(main, ["build", "--config", str(fixture_deck)])
+    report = fixture_deck.parent / "report.json"
+    result = CliRunner().invoke(main, ["build", "--config", str(fixture_deck), "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "notes.md#99" in result.stderr
+    cards = json.loads(report.read_text(encoding="utf-8"))["cards"]
+    (asgi_card,) = [card for card in cards if len(card["sources"]) == 2 and "ASGI" in card["question"]]
+    assert 0.5 <= asgi_card["similarity"] < 1
+    assert [(s["file"], s["ref"]) for s in asgi_card["sources"]] == [("notes.md", "Q1"), ("site.md", "Q1")]
     assert import_apkg(collection, fixture_deck.parent / "out" / "dedup.apkg").new == 4
     notes = notes_by_question(collection)
     asgi = notes["What is the difference between ASGI and WSGI?"]
