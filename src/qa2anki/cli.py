@@ -93,13 +93,17 @@ _config = click.option(
     "--report", "report_path", type=click.Path(),
     help="Also write a JSON report of every card and dropped item.",
 )
+@click.option("--no-cache", is_flag=True, help="Rebuild even when no input changed since the last build.")
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
-    report_path: str | None, quiet: bool, verbose: bool,
+    report_path: str | None, no_cache: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
+
+    A manifest build whose inputs did not change since the last one keeps the decks on disk
+    (the cache is .qa2anki-cache/ beside the manifest; --no-cache always rebuilds).
 
     \b
     Examples:
@@ -112,7 +116,7 @@ def build_command(
     if report_path:
         ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
-        report = build(manifest, progress=progress)
+        report = build(manifest, progress=progress, use_cache=not (no_cache or report_path))
     if report_path:
         write_report(report, report_path)
     out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))
