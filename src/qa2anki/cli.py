@@ -171,7 +171,7 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
     for deck in _manifest(files, config, default_output("qa2anki") if files else None, None).decks:
         result, diagnostics = find_duplicates(deck)
         for diagnostic in diagnostics:
-            click.echo(f"warning: {diagnostic}", err=True)
+            click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
         members = sum(len(cluster.card.items) for cluster in result.clusters)
         click.echo(
             f"{deck.name}: {len(result.clusters)} merged cards from {members} items, "
