@@ -8,9 +8,10 @@ Adding a format means writing one module and adding one line to :data:`ADAPTERS`
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import SourceError
 from ..models import Diagnostic, Dropped, SourceResult
@@ -37,7 +38,7 @@ ADAPTERS: dict[str, Adapter] = {
 }
 
 
-class UnsupportedFormat(SourceError):
+class UnsupportedFormatError(SourceError):
     """No adapter recognises the file; the build skips it with a warning."""
 
 
@@ -53,7 +54,7 @@ def detect(text: str, name: str = "<text>") -> Detection:
     scores = sniff_scores(text)
     best = max(scores, key=lambda key: scores[key])
     if scores[best] < MIN_CONFIDENCE:
-        raise UnsupportedFormat(
+        raise UnsupportedFormatError(
             f"no adapter recognises this file (tried {', '.join(ADAPTERS)}); "
             "set 'format:' for it in the manifest",
             file=name,
@@ -94,7 +95,7 @@ def read_text_as(
     if format == "auto":
         format = detect(text, display).format
     elif format not in ADAPTERS:
-        raise UnsupportedFormat(
+        raise UnsupportedFormatError(
             f"unknown format '{format}' (known: {', '.join(ADAPTERS)})", file=display
         )
     result = _keep_schema(ADAPTERS[format].read(text, source, options or {}))
