@@ -26,6 +26,7 @@ from ..codetext import (
     lost_python_indentation,
     plain_fence,
 )
+from ..levels import level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .markdown_doc import QUESTION_WORDS
@@ -38,17 +39,14 @@ from .pagetext import (
     page_lines,
     starts_sentence,
 )
+from .refs import RefAllocator
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
     r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
     re.IGNORECASE,
 )
-LEVEL = re.compile(
-    r"(?:(?:level|difficulty)\s*[:\-–]\s*)?(?P<level>junior|mid(?:-level)?|middle|senior|lead|staff|"
-    r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
-    re.IGNORECASE,
-)
+LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
 ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
 COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
@@ -293,7 +291,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     if blocks:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
         diagnostics += footer_notes
-    seen: dict[str, int] = {}
+    unique_ref = RefAllocator()
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
     contents: list[int] = []
     for block in blocks:
@@ -302,7 +300,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if not answer and block.question in asked_later:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
-        ref = _unique_ref(f"Q{block.marker.number}", seen)
+        ref = unique_ref(f"Q{block.marker.number}")
         if not answer:
             dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
         elif is_placeholder("\n".join(block.answer_lines)):
@@ -335,12 +333,6 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
         return []
     return [Diagnostic(source, numbers[0], f"{what} ({line_range(numbers[0], numbers[-1])}) is not a "
                        "question; skipped", severity="info")]
-
-
-def _unique_ref(ref: str, seen: dict[str, int]) -> str:
-    count = seen.get(ref, 0) + 1
-    seen[ref] = count
-    return ref if count == 1 else f"{ref}-{count}"
 
 
 def sniff(text: str) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
-from .markdown_doc import _slug, _unique_ref
+from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
 QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term")
@@ -199,7 +199,7 @@ class _Walker:
         self.line_of = line_of
         self.found = Found()
         self.seen: set[int] = set()
-        self.refs: dict[str, int] = {}
+        self.unique_ref = RefAllocator()
 
     def walk(self, node: Any, context: dict[str, str]) -> None:
         if not isinstance(node, (dict, list)) or id(node) in self.seen:
@@ -248,7 +248,7 @@ class _Walker:
         has_answer = keys.answer in low
         answer = compose_answer(record, low, keys)
         line = self.line_of(record)
-        ref = _unique_ref(_ref_of(record, low) or key or _slug(question or answer[:40]), self.refs)
+        ref = self.unique_ref(_ref_of(record, low) or key or slug(question or answer[:40]))
         if not question:
             if answer or any(_text(v) for v in record.values()):
                 self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
