@@ -142,20 +142,27 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
 def trailing_furniture(lines: list[str]) -> int:
     """Where page furniture starts at the end of ``lines`` (``len(lines)`` when there is none).
 
-    Furniture starts at a navigation/footer line ("Related posts", "Share", "© 2026"); every
-    non-blank line after it must be short and not a sentence, so real answer text is never taken.
+    Furniture starts at the first navigation/footer/sign-off line ("Related posts", "Share this",
+    "Thanks for reading", "© 2026") after which the page holds only furniture and short
+    unindented lines (link titles, share buttons): no bullets, code or paragraph-long text, so
+    real answer text is never taken.
     """
-    cut = len(lines)
-    for index in range(len(lines) - 1, -1, -1):
-        text = lines[index].strip()
-        if not text:
-            continue
-        if is_furniture(text):
-            cut = index
-        elif len(text.split()) > 6 or ends_sentence(text) or BULLET.fullmatch(lines[index]) \
-                or code_language(text) or text != lines[index].rstrip().lstrip():
-            break
-    return cut
+    for index, line in enumerate(lines):
+        if is_furniture(line) and all(_footer_line(following) for following in lines[index + 1:]):
+            return index
+    return len(lines)
+
+
+#: The most words a link title in a page footer ("Related posts" entries) usually has.
+FOOTER_TITLE_WORDS = 12
+
+
+def _footer_line(line: str) -> bool:
+    text = line.strip()
+    if not text or is_furniture(text):
+        return True
+    return (len(text.split()) <= FOOTER_TITLE_WORDS and text == line.rstrip()
+            and not BULLET.fullmatch(line) and code_language(text) is None)
 
 
 def answer_markdown(lines: list[str]) -> str:

@@ -39,7 +39,11 @@ _NAV = re.compile(
 #: Furniture wherever it appears in a line.
 _FURNITURE_ANYWHERE = re.compile(
     r"©|\bcopyright\b|all rights reserved|get notified|\bsubscribe\b|sign up for|"
-    r"join (?:our|the) (?:newsletter|community|list)|was this (?:helpful|useful)",
+    r"join (?:our|the) (?:newsletter|community|list)|was this (?:helpful|useful)|"
+    # sign-offs: the author talking to the reader once the questions are over
+    r"thanks? (?:you )?for reading|happy (?:coding|learning|interviewing|hacking|studying|prepping)\b|"
+    r"good luck (?:with|in|on) your|found this (?:post |article |list )?(?:useful|helpful)|"
+    r"hope (?:this|these|you found)\b.{0,40}(?:help|useful)|leave a (?:comment|reply)",
     re.IGNORECASE,
 )
 #: Words that mark a page's own introduction: first person, talk about the page, links.
