@@ -16,12 +16,13 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
+from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
 QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term")
 STRONG_QUESTION_KEYS = frozenset({"question", "q", "prompt", "front"})
-ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "reply", "explanation",
+ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "reply", "completion", "explanation",
                "body", "content", "text", "definition")
 STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution"})
 #: Extra text folded into the answer, in this order, under a bold label.
@@ -257,6 +258,9 @@ class _Walker:
             reason = "empty-answer" if has_answer else "no-answer"
             self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
             return
+        if is_placeholder(answer):
+            self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question))
+            return
         meta = {**context, **meta_of(record)}
         self.found.items.append(Item(
             question=question, answer=answer, source=self.source, ref=ref, line=line,
@@ -282,11 +286,13 @@ def _ref_of(record: Mapping[str, Any], low: dict[str, str]) -> str:
 
 
 def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
-    """Tags given as a list or as one comma/semicolon separated string."""
+    """Tags given as a list, as one comma/semicolon separated string, or space separated (Anki)."""
     for key in TAG_KEYS:
         if key in low:
             value = record[low[key]]
-            parts = value if isinstance(value, list) else re.split(r"[,;]", str(value or ""))
+            text = str(value or "")
+            parts = value if isinstance(value, list) else re.split(r"[,;]" if re.search(r"[,;]", text)
+                                                                   else r"\s+", text)
             tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
             return tuple(dict.fromkeys(t for t in tags if t))
     return ()

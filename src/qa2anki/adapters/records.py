@@ -20,6 +20,7 @@ import yaml
 
 from ..errors import SourceError
 from ..models import SourceResult
+from .anki_text import AnkiHeader, anki_header, column_names
 from .base import Adapter
 from .json_text import is_json, load_json
 from .nuxt_payload import looks_like_payload
@@ -220,6 +221,9 @@ Table = tuple[list[dict[str, str]], dict[int, int]]
 def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> Table | None:
     """Rows as records keyed by the header, under the first dialect whose header names Q and A columns."""
     text = text.lstrip("\ufeff")
+    anki = anki_header(text)
+    if anki is not None:
+        return _anki_table(text, anki, options)
     sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
     for dialect in _dialects(sample):
         try:
@@ -239,6 +243,23 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
     return None
 
 
+def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Table | None:
+    """An Anki plain-text export: rows below the ``#`` header, columns named by it."""
+    class Dialect(csv.excel):
+        delimiter = anki.delimiter
+
+    body = "\n" * anki.header_lines + text.split("\n", anki.header_lines)[-1]
+    try:
+        rows = _rows(body, Dialect)
+    except csv.Error:
+        return None
+    header = column_names(anki, max((len(row) for _, row in rows), default=0))
+    records = [_record(header, row) for _, row in rows]
+    if not records or not choose_keys(records, options):
+        return None
+    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}
+
+
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
     """A row keyed by the header; missing cells are empty, cells beyond the header are ignored."""
     cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
@@ -247,7 +268,7 @@ def _record(header: list[str], row: list[str]) -> dict[str, str]:
 
 def sniff_csv(text: str) -> float:
     head = text.lstrip("\ufeff \t\n")
-    if head.startswith(("{", "[", "#", "|", "<", "---")):
+    if head.startswith(("{", "[", "#", "|", "<", "---")) and anki_header(head) is None:
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
