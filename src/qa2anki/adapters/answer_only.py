@@ -7,7 +7,8 @@ Unit boundaries come from general signals only:
 - a recurring closing label (``Rule of thumb:``, ``Key takeaway:``, ``TL;DR:``) ends every unit;
 - otherwise a unit is a paragraph: a line ending a sentence followed by one starting a new one
   (a line that does not end a sentence is hard-wrapped and continues), and a line ending with
-  ``:`` keeps what it introduces (code, a list) in its unit.
+  ``:`` keeps what it introduces (code, a list) in its unit, and the paragraph right after that
+  code (which explains it) too.
 
 Code lost its indentation and sometimes the newline before the next sentence: code lines are
 recognised by content, the glued sentence is split off (:func:`~qa2anki.codetext.split_glued_prose`)
@@ -220,13 +221,19 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     for piece in pieces:
         current = units[-1] if units else None
         attach = current is not None and (
-            piece.glued or current[-1].introduces or piece.kind == "code"
+            piece.glued or current[-1].introduces or piece.kind == "code" or _explains_code(current, piece)
         )
         if attach:
             current.append(piece)
         else:
             units.append([piece])
     return units, []
+
+
+def _explains_code(unit: list[Piece], piece: Piece) -> bool:
+    """The one paragraph right after a code sample explains it (glued on or not), like the prose
+    that introduced it; the paragraph after that starts the next answer."""
+    return piece.kind == "prose" and unit[-1].kind == "code" and unit[0] is not unit[-1]
 
 
 def closing_labels_recur(pieces: list[Piece]) -> bool:
@@ -287,9 +294,21 @@ def _trim_intro(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     count = 0
     while count < len(pieces) and pieces[count].kind == "prose" and not pieces[count].closing and (
         is_intro(pieces[count].text) or all(is_furniture(line) for line in pieces[count].lines)
+        or count == 0 and _is_title(pieces[count])
     ):
         count += 1
     return pieces[:count], pieces[count:]
+
+
+#: The most words a page title has.
+TITLE_WORDS = 12
+
+
+def _is_title(piece: Piece) -> bool:
+    """The page's title: one short line, not a sentence, standing apart from the text below it."""
+    text = piece.text
+    return len(piece.lines) == 1 and len(text.split()) <= TITLE_WORDS and not ends_sentence(text) \
+        and not text.endswith((",", ";", "-"))
 
 
 def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:

@@ -53,6 +53,7 @@ _INTRO = re.compile(
     r"pull requests?|connect with|follow me",
 )
 _URL = re.compile(r"https?://\S+")
+_URL_END = re.compile(r"https?://\S+$")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 #: A sentence starts with a capital, a digit, a quote or bracket, or a code name (``orm_mode``, ``jsonify``).
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
@@ -93,7 +94,8 @@ def is_intro(text: str) -> bool:
 
 
 def ends_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line.rstrip()))
+    """A sentence end mark, or a bare link: nothing continues a line that ends with a URL."""
+    return bool(_SENTENCE_END.search(line.rstrip()) or _URL_END.search(line.rstrip()))
 
 
 def starts_sentence(line: str) -> bool:
