@@ -78,6 +78,8 @@ def _check_per_item(result: SourceResult, key: dict[str, Any]) -> None:
         assert [item.line for item in items] == key["lines"]
     for position, meta in (key.get("meta") or {}).items():
         assert {k: items[position].meta.get(k) for k in meta} == meta
+    for position, question in (key.get("questions") or {}).items():
+        assert items[position].question == question
     for position, tags in (key.get("tags") or {}).items():
         assert list(items[position].tags) == tags
     for position, texts in (key.get("contains") or {}).items():

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..codetext import (
+    LANGUAGE_NAMES,
     code_language,
     guess_language,
     language_label,
@@ -26,7 +27,7 @@ from ..codetext import (
     lost_python_indentation,
     plain_fence,
 )
-from ..levels import level_pattern
+from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
 from .markdown_doc import QUESTION_WORDS
@@ -47,6 +48,12 @@ MARKER = re.compile(
     re.IGNORECASE,
 )
 LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
+#: A level stated after the question on its line: ``[Easy]``, ``(Level: Hard)``, ``- Senior``.
+QUESTION_LEVEL = re.compile(
+    rf"\s*(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
+    rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
+    re.IGNORECASE,
+)
 ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
 COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
@@ -68,6 +75,7 @@ class Block:
     level: str
     answer_start: int  # 0-based index of the first answer line
     answer_lines: tuple[str, ...]
+    section: str = ""  # the page section heading the question stands under
 
 
 def find_markers(lines: list[str]) -> list[Marker]:
@@ -100,7 +108,9 @@ def question_markers(lines: list[str]) -> list[Marker]:
         asked = marker.rest or _next_text(lines, marker.index)
         if not (asked.rstrip().endswith("?") or QUESTION_WORDS.match(asked)):
             continue
-        if not accepted or marker.number == accepted[-1].number + 1:
+        if not accepted or marker.number == accepted[-1].number + 1 or (
+            marker.number == 1 and asked.rstrip().endswith("?") and section_heading(lines, marker.index)
+        ):  # numbering restarts under each section heading on many pages
             accepted.append(marker)
     return accepted if len(accepted) >= 2 else []
 
@@ -112,10 +122,40 @@ def _next_text(lines: list[str], index: int) -> str:
     return ""
 
 
+#: The most words a section heading between questions has ("Advanced Python Interview Questions").
+HEADING_WORDS = 10
+
+
+def section_heading(lines: list[str], end: int) -> int | None:
+    """The index of a section heading right above line ``end``: the last non-blank line, standing
+    alone between blank lines, short, and neither a sentence, a list item, code nor a label."""
+    index = end - 1
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    if index < 0 or index == end - 1 or (index > 0 and lines[index - 1].strip()):
+        return None
+    text = lines[index].strip()
+    if (len(text.split()) > HEADING_WORDS or text != lines[index].rstrip() or ends_sentence(text)
+            or text.endswith((",", ";")) or BULLET.fullmatch(text) or code_language(text)
+            or text.lower() in LANGUAGE_NAMES or is_furniture(text) or is_placeholder(text)
+            or not text[0].isupper() or re.search(r"[=(){}\[\];<>]", text)):
+        return None
+    return index
+
+
 def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     """The question, level and answer lines of the block from ``marker`` to line ``end``."""
     position = marker.index + 1
     question = marker.rest.strip()
+    if question and not ends_sentence(question):  # a long question wrapped onto the next line(s)
+        following = [line.strip() for line in lines[position:min(position + 2, end)]]
+        for count in range(1, len(following) + 1):
+            if not following[count - 1]:
+                break
+            if following[count - 1].endswith("?"):
+                question = " ".join([question, *following[:count]])
+                position += count
+                break
     if not question:
         parts: list[str] = []
         while position < end and not lines[position].strip():
@@ -127,6 +167,8 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             position += 1
         question = " ".join(parts)
     level = ""
+    if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
+        question, level = question[: tail.start()].rstrip(), tail.group("bracketed") or tail.group("dashed")
     probe = position
     while probe < end and not lines[probe].strip():
         probe += 1
@@ -298,6 +340,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     if blocks:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
         diagnostics += footer_notes
+        blocks = with_sections(lines, blocks)
     unique_ref = RefAllocator()
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
     contents: list[int] = []
@@ -313,13 +356,41 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
         else:
-            meta = {"level": block.level} if block.level else {}
+            meta = block_meta(block)
             items.append(Item(block.question, answer, source, ref, line_number, meta))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+
+
+def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
+    """Blocks under the section heading above them; a heading ending an answer is cut from it."""
+    section = ""
+    heading = section_heading(lines, blocks[0].marker.index)
+    if heading is not None:
+        section = lines[heading].strip()
+    out = []
+    for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+        out.append(replace(block, section=section))
+        end = block.answer_start + len(block.answer_lines)
+        heading = section_heading(lines, end) if following else None
+        if heading is not None and heading > block.answer_start and any(
+            line.strip() for line in lines[block.answer_start:heading]
+        ):
+            section = lines[heading].strip()
+            out[-1] = replace(out[-1], answer_lines=block.answer_lines[: heading - block.answer_start])
+    return out
+
+
+def block_meta(block: Block) -> dict[str, str]:
+    """The level stated for the question, else one its section heading names ("Advanced ...")."""
+    meta = {"topic": block.section} if block.section else {}
+    level = block.level or (match.group("level") if (match := LEVEL.search(block.section)) else "")
+    if level:
+        meta["level"] = level
+    return meta
 
 
 def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:

@@ -33,7 +33,8 @@ _NAV = re.compile(
     r"previous(?: post| article)?|read more|more (?:\w+ ){0,3}(?:questions|posts|articles|ways|resources|"
     r"guides|tutorials)|you (?:may|might) also like|recommended(?: for you)?|comments?|"
     r"leave a (?:reply|comment)|tags?:|categories:|posted (?:in|on)|about the author|written by|"
-    r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents)\b",
+    r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents|conclusion|"
+    r"final thoughts|wrapping up|wrap-up)\b",
     re.IGNORECASE,
 )
 #: Furniture wherever it appears in a line.
