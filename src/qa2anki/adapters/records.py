@@ -20,8 +20,8 @@ import yaml
 
 from ..errors import SourceError
 from ..models import SourceResult
-from .anki_text import AnkiHeader, anki_header, column_names
 from .base import Adapter
+from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json
 from .nuxt_payload import looks_like_payload
 from .qa_records import choose_keys, find_items, has_records, is_standalone_record, require_items
@@ -240,24 +240,46 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
         records = [_record(header, row) for _, row in rows[1:]]
         if choose_keys(records, options):
             return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+    return None if options.get("question") else _headerless_table(sample, options)
+
+
+#: Delimiters of a headerless card table; a comma only counts when every row starts quoted.
+HEADERLESS_DELIMITERS = ("\t", ";", ",")
+
+
+def _headerless_table(text: str, options: Mapping[str, Any]) -> Table | None:
+    """Rows with no header row: front, back[, tags] (Quizlet exports, hand-made import files)."""
+    raw_lines = text.split("\n")
+    for delimiter in HEADERLESS_DELIMITERS:
+        try:
+            rows = _rows(text, type("Headerless", (csv.excel,), {"delimiter": delimiter}))
+        except csv.Error:
+            continue
+        if delimiter != "\t" and not all(raw_lines[line - 1].lstrip().startswith('"') for line, _ in rows):
+            continue
+        names = headerless_names([row for _, row in rows])
+        if names:
+            return _named_records(names, rows, options)
     return None
+
+
+def _named_records(
+    names: list[str], rows: list[tuple[int, list[str]]], options: Mapping[str, Any]
+) -> Table | None:
+    records = [_record(names, row) for _, row in rows]
+    if not records or not choose_keys(records, options):
+        return None
+    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}
 
 
 def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Table | None:
     """An Anki plain-text export: rows below the ``#`` header, columns named by it."""
-    class Dialect(csv.excel):
-        delimiter = anki.delimiter
-
     body = "\n" * anki.header_lines + text.split("\n", anki.header_lines)[-1]
     try:
-        rows = _rows(body, Dialect)
+        rows = _rows(body, type("AnkiExport", (csv.excel,), {"delimiter": anki.delimiter}))
     except csv.Error:
         return None
-    header = column_names(anki, max((len(row) for _, row in rows), default=0))
-    records = [_record(header, row) for _, row in rows]
-    if not records or not choose_keys(records, options):
-        return None
-    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}
+    return _named_records(column_names(anki, max((len(row) for _, row in rows), default=0)), rows, options)
 
 
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
