@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
+from .markdown_doc import QUESTION_WORDS
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
@@ -106,6 +107,32 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
     return Keys(question, answer) if answer else None
 
 
+class KeyedRecord(dict):
+    """A record made from one ``question: answer`` entry of a mapping keyed by its questions;
+    it remembers that mapping and key so a reader can find the entry's line."""
+
+    def __init__(self, parent: Mapping[str, Any], key: str, answer: Any):
+        super().__init__(question=key, answer=answer)
+        self.parent = parent
+        self.key = key
+
+
+def _asks(text: str) -> bool:
+    words = text.split()
+    return text.rstrip().endswith("?") or (len(words) >= 3 and bool(QUESTION_WORDS.match(text)))
+
+
+def question_keyed(node: Any) -> list[KeyedRecord] | None:
+    """The entries of a mapping keyed by its questions (``What is X?: answer``), as records."""
+    if not isinstance(node, dict) or len(node) < 2:
+        return None
+    entries = [(key, value) for key, value in node.items()
+               if isinstance(key, str) and _asks(key) and (value is None or _texty(value))]
+    if 5 * len(entries) < 4 * len(node):
+        return None
+    return [KeyedRecord(node, key, value) for key, value in entries]
+
+
 def is_standalone_record(node: Mapping[str, Any]) -> bool:
     """A mapping that is plainly one question and its answer, even outside any list."""
     low = _lower_keys(node)
@@ -141,7 +168,7 @@ def _collections(node: Any, options: Mapping[str, Any], seen: set[int]) -> Itera
         if keys:
             yield keys
             return
-    if isinstance(node, dict) and is_standalone_record(node):
+    if isinstance(node, dict) and (is_standalone_record(node) or question_keyed(node)):
         yield Keys("", "")
         return
     for child in node.values() if isinstance(node, dict) else node:
@@ -218,6 +245,10 @@ class _Walker:
         if isinstance(node, list):
             for child in node:
                 self.walk(child, context)
+            return
+        if (keyed := question_keyed(node)) is not None:
+            for record in keyed:
+                self._record(record, Keys("question", "answer"), context, "")
             return
         own = {**with_category(context, _name_of(node)), **meta_of(node)}
         for key, child in node.items():

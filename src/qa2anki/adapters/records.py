@@ -24,7 +24,7 @@ from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json
 from .nuxt_payload import looks_like_payload
-from .qa_records import choose_keys, find_items, has_records, is_standalone_record, require_items
+from .qa_records import KeyedRecord, choose_keys, find_items, has_records, is_standalone_record, require_items
 
 # --------------------------------------------------------------------------- YAML
 
@@ -40,7 +40,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def __init__(self, stream: str):
         super().__init__(stream)
-        self.lines: dict[int, int] = {}
+        self.lines: dict[Any, int] = {}  # id(mapping), or (id(mapping), key), -> line
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -57,13 +57,16 @@ def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[
     loader.lines[id(data)] = node.start_mark.line + 1
     yield data
     data.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:  # each key's line too: a mapping keyed by questions needs them
+        if isinstance(key_node, yaml.ScalarNode):
+            loader.lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
 
 
 LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_yaml(text: str) -> tuple[Any, dict[int, int]]:
+def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
     """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it."""
     loader = LineLoader(text.lstrip("\ufeff"))
     try:
@@ -72,7 +75,7 @@ def _parse_yaml(text: str) -> tuple[Any, dict[int, int]]:
         loader.dispose()
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
+def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
     """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
     try:
         return _parse_yaml(text)
@@ -86,7 +89,7 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
 
 
-YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
+YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .?!()/,-]+:(?:\s|$)", re.MULTILINE)
 #: A list item opening with a question key: what a damaged YAML record file still shows.
 YAML_RECORD_START = re.compile(
     r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
@@ -109,7 +112,12 @@ def sniff_yaml(text: str) -> float:
 
 def read_yaml(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     tree, lines = load_yaml(text, source)
-    return _result(tree, source, options, "yaml", lambda record: lines.get(id(record)))
+    return _result(tree, source, options, "yaml", lambda record: lines.get(_line_key(record)))
+
+
+def _line_key(record: Mapping[str, Any]) -> Any:
+    """Where a record's line is filed: its mapping, or the key of an entry keyed by its question."""
+    return (id(record.parent), record.key) if isinstance(record, KeyedRecord) else id(record)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -176,7 +184,7 @@ def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
             found = text.find(encoded, cursor)
             if found >= 0:
                 cursor = found + len(encoded)
-                start = text.rfind("{", 0, found)
+                start = found if isinstance(record, KeyedRecord) else text.rfind("{", 0, found)
                 return text.count("\n", 0, max(start, 0)) + 1
         return None
 
