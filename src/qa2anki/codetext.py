@@ -50,6 +50,11 @@ _JS = re.compile(
     r"^(?:(?:var|let|const)\s+\w+\s*=|function\s+\w+\s*\(|console\.\w+\(|import\s+.+\s+from\s+['\"]|"
     r"export\s+(?:default|const|function)\b)"
 )
+#: Lines only Java (or its C-family cousins) writes: typed declarations, System.out, public class.
+_JAVA = re.compile(
+    r"^(?:System\.(?:out|err)\.\w+\(|(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+\w+|"
+    r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)(?:\[\])?\s+\w+\s*(?:=|;))"
+)
 _HTML = re.compile(r"^<(?:[a-zA-Z][\w-]*|!DOCTYPE|/[a-zA-Z][\w-]*)[\s>/]")
 _JSON = re.compile(r"^(?:[{\[]|[}\]],?|\"[^\"]+\"\s*:\s*\S.*)$")
 #: A YAML mapping line: ``key:`` opening a block, or ``key: scalar`` (a one-word or quoted value).
@@ -145,6 +150,8 @@ def code_language(line: str) -> str | None:
         return "html"
     if _JS.match(text):
         return "javascript"
+    if _JAVA.match(text):
+        return "java"
     if _SQL.match(text):
         return "sql"
     if _DOCKER.match(text):
@@ -238,7 +245,7 @@ def guess_language(lines: list[str]) -> str:
         except ValueError:
             pass
     votes = [code_language(line) for line in lines]
-    for language in ("javascript", "html", "sql", "dockerfile"):
+    for language in ("javascript", "java", "html", "sql", "dockerfile"):
         if language in votes:
             return language
     known = [vote for vote in votes if vote]

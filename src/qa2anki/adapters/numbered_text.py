@@ -43,7 +43,7 @@ from .pagetext import (
 from .refs import RefAllocator
 
 MARKER = re.compile(
-    r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
+    r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
     r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
     re.IGNORECASE,
 )
@@ -54,9 +54,13 @@ QUESTION_LEVEL = re.compile(
     rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
     re.IGNORECASE,
 )
-ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
+ANSWER_LABEL = re.compile(
+    r"\s*(?:(?:answer|ans|a|solution|explanation)\s*[:.)\-–](?:\s+|$)|(?:answer|solution)\s*$)", re.IGNORECASE
+)
 COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
+#: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
+INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
 ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
 
@@ -178,6 +182,9 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     first = _next_nonblank(answer, 0)
     if first is not None and (label := ANSWER_LABEL.match(answer[first])):
         answer[first] = answer[first][label.end():]  # "Answer: X is..." -> "X is..."
+    else:  # the label below the question's own code sample ("What does this print?")
+        answer = [line for line in answer if not ANSWER_LABEL.fullmatch(line.strip())] \
+            if sum(1 for line in answer if ANSWER_LABEL.fullmatch(line.strip())) == 1 else answer
     return Block(marker, question, level, position, tuple(answer))
 
 
@@ -248,7 +255,7 @@ def answer_markdown(lines: list[str]) -> str:
         elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
             indent, marker, text = bullets[-1]
             bullets[-1] = (indent, marker, f"{text} {line.strip()}")
-        elif _is_code(line):
+        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph:
             flush_paragraph()
             flush_bullets()
             code, index = _take_code(lines, index)

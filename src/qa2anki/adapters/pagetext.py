@@ -34,7 +34,7 @@ _NAV = re.compile(
     r"guides|tutorials)|you (?:may|might) also like|recommended(?: for you)?|comments?|"
     r"leave a (?:reply|comment)|tags?:|categories:|posted (?:in|on)|about the author|written by|"
     r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents|conclusion|"
-    r"final thoughts|wrapping up|wrap-up)\b",
+    r"final thoughts|wrapping up|wrap-up|also read|see also|read next|must read|don't miss)\b",
     re.IGNORECASE,
 )
 #: Furniture wherever it appears in a line.

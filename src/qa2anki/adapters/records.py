@@ -67,10 +67,16 @@ LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 @functools.lru_cache(maxsize=4)
 def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
-    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it."""
+    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it.
+
+    A stream of several documents (``---`` between records) reads as the list of its documents.
+    """
     loader = LineLoader(text.lstrip("\ufeff"))
     try:
-        return loader.get_single_data(), loader.lines
+        documents = []
+        while loader.check_data():
+            documents.append(loader.get_data())
+        return (documents[0] if len(documents) == 1 else documents or None), loader.lines
     finally:
         loader.dispose()
 
