@@ -196,7 +196,9 @@ def test_numbering_styles(line, number, rest):
     assert (marker.number, marker.rest) == (number, rest)
 
 
-@pytest.mark.parametrize("line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12", "# 1. a comment"])
+@pytest.mark.parametrize(
+    "line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12", "# 1. a comment"]
+)
 def test_not_numbering(line):
     assert find_markers([line]) == []
 

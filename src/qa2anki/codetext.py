@@ -52,7 +52,8 @@ _JS = re.compile(
 )
 #: Lines only Java (or its C-family cousins) writes: typed declarations, System.out, public class.
 _JAVA = re.compile(
-    r"^(?:System\.(?:out|err)\.\w+\(|(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+\w+|"
+    r"^(?:System\.(?:out|err)\.\w+\("
+    r"|(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+\w+|"
     r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)(?:\[\])?\s+\w+\s*(?:=|;))"
 )
 _HTML = re.compile(r"^<(?:[a-zA-Z][\w-]*|!DOCTYPE|/[a-zA-Z][\w-]*)[\s>/]")
