@@ -54,7 +54,8 @@ _JS = re.compile(
 _JAVA = re.compile(
     r"^(?:System\.(?:out|err)\.\w+\("
     r"|(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+\w+|"
-    r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)(?:\[\])?\s+\w+\s*(?:=|;))"
+    r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)"
+    r"(?:\[\])?\s+\w+\s*(?:=|;))"
 )
 _HTML = re.compile(r"^<(?:[a-zA-Z][\w-]*|!DOCTYPE|/[a-zA-Z][\w-]*)[\s>/]")
 _JSON = re.compile(r"^(?:[{\[]|[}\]],?|\"[^\"]+\"\s*:\s*\S.*)$")
