@@ -57,6 +57,11 @@ _JAVA = re.compile(
     r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)"
     r"(?:\[\])?\s+\w+\s*(?:=|;))"
 )
+_GO = re.compile(
+    r"^(?:func\s+(?:\(\w+\s+\*?\w+\)\s*)?\w*\(|package\s+\w+$|go\s+(?:func\b|\w+\()|defer\s+\w|"
+    r"var\s+\w+\s+[\w.\[\]*]+$|\w+(?:,\s*\w+)*\s*:=\s*\S|for\s.*:=\s*range\b|type\s+\w+\s+(?:struct|interface)\b|"
+    r"fmt\.\w+\()"
+)
 _HTML = re.compile(r"^<(?:[a-zA-Z][\w-]*|!DOCTYPE|/[a-zA-Z][\w-]*)[\s>/]")
 _JSON = re.compile(r"^(?:[{\[]|[}\]],?|\"[^\"]+\"\s*:\s*\S.*)$")
 #: A YAML mapping line: ``key:`` opening a block, or ``key: scalar`` (a one-word or quoted value).
@@ -154,6 +159,8 @@ def code_language(line: str) -> str | None:
         return "javascript"
     if _JAVA.match(text):
         return "java"
+    if _GO.match(text):
+        return "go"
     if _SQL.match(text):
         return "sql"
     if _DOCKER.match(text):
@@ -247,7 +254,7 @@ def guess_language(lines: list[str]) -> str:
         except ValueError:
             pass
     votes = [code_language(line) for line in lines]
-    for language in ("javascript", "java", "html", "sql", "dockerfile"):
+    for language in ("javascript", "java", "go", "html", "sql", "dockerfile"):
         if language in votes:
             return language
     known = [vote for vote in votes if vote]

@@ -294,21 +294,26 @@ def _trim_intro(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     count = 0
     while count < len(pieces) and pieces[count].kind == "prose" and not pieces[count].closing and (
         is_intro(pieces[count].text) or all(is_furniture(line) for line in pieces[count].lines)
-        or count == 0 and _is_title(pieces[count])
     ):
         count += 1
     return pieces[:count], pieces[count:]
 
 
+def _title_line(lines: list[str]) -> int | None:
+    """The page's title line: the first line, short, not a sentence, above a longer sentence."""
+    content = [index for index, line in enumerate(lines) if line.strip()][:2]
+    if len(content) < 2:
+        return None
+    title, following = lines[content[0]].strip(), lines[content[1]].strip()
+    if (len(title.split()) <= TITLE_WORDS and not ends_sentence(title) and not title.endswith((",", ";", "-"))
+            and not code_language(title) and not LIST_ITEM.fullmatch(title) and not TABLE_ROW.fullmatch(title)
+            and starts_sentence(following) and len(following) > 2 * len(title)):
+        return content[0]
+    return None
+
+
 #: The most words a page title has.
 TITLE_WORDS = 12
-
-
-def _is_title(piece: Piece) -> bool:
-    """The page's title: one short line, not a sentence, standing apart from the text below it."""
-    text = piece.text
-    return len(piece.lines) == 1 and len(text.split()) <= TITLE_WORDS and not ends_sentence(text) \
-        and not text.endswith((",", ";", "-"))
 
 
 def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -322,6 +327,9 @@ def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     lines = page_lines(text)
+    title = _title_line(lines)
+    if title is not None:
+        lines = [*lines[:title], "", *lines[title + 1:]]  # keeps every other line's number
     intro, pieces = _trim_intro(split_pieces(lines))
     pieces, footer = _trim_footer(pieces)
     units, leftover = group_units(pieces)
@@ -330,6 +338,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         for part, what in ((intro, "page intro"), (leftover + footer, "page footer"))
         if part
     ]
+    if title is not None:
+        diagnostics.insert(0, Diagnostic(source, title + 1, "page title is not an answer; skipped",
+                                         severity="info"))
     if not units:
         diagnostics.append(Diagnostic(source, None, "no answer text found; is 'format: answer-only' "
                                       "right for this file?"))
