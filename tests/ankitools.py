@@ -30,3 +30,13 @@ def import_apkg(col: Collection, apkg: Path) -> ImportLog:
 
 def notes_by_question(col: Collection) -> dict[str, object]:
     return {col.get_note(nid)["Question"]: col.get_note(nid) for nid in col.find_notes("")}
+
+
+def review(col: Collection, card_id: int) -> None:
+    """Answer a card 'Good' as a learner would (this anki's v3 scheduler API)."""
+    from anki.scheduler.v3 import CardAnswer
+
+    card = col.get_card(card_id)
+    card.start_timer()
+    states = col._backend.get_scheduling_states(card.id)
+    col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .adapters import ADAPTERS
 from .errors import Qa2AnkiError
+from .identity import REMOVED_TAG
+from .inspect_sources import describe, inspect_source
 from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
 from .pipeline import BuildReport, build
@@ -39,14 +43,18 @@ def main() -> None:
     """
 
 
-def _manifest(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None) -> Manifest:
+def _manifest(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None
+) -> Manifest:
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
-        return manifest_for_files(list(files), output, deck or "qa2anki")
-    if output or deck:
-        raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
-    return load_manifest(config or DEFAULT_MANIFEST)
+        manifest = manifest_for_files(list(files), output, deck or "qa2anki")
+    else:
+        if output or deck:
+            raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
+        manifest = load_manifest(config or DEFAULT_MANIFEST)
+    return dataclasses.replace(manifest, lockfile=Path(lock)) if lock else manifest
 
 
 def _print_summary(report: BuildReport) -> None:
@@ -58,6 +66,11 @@ def _print_summary(report: BuildReport) -> None:
             f"{deck.name}: {len(deck.notes)} cards from {len(deck.sources)} sources"
             f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
         )
+        click.echo(f"  {deck.changes.summary()}")
+        for record in deck.changes.removed:
+            click.echo(f"  removed: {record.items[0].question if record.items else record.guid}")
+        if deck.changes.removed:
+            click.echo(f"  to delete them: search tag:{REMOVED_TAG} in the Anki browser after importing")
 
 
 @main.command(name="build")
@@ -65,8 +78,10 @@ def _print_summary(report: BuildReport) -> None:
 @click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
 @click.option("-o", "--output", type=click.Path(), help="The .apkg to write when FILEs are named.")
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
+@click.option("--lock", type=click.Path(),
+              help="Lockfile of note identities (default: beside the manifest, or OUT.lock).")
 @click.option("--report", "report_path", type=click.Path(), help="Also write a JSON report of every card and dropped item.")
-def build_command(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, report_path: str | None) -> None:
+def build_command(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None, report_path: str | None) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
     \b
@@ -75,7 +90,7 @@ def build_command(files: tuple[str, ...], config: str | None, output: str | None
       qa2anki build --config interview.yaml --report decks/report.json
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
     """
-    report = build(_manifest(files, config, output, deck))
+    report = build(_manifest(files, config, output, deck, lock))
     if report_path:
         write_report(report, report_path)
     _print_summary(report)
@@ -126,6 +141,32 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
         click.echo(f"warning: {diagnostic}", err=True)
     for path in result.written:
         click.echo(str(path))
+
+
+@main.command(name="inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto",
+              show_default=True, help="Read the files as this format instead of detecting it.")
+@click.option("--items", "show_items", is_flag=True,
+              help="Also list every item: ref, line, question, answer start.")
+@click.pass_context
+def inspect_command(ctx: click.Context, files: tuple[str, ...], format_: str, show_items: bool) -> None:
+    """Show how FILEs are read: detected format, how sure, items, code, dropped.
+
+    \b
+    Examples:
+      qa2anki inspect sources/*
+      qa2anki inspect notes.md --items
+      qa2anki inspect faq.txt --format markdown
+    """
+    failed = False
+    for path in files:
+        try:
+            click.echo(describe(inspect_source(path, format_), items=show_items))
+        except Qa2AnkiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+    ctx.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

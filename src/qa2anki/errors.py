@@ -32,3 +32,7 @@ class SourceError(Qa2AnkiError):
 
 class OutputError(Qa2AnkiError):
     """A deck, report or lockfile cannot be written where asked."""
+
+
+class LockfileError(Qa2AnkiError):
+    """The lockfile is damaged or from a newer qa2anki."""

@@ -1,12 +1,51 @@
-"""Note identities: a GUID per card that survives rebuilds, so Anki keeps its review history."""
+"""Note identities: a GUID per card that survives rebuilds, so Anki keeps its review history.
+
+Anki matches an imported note to the one it has by GUID, so a card must keep its GUID when
+its item moves, is renumbered, reworded, re-answered, or gains duplicates from other sources.
+The lockfile remembers every GUID handed out with the items it stood for; a rebuild matches
+items to those records (same ``file#ref`` first, then the most similar previous item of the
+same source), and a card takes the identity of its members' records (the oldest, when two
+cards have become one). A GUID is never handed to a second card, in one build or later.
+
+A note's modification time is the time its content last changed, so re-importing an
+unchanged card is a no-op in Anki and edits the learner made there survive.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from .models import Card
+from rapidfuzz import fuzz, process
+
+from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp
+from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+REMOVED_TAG = "qa2anki::removed"
+
+#: Refs that only count (``Q5``, ``12``, ``L120``, ``Q5-2``): a renumbering reuses them for another
+#: question, so a matching ref is a hint, not proof. Other refs (slugs, ids) identify the item.
+POSITIONAL_REF = re.compile(r"^[A-Za-z]{0,3}\d+(?:[-.]\d+)*$")
+
+#: Similarity bounds for following an item whose ref changed (0..1).
+QUESTION_SURE = 0.90  # the same question, lightly reworded: its answer may be rewritten
+QUESTION_LIKELY = 0.60  # a looser question match needs its answer to agree
+ANSWER_SUPPORT = 0.35
+ANSWER_SURE = 0.80  # a long answer kept nearly as is, under a rewritten question
+SKETCH_SIZE = 16  # answer sketch: the smallest SKETCH_SIZE word-shingle hashes
+EXACT = 3.0  # the score of a match by ref
+
+STOPWORDS = frozenset(
+    "a an the is are was were be been being do does did done you your we our i me my it its of in on "
+    "at to for from by with and or not no how what why when where which who whom whose can could "
+    "should would will shall may might must this that these those there their them they as into "
+    "about between vs versus use using used".split()
+)
 
 
 def item_key(source: str, ref: str) -> str:
@@ -25,6 +64,391 @@ def stable_guid(*parts: str) -> str:
 
 
 def card_guid(deck: str, card: Card) -> str:
-    """GUID of a card: from its first member's key, never from its text."""
+    """A first GUID for a card: from its first member's key, never from its text."""
     primary = card.primary
     return stable_guid("qa2anki", deck, item_key(primary.source, primary.ref))
+
+
+def build_time() -> int:
+    """Now, in seconds; ``SOURCE_DATE_EPOCH`` fixes it for reproducible builds."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(fixed) if fixed.isdigit() else int(time.time())
+
+
+# --- similarity ---------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9_]+", text.lower())
+
+
+def _content_words(question: str) -> str:
+    words = _words(question)
+    return " ".join([w for w in words if w not in STOPWORDS] or words)
+
+
+def question_similarity(a: str, b: str) -> float:
+    """0..1 on the questions' content words.
+
+    The mean of token-set (a reworded question keeps its key words) and token-sort (a question
+    that only shares a subject with another, "What is X?" vs "What is X's router?", scores lower).
+    """
+    return _words_similarity(_content_words(a), _content_words(b))
+
+
+def _words_similarity(x: str, y: str) -> float:
+    if not x or not y:  # an answer-only item has no question to compare
+        return 0.0
+    if x == y:
+        return 1.0
+    return (fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 200
+
+
+def answer_sketch(answer: str) -> str:
+    """A short, diffable sketch of an answer's words: its smallest word and word-pair hashes.
+
+    Two sketches estimate how much two answers share (bottom-k Jaccard) without the lockfile
+    holding whole answers.
+    """
+    words = _words(answer)
+    shingles = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    hashes = sorted(
+        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=3).digest(), "big") for s in shingles}
+    )
+    return "".join(f"{h:06x}" for h in hashes[:SKETCH_SIZE])
+
+
+def _sketch_values(sketch: str) -> set[int]:
+    return {int(sketch[i:i + 6], 16) for i in range(0, len(sketch) - 5, 6)}
+
+
+def sketch_similarity(a: str, b: str) -> float:
+    """Estimated share of word shingles two answers have in common (0..1), bottom-k style."""
+    return _shared(frozenset(_sketch_values(a)), frozenset(_sketch_values(b)))
+
+
+@dataclass(frozen=True)
+class _Text:
+    """An item's question and answer prepared once for many comparisons."""
+
+    words: str  # the question's content words
+    hashes: frozenset[int]  # the answer sketch's values
+
+    @classmethod
+    def of(cls, question: str, sketch: str) -> _Text:
+        return cls(_content_words(question), frozenset(_sketch_values(sketch)))
+
+
+def match_score(current: _Text, previous: _Text) -> float | None:
+    """How well a current item fits a previous one, or None when it is not the same item."""
+    q = _words_similarity(current.words, previous.words)
+    a = _shared(current.hashes, previous.hashes)
+    long_answers = min(len(current.hashes), len(previous.hashes)) >= SKETCH_SIZE
+    if q >= QUESTION_SURE or (q >= QUESTION_LIKELY and a >= ANSWER_SUPPORT) or (
+        a >= ANSWER_SURE and long_answers
+    ):
+        return 0.6 * q + 0.4 * a
+    return None
+
+
+def _shared(x: frozenset[int], y: frozenset[int]) -> float:
+    size = min(len(x), len(y))
+    if not size:
+        return 0.0
+    return sum(1 for h in sorted(x | y)[:size] if h in x and h in y) / size
+
+
+# --- matching items to previous records -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    card: int
+    record: LockRecord
+    score: float
+
+
+@dataclass(frozen=True)
+class _Previous:
+    record: LockRecord
+    item: LockedItem
+    text: _Text
+
+
+def _unchanged(item: Item, locked: LockedItem) -> bool:
+    """Same question (or, for an answer-only item, same answer) as the previous item of that key."""
+    words = _content_words(item.question)
+    if words:
+        return words == _content_words(locked.question)
+    return not locked.question.strip() and answer_sketch(item.answer) == locked.answer
+
+
+def _source_of(key: str) -> str:
+    return key.partition("#")[0]
+
+
+def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candidate]:
+    """Each current item to at most one previous item: by key first, then best pairs first."""
+    previous: dict[str, tuple[LockRecord, LockedItem]] = {}
+    for record in sorted(pool, key=lambda r: (r.live, -r.serial)):  # a live record wins a shared key
+        for locked in record.items:
+            previous[locked.key] = (record, locked)
+    matches: list[_Candidate] = []
+    used: set[tuple[str, str]] = set()
+    pending: list[tuple[int, Item, str]] = []
+    for index, card in enumerate(cards):
+        for item in card.items:
+            key = item_key(item.source, item.ref)
+            found = previous.get(key)
+            if found and (not POSITIONAL_REF.match(item.ref) or _unchanged(item, found[1])):
+                matches.append(_Candidate(index, found[0], EXACT))
+                used.add((found[0].guid, key))
+            else:
+                pending.append((index, item, key))
+    by_source: dict[str, list[_Previous]] = {}
+    for record, locked in previous.values():
+        if (record.guid, locked.key) not in used:
+            by_source.setdefault(_source_of(locked.key), []).append(
+                _Previous(record, locked, _Text.of(locked.question, locked.answer))
+            )
+    pairs = []
+    for order, (_, item, key) in enumerate(pending):
+        text = _Text.of(item.question, answer_sketch(item.answer))
+        for candidate in _likely(text, by_source.get(item.source, [])):
+            score = match_score(text, candidate.text)
+            if score is not None:
+                score += 0.05 if candidate.item.key == key else 0.0
+                pairs.append((score, -candidate.record.serial, candidate.item.key, order, candidate.record))
+    taken: set[int] = set()
+    for score, _, locked_key, order, record in sorted(pairs, key=lambda p: p[:4], reverse=True):
+        if order in taken or (record.guid, locked_key) in used:
+            continue
+        taken.add(order)
+        used.add((record.guid, locked_key))
+        matches.append(_Candidate(pending[order][0], record, score))
+    return matches
+
+
+def _likely(text: _Text, previous: list[_Previous]) -> list[_Previous]:
+    """The previous items worth scoring: a close question, or a shared answer hash.
+
+    A cheap filter in C, so a source whose refs all shifted is not compared pair by pair in Python.
+    """
+    if not previous:
+        return []
+    close = process.extract(
+        text.words, [p.text.words for p in previous], scorer=fuzz.token_set_ratio,
+        score_cutoff=100 * QUESTION_LIKELY, limit=None,
+    )
+    picked = {index for _, _, index in close}
+    for index, other in enumerate(previous):  # could pass the answer-only bound
+        shared = len(text.hashes & other.text.hashes)
+        if shared >= ANSWER_SURE * min(len(text.hashes), len(other.text.hashes)):
+            picked.add(index)
+    return [previous[i] for i in sorted(picked)]
+
+
+# --- the ledger: one build's identities ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """GUIDs for one deck's cards, and what each came from."""
+
+    deck: str
+    guids: tuple[str, ...]
+    previous: tuple[LockRecord | None, ...]  # the record each card continues, if any
+    removed: tuple[LockRecord, ...]  # live records no card continues (deleted or merged away)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeckChanges:
+    """What a rebuild changed in one deck, as Anki will see it on import."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: tuple[LockRecord, ...] = ()
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed since the last build"
+        )
+
+
+class Ledger:
+    """The lockfile's identities during one build: hands out GUIDs, never the same one twice."""
+
+    def __init__(self, previous: Lock, now: int | None = None, decks: Iterable[str] = ()):
+        self.previous = previous
+        self.now = build_time() if now is None else now
+        self._decks = set(decks)
+        self._records: dict[str, LockRecord] = {r.guid: r for r in previous.records}
+        self._claimed: set[str] = set()  # GUIDs given to a card (or retired) in this build
+        self._serial = max((r.serial for r in previous.records), default=0)
+        self._notetypes: dict[str, NotetypeStamp] = {s.name: s for s in previous.notetypes}
+
+    def _pool(self, deck: str) -> list[LockRecord]:
+        """Records a card of ``deck`` may continue: its own, and those of decks no longer built
+        (so renaming a deck keeps its notes)."""
+        return [
+            r for r in self.previous.records
+            if r.guid not in self._claimed and (r.deck == deck or r.deck not in self._decks)
+        ]
+
+    def assign(self, deck: str, cards: tuple[Card, ...]) -> Assignment:
+        """A GUID for every card of ``deck``, in order."""
+        self._decks.add(deck)
+        pool = self._pool(deck)
+        candidates = _match_items(cards, pool)
+        chosen: dict[int, LockRecord] = {}
+        for candidate in sorted(candidates, key=lambda c: (c.record.serial, -c.score, c.card)):
+            if candidate.card not in chosen and candidate.record.guid not in self._claimed:
+                chosen[candidate.card] = candidate.record
+                self._claimed.add(candidate.record.guid)
+        guids = [
+            chosen[i].guid if i in chosen else self._new_guid(deck, card) for i, card in enumerate(cards)
+        ]
+        removed = tuple(r for r in pool if r.live and r.deck == deck and r.guid not in self._claimed)
+        self._claimed.update(r.guid for r in removed)
+        return Assignment(
+            deck=deck,
+            guids=tuple(guids),
+            previous=tuple(chosen.get(i) for i in range(len(cards))),
+            removed=removed,
+            diagnostics=tuple(_merge_diagnostics(cards, candidates, chosen, removed)),
+        )
+
+    def _new_guid(self, deck: str, card: Card) -> str:
+        """A GUID never handed out before (first choice: the card's first member's key)."""
+        guid = card_guid(deck, card)
+        salt = 0
+        while guid in self._records or guid in self._claimed:
+            salt += 1
+            guid = stable_guid("qa2anki", deck, item_key(card.primary.source, card.primary.ref), str(salt))
+        self._claimed.add(guid)
+        return guid
+
+    def settle(self, assignment: Assignment, notes: tuple[Note, ...]) -> tuple[tuple[Note, ...], DeckChanges]:
+        """Notes stamped with the time their content last changed, and the deck's changes."""
+        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        stamped = []
+        for note, previous in zip(notes, assignment.previous, strict=True):
+            content = note_fingerprint(note)
+            if previous is None:
+                state, mtime = "new", self.now
+            elif previous.live and previous.content == content:
+                state, mtime = "unchanged", previous.mtime
+            else:  # changed, or back from removal (its note in Anki carries the removed tag)
+                state, mtime = "updated", max(self.now, (previous.removed or previous.mtime) + 1)
+            counts[state] += 1
+            serial = previous.serial if previous else self._next_serial()
+            self._records[note.guid] = LockRecord(
+                deck=assignment.deck, guid=note.guid, serial=serial, position=note.position, mtime=mtime,
+                content=content, items=tuple(_locked(item) for item in note.card.items),
+            )
+            stamped.append(_with(note, mtime=mtime))
+        removed = []
+        for record in assignment.removed:
+            retired = _retire(record, max(self.now, record.mtime + 1))
+            self._records[record.guid] = retired
+            removed.append(retired)
+        return tuple(stamped), DeckChanges(**counts, removed=tuple(removed))
+
+    def _next_serial(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    def notetype_mtime(self, name: str, fingerprint: str) -> int:
+        """When the note type last changed: Anki updates its templates and CSS only if newer."""
+        stamp = self._notetypes.get(name)
+        if stamp is None or stamp.fingerprint != fingerprint:
+            mtime = max(self.now, stamp.mtime + 1) if stamp else self.now
+            stamp = self._notetypes[name] = NotetypeStamp(name, fingerprint, mtime)
+        return stamp.mtime
+
+    def lock(self) -> Lock:
+        """The lockfile to write after a successful build."""
+        return Lock(tuple(self._records.values()), tuple(self._notetypes.values()))
+
+
+def _locked(item: Item) -> LockedItem:
+    return LockedItem(item_key(item.source, item.ref), item.question, answer_sketch(item.answer))
+
+
+def _retire(record: LockRecord, when: int) -> LockRecord:
+    return LockRecord(record.deck, record.guid, record.serial, record.position, record.mtime,
+                      record.content, record.items, removed=when)
+
+
+def _with(note: Note, **changes: object) -> Note:
+    return Note(**{**note.__dict__, **changes})
+
+
+def note_fingerprint(note: Note) -> str:
+    """What the learner studies of a note: equal fingerprints, nothing to update in Anki.
+
+    Every field and tag except the Source field, which stands in as its members' ``file#ref``:
+    its line numbers shift with any edit above the item, and that is no reason to overwrite
+    the note (and edits the learner made to it). They refresh when the card next changes.
+    """
+    shown = [text for name, text in zip(NOTE_FIELDS, note.fields, strict=True) if name != "Source"]
+    keys = [item_key(item.source, item.ref) for item in note.card.items]
+    text = "\x1e".join(["\x1f".join(shown), "\x1f".join(keys), "\x1f".join(note.tags)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _merge_diagnostics(
+    cards: tuple[Card, ...],
+    candidates: list[_Candidate],
+    chosen: Mapping[int, LockRecord],
+    removed: tuple[LockRecord, ...],
+) -> list[Diagnostic]:
+    """A card whose members carried two identities keeps the oldest; say which note to delete."""
+    removed_guids = {r.guid for r in removed}
+    out = []
+    reported: set[str] = set()
+    for candidate in candidates:
+        kept = chosen.get(candidate.card)
+        guid = candidate.record.guid
+        if kept is None or guid == kept.guid or guid not in removed_guids or guid in reported:
+            continue
+        reported.add(guid)
+        primary = cards[candidate.card].primary
+        out.append(Diagnostic(
+            primary.source, primary.line,
+            f"merged card keeps the older note {kept.guid}; note {guid} "
+            f"('{candidate.record.items[0].question}') is now a duplicate, tagged {REMOVED_TAG}",
+            ref=primary.ref, severity="info",
+        ))
+    return out
+
+
+def carry_removed(
+    deck: str,
+    removed: tuple[LockRecord, ...],
+    previous_notes: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]],
+) -> tuple[Note, ...]:
+    """Removed cards as notes for this one build: their last fields, tagged ``qa2anki::removed``.
+
+    An .apkg import cannot delete notes; re-importing these re-tags them so the learner can
+    find them (``tag:qa2anki::removed``) and delete them. Needs the previous build's .apkg;
+    a card not found there is only listed in the summary.
+    """
+    notes = []
+    for record in removed:
+        if record.guid not in previous_notes:
+            continue
+        fields, tags = previous_notes[record.guid]
+        members = tuple(
+            Item(question=i.question, answer="", source=_source_of(i.key), ref=i.key.partition("#")[2])
+            for i in record.items
+        )
+        notes.append(Note(
+            guid=record.guid, deck=deck, fields=fields,
+            tags=tuple(dict.fromkeys((*tags, REMOVED_TAG))), card=Card(items=members),
+            mtime=record.removed, position=record.position,
+        ))
+    return tuple(notes)

@@ -103,8 +103,9 @@ class Card:
         return self.items[1:]
 
 
-#: The note type's fields, in order. Changing their number or order is a schema change that
-#: makes Anki refuse to update existing notes: add new fields only at the end, never remove.
+#: The note type's fields, in order. Any change to their names or number (appending one too)
+#: is a schema change: Anki's importer then adds a second note type and skips every existing
+#: note as conflicting (checked with the real importer; see README "Rebuilding and the lockfile").
 NOTE_FIELDS = ("Question", "Answer", "OtherAnswers", "Source", "Level", "Topic")
 
 

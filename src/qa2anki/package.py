@@ -7,9 +7,13 @@ so a rebuild updates the same objects in the user's collection instead of adding
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import os
-import shutil
+import sqlite3
 import tempfile
+import time
+import zipfile
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
@@ -38,9 +42,22 @@ def card_css() -> str:
     return _template("style.css") + "\n" + highlight_css()
 
 
-@lru_cache(maxsize=1)
-def note_type() -> genanki.Model:
-    return genanki.Model(
+class _Model(genanki.Model):
+    """A genanki note type whose modification time is when it last changed, not the build's."""
+
+    def __init__(self, *args, mtime: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._mtime = mtime
+
+    def to_json(self, timestamp, deck_id):  # type: ignore[no-untyped-def]
+        return super().to_json(self._mtime or timestamp, deck_id)
+
+
+@lru_cache(maxsize=4)
+def note_type(mtime: int | None = None) -> genanki.Model:
+    """The one note type; ``mtime`` decides whether Anki updates its templates and CSS on import
+    (only when newer than the copy it has; field and template names must never change)."""
+    return _Model(
         stable_id(NOTE_TYPE_NAME),
         NOTE_TYPE_NAME,
         fields=[{"name": name} for name in NOTE_FIELDS],
@@ -49,7 +66,15 @@ def note_type() -> genanki.Model:
         ],
         css=card_css(),
         sort_field_index=0,
+        mtime=mtime,
     )
+
+
+def notetype_fingerprint() -> str:
+    """Changes whenever the note type's fields, templates or CSS do."""
+    model = note_type()
+    text = "\x1e".join([*NOTE_FIELDS, *(t["qfmt"] + "\x1f" + t["afmt"] for t in model.templates), model.css])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class _Note(genanki.Note):
@@ -69,15 +94,22 @@ def write_apkg(
     notes: Iterable[Note],
     path: str | Path,
     timestamp: float | None = None,
+    notetype_mtime: int | None = None,
     media: Mapping[str, Path] | None = None,
 ) -> int:
     """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
 
     The file appears only when complete: it is written beside the target and renamed over it,
     so a failed or killed build leaves the previous deck as it was. ``media`` maps the names
-    the fields use to the image files packed under those names.
+    the fields use to the image files packed under those names. When every note has its
+    ``mtime``, the package's timestamp is the latest of them, and the same notes give the
+    same bytes.
     """
     path = Path(path)
+    notes = list(notes)
+    if timestamp is None:
+        stamps = [note.mtime for note in notes]
+        timestamp = max(stamps) if stamps and None not in stamps else time.time()
     decks: dict[str, genanki.Deck] = {}
     count = 0
     for note in notes:
@@ -86,7 +118,7 @@ def write_apkg(
             deck = decks[note.deck] = genanki.Deck(stable_id(f"deck:{note.deck}"), note.deck)
         deck.add_note(
             _Note(
-                model=note_type(),
+                model=note_type(notetype_mtime),
                 fields=list(note.fields),
                 tags=list(note.tags),
                 guid=note.guid,
@@ -95,24 +127,60 @@ def write_apkg(
             )
         )
         count += 1
-    with tempfile.TemporaryDirectory(prefix="qa2anki-media-") as staging:
-        package = genanki.Package(list(decks.values()), media_files=_stage_media(media or {}, staging))
-        with atomic_path(path) as temporary:
-            package.write_to_file(str(temporary), timestamp=timestamp)
+    package = genanki.Package(list(decks.values()))
+    with atomic_path(path) as temporary:
+        _write_package(package, temporary, timestamp, media or {})
     return count
 
 
-def _stage_media(media: Mapping[str, Path], folder: str) -> list[str]:
-    """genanki names media after the file, so each file is linked or copied in under its name."""
-    staged = []
-    for name, source in sorted(media.items()):
-        target = Path(folder) / name
+def _write_package(
+    package: genanki.Package, path: Path, timestamp: float, media: Mapping[str, Path]
+) -> None:
+    """genanki's ``write_to_file`` with fixed zip entry dates, so equal input gives equal bytes.
+
+    Media are packed as genanki and Anki do (entries ``0``, ``1``… and a ``media`` name map),
+    under the names the fields use.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(database)
         try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-        staged.append(str(target))
-    return staged
+            package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            connection.commit()
+        finally:
+            connection.close()
+        date = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(zipfile.ZipInfo("collection.anki2", date), database.read_bytes(),
+                             zipfile.ZIP_DEFLATED)
+            index = {str(number): name for number, name in enumerate(sorted(media))}
+            archive.writestr(zipfile.ZipInfo("media", date), json.dumps(index))
+            for number, name in index.items():
+                content = _read_media(media[name])
+                archive.writestr(zipfile.ZipInfo(number, date), content, zipfile.ZIP_DEFLATED)
+
+
+def _read_media(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"cannot read image: {exc.strerror or exc}", file=str(path)) from None
+
+
+def read_apkg_notes(path: str | Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``guid -> (fields, tags)`` of a package this tool wrote; empty if it is missing or unreadable."""
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as folder:
+            database = Path(folder) / "collection.anki2"
+            database.write_bytes(archive.read("collection.anki2"))
+            connection = sqlite3.connect(database)
+            try:
+                rows = connection.execute("SELECT guid, flds, tags FROM notes").fetchall()
+            finally:
+                connection.close()
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
+        return {}
+    return {guid: (tuple(fields.split("\x1f")), tuple(tags.split())) for guid, fields, tags in rows}
 
 
 class atomic_path:  # noqa: N801 (used as a context manager, reads as a function)

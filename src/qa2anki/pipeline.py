@@ -6,19 +6,19 @@ and collects what happened into a :class:`BuildReport` the CLI prints and tests 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .adapters import UnsupportedFormat, read_source
 from .dedup import deduplicate
 from .errors import OutputError
-from .identity import card_guid
+from .identity import DeckChanges, Ledger, carry_removed
+from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
-from .media import MediaCollector
-from .models import Diagnostic, Dropped, Item, Note
-from .package import write_apkg
-from .render import Renderer, render_note
+from .models import Card, Diagnostic, Dropped, Item, Note
+from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
+from .render import render_notes
 from .repair import RepairStats, repair_items
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
@@ -43,6 +43,8 @@ class DeckReport:
     dropped: tuple[Dropped, ...]
     diagnostics: tuple[Diagnostic, ...]
     written: bool = False
+    changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
+    removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
     media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
 
 
@@ -65,14 +67,25 @@ def build(
     write: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``)."""
+    """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``).
+
+    Identities come from the lockfile, which is rewritten only after every deck is written.
+    """
     _check_outputs(manifest)
-    renderer = Renderer()
-    reports = [build_deck(deck, renderer, progress=progress) for deck in manifest.decks]
+    lock_path = lockfile_path(manifest)
+    ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
+    reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
     if write:
+        notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
-            write_apkg(report.notes, report.output, media=report.media)
+            write_apkg(
+                report.notes + report.removed_notes,
+                report.output,
+                notetype_mtime=notetype_mtime,
+                media=report.media,
+            )
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
+        write_lock(ledger.lock(), lock_path)
     return BuildReport(tuple(reports))
 
 
@@ -120,10 +133,12 @@ def read_deck_sources(
 
 
 def build_deck(
-    deck: DeckSpec, renderer: Renderer | None = None, progress: Progress | None = None
+    deck: DeckSpec,
+    progress: Progress | None = None,
+    ledger: Ledger | None = None,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
-    renderer = renderer or Renderer()
+    ledger = ledger or Ledger(Lock(), decks=[deck.name])
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
@@ -133,31 +148,52 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    media = MediaCollector({spec.path.name: spec.path.parent for spec in deck.sources})
-    notes = []
-    for position, card in enumerate(merged.cards):
-        if progress and position % 50 == 0:
-            progress("render", position, len(merged.cards))
-        notes.append(
-            render_note(
-                card,
-                renderer,
-                guid=card_guid(deck.name, card),
-                deck=deck.name,
-                subdecks=deck.subdecks,
-                tags=deck.tags,
-                position=position,
-                media=media,
-            )
-        )
-    if progress:
-        progress("render", len(merged.cards), len(merged.cards))
+    made = notes_for_cards(deck, merged.cards, ledger, progress)
+    diagnostics.extend(made.diagnostics)
     return DeckReport(
         name=deck.name,
         output=deck.output,
-        notes=tuple(notes),
+        notes=made.notes,
+        changes=made.changes,
+        removed_notes=made.removed_notes,
         sources=tuple(summaries),
         dropped=tuple(dropped),
-        diagnostics=tuple(diagnostics) + tuple(media.diagnostics),
-        media=dict(media.files),
+        diagnostics=tuple(diagnostics),
+        media=made.media,
+    )
+
+
+@dataclass(frozen=True)
+class DeckNotes:
+    notes: tuple[Note, ...]
+    changes: DeckChanges
+    removed_notes: tuple[Note, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+
+
+def notes_for_cards(
+    deck: DeckSpec,
+    cards: tuple[Card, ...],
+    ledger: Ledger,
+    progress: Progress | None = None,
+) -> DeckNotes:
+    """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
+    identities = ledger.assign(deck.name, cards)
+    if progress:
+        progress("render", 0, len(cards))
+    jobs = [
+        (card, dict(guid=identities.guids[position], deck=deck.name, subdecks=deck.subdecks,
+                    tags=deck.tags, position=position))
+        for position, card in enumerate(cards)
+    ]
+    rendered = render_notes(jobs, {spec.path.name: spec.path.parent for spec in deck.sources})
+    if progress:
+        progress("render", len(cards), len(cards))
+    stamped, changes = ledger.settle(identities, rendered.notes)
+    removed_notes: tuple[Note, ...] = ()
+    if changes.removed:  # their last fields are in the deck this build replaces
+        removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
+    return DeckNotes(
+        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media
     )

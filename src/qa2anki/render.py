@@ -10,7 +10,11 @@ pygments formatter and one lexer per language serve every card.
 from __future__ import annotations
 
 import html
+import multiprocessing as mp
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,12 +29,13 @@ from pygments.util import ClassNotFound
 
 from .levels import LEVELS
 from .media import MediaCollector
-from .models import Card, Item, Note
+from .models import Card, Diagnostic, Item, Note
 from .sanitize import sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
@@ -50,8 +55,13 @@ def lexer_for(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str = "") -> str:
-    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages."""
+    """Highlighted ``<div class="highlight"><pre>…`` HTML, plain-escaped for unknown languages.
+
+    Cached: sources that repeat each other repeat their code samples too, and highlighting
+    is the most expensive step of a build.
+    """
     lexer = lexer_for(language) if language else None
     if lexer is None:
         escaped = html.escape(code.rstrip("\n") + "\n", quote=False)
@@ -197,7 +207,10 @@ class Renderer:
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
-        rendered = self.block(text.strip())
+        text = text.strip()
+        if not MARKUP_CHARS.search(text):
+            return html.escape(text, quote=False)  # most questions: no markdown to parse
+        rendered = self.block(text)
         if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
             return rendered[3:-4]
         return rendered
@@ -344,3 +357,50 @@ def render_note(
         card=card,
         position=position,
     )
+
+
+# --- many cards at once ---------------------------------------------------------------------
+
+#: Below this many cards, starting worker processes costs more than it saves.
+PARALLEL_MIN_CARDS = 2000
+
+_worker_renderer: Renderer | None = None
+
+
+@dataclass(frozen=True)
+class RenderedDeck:
+    """The notes of a deck, in order, with the images they reference and what went wrong."""
+
+    notes: tuple[Note, ...]
+    media: dict[str, Path]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Path]]) -> RenderedDeck:
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = Renderer()
+    jobs, folders = work
+    media = MediaCollector(folders)
+    notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
+    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics))
+
+
+def render_notes(
+    jobs: list[tuple[Card, dict]], folders: dict[str, Path], workers: int | None = None
+) -> RenderedDeck:
+    """``render_note(card, **options)`` for every job, in order, on every core for large decks.
+
+    ``folders`` maps each source name to its folder, to resolve images. Markdown and
+    highlighting are pure CPU work, so forked worker processes divide the time by the cores.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
+        return _render_chunk((jobs, folders))
+    size = max(200, len(jobs) // (workers * 8))
+    chunks = [(jobs[i:i + size], folders) for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        parts = list(pool.map(_render_chunk, chunks))
+    diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
+    media = {name: path for part in parts for name, path in part.media.items()}
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), media, diagnostics)

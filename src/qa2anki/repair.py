@@ -2,17 +2,28 @@
 
 It never needs to know which file a block came from: the damage kind travels in the fence's
 info string (see :data:`qa2anki.models.DAMAGE_MARK`), and whatever cannot be mended is kept
-verbatim and reported, never lost.
+verbatim and reported, never lost. Code blocks without a language get one when it is clear
+(:mod:`qa2anki.codelang`), so they are highlighted like the rest.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
+from .codelang import UNLABELLED, guess_language
+from .codelayout import relayout
 from .models import DAMAGE_MARK, UNREPAIRED, Diagnostic, Item
+from .repair_python import repair_python
 
+PYTHON_NAMES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython"})
+_PYTHON_WORDS = re.compile(r"\b(?:def|class|import|return|await|async)\b")
+
+ANY_FENCE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*?)[ \t]*\n(?P<code>.*?)\n(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
 MARKED_FENCE = re.compile(
     rf"^(?P<fence>`{{3,}}|~{{3,}})(?P<lang>[^\s`]*)[ \t]+{DAMAGE_MARK}=(?P<kind>[a-z-]+)[ \t]*\n"
     r"(?P<code>.*?)\n(?P=fence)[ \t]*$",
@@ -45,7 +56,27 @@ class RepairResult:
 
 def repair_code(code: str, language: str, damage: str) -> str | None:
     """The mended sample, or ``None`` when no reconstruction is confident."""
-    return None
+    try:
+        if language.lower() in PYTHON_NAMES:
+            return repair_python(code, damage)
+        return relayout(code, language, damage)
+    except Exception:  # noqa: BLE001 - a heuristic's bug must cost one block, not the build
+        return None
+
+
+def label_code_blocks(markdown: str) -> str:
+    """Give fenced blocks without a language the one their content clearly shows."""
+
+    def label(match: re.Match[str]) -> str:
+        if match.group("info").lower() not in UNLABELLED:
+            return match.group()
+        language = guess_language(match.group("code"))
+        if not language:
+            return match.group()
+        fence = match.group("fence")
+        return f"{fence}{language}\n{match.group('code')}\n{fence}"
+
+    return ANY_FENCE.sub(label, markdown)
 
 
 def repair_items(items: Iterable[Item]) -> RepairResult:
@@ -55,6 +86,7 @@ def repair_items(items: Iterable[Item]) -> RepairResult:
     diagnostics: list[Diagnostic] = []
     for item in items:
         mended, item_stats = _repair_answer(item.answer)
+        mended = label_code_blocks(mended)
         if item_stats.found:
             stats[item.source] = stats.get(item.source, RepairStats()) + item_stats
         else:
@@ -81,15 +113,28 @@ def _repair_answer(answer: str) -> tuple[str, RepairStats]:
 
     def mend(match: re.Match[str]) -> str:
         counts["found"] += 1
-        fence, language, code = match.group("fence"), match.group("lang"), match.group("code")
-        fixed = repair_code(code, language, match.group("kind"))
+        fence, code, damage = match.group("fence"), match.group("code"), match.group("kind")
+        language = match.group("lang")
+        if language.lower() in UNLABELLED:
+            language = _unlabelled_language(code, damage)
+        fixed = repair_code(code, language, damage)
         if fixed is None:
             counts["unrepaired"] += 1
             fixed = code
         else:
             counts["repaired"] += 1
-        label = "" if language == "text" else language
+        label = "" if language.lower() in UNLABELLED else language
         return f"{fence}{label}\n{fixed.rstrip()}\n{fence}"
 
     mended = MARKED_FENCE.sub(mend, answer)
     return mended, RepairStats(**counts)
+
+
+def _unlabelled_language(code: str, damage: str) -> str:
+    """The language of a damaged block that came without one ("" when unknown)."""
+    language = guess_language(code)
+    if language:
+        return language
+    if _PYTHON_WORDS.search(code) and repair_python(code, damage) is not None:
+        return "python"
+    return ""

@@ -49,7 +49,7 @@ class Detection:
 
 def detect(text: str, name: str = "<text>") -> Detection:
     """The adapter whose ``sniff`` is most confident about ``text``."""
-    scores = {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
+    scores = sniff_scores(text)
     best = max(scores, key=lambda key: scores[key])
     if scores[best] < MIN_CONFIDENCE:
         raise UnsupportedFormat(
@@ -58,6 +58,11 @@ def detect(text: str, name: str = "<text>") -> Detection:
             file=name,
         )
     return Detection(best, scores[best], scores)
+
+
+def sniff_scores(text: str) -> dict[str, float]:
+    """Every adapter's confidence (0.0-1.0) that ``text`` is its format."""
+    return {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
 
 
 def _safe_sniff(adapter: Adapter, text: str) -> float:

@@ -1,125 +1,251 @@
-"""Markdown documents whose questions are headings (``## Q1. What …?``, ``### 3. How …``).
+"""Markdown documents in the layouts people write Q&A in, recognised from their content.
 
-An answer runs from its question heading to the next heading of the same or a higher level.
-Headings that are not questions (a title, "Table of Contents", a section name) end the
-answer before them but make no item; a question heading with nothing under it is dropped.
+Questions may be headings at any level (``## Q1. What …?``, ``### How …``, ``1. ### Why …``),
+``<details><summary>`` blocks, ``Q:``/``A:`` pairs, bold questions (``1. **What …?**``) or the
+rows of a question/answer table; one document may mix them. Headings that do not ask are
+sections: they end the answer above them and name the ``topic`` of the questions below.
+A question heading with two or more questions under it and no answer of its own is a section
+too. Tables of contents and "back to top" links are navigation, not answers. Answers keep the
+source's markdown and HTML; indented code becomes an unlabelled fence.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from typing import Any
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
-
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-NUMBERING = re.compile(
-    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+))\s*[.):\-–—]?\s+", re.IGNORECASE
+from .markdown_layouts import (
+    A_MARK,
+    NOT_TOPICS,
+    QUESTION_WORDS,  # noqa: F401 (numbered_text imports it from here)
+    Anchor,
+    find_bold_questions,
+    find_details,
+    find_pairs,
+    find_table_rows,
+    is_blank,
+    question_of,
+    topic_of,
 )
-QUESTION_WORDS = re.compile(
-    r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
-    r"did|explain|describe|define|compare|list|name|give|tell|walk|contrast|differentiate|"
-    r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
-    re.IGNORECASE,
-)
-NOT_QUESTIONS = re.compile(
-    r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
-    r"references|resources|further reading|license|contributing|about|faq)\b",
-    re.IGNORECASE,
+from .markdown_outline import Heading, Outline, outline_of, trim_block
+
+#: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
+PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+NAVIGATION_LINK = re.compile(
+    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)[^)]*\)"
+    r"(?:\*\*|__)?\s*$"
 )
 
 
-def split_lines_outside_fences(text: str) -> list[tuple[int, str, bool]]:
-    """Every line with its number and whether it sits inside a fenced code block."""
-    out: list[tuple[int, str, bool]] = []
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            out.append((number, line, True))
-            continue
-        if fence is not None:
-            out.append((number, line, True))
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                if not line.strip().strip(fence[0]):
-                    fence = None
-            continue
-        out.append((number, line, False))
-    return out
+def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
+    """Every question in source order, and the section headings (context, not questions)."""
+    others = _other_anchors(outline)
+    questions, sections = _classify_headings(outline, others)
+    kept = _outside_heading_answers(others, questions, outline)
+    return sorted(questions + kept, key=lambda anchor: anchor.line), sections
 
 
-def question_of(heading: str) -> tuple[str, str | None] | None:
-    """``(question, number)`` when a heading asks a question, else ``None``."""
-    text = heading.strip()
-    numbered = NUMBERING.match(text)
-    number = None
-    if numbered:
-        number = numbered.group("q") or numbered.group("n")
-        text = text[numbered.end():].strip()
-    if not text or NOT_QUESTIONS.match(text):
+def _other_anchors(outline: Outline) -> list[Anchor]:
+    """Anchors of the non-heading layouts, one per line, none inside a details answer."""
+    found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
+    found += find_bold_questions(outline)
+    details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
+    by_line: dict[int, Anchor] = {}
+    for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
+        if anchor.line not in by_line and not _within(details, anchor.line, inclusive_start=False):
+            by_line[anchor.line] = anchor
+    return _without_bold_in_pair_answers(list(by_line.values()), outline)
+
+
+def _without_bold_in_pair_answers(anchors: list[Anchor], outline: Outline) -> list[Anchor]:
+    """In a Q:/A: document, bold lines between a Q: and the next are its answer's, not questions."""
+    pairs = [a.line for a in anchors if a.kind == "pair"]
+    answers = [(line, min(outline.next_heading(line), after) - 1)
+               for line, after in zip(pairs, [*pairs[1:], len(outline.lines)], strict=False)]
+    return [a for a in anchors if a.kind != "bold" or not _within(answers, a.line)]
+
+
+def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = True) -> bool:
+    """Whether ``line`` falls in one of the sorted, disjoint ``(start, end)`` ranges."""
+    index = bisect_right(ranges, (line, float("inf") if inclusive_start else -1)) - 1
+    if index < 0:
+        return False
+    start, end = ranges[index]
+    return (start <= line if inclusive_start else start < line) and line <= end
+
+
+def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
+    questions: list[Anchor] = []
+    sections: list[Heading] = []
+    asked_by = [question_of(heading.text) for heading in outline.headings]
+    other_lines = sorted(anchor.line for anchor in others)
+    for index, heading in enumerate(outline.headings):
+        asked = asked_by[index]
+        if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
+            asked = None
+        if asked:
+            number = asked[1] or heading.list_number
+            questions.append(Anchor("heading", heading.line, asked[0], number, heading.end,
+                                    dedent=heading.indent, level=heading.level))
+        else:
+            sections.append(heading)
+    return questions, sections
+
+
+def _holds_questions(outline: Outline, index: int, other_lines: list[int],
+                     asked_by: list[tuple[str, str | None] | None], question: str) -> bool:
+    """A question-like heading over two or more questions is their section, unless it answers first."""
+    heading = outline.headings[index]
+    scope = outline.next_heading(heading.line, heading.level)
+    nested = other_lines[bisect_right(other_lines, heading.line):bisect_left(other_lines, scope)][:2]
+    for later in range(index + 1, len(outline.headings)):
+        if outline.headings[later].line >= scope or len(nested) >= 2:
+            break
+        if asked_by[later]:
+            nested.append(outline.headings[later].line)
+    if len(nested) < 2:
+        return False
+    return not question.endswith("?") or not outline.markdown(heading.end, min(nested))
+
+
+def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
+    """The anchors not inside a question heading's answer (those are part of that answer)."""
+    following = [*questions[1:], None]
+    answers = [(q.body, _answer_end(q, after, outline) - 1)
+               for q, after in zip(questions, following, strict=False)]
+    return [anchor for anchor in others if not _within(answers, anchor.line)]
+
+
+def _answer_end(anchor: Anchor, following: Anchor | None, outline: Outline) -> int:
+    """A heading's answer runs to the next question or the next heading as high as it; others to
+    the next question or heading of any level. Details blocks and table rows have fixed ends."""
+    if anchor.end is not None:
+        return anchor.end
+    level = anchor.level if anchor.kind == "heading" else 6
+    stop = outline.next_heading(anchor.line, level)
+    return min(stop, _region_start(following, outline)) if following else stop
+
+
+def _region_start(anchor: Anchor, outline: Outline) -> int:
+    """Where the block holding ``anchor`` begins (a table row's table starts at its header)."""
+    if anchor.kind != "row":
+        return anchor.line
+    return max(t.line for t in outline.tables if t.line <= anchor.line)
+
+
+def _title_line(outline: Outline) -> int | None:
+    """The document's title: its first heading, a ``#`` heading when it is the only one."""
+    if not outline.headings or outline.headings[0].level != 1:
         return None
-    if text.rstrip("*_ ").endswith("?") or QUESTION_WORDS.match(text.lstrip("*_`")):
-        return text, number
-    if numbered and numbered.group("q"):
-        return text, number
-    return None
+    alone = sum(1 for h in outline.headings if h.level == 1) == 1
+    return outline.headings[0].line if alone else None
 
 
-def sniff(text: str) -> float:
-    headings = [line for _, line, fenced in split_lines_outside_fences(text) if not fenced
-                and HEADING.match(line)]
-    questions = sum(1 for h in headings if question_of(HEADING.match(h).group(2)))
-    if questions >= 2:
-        return min(0.9, 0.5 + 0.05 * questions)
-    return 0.2 if headings else 0.0
+def _topics(anchors: list[Anchor], sections: list[Heading], outline: Outline) -> dict[int, str]:
+    """The enclosing section heading of each anchor (by line); the title and a TOC are no topic."""
+    title = _title_line(outline)
+    events = sorted([(h.line, h.level, h) for h in sections] +
+                    [(a.line, a.level, a) for a in anchors], key=lambda e: e[0])
+    stack: list[tuple[int, str]] = []
+    topics: dict[int, str] = {}
+    for line, level, event in events:
+        if isinstance(event, Heading) or level:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+        if isinstance(event, Heading):
+            name = topic_of(event.text)
+            if line != title and name and not NOT_TOPICS.match(name):
+                stack.append((level, name))
+        elif stack:
+            topics[line] = stack[-1][1]
+    return topics
+
+
+def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
+    """Links into the page (a table of contents, "back to top") and lists repeating the questions."""
+    skip = set()
+    for index, line in enumerate(outline.lines):
+        link = NAVIGATION_LINK.match(line)
+        if link and index not in outline.code_lines and (
+            link.group("target").startswith("#") or _normal(link.group("text")) in questions
+        ):
+            skip.add(index)
+    return frozenset(skip)
+
+
+def _normal(text: str) -> str:
+    asked = question_of(text)
+    return " ".join(re.findall(r"[a-z0-9]+", (asked[0] if asked else text).lower()))
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = split_lines_outside_fences(text)
+    outline = outline_of(_normalised(text))
+    anchors, sections = layout(outline)
+    topics = _topics(anchors, sections, outline)
+    answers = _answers(anchors, outline)
+    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
-    open_q: tuple[int, int, str, str | None] | None = None  # (line, level, question, number)
-    body: list[str] = []
     seen_refs: dict[str, int] = {}
-
-    def close() -> None:
-        if open_q is None:
-            return
-        line, _, question, number = open_q
-        ref = _unique_ref(f"Q{number}" if number else _slug(question), seen_refs)
-        answer = _trim(body)
+    for anchor, answer in zip(anchors, answers, strict=True):
+        if not answer and _normal(anchor.question) in answered:
+            continue  # a list of the questions (a table of contents without links) repeats it
+        ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
         if not answer:
-            dropped.append(Dropped(source, ref, line, "no-answer", question))
-        else:
-            items.append(Item(question=question, answer=answer, source=source, ref=ref, line=line))
-
-    for number, line, fenced in lines:
-        heading = None if fenced else HEADING.match(line)
-        if heading:
-            level = len(heading.group(1))
-            asked = question_of(heading.group(2))
-            if asked or open_q is None or level <= open_q[1]:
-                close()
-                open_q = (number, level, asked[0], asked[1]) if asked else None
-                body = []
-                continue
-        if open_q is not None:
-            body.append(line)
-    close()
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            continue
+        meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta.update(anchor.meta)
+        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
-def _trim(body: list[str]) -> str:
-    """The answer without surrounding blank lines and trailing horizontal rules."""
-    lines = list(body)
-    while lines and (not lines[-1].strip() or re.fullmatch(r"\s*([-*_])(\s*\1){2,}\s*", lines[-1])):
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
+def _answers(anchors: list[Anchor], outline: Outline) -> list[str]:
+    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    following = [*anchors[1:], None]
+    answers = [_answer(a, _answer_end(a, after, outline), outline, skip)
+               for a, after in zip(anchors, following, strict=False)]
+    return ["" if is_blank(answer) else answer for answer in answers]
+
+
+def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
+    """The answer's markdown: text on the question's line, the lines below, text on the closing line."""
+    body = outline.markdown(anchor.body, end, anchor.dedent, skip)
+    starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
+    lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
+    return _without_answer_mark(trim_block("\n".join(part for part in (lead + body, anchor.tail) if part)))
+
+
+def _without_answer_mark(answer: str) -> str:
+    """``**A:** It is…`` under a question heading or bold question: the label is not the answer."""
+    first, _, rest = answer.partition("\n")
+    mark = A_MARK.match(first)
+    if not mark:
+        return answer
+    return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
+
+
+def sniff(text: str) -> float:
+    """Sure when the text has question structure; unsure on prose with headings only."""
+    outline = outline_of(_normalised(text))
+    questions = len(layout(outline)[0])
+    if questions >= 2:
+        return min(0.9, 0.5 + 0.05 * questions)
+    if questions == 1:
+        return 0.4
+    return 0.2 if outline.headings else 0.0
+
+
+def _normalised(text: str) -> str:
+    """The text as :func:`qa2anki.textio.read_text` gives it, for callers passing raw text."""
+    if text.startswith("\ufeff") or "\r" in text:
+        return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _slug(text: str) -> str:
@@ -135,7 +261,7 @@ def _unique_ref(ref: str, seen: dict[str, int]) -> str:
 
 ADAPTER = Adapter(
     name="markdown",
-    summary="markdown with questions as headings",
+    summary="markdown Q&A: question headings, <details>, Q:/A: pairs, bold questions, tables",
     sniff=sniff,
     read=read,
 )

@@ -1,0 +1,1 @@
+"""Benchmarks for qa2anki: ``make bench`` (``python -m bench``) prints figures, never asserts."""

@@ -1,0 +1,131 @@
+"""``make bench``: time every stage and the whole build at several sizes against the floor.
+
+Prints a table of medians over several runs, peak memory (RSS) of the whole build, the ratio
+to the floor (a bare genanki script with pygments, see :mod:`bench.floor`) and the growth from
+10k to 100k items. Figures only: nothing here asserts a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import corpus
+from .stages import seed_manifest, stage_times
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB, and stdout of one child process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{err.read().decode()}")
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def qa2anki_command() -> list[str]:
+    return [sys.executable, "-m", "qa2anki"]
+
+
+def measure(manifest: Path, runs: int) -> dict[str, float]:
+    """Stage medians (in-process) and whole-build medians (own process) for one corpus."""
+    folder = manifest.parent
+    stages = [stage_times(manifest) for _ in range(runs)]
+    figures = {name: statistics.median(s[name] for s in stages) for name in stages[0]}
+    cold, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(folder / "decks", ignore_errors=True)
+        for stale in folder.glob("*.lock"):
+            stale.unlink()
+        shutil.rmtree(folder / ".qa2anki-cache", ignore_errors=True)
+        wall, peak, _ = run_measured([*qa2anki_command(), "build", "--config", str(manifest)], folder)
+        cold.append(wall)
+        rss.append(peak)
+    figures["build"] = statistics.median(cold)
+    figures["rss_mb"] = max(rss)
+    warm = [run_measured([*qa2anki_command(), "build", "--config", str(manifest)], folder)[0]
+            for _ in range(runs)]
+    figures["rebuild"] = statistics.median(warm)
+    qa_file = folder / "floor-qa.json"
+    qa_file.write_text(json.dumps(stage_pairs(manifest)))
+    floors = []
+    for _ in range(runs):
+        wall, _, _ = run_measured([sys.executable, "-m", "bench.floor", str(qa_file), str(folder / "floor.apkg")], ROOT)
+        floors.append(wall)
+    figures["floor"] = statistics.median(floors)
+    figures["ratio"] = figures["build"] / figures["floor"]
+    return figures
+
+
+def stage_pairs(manifest: Path) -> list[tuple[str, str]]:
+    from .stages import final_cards
+
+    return [(card.primary.question, card.primary.answer) for card in final_cards(manifest)]
+
+
+COLUMNS = ("corpus", "items", "cards", "read", "repair", "dedup", "render", "package", "build", "rebuild",
+           "floor", "ratio", "rss_mb")
+
+
+def print_table(rows: list[dict[str, float | str]]) -> None:
+    print(" ".join(f"{c:>9}" for c in COLUMNS))
+    for row in rows:
+        cells = []
+        for column in COLUMNS:
+            value = row.get(column, "")
+            if column in ("items", "cards"):
+                cells.append(f"{int(value):9d}" if value != "" else f"{'':>9}")
+            elif isinstance(value, float):
+                cells.append(f"{value:9.2f}" if column in ("ratio", "rss_mb") else f"{value:8.2f}s")
+            else:
+                cells.append(f"{value!s:>9}")
+        print(" ".join(cells))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="item counts (comma separated)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
+    parser.add_argument("--no-seeds", action="store_true", help="skip the seed corpus row")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    rows: list[dict[str, float | str]] = []
+    with tempfile.TemporaryDirectory(prefix="qa2anki-bench-") as tmp:
+        if not args.no_seeds:
+            manifest = seed_manifest(Path(tmp) / "seeds")
+            row = measure(manifest, args.runs)
+            rows.append({"corpus": "seeds", **row})
+            print_table(rows[-1:])
+        for size in sizes:
+            manifest = corpus.write_corpus(Path(tmp) / f"n{size}", size)
+            runs = args.runs if size <= 10_000 else max(1, min(args.runs, 2))
+            rows.append({"corpus": f"n={size}", **measure(manifest, runs)})
+            print_table(rows[-1:])
+    print()
+    print(f"qa2anki benchmark: medians of {args.runs} runs on {os.cpu_count()} cores "
+          "(seconds; rss_mb = peak resident memory of the whole build)")
+    print_table(rows)
+    by_size = {r["corpus"]: r for r in rows}
+    if "n=10000" in by_size and "n=100000" in by_size:
+        growth = float(by_size["n=100000"]["build"]) / float(by_size["n=10000"]["build"])
+        print(f"growth 10k -> 100k: x{growth:.1f} (linear would be x10)")
+
+
+if __name__ == "__main__":
+    main()

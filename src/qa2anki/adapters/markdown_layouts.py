@@ -1,0 +1,384 @@
+"""Where questions start in the markdown layouts people write, besides question headings.
+
+Each finder looks at an :class:`~.markdown_outline.Outline` and returns :class:`Anchor` s:
+the question, the line it starts on, and where its answer lies. Answers are cut out later,
+once the adapter knows every anchor and heading (an open answer runs to the next one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .markdown_outline import Outline, Table
+
+NUMBERING = re.compile(
+    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))\s*[.):\-–—]?\s+",
+    re.IGNORECASE,
+)
+QUESTION_WORDS = re.compile(
+    r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
+    r"did|explain|describe|define|compare|list|name|give|tell|walk|contrast|differentiate|"
+    r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
+    re.IGNORECASE,
+)
+#: Interview prompts worded without a question word.
+PROMPTS = re.compile(
+    r"^(differences? between|pros and cons|advantages and disadvantages|when to use|how to)\b",
+    re.IGNORECASE,
+)
+NOT_QUESTIONS = re.compile(
+    r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
+    r"references|resources|further reading|license|contributing|about|faq|questions)\b",
+    re.IGNORECASE,
+)
+#: Headings that organise the page rather than name a subject: no topic.
+NOT_TOPICS = re.compile(
+    r"^(table of contents|contents|toc|index|faqs?|frequently asked questions|questions|"
+    r"q\s*&\s*a)\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: Summaries that label a hidden answer rather than ask something.
+ANSWER_LABELS = re.compile(
+    r"^(answers?|ans|solutions?|show|hide|click|hint|output|result|explanation|details|more|"
+    r"example|code|expand|see|view|reveal|toggle)\b",
+    re.IGNORECASE,
+)
+EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
+LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
+EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
+CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
+ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+LONE_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)[^)]*\)$")
+
+DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+
+_LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
+Q_MARK = re.compile(
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?:Q|Ques|Question|QUESTION)[ \t]*(?P<number>\d+)?[ \t]*"
+    r"(?P<sep>[:：]|(?<=\d)[.)])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+)
+A_MARK = re.compile(
+    rf"^{_LIST_LEAD}(?:\*\*|__)?(?:A|Ans|Answer|ANSWER)[ \t]*[:：](?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+)
+INLINE_A = re.compile(
+    r"(?:\*\*|__)(?:A|Ans|Answer)[ \t]*[:：](?:\*\*|__)|(?<=[?.!])[ \t]+(?:A|Answer)[:：][ \t]"
+)
+BOLD_Q = re.compile(
+    r"^(?P<lead>[ \t]{0,3}(?:(?P<number>\d{1,9})[.)][ \t]+)?)(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
+    r"(?P=mark)[ \t]*(?P<rest>.*)$"
+)
+
+TABLE_QUESTION = {"q", "question", "questions", "prompt", "front", "term", "query", "ask"}
+TABLE_ANSWER = {"a", "answer", "answers", "ans", "response", "back", "explanation", "definition",
+                "solution", "reply"}
+TABLE_NUMBER = {"#", "no", "nr", "num", "number", "id", "sl", "sno", "slno", "index"}
+TABLE_META = {"topic": "topic", "category": "topic", "section": "topic", "area": "topic",
+              "level": "level", "difficulty": "level"}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where one question starts and where its answer lies."""
+
+    kind: str  # heading, details, pair, bold, row
+    line: int  # 0-based first line of the item
+    question: str
+    number: str | None
+    body: int  # first line of the answer below the question
+    end: int | None = None  # fixed end (exclusive) of the answer; None: up to the next anchor
+    lead: str = ""  # answer text on the question's own line
+    tail: str = ""  # answer text on the closing line (details)
+    dedent: int = 0  # list indentation to take off the answer's lines
+    level: int = 0  # heading level; 0 for the other layouts
+    meta: tuple[tuple[str, str], ...] = ()
+
+
+# --- question text -------------------------------------------------------------------------
+
+
+def plain_question(text: str) -> str:
+    """Question text without wrapping emphasis and empty HTML anchors (inline code is kept)."""
+    text = LEADING_SYMBOLS.sub("", EMPTY_ANCHOR.sub("", text).strip())
+    while (match := EMPHASIS.match(text)) and "**" not in match.group("inner").strip("*"):
+        text = match.group("inner").strip()
+    if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
+        text = text[1:-1].strip()  # "Why simulation instead of hardware?"
+    return text
+
+
+def split_number(text: str) -> tuple[str, str | None, bool]:
+    """``(text, number, q_prefixed)`` with a leading ``Q7.`` / ``7)`` numbering taken off."""
+    numbered = NUMBERING.match(text)
+    if not numbered:
+        return text, None, False
+    number = numbered.group("q") or numbered.group("n")
+    return plain_question(text[numbered.end():]), number, not numbered.group("n")
+
+
+def looks_like_question(text: str) -> bool:
+    """Asks (``…?``, ``What …``, ``Explain …``) or prompts (``Difference between X and Y``)."""
+    stripped = text.strip().rstrip("*_ ")
+    start = stripped.lstrip("*_`")
+    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start))
+
+
+def question_of(heading: str) -> tuple[str, str | None] | None:
+    """``(question, number)`` when a heading asks a question, else ``None``."""
+    text, number, q_prefixed = split_number(plain_question(heading))
+    if not text or NOT_QUESTIONS.match(text) or LONE_LINK.match(text):
+        return None
+    if looks_like_question(text) or q_prefixed:
+        return text, number
+    return None
+
+
+def topic_of(heading: str) -> str:
+    """A section heading as a topic name (numbering and emphasis taken off)."""
+    return split_number(plain_question(heading))[0]
+
+
+# --- <details><summary>Question</summary>answer</details> ----------------------------------
+
+
+def find_details(outline: Outline) -> list[Anchor]:
+    """GitHub FAQ style: one collapsible block per question; nested blocks make sections."""
+    return _details_in(outline, 0, len(outline.lines), ())
+
+
+def _details_in(outline: Outline, start: int, stop: int, meta: tuple[tuple[str, str], ...]) -> list[Anchor]:
+    anchors: list[Anchor] = []
+    index = start
+    while index < stop:
+        if index in outline.code_lines or not DETAILS_OPEN.search(outline.lines[index]):
+            index += 1
+            continue
+        close = _closing_line(outline, index, stop)
+        anchors.extend(_one_details(outline, index, close, meta))
+        index = close + 1
+    return anchors
+
+
+def _closing_line(outline: Outline, start: int, stop: int) -> int:
+    depth = 0
+    for index in range(start, stop):
+        if index in outline.code_lines:
+            continue
+        line = outline.lines[index]
+        depth += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
+        if depth <= 0:
+            return index
+    return stop - 1
+
+
+def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str, str], ...]) -> list[Anchor]:
+    chunk = "\n".join(outline.lines[start:close + 1])
+    opening = DETAILS_OPEN.search(chunk)
+    summary = SUMMARY.search(chunk)
+    if not opening or not summary or DETAILS_OPEN.search(chunk, opening.end(), summary.start()):
+        return []
+    summary_line = start + chunk.count("\n", 0, summary.end())
+    label = summary_text(summary.group("question"))
+    inner = sum(1 for i in range(summary_line + 1, close) if i not in outline.code_lines
+                and DETAILS_OPEN.search(outline.lines[i]))
+    if inner >= 2:  # a collapsible section of collapsible questions
+        return _details_in(outline, summary_line + 1, close, meta + (("topic", topic_of(label)),))
+    text, number, _ = split_number(label)
+    if not text or NOT_QUESTIONS.match(text) or ANSWER_LABELS.match(text):
+        return []
+    after_summary = outline.lines[summary_line][_column_after(chunk, summary.end()):]
+    if summary_line == close:
+        lead, tail, body = DETAILS_CLOSE.split(after_summary)[0], "", close
+    else:
+        closing = outline.lines[close]
+        match = DETAILS_CLOSE.search(closing)
+        lead, tail = after_summary, closing[:match.start()] if match else closing
+        body = summary_line + 1
+    return [Anchor("details", start, text, number, body, close, lead.strip(), tail.strip(), meta=meta)]
+
+
+def _column_after(chunk: str, offset: int) -> int:
+    return offset - (chunk.rfind("\n", 0, offset) + 1)
+
+
+def summary_text(html_text: str) -> str:
+    """A summary's question: ``<code>`` becomes backticks, other tags go, emphasis unwrapped."""
+    text = ANY_TAG.sub("", CODE_TAG.sub(lambda m: f"`{m.group(1)}`", html_text))
+    lines = [" ".join(line.split()) for line in text.strip().split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))  # a summary may hold a list: keep its lines
+    return plain_question(text)
+
+
+def is_blank(markdown: str) -> bool:
+    """True when nothing but HTML tags and spaces is left (``<br><b>\n</b>`` answers nothing)."""
+    return not ANY_TAG.sub("", markdown).replace("&nbsp;", " ").strip()
+
+
+# --- **Q:** … **A:** … and Q: / A: --------------------------------------------------------
+
+
+def find_pairs(outline: Outline) -> list[Anchor]:
+    """``Q:``/``A:`` pairs; only when the document marks at least one answer with ``A:``."""
+    found = [pair for i in range(len(outline.lines)) if (pair := _pair_at(outline, i))]
+    if not any(marked for _, marked in found):
+        return []
+    return [anchor for anchor, _ in found if anchor]
+
+
+def _pair_at(outline: Outline, index: int) -> tuple[Anchor | None, bool] | None:
+    """The pair whose ``Q:`` is on line ``index``, and whether its answer is marked ``A:``."""
+    if index in outline.code_lines:
+        return None
+    mark = Q_MARK.match(outline.lines[index])
+    if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
+        return None  # "Q1." alone on its line is numbered scraped text, another format
+    rest = mark.group("rest")
+    inline = INLINE_A.search(rest)
+    if inline:
+        question = _unbold(rest[:inline.start()], mark.group("bold"))
+        return _pair(index, question, mark.group("number"), index + 1, rest[inline.end():]), True
+    parts, line = [_unbold(rest, mark.group("bold"))], index + 1
+    while line < len(outline.lines) and _continues_question(outline, line):
+        parts.append(outline.lines[line].strip())
+        line += 1
+    answer_line = _next_nonblank(outline, line)
+    answer = A_MARK.match(outline.lines[answer_line]) if answer_line is not None else None
+    question, number = " ".join(parts), mark.group("number")
+    if answer and answer_line is not None and answer_line not in outline.code_lines:
+        return _pair(index, question, number, answer_line + 1, answer.group("rest")), True
+    return _pair(index, question, number, line, ""), False
+
+
+def _pair(line: int, question: str, number: str | None, body: int, lead: str) -> Anchor | None:
+    text, numbered, _ = split_number(plain_question(question.strip()))
+    if not text:
+        return None
+    return Anchor("pair", line, text, number or numbered, body, lead=lead.strip())
+
+
+def _continues_question(outline: Outline, line: int) -> bool:
+    text = outline.lines[line]
+    return bool(text.strip()) and line not in outline.code_lines and line not in outline.heading_lines \
+        and not A_MARK.match(text) and not Q_MARK.match(text)
+
+
+def _next_nonblank(outline: Outline, line: int) -> int | None:
+    while line < len(outline.lines):
+        if outline.lines[line].strip():
+            return line
+        line += 1
+    return None
+
+
+def _unbold(text: str, bold: str | None) -> str:
+    text = text.strip()
+    if bold and text.endswith(bold):
+        text = text[: -len(bold)].strip()
+    return text
+
+
+# --- 1. **What is X?** ---------------------------------------------------------------------
+
+
+def find_bold_questions(outline: Outline) -> list[Anchor]:
+    """Bold questions opening a numbered list item or standing alone as a paragraph."""
+    anchors = []
+    for index in sorted(outline.block_starts):
+        if index in outline.code_lines:
+            continue
+        match = BOLD_Q.match(outline.lines[index])
+        if not match or (match.group("rest") and not match.group("number")):
+            continue
+        if LONE_LINK.match(match.group("question").strip()):
+            continue
+        text, number, q_prefixed = split_number(plain_question(match.group("question")))
+        if not text or not (looks_like_question(text) or q_prefixed):
+            continue
+        dedent = outline.item_indents.get(index, 0) if match.group("number") else 0
+        anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
+                              lead=match.group("rest").strip(), dedent=dedent))
+    return anchors
+
+
+# --- | Question | Answer | -----------------------------------------------------------------
+
+
+def find_table_rows(outline: Outline) -> list[Anchor]:
+    return [anchor for table in outline.tables for anchor in _rows_of(table)]
+
+
+def _rows_of(table: Table) -> list[Anchor]:
+    columns = table_columns(table)
+    if columns is None:
+        return []
+    question_col, answer_col, number_col, meta_cols = columns
+    anchors = []
+    for row in table.rows:
+        cells = row.cells + ("",) * (len(table.header) - len(row.cells))
+        text, numbered, _ = split_number(plain_question(_cell(cells[question_col])))
+        if not text:
+            continue
+        number = _cell(cells[number_col]) if number_col is not None else None
+        meta = tuple((key, _cell(cells[col])) for key, col in meta_cols if _cell(cells[col]))
+        anchors.append(Anchor("row", row.line, text, number if number and number.isdigit() else numbered,
+                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta))
+    return anchors
+
+
+def table_columns(table: Table) -> tuple[int, int, int | None, list[tuple[str, int]]] | None:
+    """``(question, answer, number, [(meta key, column)])`` columns, or None for other tables."""
+    names = [_header_name(cell) for cell in table.header]
+    question = _first(names, TABLE_QUESTION)
+    answer = _first(names, TABLE_ANSWER)
+    number = _first(names, TABLE_NUMBER)
+    meta = [(TABLE_META[name], col) for col, name in enumerate(names) if name in TABLE_META]
+    taken = {number, *(col for _, col in meta)}
+    if question is None:
+        question = _column_of_questions(table, taken)
+    if question is None or not table.rows:
+        return None
+    if answer is None:
+        answer = _longest_column(table, taken | {question})
+    if answer is None or answer == question or _is_navigation(table, question):
+        return None
+    return question, answer, number, meta
+
+
+def _header_name(cell: str) -> str:
+    return re.sub(r"[^a-z#]+", " ", cell.strip("*_ ").lower()).strip()
+
+
+def _first(names: list[str], wanted: set[str]) -> int | None:
+    return next((col for col, name in enumerate(names) if name in wanted), None)
+
+
+def _column_values(table: Table, col: int) -> list[str]:
+    return [_cell(row.cells[col]) for row in table.rows if col < len(row.cells) and row.cells[col].strip()]
+
+
+def _column_of_questions(table: Table, taken: set[int | None]) -> int | None:
+    best, best_share = None, 0.5
+    for col in range(len(table.header)):
+        values = _column_values(table, col)
+        share = sum(v.rstrip("*_ ").endswith("?") for v in values) / max(1, len(values))
+        if col not in taken and share >= best_share:
+            best, best_share = col, share
+    return best
+
+
+def _longest_column(table: Table, taken: set[int | None]) -> int | None:
+    lengths = {col: sum(map(len, _column_values(table, col))) for col in range(len(table.header))
+               if col not in taken}
+    return max(lengths, key=lambda col: lengths[col]) if lengths and max(lengths.values()) else None
+
+
+def _is_navigation(table: Table, col: int) -> bool:
+    """A table of contents: the question cells are links into the page."""
+    values = _column_values(table, col)
+    return bool(values) and all(LONE_LINK.match(plain_question(v)) for v in values)
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\|", "|").strip()
