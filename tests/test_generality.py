@@ -9,15 +9,18 @@ must not) contain. Items are addressed by position; negative positions count fro
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import DATA
 from qa2anki.adapters import detect, read_source
+from qa2anki.cli import main
 from qa2anki.models import SourceResult
 from qa2anki.textio import read_text
 
@@ -85,3 +88,10 @@ def _check_per_item(result: SourceResult, key: dict[str, Any]) -> None:
     for position, texts in (key.get("contains") or {}).items():
         for text in texts:
             assert text in items[position].answer, (text, items[position].answer)
+
+
+def test_inspect_reports_every_document_in_its_format():
+    result = CliRunner().invoke(main, ["inspect", *map(str, DOCUMENTS)])
+    assert result.exit_code == 0, result.output
+    found = dict(re.findall(r"(?m)^\S*?([^/\s]+)\n  format:\s+(\S+) \(detected", result.output))
+    assert found == {document.name: _key(document)["format"] for document in DOCUMENTS}

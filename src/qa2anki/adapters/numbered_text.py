@@ -30,7 +30,7 @@ from ..codetext import (
 from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
-from .markdown_doc import QUESTION_WORDS
+from .markdown_layouts import QUESTION_WORDS
 from .pagetext import (
     ends_sentence,
     escape_markdown,

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
-from .markdown_doc import QUESTION_WORDS
+from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
