@@ -61,7 +61,7 @@ COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 #: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
 INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
-ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
+ORDERED = re.compile(r"(?P<indent>[ \t]*)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,12 @@ def answer_markdown(lines: list[str]) -> str:
             code, index = _take_code(lines, following)
             blocks.append(code_fence(code, label))
             continue
+        if table := _tab_table(lines, index):
+            flush_paragraph()
+            flush_bullets()
+            blocks.append(table[0])
+            index = table[1]
+            continue
         item = BULLET.fullmatch(line) or ORDERED.fullmatch(line)
         if item:
             flush_paragraph()
@@ -270,6 +276,21 @@ def answer_markdown(lines: list[str]) -> str:
     flush_paragraph()
     flush_bullets()
     return "\n\n".join(blocks)
+
+
+def _tab_table(lines: list[str], start: int) -> tuple[str, int] | None:
+    """A table the page copy turned into tab-separated lines, as a markdown table (first row the
+    header), with the index after it; None unless two or more lines have the same tab count."""
+    width = lines[start].strip().count("\t")
+    end = start
+    while end < len(lines) and lines[end].strip() and lines[end].strip().count("\t") == width:
+        end += 1
+    if width == 0 or end - start < 2:
+        return None
+    rows = [[escape_markdown(cell.strip()).replace("|", "\\|") for cell in line.strip().split("\t")]
+            for line in lines[start:end]]
+    table = [rows[0], ["---"] * (width + 1), *rows[1:]]
+    return "\n".join(f"| {' | '.join(row)} |" for row in table), end
 
 
 def _next_nonblank(lines: list[str], start: int) -> int | None:
