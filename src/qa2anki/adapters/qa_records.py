@@ -21,11 +21,13 @@ from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
-QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term")
+QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term", "name")
 STRONG_QUESTION_KEYS = frozenset({"question", "q", "prompt", "front"})
-ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "reply", "completion", "explanation",
-               "body", "content", "text", "definition")
-STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution"})
+ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "acceptedanswer", "reply", "completion",
+               "explanation", "body", "content", "text", "definition")
+STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution", "acceptedanswer"})
+#: Question keys that name almost anything: trusted only beside a strong answer key.
+VAGUE_QUESTION_KEYS = frozenset({"name"})
 #: Extra text folded into the answer, in this order, under a bold label.
 EXTRA_KEYS = ("explanation", "details", "detail", "example", "examples", "code", "snippet",
               "sample", "notes", "note", "hint")
@@ -74,10 +76,22 @@ def _lower_keys(record: Mapping[str, Any]) -> dict[str, str]:
     return {str(key).lower(): key for key in record}
 
 
+#: Where an answer given as an object keeps its text (schema.org ``{"@type": "Answer", "text": …}``).
+TEXT_FIELDS = ("text", "body", "content", "markdown", "html", "value")
+
+
 def _texty(value: Any) -> bool:
     return isinstance(value, str) or (
         isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-    )
+    ) or _inner_text(value) is not None
+
+
+def _inner_text(value: Any) -> str | None:
+    """The text of an answer object (a mapping with one of :data:`TEXT_FIELDS`), else None."""
+    if not isinstance(value, dict):
+        return None
+    low = _lower_keys(value)
+    return next((value[low[k]] for k in TEXT_FIELDS if k in low and isinstance(value[low[k]], str)), None)
 
 
 def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
@@ -104,6 +118,8 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
     if not question:
         return None
     answer = pick(options.get("answer"), ANSWER_KEYS, lambda v: v is None or _texty(v), question)
+    if question in VAGUE_QUESTION_KEYS and not options.get("question") and answer not in STRONG_ANSWER_KEYS:
+        return None
     return Keys(question, answer) if answer else None
 
 
@@ -302,6 +318,8 @@ class _Walker:
 def _text(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
+    if (inner := _inner_text(value)) is not None:
+        return inner.strip()
     if isinstance(value, list):
         return "\n".join(f"- {v.strip()}" for v in value if isinstance(v, str) and v.strip())
     return str(value).strip()
