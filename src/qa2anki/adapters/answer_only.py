@@ -6,7 +6,8 @@ Unit boundaries come from general signals only:
 
 - a recurring closing label (``Rule of thumb:``, ``Key takeaway:``, ``TL;DR:``) ends every unit;
 - otherwise a unit is a paragraph: a line ending a sentence followed by one starting a new one
-  (a line that does not end a sentence is hard-wrapped and continues), and a line ending with
+  (a line that does not end a sentence is hard-wrapped and continues; on a page that puts blank
+  lines between paragraphs, only a blank line ends one), and a line ending with
   ``:`` keeps what it introduces (code, a list) in its unit, and the paragraph right after that
   code (which explains it) too.
 
@@ -218,8 +219,13 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     if closing_labels_recur(pieces):
         return _units_closed_by_label(pieces)
     units: list[list[Piece]] = []
+    by_blank_lines = blank_line_paragraphs(pieces)
     for piece in pieces:
         current = units[-1] if units else None
+        if by_blank_lines and current and _adjacent(current[-1], piece) \
+                and piece.kind == current[-1].kind == "prose":
+            current[-1].lines.extend(piece.lines)  # a wrapped line that happened to end a sentence
+            continue
         attach = current is not None and (
             piece.glued or current[-1].introduces or piece.kind == "code" or _explains_code(current, piece)
         )
@@ -228,6 +234,16 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
         else:
             units.append([piece])
     return units, []
+
+
+def blank_line_paragraphs(pieces: list[Piece]) -> bool:
+    """Whether the page separates its paragraphs with blank lines (then only a blank line ends one)."""
+    gaps = sum(1 for before, after in zip(pieces, pieces[1:], strict=False) if not _adjacent(before, after))
+    return gaps >= 2 and gaps >= 0.2 * len(pieces)
+
+
+def _adjacent(before: Piece, after: Piece) -> bool:
+    return after.start <= before.start + len(before.lines)
 
 
 def _explains_code(unit: list[Piece], piece: Piece) -> bool:
