@@ -244,17 +244,42 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
             rows = _rows(sample, dialect)
         except csv.Error:
             continue
-        if len(rows) < 2 or len(rows[0][1]) < 2:
-            continue
-        header = [cell.strip() for cell in rows[0][1]]
-        width = len(header)
-        body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
-        if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
-            continue
-        records = [_record(header, row) for _, row in rows[1:]]
-        if choose_keys(records, options):
-            return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+        for rows_below_title in _after_title_rows(rows):
+            if table := _header_table(rows_below_title, options, sample_only):
+                return table
     return None if options.get("question") else _headerless_table(sample, options)
+
+
+#: Most rows a spreadsheet export puts above its header (a title, a date), one cell each.
+MAX_TITLE_ROWS = 4
+
+
+Rows = list[tuple[int, list[str]]]  # (line, cells)
+
+
+def _after_title_rows(rows: Rows) -> list[Rows]:
+    """The rows, then the rows below each leading one-cell row (a sheet's title above its header)."""
+    out = [rows]
+    for skip in range(1, MAX_TITLE_ROWS + 1):
+        if skip >= len(rows) or sum(1 for cell in rows[skip - 1][1] if cell.strip()) > 1:
+            break
+        out.append(rows[skip:])
+    return out
+
+
+def _header_table(rows: Rows, options: Mapping[str, Any], sample_only: bool) -> Table | None:
+    """Records keyed by the first row, if it names question and answer columns the rows fill."""
+    if len(rows) < 2 or len(rows[0][1]) < 2:
+        return None
+    header = [cell.strip() for cell in rows[0][1]]
+    width = len(header)
+    body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
+    if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
+        return None
+    records = [_record(header, row) for _, row in rows[1:]]
+    if not choose_keys(records, options):
+        return None
+    return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
 
 
 #: Delimiters of a headerless card table; a comma only counts when every row starts quoted.
