@@ -196,10 +196,13 @@ def trailing_furniture(lines: list[str]) -> int:
     unindented lines (link titles, share buttons): no bullets, code or paragraph-long text, so
     real answer text is never taken.
     """
-    for index, line in enumerate(lines):
-        if is_furniture(line) and all(_footer_line(following) for following in lines[index + 1:]):
-            return index
-    return len(lines)
+    cut = len(lines)
+    for index in range(len(lines) - 1, -1, -1):  # from the end, while only footer lines follow
+        if is_furniture(lines[index]):
+            cut = index
+        elif not _footer_line(lines[index]):
+            break
+    return cut
 
 
 #: The most words a link title in a page footer ("Related posts" entries) usually has.
