@@ -21,7 +21,10 @@ _LOREM_WORDS = frozenset(
 _FILLER = re.compile(
     r"(?:tbd|tba|todo|coming soon|(?:the )?answer (?:is )?coming soon|content coming soon|"
     r"to be (?:added|written|completed|updated|done)|answer (?:pending|here)|placeholder(?: text)?|"
-    r"(?:insert|write|add|your) (?:(?:your|the) )?answer here|n/?a|\.{3}|…|-+|sample text|dummy text)"
+    r"(?:insert|write|add|your) (?:(?:your|the) )?answer here|n/?a|\.{3}|…|-+|sample text|dummy text|"
+    r"stay tuned|work in progress|wip|under construction|check back (?:later|soon)|"
+    r"(?:the )?answer will be (?:added|updated|written|posted)(?: soon| later)?|"
+    r"(?:this )?(?:section|answer) (?:is )?(?:coming soon|under construction|being written))"
     r"[.!]*",
     re.IGNORECASE,
 )
@@ -70,8 +73,9 @@ def page_lines(text: str) -> list[str]:
 def is_placeholder(text: str) -> bool:
     """Whether an answer is filler (lorem ipsum, "Coming soon", "TBD") rather than an answer."""
     plain = re.sub(r"\s+", " ", text).strip()
-    if _FILLER.fullmatch(plain):
-        return True
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", plain) if part]
+    if sentences and all(_FILLER.fullmatch(sentence) for sentence in sentences):
+        return True  # "Coming soon!", "Answer coming soon. Stay tuned!"
     words = re.findall(r"[a-z]+", plain.lower())
     return bool(words) and sum(word in _LOREM_WORDS for word in words) / len(words) >= 0.5
 
