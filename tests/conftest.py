@@ -26,3 +26,26 @@ def seeds(tmp_path: Path) -> Path:
     target = tmp_path / "sources"
     shutil.copytree(SOURCES, target)
     return target
+
+
+@pytest.fixture
+def everyday_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of ``tests/data/everyday`` as the current folder, so messages show short paths."""
+    folder = tmp_path / "work"
+    shutil.copytree(DATA / "everyday", folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (full size)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``make test`` stays fast: slow tests run with ``--slow`` or when selected with ``-m slow``."""
+    if config.getoption("--slow") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow or -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -1,11 +1,13 @@
-"""Build cache: a deck whose inputs have not changed since its last build is not rebuilt.
+"""Build cache: a build whose inputs have not changed since the last one is not redone.
 
-The cache lives in ``.qa2anki-cache/`` beside the manifest (build output, never committed).
-Each deck has one small JSON record: a fingerprint of everything the deck is made from — the
-deck's manifest entry, every source's bytes, the lockfile, and qa2anki's own code — plus the
-size and modification time of the ``.apkg`` it wrote and that build's summary. A deck is
-reused only while the fingerprint matches *and* its ``.apkg`` is still the file written
-then; anything else (an edited source, a new qa2anki, a deleted or replaced deck) rebuilds.
+The cache is one small JSON file, ``.qa2anki-cache/build.json`` beside the manifest (build
+output: ignored by git, safe to delete). It records a fingerprint of everything the decks are
+made from — the manifest's decks, every source's bytes, the lockfile, and qa2anki's own code —
+the size and modification time of each ``.apkg`` that build wrote, and the build's summary.
+The next build is skipped only while the fingerprint matches *and* every ``.apkg`` is still
+the file written then: an edited source, a new qa2anki, a touched lockfile, or a deck deleted
+or replaced by hand all rebuild. The same inputs always give the same decks, so skipping
+changes nothing but the time taken.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .manifest import DeckSpec
+from .manifest import Manifest
+from .models import Diagnostic, Dropped
 from .package import atomic_path
 
 CACHE_DIR = ".qa2anki-cache"
+CACHE_FILE = "build.json"
 _FORMAT = 1
 
 
@@ -36,61 +40,64 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def deck_fingerprint(deck: DeckSpec, lockfile: Path | None) -> str:
-    """Everything that decides what a deck's ``.apkg`` holds."""
-    digest = hashlib.sha256()
-    digest.update(code_fingerprint().encode())
-    digest.update(repr(_spec_data(deck)).encode())
-    for source in deck.sources:
-        digest.update(str(source.path).encode())
-        try:
-            digest.update(hashlib.sha256(source.path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"<unreadable>")  # the build itself will report it
-    if lockfile is not None and lockfile.exists():
+def build_fingerprint(manifest: Manifest, lockfile: Path) -> str:
+    """Everything that decides what the decks hold."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for deck in manifest.decks:
+        digest.update(json.dumps(dataclasses.asdict(deck), sort_keys=True, default=str).encode())
+        for source in deck.sources:
+            try:
+                digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"<unreadable>")  # the build itself will say why
+    try:
         digest.update(lockfile.read_bytes())
+    except OSError:
+        digest.update(b"<no lockfile>")
     return digest.hexdigest()
 
 
-def _spec_data(deck: DeckSpec) -> Any:
-    return json.dumps(dataclasses.asdict(deck), sort_keys=True, default=str)
+def _output_stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 class BuildCache:
-    """Per-deck records under ``folder``; a missing or damaged record is simply a miss."""
+    """The last build's fingerprint and summary; a missing or damaged file is simply a miss."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, root: Path):
+        self.path = root / CACHE_DIR / CACHE_FILE
 
-    def _record_path(self, deck: DeckSpec) -> Path:
-        key = hashlib.sha256(str(deck.output.resolve()).encode()).hexdigest()[:16]
-        return self.folder / f"deck-{key}.json"
-
-    def lookup(self, deck: DeckSpec, fingerprint: str) -> dict[str, Any] | None:
-        """The summary stored with the last build, if that build is still what is on disk."""
+    def lookup(self, fingerprint: str, outputs: list[Path]) -> list[dict[str, Any]] | None:
+        """The stored deck summaries, if the decks on disk are still that build's output."""
         try:
-            record = json.loads(self._record_path(deck).read_text(encoding="utf-8"))
-            stat = deck.output.stat()
+            record = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if (
-            record.get("format") != _FORMAT
-            or record.get("fingerprint") != fingerprint
-            or record.get("output") != [stat.st_size, stat.st_mtime_ns]
-        ):
+        if not isinstance(record, dict) or record.get("format") != _FORMAT:
             return None
-        summary = record.get("summary")
-        return summary if isinstance(summary, dict) else None
+        stamps = [_output_stamp(path) for path in outputs]
+        if record.get("fingerprint") != fingerprint or record.get("outputs") != stamps:
+            return None
+        decks = record.get("decks")
+        return decks if isinstance(decks, list) else None
 
-    def store(self, deck: DeckSpec, fingerprint: str, summary: dict[str, Any]) -> None:
-        """Remember a deck just written (call after its ``.apkg`` is in place)."""
-        stat = deck.output.stat()
+    def store(self, fingerprint: str, outputs: list[Path], decks: list[dict[str, Any]]) -> None:
+        """Remember a build just written (call once every deck and the lockfile are in place)."""
         record = {
             "format": _FORMAT,
             "fingerprint": fingerprint,
-            "output": [stat.st_size, stat.st_mtime_ns],
-            "summary": summary,
+            "outputs": [_output_stamp(path) for path in outputs],
+            "decks": decks,
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self._record_path(deck)) as temporary:
-            temporary.write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.path) as temporary:
+            temporary.write_text(json.dumps(record, default=str), encoding="utf-8")
+
+
+def plain(entries: tuple[Dropped, ...] | tuple[Diagnostic, ...]) -> list[dict[str, Any]]:
+    """Flat dataclasses as JSON-ready dicts."""
+    return [dataclasses.asdict(entry) for entry in entries]

@@ -8,16 +8,20 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, console
 from .adapters import ADAPTERS
+from .check import check, check_config
 from .errors import Qa2AnkiError
-from .identity import REMOVED_TAG
 from .inspect_sources import describe, inspect_source
 from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
-from .pipeline import BuildReport, build
+from .package import ensure_writable
+from .pipeline import build
 from .preview import preview_path, write_preview
 from .report import write_report
+
+#: ``check FILE...`` needs a deck file name for the one-deck manifest; nothing is written to it.
+CHECK_ONLY_OUTPUT = "qa2anki-check.apkg"
 
 
 class _Group(click.Group):
@@ -40,12 +44,14 @@ def main() -> None:
     Quick start:
       qa2anki build                      # every deck in ./qa2anki.yaml
       qa2anki build notes.md -o my.apkg  # one deck from the files named
+      qa2anki check                      # list problems in the sources, write nothing
     """
 
 
 def _manifest(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None
 ) -> Manifest:
+    _files_or_config(files, config)
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
@@ -57,31 +63,41 @@ def _manifest(
     return dataclasses.replace(manifest, lockfile=Path(lock)) if lock else manifest
 
 
-def _print_summary(report: BuildReport) -> None:
-    for diagnostic in report.diagnostics:
-        click.echo(f"warning: {diagnostic}", err=True)
-    for deck in report.decks:
-        dropped = len(deck.dropped)
-        click.echo(
-            f"{deck.name}: {len(deck.notes)} cards from {len(deck.sources)} sources"
-            f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
-        )
-        click.echo(f"  {deck.changes.summary()}")
-        for record in deck.changes.removed:
-            click.echo(f"  removed: {record.items[0].question if record.items else record.guid}")
-        if deck.changes.removed:
-            click.echo(f"  to delete them: search tag:{REMOVED_TAG} in the Anki browser after importing")
+def _files_or_config(files: tuple[str, ...], config: str | None) -> None:
+    if files and config:
+        raise click.UsageError("name source FILEs or a --config manifest, not both")
+
+
+def _verbosity(quiet: bool, verbose: bool) -> int:
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    return console.QUIET if quiet else console.VERBOSE if verbose else console.NORMAL
+
+
+_quiet = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Print every warning, dropped item and merge.")
+_config = click.option(
+    "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
+)
 
 
 @main.command(name="build")
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option("-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST}).")
+@_config
 @click.option("-o", "--output", type=click.Path(), help="The .apkg to write when FILEs are named.")
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
 @click.option("--lock", type=click.Path(),
               help="Lockfile of note identities (default: beside the manifest, or OUT.lock).")
-@click.option("--report", "report_path", type=click.Path(), help="Also write a JSON report of every card and dropped item.")
-def build_command(files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None, report_path: str | None) -> None:
+@click.option(
+    "--report", "report_path", type=click.Path(),
+    help="Also write a JSON report of every card and dropped item.",
+)
+@_quiet
+@_verbose
+def build_command(
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
+    report_path: str | None, quiet: bool, verbose: bool,
+) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
     \b
@@ -90,10 +106,49 @@ def build_command(files: tuple[str, ...], config: str | None, output: str | None
       qa2anki build --config interview.yaml --report decks/report.json
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
     """
-    report = build(_manifest(files, config, output, deck, lock))
+    verbosity = _verbosity(quiet, verbose)
+    manifest = _manifest(files, config, output, deck, lock)
+    if report_path:
+        ensure_writable(report_path)
+    with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
+        report = build(manifest, progress=progress)
     if report_path:
         write_report(report, report_path)
-    _print_summary(report)
+    out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))
+    console.echo_lines(err, err=True)
+    console.echo_lines(out)
+
+
+@main.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path())
+@_config
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@_quiet
+@_verbose
+def check_command(
+    files: tuple[str, ...], config: str | None, strict: bool, quiet: bool, verbose: bool
+) -> None:
+    """Check the manifest and every source without writing anything.
+
+    Prints each problem as `warning: FILE:LINE: message` (or `error: ...`), then a tally,
+    and exits 1 on errors (and on warnings with --strict).
+
+    \b
+    Examples:
+      qa2anki check
+      qa2anki check --strict --config interview.yaml
+      qa2anki check notes.md faq.json -v
+    """
+    verbosity = _verbosity(quiet, verbose)
+    _files_or_config(files, config)
+    with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
+        if files:
+            result = check(manifest_for_files(list(files), CHECK_ONLY_OUTPUT), progress)
+        else:
+            result = check_config(config or DEFAULT_MANIFEST, progress)
+    console.echo_lines(console.check_output(result, verbosity, console.colour_wanted(sys.stdout)))
+    if result.failed(strict):
+        sys.exit(1)
 
 
 @main.command(name="preview")

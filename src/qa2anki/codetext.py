@@ -219,6 +219,11 @@ def looks_like_prose(text: str) -> bool:
     return bool(_SENTENCE_END.search(text.rstrip())) or wordy >= 8
 
 
+#: Longer lines are not searched for a glued sentence: the search costs the square of the line's
+#: length (a 75 kB one-line page took minutes), and a line that lost its newline is rarely long.
+MAX_GLUED_LINE = 2000
+
+
 def split_glued_prose(line: str, *, continuation: bool = False) -> tuple[str, str]:
     """Split a code line whose newline before the next sentence was lost.
 
@@ -228,6 +233,8 @@ def split_glued_prose(line: str, *, continuation: bool = False) -> tuple[str, st
     ``continuation`` says the line continues a statement from the lines above (inside brackets),
     so its code part need only be a plausible fragment, not a whole statement.
     """
+    if len(line) > MAX_GLUED_LINE:
+        return line, ""
     for match in re.finditer(r"(?<=[^\sA-Z])[A-Z]", line):  # never inside a capitalised word
         code, prose = line[: match.start()], line[match.start():]
         if looks_like_prose(prose) and _is_code_part(code, continuation):

@@ -93,10 +93,11 @@ def read_lock(path: str | Path) -> Lock:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none yet (an unwritable folder is reported later)
         return Lock()
     except (OSError, UnicodeDecodeError) as exc:
-        raise LockfileError(f"cannot read lockfile: {exc}", file=str(path)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise LockfileError(f"cannot read lockfile: {reason}", file=str(path)) from None
     return parse_lock(text, str(path))
 
 

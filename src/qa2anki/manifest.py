@@ -90,11 +90,7 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ManifestError(
-            f"invalid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None
-        ) from None
+        raise _yaml_error(exc, path) from None
     if root is None:
         raise ManifestError("manifest is empty (it needs a 'decks:' list)", file=str(path))
     top = reader.mapping(root, _TOP_KEYS, "manifest")
@@ -110,6 +106,16 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     _check_unique_names(decks, reader, decks_node)
     lockfile = base / reader.scalar(top["lockfile"], str, "lockfile") if "lockfile" in top else None
     return Manifest(decks=decks, root=base, path=path, lockfile=lockfile)
+
+
+def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
+    """YAML's complaint with its line, and where the construct it was reading began."""
+    mark = getattr(exc, "problem_mark", None)
+    message = f"invalid YAML: {getattr(exc, 'problem', None) or exc}"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark and (mark is None or context_mark.line != mark.line):
+        message += f" ({context} on line {context_mark.line + 1})"
+    return ManifestError(message, file=str(path), line=mark.line + 1 if mark else None)
 
 
 def _check_unique_names(decks: tuple[DeckSpec, ...], reader: _NodeReader, node: Any) -> None:
@@ -165,7 +171,7 @@ class _NodeReader:
     def scalar(self, node: Any, kind: type, what: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"'{what}' must be a single value")
-        value = yaml.safe_load(yaml.serialize(node))
+        value = self.plain(node)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -180,7 +186,18 @@ class _NodeReader:
         return tuple(self.scalar(item, str, what) for item in self.sequence(node, what))
 
     def plain(self, node: Any) -> Any:
-        return yaml.safe_load(yaml.serialize(node))
+        """The Python value of a node, built directly (a serialise-and-reload round trip
+        fails on odd but valid YAML such as an empty key)."""
+        loader = yaml.SafeLoader("")
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            raise ManifestError(
+                f"invalid value: {getattr(exc, 'problem', None) or exc}", file=self.file, line=mark.line + 1
+            ) from None
+        finally:
+            loader.dispose()
 
     def deck(self, node: Any, base: Path) -> DeckSpec:
         keys = self.mapping(node, _DECK_KEYS, "deck")

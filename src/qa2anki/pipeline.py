@@ -17,7 +17,7 @@ from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Manifest
 from .models import Card, Diagnostic, Dropped, Item, Note
-from .package import NOTE_TYPE_NAME, notetype_fingerprint, read_apkg_notes, write_apkg
+from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes
 from .repair import RepairStats, repair_items
 
@@ -76,8 +76,14 @@ def build(
     ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
     reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
     if write:
+        for report in reports:
+            _refuse_empty(report)
+            ensure_writable(report.output)  # fail before any deck is replaced, not halfway
+        ensure_writable(lock_path)
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
+            if progress:
+                progress("write", index, len(reports))
             write_apkg(
                 report.notes + report.removed_notes,
                 report.output,
@@ -89,16 +95,27 @@ def build(
     return BuildReport(tuple(reports))
 
 
+def _refuse_empty(report: DeckReport) -> None:
+    """A deck with no cards would replace a good one with nothing: keep the old one instead."""
+    if not report.notes:
+        why = f": {report.diagnostics[0]}" if report.diagnostics else ""
+        raise OutputError(
+            f"deck '{report.name}' would have no cards, nothing written{why}", file=str(report.output)
+        )
+
+
 def _check_outputs(manifest: Manifest) -> None:
-    """An output path that is also a source would destroy the user's data: refuse it."""
+    """An output path that is a source or the manifest would destroy the user's data: refuse it."""
+    inputs = {source.path.resolve() for deck in manifest.decks for source in deck.sources}
+    if manifest.path is not None:
+        inputs.add(manifest.path.resolve())
     for deck in manifest.decks:
         target = deck.output.resolve()
-        for source in deck.sources:
-            if source.path.resolve() == target:
-                raise OutputError(
-                    f"deck '{deck.name}' would overwrite its own source; choose another output",
-                    file=str(deck.output),
-                )
+        if target in inputs:
+            raise OutputError(
+                f"deck '{deck.name}' would overwrite one of its inputs; choose another output",
+                file=str(deck.output),
+            )
         if target.exists() and target.is_dir():
             raise OutputError("output is a folder; name an .apkg file", file=str(deck.output))
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from .errors import SourceError
 
-#: Tried in order; cp1252 decodes any byte, so it is the stated last resort (with a warning).
+#: UTF-8 (with or without a BOM) and BOM-marked UTF-16 are read as such; anything else is read
+#: as cp1252, which decodes almost any byte, and the user is warned (the stated fallback).
 FALLBACK_ENCODING = "cp1252"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_text(path: str | Path) -> tuple[str, list[str]]:
@@ -22,6 +24,8 @@ def read_text(path: str | Path) -> tuple[str, list[str]]:
         raise SourceError("no such file", file=name)
     if path.is_dir():
         raise SourceError("is a folder, not a file (name the files inside it)", file=name)
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise SourceError("not a regular file", file=name)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -31,21 +35,32 @@ def read_text(path: str | Path) -> tuple[str, list[str]]:
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """Decode source bytes (see :func:`read_text`)."""
-    warnings: list[str] = []
-    if not data.strip():
+    if not data or data.isspace():
         raise SourceError("file is empty", file=name)
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError("binary file, not text (is this the right file?)", file=name)
-    for encoding in ("utf-8-sig", "utf-16"):
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
+    if data.startswith(UTF16_BOMS):
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = data.decode(FALLBACK_ENCODING, errors="replace")
-        warnings.append(f"not valid UTF-8; read as {FALLBACK_ENCODING} (save it as UTF-8 to be sure)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, warnings
+            return _normalise(data.decode("utf-16"), name), []
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"not valid UTF-16 despite its byte-order mark: {exc.reason}", file=name
+            ) from None
+    if b"\x00" in data[:8192]:
+        raise SourceError("binary file, not text (is this the right file?)", file=name)
+    try:
+        return _normalise(data.decode("utf-8-sig"), name), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        warning = (
+            f"not valid UTF-8 (first bad byte on line {line}); read as {FALLBACK_ENCODING}, "
+            "check accented letters and save it as UTF-8 to be sure"
+        )
+    return _normalise(data.decode(FALLBACK_ENCODING, errors="replace"), name), [warning]
+
+
+def _normalise(text: str, name: str) -> str:
+    """Line ends as ``\\n`` (CRLF from Windows, lone CR from old Macs); nothing but a BOM is empty."""
+    if not text or text.isspace():
+        raise SourceError("file is empty", file=name)
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")

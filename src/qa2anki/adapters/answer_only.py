@@ -89,9 +89,9 @@ def split_pieces(lines: list[str]) -> list[Piece]:
             index = _take_table(lines, index, pieces)
         elif LIST_ITEM.fullmatch(text) and not CLOSING_LABEL.match(text):
             index = _take_list(lines, index, pieces)
-        elif _starts_code(lines, index):
-            index = _take_code(lines, index, pieces)
-        else:
+        elif _starts_code(lines, index) and (after := _take_code(lines, index, pieces)) > index:
+            index = after
+        else:  # also a line that looked like code but _take_code would not take (no endless loop)
             piece = Piece("prose", index, closing=bool(CLOSING_LABEL.match(text)))
             index = _take_prose(lines, index, pieces, piece)
     return pieces
@@ -143,7 +143,8 @@ def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
         if prose:
             pieces.append(piece)
             return _take_prose(lines, index, pieces, Piece("prose", index - 1, [prose], glued=True))
-    pieces.append(piece)
+    if piece.lines:
+        pieces.append(piece)
     return index
 
 
