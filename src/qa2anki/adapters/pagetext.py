@@ -54,8 +54,9 @@ _FURNITURE_ANYWHERE = re.compile(
 _INTRO = re.compile(
     r"(?<![\w/])(?:I|I'm|I've|I'd|me|[Mm]y)(?![\w/])|\b[Tt]his (?:list|guide|article|post|page|collection|"
     r"repo(?:sitory)?)\b|\b[Tt]hese questions\b|interview questions|[Ff]eel free|[Cc]ontributions?\b|"
-    r"pull requests?|connect with|follow me|[Bb]elow (?:are|is|you(?:'ll| will) find)|[Hh]ere are (?:the |some |\d+ )|"
-    r"[Ii]n this (?:article|post|guide|tutorial|blog)|[Ll]et's (?:dive|get started|begin|look at (?:the|some))|"
+    r"pull requests?|connect with|follow me|[Bb]elow (?:are|is|you(?:'ll| will) find)|"
+    r"[Hh]ere are (?:the |some |\d+ )|[Ii]n this (?:article|post|guide|tutorial|blog)|"
+    r"[Ll]et's (?:dive|get started|begin|look at (?:the|some))|"
     r"[Ww]e(?:'ll| will) (?:cover|look at|go through|walk through)",
 )
 _URL = re.compile(r"https?://\S+")
