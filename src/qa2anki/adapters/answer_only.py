@@ -28,13 +28,14 @@ from ..codetext import (
     bracket_depth,
     code_language,
     guess_language,
+    looks_like_prose,
     lost_python_indentation,
     plain_fence,
     split_glued_prose,
 )
 from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
 from .base import Adapter
-from .numbered_text import question_markers
+from . import numbered_text
 from .pagetext import (
     ends_sentence,
     escape_markdown,
@@ -50,8 +51,10 @@ CLOSING_LABEL = re.compile(
     r"pro tip|remember)\s*[:—–]\s*\S",
     re.IGNORECASE,
 )
-LIST_ITEM = re.compile(r"[-*•][ \t]+(?P<text>\S.*)")
+LIST_ITEM = re.compile(r"(?P<marker>[-*•]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)")
 TABLE_ROW = re.compile(r"\|.*\|")
+#: Fewer characters than a page's line wrap: a list item this short was not wrapped.
+WRAP_WIDTH = 50
 FLATTENED_ITEMS = re.compile(r"(?<=[.!?:])\s+-\s+(?=\S)")
 #: Most lines one bracket may stay open before we stop trusting it (an unbalanced quote or paren).
 MAX_OPEN_LINES = 60
@@ -200,6 +203,8 @@ def _part_of_item(item: str, lines: list[str], index: int) -> bool:
     part = _code_part(text)
     if part is not None and re.search(r"[()\[\]{}=@]", part[0]):
         return False
+    if len(item) < WRAP_WIDTH and looks_like_prose(text):
+        return False  # a line this short was not wrapped: the sentence below is not part of it
     if not ends_sentence(item) or not starts_sentence(text):
         return True
     nearby = lines[index: index + 2]
@@ -248,9 +253,9 @@ def _adjacent(before: Piece, after: Piece) -> bool:
 
 
 def _explains_code(unit: list[Piece], piece: Piece) -> bool:
-    """The one paragraph right after a code sample explains it (glued on or not), like the prose
-    that introduced it; the paragraph after that starts the next answer."""
-    return piece.kind == "prose" and unit[-1].kind == "code" and unit[0] is not unit[-1]
+    """The one paragraph right after a code sample or list the unit introduced explains it (glued
+    on or not), like the prose that introduced it; the paragraph after that starts the next answer."""
+    return piece.kind == "prose" and unit[-1].kind in ("code", "list") and unit[0] is not unit[-1]
 
 
 def closing_labels_recur(pieces: list[Piece]) -> bool:
@@ -300,8 +305,11 @@ def _piece_markdown(piece: Piece) -> str:
     if piece.kind == "table":
         return "\n".join(piece.lines)
     if piece.kind == "list":
-        texts = [LIST_ITEM.fullmatch(line)["text"] for line in piece.lines]
-        items = [item for text in texts for item in FLATTENED_ITEMS.split(text)]
+        matches = [LIST_ITEM.fullmatch(line) for line in piece.lines]
+        if all(match["marker"][0].isdigit() for match in matches):  # numbered steps keep their order
+            return "\n".join(f"{number}. {escape_markdown(match['text'])}"
+                             for number, match in enumerate(matches, start=1))
+        items = [item for match in matches for item in FLATTENED_ITEMS.split(match["text"])]
         return "\n".join(f"- {escape_markdown(item)}" for item in items)
     return escape_markdown(piece.text)
 
@@ -398,7 +406,7 @@ def sniff(text: str) -> float:
         1 for before, line, after in zip(["", *content[:-1]], content, [*content[1:], ""], strict=True)
         if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
     )  # a "# comment" between code lines is code, not a markdown heading
-    if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
+    if numbered_text.sniff(text) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
         return 0.05
     sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)
     if sentences < 3:
