@@ -34,8 +34,8 @@ from ..codetext import (
     split_glued_prose,
 )
 from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
-from .base import Adapter
 from . import numbered_text
+from .base import Adapter
 from .pagetext import (
     ends_sentence,
     escape_markdown,
