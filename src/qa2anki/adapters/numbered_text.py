@@ -80,6 +80,7 @@ class Block:
     answer_start: int  # 0-based index of the first answer line
     answer_lines: tuple[str, ...]
     section: str = ""  # the page section heading the question stands under
+    facts: tuple[tuple[str, str], ...] = ()  # topic, tags stated on a line under the question
 
 
 def find_markers(lines: list[str]) -> list[Marker]:
@@ -176,8 +177,11 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     probe = position
     while probe < end and not lines[probe].strip():
         probe += 1
+    facts: dict[str, str] = {}
     if probe < end and (match := LEVEL.fullmatch(lines[probe].strip())):
         level, position = match.group("level"), probe + 1
+    elif probe < end and (facts := facts_line(lines[probe])):  # "Difficulty: Hard | Topic: Hooks"
+        level, position = facts.pop("level", level), probe + 1
     answer = list(lines[position:end])
     first = _next_nonblank(answer, 0)
     if first is not None and (label := ANSWER_LABEL.match(answer[first])):
@@ -185,7 +189,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     else:  # the label below the question's own code sample ("What does this print?")
         answer = [line for line in answer if not ANSWER_LABEL.fullmatch(line.strip())] \
             if sum(1 for line in answer if ANSWER_LABEL.fullmatch(line.strip())) == 1 else answer
-    return Block(marker, question, level, position, tuple(answer))
+    return Block(marker, question, level, position, tuple(answer), facts=tuple(facts.items()))
 
 
 def trailing_furniture(lines: list[str]) -> int:
@@ -387,8 +391,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
         else:
-            meta = block_meta(block)
-            items.append(Item(block.question, answer, source, ref, line_number, meta))
+            tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
@@ -397,27 +401,68 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
-    """Blocks under the section heading above them; a heading ending an answer is cut from it."""
-    section = ""
-    heading = section_heading(lines, blocks[0].marker.index)
-    if heading is not None:
-        section = lines[heading].strip()
+    """Blocks under the section heading above them; a heading ending an answer is cut from it.
+
+    A page has sections only if a heading stands between two questions: a lone line above the
+    first question is the page's title, not a section.
+    """
+    inner = [_heading_after(lines, block) if following else None
+             for block, following in zip(blocks, [*blocks[1:], None], strict=True)]
+    if not any(heading is not None for heading in inner):
+        return blocks
+    first = section_heading(lines, blocks[0].marker.index)
+    section = lines[first].strip() if first is not None else ""
     out = []
-    for block, following in zip(blocks, [*blocks[1:], None], strict=True):
-        out.append(replace(block, section=section))
-        end = block.answer_start + len(block.answer_lines)
-        heading = section_heading(lines, end) if following else None
-        if heading is not None and heading > block.answer_start and any(
-            line.strip() for line in lines[block.answer_start:heading]
-        ):
-            section = lines[heading].strip()
-            out[-1] = replace(out[-1], answer_lines=block.answer_lines[: heading - block.answer_start])
+    for block, heading in zip(blocks, inner, strict=True):
+        if heading is None:
+            out.append(replace(block, section=section))
+            continue
+        answer = block.answer_lines[: heading - block.answer_start]
+        out.append(replace(block, section=section, answer_lines=answer))
+        section = lines[heading].strip()
     return out
 
 
+def _heading_after(lines: list[str], block: Block) -> int | None:
+    """A section heading ending the block's answer lines (with answer text above it)."""
+    heading = section_heading(lines, block.answer_start + len(block.answer_lines))
+    if heading is not None and heading > block.answer_start and any(
+        line.strip() for line in lines[block.answer_start:heading]
+    ):
+        return heading
+    return None
+
+
+#: Labels of a question's facts line, by the meta key they fill.
+FACT_LABELS = {
+    "level": "level", "difficulty": "level", "seniority": "level",
+    "topic": "topic", "category": "topic", "subject": "topic", "section": "topic",
+    "tags": "tags", "tag": "tags",
+}
+FACT = re.compile(rf"(?P<label>{'|'.join(FACT_LABELS)})\s*[:\-–]\s*(?P<value>\S.*)", re.IGNORECASE)
+
+
+def facts_line(line: str) -> dict[str, str]:
+    """``Difficulty: Hard | Topic: Hooks · Tags: state, effects`` as meta; ``{}`` unless every part
+    of the line is such a labelled fact (or a bare level word)."""
+    facts: dict[str, str] = {}
+    for part in re.split(r"\s+[|·•/]\s+|\s*;\s*", line.strip()):
+        if (bare := LEVEL.fullmatch(part)) and "level" not in facts:
+            facts["level"] = bare.group("level")
+        elif fact := FACT.fullmatch(part):
+            facts[FACT_LABELS[fact.group("label").lower()]] = fact.group("value").strip()
+        else:
+            return {}
+    return facts
+
+
 def block_meta(block: Block) -> dict[str, str]:
-    """The level stated for the question, else one its section heading names ("Advanced ...")."""
+    """The level stated for the question, else one its section heading names ("Advanced ..."), and
+    the topic and tags of its facts line (under the section's topic, when there is one)."""
+    facts = dict(block.facts)
     meta = {"topic": block.section} if block.section else {}
+    if "topic" in facts:
+        meta["subtopic" if block.section else "topic"] = facts["topic"]
     level = block.level or (match.group("level") if (match := LEVEL.search(block.section)) else "")
     if level:
         meta["level"] = level
