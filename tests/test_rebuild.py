@@ -125,7 +125,8 @@ def test_edits_reorders_duplicates_and_deletions_keep_history(tmp_path, collecti
     assert f"removed: {deleted}" in output and f"tag:{REMOVED_TAG}" in output
     # The summary's numbers match what Anki did.
     assert removed == 1
-    assert updated == 4  # reworded, two renumbered, re-answered
+    joined = 1 - _cards_from(output, duplicate_source, tmp_path)  # the duplicate joined a card: it changed
+    assert updated == 4 + joined  # reworded, two renumbered, re-answered (+ the card it joined)
     assert log.updated == updated + removed  # the removed note is re-tagged
     assert new + updated + unchanged == len(read_lock(tmp_path / "deck.lock").records) - removed
     assert unchanged == 30 - updated - removed

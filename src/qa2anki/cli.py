@@ -11,12 +11,13 @@ import click
 from . import __version__, console
 from .adapters import ADAPTERS
 from .check import check, check_config
+from .dedup import describe_clusters
 from .errors import Qa2AnkiError
 from .inspect_sources import describe, inspect_source
 from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
 from .package import ensure_writable
-from .pipeline import build
+from .pipeline import build, find_duplicates
 from .preview import preview_path, write_preview
 from .report import write_report
 
@@ -92,13 +93,17 @@ _config = click.option(
     "--report", "report_path", type=click.Path(),
     help="Also write a JSON report of every card and dropped item.",
 )
+@click.option("--no-cache", is_flag=True, help="Rebuild even when no input changed since the last build.")
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
-    report_path: str | None, quiet: bool, verbose: bool,
+    report_path: str | None, no_cache: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
+
+    A manifest build whose inputs did not change since the last one keeps the decks on disk
+    (the cache is .qa2anki-cache/ beside the manifest; --no-cache always rebuilds).
 
     \b
     Examples:
@@ -111,7 +116,7 @@ def build_command(
     if report_path:
         ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
-        report = build(manifest, progress=progress)
+        report = build(manifest, progress=progress, use_cache=not (no_cache or report_path))
     if report_path:
         write_report(report, report_path)
     out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))
@@ -149,6 +154,30 @@ def check_command(
     console.echo_lines(console.check_output(result, verbosity, console.colour_wanted(sys.stdout)))
     if result.failed(strict):
         sys.exit(1)
+
+
+@main.command(name="dups")
+@click.argument("files", nargs=-1, type=click.Path())
+@_config
+def dups_command(files: tuple[str, ...], config: str | None) -> None:
+    """List the questions merged into one card, with their members and similarity.
+
+    \b
+    Examples:
+      qa2anki dups
+      qa2anki dups notes.md faq.json
+    To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
+    """
+    for deck in _manifest(files, config, default_output("qa2anki") if files else None, None).decks:
+        result, diagnostics = find_duplicates(deck)
+        for diagnostic in diagnostics:
+            click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
+        members = sum(len(cluster.card.items) for cluster in result.clusters)
+        click.echo(
+            f"{deck.name}: {len(result.clusters)} merged cards from {members} items, "
+            f"{len(result.cards)} cards in all (threshold {result.threshold:.2f})\n"
+        )
+        click.echo(describe_clusters(result))
 
 
 @main.command(name="preview")

@@ -122,14 +122,14 @@ def source_rows(report: BuildReport) -> list[dict[str, object]]:
     """Per source: items read, cards it heads, items merged into other cards, items dropped."""
     rows: list[dict[str, object]] = []
     for deck in report.decks:
-        heads = Counter(note.card.primary.source for note in deck.notes)
-        merged = Counter(item.source for note in deck.notes for item in note.card.others)
+        cards = deck.source_cards()
         dropped = Counter(entry.source for entry in deck.dropped)
         for summary in deck.sources:
             name = summary.path.name
+            heads, merged = cards.get(name, (0, 0))
             rows.append({
                 "source": str(summary.path), "format": summary.format, "items": summary.items,
-                "cards": heads[name], "merged": merged[name], "dropped": dropped[name],
+                "cards": heads, "merged": merged, "dropped": dropped[name],
             })
     return rows
 
@@ -138,8 +138,9 @@ def deck_lines(deck: DeckReport) -> list[str]:
     """Per deck: cards, sources, dropped items, what changed since the last build, what was removed."""
     dropped = len(deck.dropped)
     lines = [
-        f"{deck.name}: {len(deck.notes)} cards from {len(deck.sources)} sources"
+        f"{deck.name}: {deck.card_count} cards from {len(deck.sources)} sources"
         f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
+        f"{' (up to date: no input changed, deck kept)' if deck.cached else ''}"
     ]
     changes = getattr(deck, "changes", None)
     if changes is not None:

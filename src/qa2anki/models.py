@@ -93,6 +93,12 @@ class Card:
 
     items: tuple[Item, ...]
     similarity: float = 1.0  # the weakest link that joined the cluster (1.0 for a single item)
+    question: str = ""  # the clearest member's question when it is not the primary's; "": primary's
+
+    @property
+    def shown_question(self) -> str:
+        """The question the card asks: the clearest member's, by default the primary's."""
+        return self.question or self.primary.question
 
     @property
     def primary(self) -> Item:

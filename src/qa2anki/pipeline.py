@@ -6,12 +6,15 @@ and collects what happened into a :class:`BuildReport` the CLI prints and tests 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .adapters import UnsupportedFormat, read_source
-from .dedup import deduplicate
+from .cache import BuildCache, build_fingerprint, plain
+from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
@@ -46,6 +49,24 @@ class DeckReport:
     changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
     removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
     media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+    #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
+    #: its card count and per-source card counts, since ``notes`` is then empty.
+    cached: tuple[int, dict[str, tuple[int, int]]] | None = None
+
+    @property
+    def card_count(self) -> int:
+        return self.cached[0] if self.cached else len(self.notes)
+
+    def source_cards(self) -> dict[str, tuple[int, int]]:
+        """Per source file name: (cards it heads, items it adds to other cards)."""
+        if self.cached:
+            return self.cached[1]
+        counts: dict[str, list[int]] = {}
+        for note in self.notes:
+            counts.setdefault(note.card.primary.source, [0, 0])[0] += 1
+            for item in note.card.others:
+                counts.setdefault(item.source, [0, 0])[1] += 1
+        return {name: (heads, merged) for name, (heads, merged) in counts.items()}
 
 
 @dataclass(frozen=True)
@@ -66,13 +87,23 @@ def build(
     *,
     write: bool = True,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> BuildReport:
     """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``).
+
+    When no input changed since the last build of a manifest and its decks are still on disk,
+    the decks are kept and the last summary is returned (``cached`` set on each deck; see
+    :mod:`qa2anki.cache`); ``use_cache=False`` always rebuilds.
 
     Identities come from the lockfile, which is rewritten only after every deck is written.
     """
     _check_outputs(manifest)
     lock_path = lockfile_path(manifest)
+    cache = BuildCache(manifest.root) if write and use_cache and manifest.path else None
+    if cache:
+        replayed = _replay(cache.lookup(build_fingerprint(manifest, lock_path), _outputs(manifest)))
+        if replayed:
+            return replayed
     ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
     reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
     if write:
@@ -92,7 +123,58 @@ def build(
             )
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
         write_lock(ledger.lock(), lock_path)
+        if cache:
+            fingerprint = build_fingerprint(manifest, lock_path)
+            cache.store(fingerprint, _outputs(manifest), [_summary(report) for report in reports])
     return BuildReport(tuple(reports))
+
+
+def _outputs(manifest: Manifest) -> list[Path]:
+    return [deck.output for deck in manifest.decks]
+
+
+def _summary(report: DeckReport) -> dict[str, Any]:
+    """What the build summary needs of a deck, to print it again when nothing changed."""
+    return {
+        "name": report.name,
+        "output": str(report.output),
+        "cards": report.card_count,
+        "source_cards": report.source_cards(),
+        "sources": [
+            {"path": str(s.path), "format": s.format, "items": s.items, "dropped": s.dropped,
+             "repair": dataclasses.asdict(s.repair)}
+            for s in report.sources
+        ],
+        "dropped": plain(report.dropped),
+        "diagnostics": plain(report.diagnostics),
+    }
+
+
+def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
+    """The last build's report, for decks kept as they were; ``None`` if the record is unusable."""
+    if not decks:
+        return None
+    try:
+        return BuildReport(tuple(
+            DeckReport(
+                name=deck["name"],
+                output=Path(deck["output"]),
+                notes=(),
+                sources=tuple(
+                    SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
+                                  RepairStats(**s["repair"]))
+                    for s in deck["sources"]
+                ),
+                dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
+                diagnostics=tuple(Diagnostic(**entry) for entry in deck["diagnostics"]),
+                written=False,
+                changes=DeckChanges(unchanged=deck["cards"]),
+                cached=(deck["cards"], {k: tuple(v) for k, v in deck["source_cards"].items()}),
+            )
+            for deck in decks
+        ))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _refuse_empty(report: DeckReport) -> None:
@@ -149,6 +231,14 @@ def read_deck_sources(
     return items, summaries, dropped, diagnostics
 
 
+def find_duplicates(deck: DeckSpec) -> tuple[DedupResult, list[Diagnostic]]:
+    """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
+    items, _, _, diagnostics = read_deck_sources(deck)
+    repaired = repair_items(items)
+    merged = deduplicate(repaired.items, deck.dedup)
+    return merged, [*diagnostics, *repaired.diagnostics, *merged.diagnostics]
+
+
 def build_deck(
     deck: DeckSpec,
     progress: Progress | None = None,
@@ -167,6 +257,7 @@ def build_deck(
     dropped.extend(merged.dropped)
     made = notes_for_cards(deck, merged.cards, ledger, progress)
     diagnostics.extend(made.diagnostics)
+    diagnostics.extend(merged.diagnostics)
     return DeckReport(
         name=deck.name,
         output=deck.output,

@@ -340,7 +340,7 @@ def render_note(
     """
     primary = card.primary
     fields = (
-        _safe(renderer.inline(primary.question), primary, media),
+        _safe(renderer.inline(card.shown_question), primary, media),
         _safe(renderer.block(primary.answer), primary, media),
         other_answers(card, renderer, media),
         provenance(card.items),

@@ -25,7 +25,8 @@ def report_data(report: BuildReport) -> dict[str, Any]:
         {
             "guid": note.guid,
             "deck": note.deck,
-            "question": note.card.primary.question,
+            "question": note.card.shown_question,
+            "similarity": note.card.similarity,
             "tags": list(note.tags),
             "sources": [_member(item) for item in note.card.items],
         }

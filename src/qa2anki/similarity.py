@@ -1,0 +1,226 @@
+"""Text features for duplicate detection: TF-IDF over stemmed content words, and a blocking index.
+
+Kept apart from :mod:`qa2anki.dedup` so the clustering policy reads without the arithmetic.
+Everything here is plain Python over dicts: a vector is ``{term: weight}`` with unit length.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain
+
+import snowballstemmer
+
+Vector = dict[str, float]
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+")  # numbers count: "status 404" is not "status 422"
+_NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*\d+|\d+)\s*[.):\-]\s*", re.IGNORECASE)
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}).*$", re.MULTILINE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")  # UploadFile, HTTPException
+
+#: English function words plus the words every interview question is phrased with; they say
+#: how a question is asked, not what it asks about.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also an and any are as at be because been before being
+    below between both but by can could did do does doing done down during each either else etc
+    even ever every few for from further get gets getting given go had has have having here how
+    however i if in into is it its itself just least less let like likely may me might more most
+    much must my need needs no nor not now of off often on once one only or other others our out
+    over own per rather really same say says see should show since so some such than that the their
+    them then there these they this those through thus to too under until up upon us usually very
+    via was way ways we well were what whatever when where whether which while who whom whose why
+    will with within without would yes yet you your yours
+    answer briefly concept concepts describe difference differences different differ differs
+    discuss e eg example examples explain g give handle handled handles handling happen happens
+    ie important main mean means meaning purpose question questions specific specifically tell
+    term terms understand use used uses using versus vs walk work working works
+    """.split()
+)
+
+#: Words interviewers use interchangeably for the same thing, folded onto one (after stemming).
+SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+_TERMS: dict[str, tuple[str, ...]] = {}  # token -> its terms (none for a stop-word); tokens repeat
+
+
+def _terms_of(token: str) -> tuple[str, ...]:
+    terms = _TERMS.get(token)
+    if terms is None:
+        words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
+        kept = [word for word in words if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
+        terms = tuple(_stemmed(word) for word in kept)
+        if len(_TERMS) < 500_000:
+            _TERMS[token] = terms
+    return terms
+
+
+def _stemmed(word: str) -> str:
+    stem = _STEMMER.stemWord(word)
+    return SYNONYMS.get(stem, stem)
+
+
+#: Multi-word names for one thing, folded before tokenising.
+_PHRASES = re.compile(r"path[ -]operation(?:[ -]function)?s?", re.IGNORECASE)
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of ``text``: numbering, fences, punctuation and stop-words removed.
+
+    ``snake_case`` and ``CamelCase`` identifiers are split so code and prose spell alike
+    (``response_model`` and "response model", ``UploadFile`` and "upload file").
+    """
+    text = _NUMBERING.sub("", text, count=1)
+    if "peration" in text:
+        text = _PHRASES.sub(" endpoint ", text)
+    if "```" in text or "~~~" in text:
+        text = _FENCE_LINE.sub(" ", text)
+    get = _TERMS.get
+    terms: list[str] = []
+    for token in _TOKEN.findall(text):
+        terms.extend(get(token) or _terms_of(token))
+    return terms
+
+
+_COMPARISON = re.compile(
+    r"\b(?:differences? between|differs? from|compare (?:to|with)|vs\.?|versus)\s+(?P<rest>[^?.;]*)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE
+)
+
+
+#: Examples and asides ("such as CSS and images", "(min/max, regex)") illustrate; they are not subjects.
+_EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|including)\b[^?.;]*", re.IGNORECASE)
+_PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
+
+
+_NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def question_subjects(question: str) -> frozenset[str]:
+    """The things a question is about by name: what it compares ("Path, Query and Body"), pairs
+    it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI", 404).
+
+    A question naming something the other item never mentions asks about something else,
+    however alike the two read. Examples and asides ("such as CSS") are not subjects.
+    """
+    question = _NUMBERING.sub("", question, count=1)
+    subjects: list[str] = _NUMBER.findall(question)  # "HTTP 404", "(case 12)": numbers name things
+    question = _EXAMPLES.sub("", question)
+    for named in _NAMED.finditer(question):
+        subjects += content_terms(named.group(1) or named.group(2))
+    match = _COMPARISON.search(question)
+    if match:
+        start = question.rfind(".", 0, match.start()) + 1
+        between = match.group(0).lower().startswith("difference")
+        before = "" if between else question[start : match.start()]
+        subjects += content_terms(before)[-2:] + content_terms(_CLAUSE_END.sub("", match.group("rest")))
+    for pair in _PAIRED.finditer(question):
+        words = [content_terms(word) for word in pair.groups()]
+        if all(words):
+            subjects += words[0] + words[1]
+    return frozenset(subjects)
+
+
+#: IDF treats a corpus as at least this large: in a deck of three items a word shared by two
+#: would otherwise weigh far less than a word used once, and every pair would look unrelated.
+MIN_CORPUS = 50
+
+
+class TfIdf:
+    """Inverse document frequencies fitted on one corpus, and unit vectors over them."""
+
+    def __init__(self, documents: Iterable[Sequence[str]]):
+        document_frequency: Counter[str] = Counter()
+        count = 0
+        for terms in documents:
+            document_frequency.update(set(terms))
+            count += 1
+        self.size = count
+        self.document_frequency = document_frequency
+        size = max(count, MIN_CORPUS)
+        self._idf = {term: math.log((size + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()}
+        self._unseen = math.log(size + 1) + 1.0
+
+    def vector(self, terms: Sequence[str]) -> Vector:
+        counts = Counter(terms)
+        idf, unseen = self._idf.get, self._unseen
+        weights = {term: (1.0 + math.log(n)) * idf(term, unseen) for term, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {term: w / norm for term, w in weights.items()}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def key_terms(vector: Vector, count: int) -> list[str]:
+    """The ``count`` heaviest terms of a vector: what the text is most specifically about."""
+    return heapq.nlargest(count, vector, key=vector.__getitem__)
+
+
+class KeyIndex:
+    """An inverted index from key terms to the documents they key, for finding candidates.
+
+    A term keying more than ``max_postings`` documents is too common to find anything by and is
+    left out, which bounds the work per lookup. Pairs of a document's heaviest terms are filed
+    too, so two documents whose shared words are common are still found by the combination.
+    """
+
+    def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
+        self.lookups = [_lookups(terms) for terms in keys]
+        postings: dict[object, list[int]] = defaultdict(list)
+        for index, lookups in enumerate(self.lookups):
+            for lookup in lookups:
+                postings[lookup].append(index)
+        self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
+
+    def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
+        """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
+
+        One shared word proves little; every real duplicate shares at least two key terms.
+        """
+        return self.closest(_lookups(terms), limit)
+
+    def closest(self, lookups: list[object], limit: int) -> list[int]:
+        """Like :meth:`neighbours`, for a document's already computed :attr:`lookups`."""
+        empty: list[int] = []
+        shared = Counter(chain.from_iterable([self.postings.get(lookup, empty) for lookup in lookups]))
+        close = [(count, doc) for doc, count in shared.items() if count >= 2]
+        close.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [doc for _, doc in close[:limit]]
+
+
+_PAIRED_KEYS = 4
+
+
+def _lookups(terms: Sequence[str]) -> list[object]:
+    """What a document is filed under: each key term, and twice each pair of its heaviest ones
+    (a shared pair is two shared terms)."""
+    top = sorted(set(terms[:_PAIRED_KEYS]))
+    pairs = [(a, b) for n, a in enumerate(top) for b in top[n + 1 :]]
+    return [*set(terms), *pairs, *((a, b, 2) for a, b in pairs)]
+
+
+def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
+    """Pairs of documents sharing key terms (each keeps its ``per_item`` best partners)."""
+    index = KeyIndex(keys, max_postings)
+    pairs: set[tuple[int, int]] = set()
+    for doc, lookups in enumerate(index.lookups):
+        for other in index.closest(lookups, per_item + 1):
+            if other != doc:
+                pairs.add((min(doc, other), max(doc, other)))
+    return pairs

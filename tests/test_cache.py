@@ -1,0 +1,83 @@
+"""A rebuild with no changed input keeps the decks and says so; any change rebuilds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SOURCES
+from qa2anki.cache import CACHE_DIR, CACHE_FILE
+from qa2anki.cli import main
+
+SEED = "004_7624664d3e7a1fbf.txt"
+UP_TO_DATE = "up to date: no input changed, deck kept"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SOURCES / SEED, tmp_path / "sources" / SEED)
+    (tmp_path / "qa2anki.yaml").write_text(
+        f"decks:\n  - name: Cached\n    output: decks/cached.apkg\n    sources: [sources/{SEED}]\n"
+    )
+    return tmp_path
+
+
+def _build(project: Path, *extra: str) -> str:
+    result = CliRunner().invoke(main, ["build", "--config", str(project / "qa2anki.yaml"), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _deck_state(project: Path) -> tuple[bytes, int]:
+    deck = project / "decks" / "cached.apkg"
+    return deck.read_bytes(), deck.stat().st_mtime_ns
+
+
+def test_unchanged_rebuild_keeps_the_deck_and_repeats_the_summary(project: Path):
+    first = _build(project)
+    assert UP_TO_DATE not in first
+    before = _deck_state(project)
+    second = _build(project)
+    assert UP_TO_DATE in second
+    assert "Cached: 30 cards from 1 sources" in second
+    assert "0 new, 0 updated, 30 unchanged, 0 removed" in second
+    assert f"sources/{SEED}" in second and "markdown" in second  # the per-source table too
+    assert _deck_state(project) == before
+
+
+@pytest.mark.parametrize("change", ["edit source", "delete deck", "edit lockfile", "damage cache"])
+def test_any_change_rebuilds(project: Path, change: str):
+    _build(project)
+    if change == "edit source":
+        source = project / "sources" / SEED
+        source.write_text(source.read_text() + "\n## Q31. What is new here?\nThis answer.\n")
+    elif change == "delete deck":
+        (project / "decks" / "cached.apkg").unlink()
+    elif change == "edit lockfile":
+        lock = project / "qa2anki.lock"
+        lock.write_text(lock.read_text() + "\n")
+    else:
+        (project / CACHE_DIR / CACHE_FILE).write_text("{not json")
+    output = _build(project)
+    assert UP_TO_DATE not in output
+    assert (project / "decks" / "cached.apkg").exists()
+    assert UP_TO_DATE in _build(project)  # and the next one is cached again
+
+
+def test_no_cache_and_report_always_rebuild(project: Path):
+    _build(project)
+    assert UP_TO_DATE not in _build(project, "--no-cache")
+    report = project / "report.json"
+    assert UP_TO_DATE not in _build(project, "--report", str(report))
+    assert report.exists()
+
+
+def test_builds_from_files_leave_no_cache_behind(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(SOURCES / SEED), "-o", "out.apkg"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / CACHE_DIR).exists()
