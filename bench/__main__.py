@@ -66,7 +66,8 @@ def measure(manifest: Path, runs: int) -> dict[str, float]:
     qa_file.write_text(json.dumps(stage_pairs(manifest)))
     floors = []
     for _ in range(runs):
-        wall, _, _ = run_measured([sys.executable, "-m", "bench.floor", str(qa_file), str(folder / "floor.apkg")], ROOT)
+        command = [sys.executable, "-m", "bench.floor", str(qa_file), str(folder / "floor.apkg")]
+        wall, _, _ = run_measured(command, ROOT)
         floors.append(wall)
     figures["floor"] = statistics.median(floors)
     figures["ratio"] = figures["build"] / figures["floor"]

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa2anki.adapters import UnsupportedFormat, read_source
+from qa2anki.adapters import UnsupportedFormatError, read_source
 from qa2anki.dedup import deduplicate
 from qa2anki.identity import card_guid
 from qa2anki.manifest import load_manifest
@@ -33,7 +33,7 @@ def _read(manifest: Path) -> tuple[list[Item], object]:
     for spec in deck.sources:
         try:
             items.extend(read_source(spec.path, spec.format, spec.options).items)
-        except UnsupportedFormat:
+        except UnsupportedFormatError:
             continue  # the build skips it too
     return items, deck
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from bench import corpus
 from bench.__main__ import main as bench_main
 from bench.stages import stage_times

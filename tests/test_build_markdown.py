@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ankitools import import_apkg
 from click.testing import CliRunner
-from conftest import SOURCES
 
+from ankitools import import_apkg
+from conftest import SOURCES
 from qa2anki.cli import main
 
 SEED_004 = SOURCES / "004_7624664d3e7a1fbf.txt"
@@ -38,7 +38,9 @@ def test_builds_all_30_questions_into_real_anki(tmp_path, collection):
     assert len(expected) == 30
     assert "What makes FastAPI &quot;fast&quot;?" in questions or 'What makes FastAPI "fast"?' in questions
     assert "How do you make parameters optional?" in questions
-    assert "What is the difference between <code>def</code> and <code>async def</code> endpoints?" in questions
+    assert (
+        "What is the difference between <code>def</code> and <code>async def</code> endpoints?" in questions
+    )
 
 
 def test_code_is_highlighted_with_indentation_kept(tmp_path, collection):

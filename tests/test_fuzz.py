@@ -259,3 +259,12 @@ def test_manifest_parsing_raises_only_manifest_errors(text: str):
             parse_manifest(text, Path("fuzz.yaml"))
         except ManifestError as exc:
             assert exc.file == "fuzz.yaml"
+
+
+def test_an_item_without_a_question_is_dropped_not_carded():
+    """A block whose question line is missing (here: a number, a level, then nothing) makes no card."""
+    from qa2anki.adapters import read_text_as
+
+    text = "Q0\nJUNIOR\n0\n\nQ1\nWhat is X?\nJunior\nX is a thing.\n"
+    result = read_text_as(text, "f.txt", "numbered-text")
+    assert all(item.question.strip() or item.is_answer_only for item in result.items)

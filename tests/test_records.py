@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, SOURCES
-from qa2anki.adapters import ADAPTERS, MIN_CONFIDENCE, UnsupportedFormat, detect, read_source, read_text_as
+from qa2anki.adapters import (
+    ADAPTERS,
+    MIN_CONFIDENCE,
+    UnsupportedFormatError,
+    detect,
+    read_source,
+    read_text_as,
+)
 from qa2anki.errors import SourceError
 
 RECORDS = DATA / "records"
@@ -216,7 +223,7 @@ def test_detection_picks_the_format_from_content(name, expected, tmp_path):
 def test_prose_and_markdown_are_not_claimed_as_records(text):
     try:
         scores = detect(text).scores
-    except UnsupportedFormat as exc:
+    except UnsupportedFormatError as exc:
         assert "set 'format:'" in exc.message
         return
     assert max(scores[name] for name in ("json", "yaml", "csv", "nuxt-payload", "qa2anki")) < MIN_CONFIDENCE

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .adapters import UnsupportedFormat, read_source
+from .adapters import UnsupportedFormatError, read_source
 from .errors import ManifestError, Qa2AnkiError
 from .manifest import Manifest, load_manifest
 from .models import Card, Dropped
@@ -207,7 +207,7 @@ def _unreadable_sources(manifest: Manifest) -> tuple[list[Finding], Manifest]:
             continue
         try:
             read_source(spec.path, spec.format, spec.options)
-        except UnsupportedFormat:
+        except UnsupportedFormatError:
             continue  # the build warns about it and goes on
         except Qa2AnkiError as exc:
             errors.append(_finding_of(exc))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import glob
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -263,7 +264,7 @@ class _NodeReader:
         if node is None:
             return ()
         groups = tuple(self.strings(group, what) for group in self.sequence(node, what))
-        for group, group_node in zip(groups, node.value):
+        for group, group_node in zip(groups, node.value, strict=True):
             if len(group) < 2:
                 self.fail(group_node, f"each '{what}' entry lists at least two 'file#ref' items")
             for ref in group:

@@ -6,8 +6,8 @@ stage returns new frozen objects rather than mutating what it was given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 #: Marker an adapter writes into a fence's info string (```` ```python qa2anki-damaged=flattened ````)
 #: so the repair stage knows which blocks to mend without knowing where they came from.

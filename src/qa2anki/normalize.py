@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .adapters import UnsupportedFormat, read_source
+from .adapters import UnsupportedFormatError, read_source
 from .adapters.common_schema import dump
 from .errors import OutputError
 from .models import Diagnostic
@@ -42,7 +42,7 @@ def normalize(sources: Sequence[str | Path], out_dir: str | Path, format: str = 
     for source, target in _targets([Path(s) for s in sources], out).items():
         try:
             texts[target] = normalize_source(source, format)
-        except UnsupportedFormat as exc:
+        except UnsupportedFormatError as exc:
             skipped.append(Diagnostic(str(source), None, f"skipped: {exc.message}"))
     for target, text in texts.items():
         with atomic_path(target) as temporary:

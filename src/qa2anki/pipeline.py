@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .adapters import UnsupportedFormat, read_source
+from .adapters import UnsupportedFormatError, read_source
 from .cache import BuildCache, build_fingerprint, plain
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
@@ -215,7 +215,7 @@ def read_deck_sources(
             progress("read", done, len(deck.sources))
         try:
             result = read_source(spec.path, spec.format, spec.options)
-        except UnsupportedFormat as exc:
+        except UnsupportedFormatError as exc:
             diagnostics.append(Diagnostic(str(spec.path), None, f"skipped: {exc.message}"))
             continue
         extra = tuple(spec.tags)

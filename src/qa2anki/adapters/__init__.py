@@ -7,12 +7,14 @@ Adding a format means writing one module and adding one line to :data:`ADAPTERS`
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import SourceError
-from ..models import Diagnostic, SourceResult
+from ..models import Diagnostic, Dropped, SourceResult
 from ..textio import read_text
 from . import answer_only, common_schema, markdown_doc, numbered_text, nuxt_payload, records
 from .base import Adapter
@@ -36,7 +38,7 @@ ADAPTERS: dict[str, Adapter] = {
 }
 
 
-class UnsupportedFormat(SourceError):
+class UnsupportedFormatError(SourceError):
     """No adapter recognises the file; the build skips it with a warning."""
 
 
@@ -52,7 +54,7 @@ def detect(text: str, name: str = "<text>") -> Detection:
     scores = sniff_scores(text)
     best = max(scores, key=lambda key: scores[key])
     if scores[best] < MIN_CONFIDENCE:
-        raise UnsupportedFormat(
+        raise UnsupportedFormatError(
             f"no adapter recognises this file (tried {', '.join(ADAPTERS)}); "
             "set 'format:' for it in the manifest",
             file=name,
@@ -93,13 +95,29 @@ def read_text_as(
     if format == "auto":
         format = detect(text, display).format
     elif format not in ADAPTERS:
-        raise UnsupportedFormat(
+        raise UnsupportedFormatError(
             f"unknown format '{format}' (known: {', '.join(ADAPTERS)})", file=display
         )
-    result = ADAPTERS[format].read(text, source, options or {})
+    result = _keep_schema(ADAPTERS[format].read(text, source, options or {}))
     if warnings:
         extra = tuple(Diagnostic(source, None, message) for message in warnings)
         result = SourceResult(
             result.source, result.format, result.items, result.dropped, extra + result.diagnostics
         )
     return result
+
+
+def _keep_schema(result: SourceResult) -> SourceResult:
+    """Every item asks a question, or is an answer-only unit; anything else is reported, not kept.
+
+    Adapters aim for this themselves; this guard keeps a damaged source's odd block from reaching
+    the deck as a card with an empty front.
+    """
+    broken = [i for i in result.items if not i.question.strip() and not i.is_answer_only]
+    if not broken:
+        return result
+    return dataclasses.replace(
+        result,
+        items=tuple(i for i in result.items if i not in broken),
+        dropped=result.dropped + tuple(Dropped(i.source, i.ref, i.line, "no-question") for i in broken),
+    )

@@ -386,7 +386,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
-        if not answer:
+        if not block.question.strip():
+            dropped.append(Dropped(source, ref, line_number, "no-question"))
+        elif not answer:
             dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
