@@ -334,8 +334,10 @@ def render_note(
     position: int = 0,
     media: MediaCollector | None = None,
 ) -> Note:
-    """Everything Anki stores for one card; every field is sanitized (see :mod:`.sanitize`).
+    """Everything Anki stores for one card; every field is safe (see :mod:`.sanitize`).
 
+    HTML rendered from a source goes through the sanitizer; what qa2anki writes around it
+    (provenance, badges, the other answers' headings) is built from escaped text.
     ``media`` resolves local images and collects the files to pack; without it images are dropped.
     """
     primary = card.primary
@@ -344,15 +346,13 @@ def render_note(
         _safe(renderer.block(primary.answer), primary, media),
         other_answers(card, renderer, media),
         provenance(card.items),
-        level_of(card),
+        html.escape(level_of(card), quote=False),
         html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False),
     )
-    packed = set(media.files) if media else set()
-    final = tuple(sanitize_html(text, lambda src: src if src in packed else None) for text in fields)
     return Note(
         guid=guid,
         deck=subdeck_of(card, deck, subdecks),
-        fields=final,
+        fields=fields,
         tags=card_tags(card, tags),
         card=card,
         position=position,
