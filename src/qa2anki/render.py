@@ -27,6 +27,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .levels import LEVELS
 from .media import MediaCollector
 from .models import Card, Diagnostic, Item, Note
 from .sanitize import sanitize_html
@@ -217,14 +218,6 @@ class Renderer:
 
 # --- cards to notes -------------------------------------------------------------------------
 
-#: Every wording of a level sources use, on one scale.
-LEVELS = {
-    "junior": "easy", "beginner": "easy", "basic": "easy", "easy": "easy", "entry": "easy",
-    "mid": "medium", "middle": "medium", "intermediate": "medium", "medium": "medium",
-    "moderate": "medium",
-    "senior": "hard", "advanced": "hard", "expert": "hard", "hard": "hard", "difficult": "hard",
-    "lead": "hard", "staff": "hard", "principal": "hard",
-}
 LEVEL_KEYS = ("level", "difficulty", "seniority")
 SOURCE_TAG = "qa2anki::source::"
 TOPIC_TAG = "qa2anki::topic::"
