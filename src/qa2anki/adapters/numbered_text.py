@@ -478,8 +478,7 @@ def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, li
     start = block.answer_start + cut
     notes = _furniture_notes(source, lines, start, block.answer_start + len(block.answer_lines),
                              "page footer after the last answer")
-    return Block(block.marker, block.question, block.level, block.answer_start,
-                 block.answer_lines[:cut]), notes
+    return replace(block, answer_lines=block.answer_lines[:cut]), notes
 
 
 def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: str) -> list[Diagnostic]:
