@@ -19,3 +19,22 @@ def test_footer_cut_keeps_the_last_questions_facts():
     assert last.answer == "An immutable sequence of values."
     assert last.tags == ("python", "tuples")
     assert last.meta["topic"] == "Collections"
+
+
+def _sectioned(heading: str) -> str:
+    return (
+        "Basics\n\nQ1. What is a process?\n\nA running program.\n\n"
+        f"{heading}\n\nQ2. What does a device driver do?\n\nIt lets the kernel talk to hardware.\n"
+    )
+
+
+def test_a_level_word_inside_another_word_is_no_level():
+    item = _read(_sectioned("Middleware and Hardware")).items[1]
+    assert item.meta["topic"] == "Middleware and Hardware"
+    assert "level" not in item.meta
+
+
+def test_a_section_names_a_level_only_with_its_first_or_last_word():
+    assert _read(_sectioned("Advanced Drivers")).items[1].meta["level"] == "Advanced"
+    assert _read(_sectioned("Drivers for Mid-level")).items[1].meta["level"] == "Mid-level"
+    assert "level" not in _read(_sectioned("Tips from senior engineers")).items[1].meta

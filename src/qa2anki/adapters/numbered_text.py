@@ -465,10 +465,21 @@ def block_meta(block: Block) -> dict[str, str]:
     meta = {"topic": block.section} if block.section else {}
     if "topic" in facts:
         meta["subtopic" if block.section else "topic"] = facts["topic"]
-    level = block.level or (match.group("level") if (match := LEVEL.search(block.section)) else "")
+    level = block.level or section_level(block.section)
     if level:
         meta["level"] = level
     return meta
+
+
+def section_level(heading: str) -> str:
+    """The level a section heading names with its first or last word ("Advanced Python",
+    "Questions for Seniors" is not one); a level word inside the heading ("Tips for Senior
+    Engineers' Teams") or inside another word ("Middleware") names none."""
+    words = heading.strip().rstrip(":").split()
+    for candidate in (words[:2], words[:1], words[-2:], words[-1:]):
+        if candidate and (match := LEVEL.fullmatch(" ".join(candidate))):
+            return match.group("level")
+    return ""
 
 
 def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
