@@ -38,3 +38,19 @@ def test_a_section_names_a_level_only_with_its_first_or_last_word():
     assert _read(_sectioned("Advanced Drivers")).items[1].meta["level"] == "Advanced"
     assert _read(_sectioned("Drivers for Mid-level")).items[1].meta["level"] == "Mid-level"
     assert "level" not in _read(_sectioned("Tips from senior engineers")).items[1].meta
+
+
+def test_a_long_whitespace_run_in_a_line_is_read_fast():
+    import time
+
+    run = " " * 20_000
+    text = (
+        f"Q1. What is a race condition?{run}see below\n\nTwo threads touch shared state.\n\n"
+        f"Q2. What is a mutex?{run}\t[Easy]{run}\n\nA lock.{run}- item{run}x\n\n"
+        f"3.{run}What is a semaphore?{run}x\n\nA counter.\n"
+    )
+    started = time.perf_counter()
+    result = _read(text)
+    assert time.perf_counter() - started < 2
+    assert [item.ref for item in result.items] == ["Q1", "Q2"]
+    assert result.items[1].meta["level"] == "Easy"

@@ -44,13 +44,13 @@ from .refs import RefAllocator
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*))?",  # matched on a right-stripped line
     re.IGNORECASE,
 )
 LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
 #: A level stated after the question on its line: ``[Easy]``, ``(Level: Hard)``, ``- Senior``.
 QUESTION_LEVEL = re.compile(
-    rf"\s*(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
+    rf"(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
     rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
     re.IGNORECASE,
 )
@@ -172,6 +172,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             position += 1
         question = " ".join(parts)
     level = ""
+    question = question.rstrip()  # no whitespace run for the level search to rescan
     if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
         question, level = question[: tail.start()].rstrip(), tail.group("bracketed") or tail.group("dashed")
     probe = position
@@ -444,11 +445,16 @@ FACT_LABELS = {
 FACT = re.compile(rf"(?P<label>{'|'.join(FACT_LABELS)})\s*[:\-–]\s*(?P<value>\S.*)", re.IGNORECASE)
 
 
+#: Between the facts of a line: a spaced ``|``, ``·``, ``•``, ``/`` or a ``;`` (no ``\s*`` on the left,
+#: which rescans a long whitespace run at every position).
+FACT_SEPARATOR = re.compile(r"(?<=\s)[|·•/](?=\s)|;")
+
+
 def facts_line(line: str) -> dict[str, str]:
     """``Difficulty: Hard | Topic: Hooks · Tags: state, effects`` as meta; ``{}`` unless every part
     of the line is such a labelled fact (or a bare level word)."""
     facts: dict[str, str] = {}
-    for part in re.split(r"\s+[|·•/]\s+|\s*;\s*", line.strip()):
+    for part in map(str.strip, FACT_SEPARATOR.split(line.strip())):
         if (bare := LEVEL.fullmatch(part)) and "level" not in facts:
             facts["level"] = bare.group("level")
         elif fact := FACT.fullmatch(part):
