@@ -54,3 +54,15 @@ def test_a_long_whitespace_run_in_a_line_is_read_fast():
     assert time.perf_counter() - started < 2
     assert [item.ref for item in result.items] == ["Q1", "Q2"]
     assert result.items[1].meta["level"] == "Easy"
+
+
+def test_a_page_indented_as_a_whole_is_read_with_its_line_numbers():
+    import textwrap
+
+    page = (
+        "Q1. What is a closure?\n\nA function with its enclosing scope.\n\n    def f():\n        return 1\n\n"
+        "Q2. What is a generator?\n  \nA function that yields values.\n"
+    )
+    result = _read(textwrap.indent(page, "  "))
+    assert [(item.ref, item.line) for item in result.items] == [("Q1", 1), ("Q2", 8)]
+    assert "def f():\n    return 1" in result.items[0].answer

@@ -32,12 +32,12 @@ from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResul
 from .base import Adapter
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import (
+    dedented_page_lines,
     ends_sentence,
     escape_markdown,
     is_furniture,
     is_placeholder,
     line_range,
-    page_lines,
     starts_sentence,
 )
 from .refs import RefAllocator
@@ -359,7 +359,7 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = page_lines(text)
+    lines = dedented_page_lines(text)
     markers = question_markers(lines)
     if not markers:
         return SourceResult(source, "numbered-text", (), (), (Diagnostic(
@@ -508,7 +508,7 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
 
 
 def sniff(text: str) -> float:
-    lines = page_lines(text)
+    lines = dedented_page_lines(text)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0
