@@ -66,3 +66,19 @@ def test_a_page_indented_as_a_whole_is_read_with_its_line_numbers():
     result = _read(textwrap.indent(page, "  "))
     assert [(item.ref, item.line) for item in result.items] == [("Q1", 1), ("Q2", 8)]
     assert "def f():\n    return 1" in result.items[0].answer
+
+
+def test_a_numbered_list_inside_an_answer_does_not_take_over_the_question_numbering():
+    text = (
+        "1. What is dynamic dispatch?\n\nTwo questions explain it:\n"
+        "1. What happens when a method is called?\n2. What is late binding?\n"
+        "Both are answered at run time.\n\n"
+        "2. What is a decorator?\n\nA function that wraps another.\n\n"
+        "3. What is a metaclass?\n\nThe class of a class.\n"
+    )
+    result = _read(text)
+    assert [(item.ref, item.question) for item in result.items] == [
+        ("Q1", "What is dynamic dispatch?"), ("Q2", "What is a decorator?"), ("Q3", "What is a metaclass?"),
+    ]
+    assert "late binding" in result.items[0].answer
+    assert result.items[1].answer == "A function that wraps another."

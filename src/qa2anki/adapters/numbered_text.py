@@ -108,16 +108,59 @@ def question_markers(lines: list[str]) -> list[Marker]:
     style = max(by_style, key=lambda key: len(by_style[key]) * (2 if key[0] else 1))
     if style[0]:
         return by_style[style]
-    accepted: list[Marker] = []
-    for marker in by_style[style]:
-        asked = marker.rest or _next_text(lines, marker.index)
-        if not (asked.rstrip().endswith("?") or QUESTION_WORDS.match(asked)):
-            continue
-        if not accepted or marker.number == accepted[-1].number + 1 or (
-            marker.number == 1 and asked.rstrip().endswith("?") and section_heading(lines, marker.index)
-        ):  # numbering restarts under each section heading on many pages
-            accepted.append(marker)
+    accepted = numbered_sequence(lines, by_style[style])
     return accepted if len(accepted) >= 2 else []
+
+
+#: A run of markers so far: (score, index of its last marker among the question-like ones).
+Chain = tuple[float, int]
+
+
+def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
+    """The best-supported run of question markers numbered 1, 2, 3… among bare ``N.`` lines.
+
+    An answer's own numbered list ("1. What happens…? 2. What is late binding?") also looks like
+    questions, so markers are not taken greedily: of all runs where each marker is the one before
+    plus one (or a 1 under a section heading: numbering restarts per section), the one with the
+    most weight wins; a marker weighs more after a blank line and when it asks with ``?``.
+    """
+    asked = [m for m in markers if _asks_question(m.rest or _next_text(lines, m.index))]
+    parents: list[int | None] = []
+    scores: list[float] = []
+    best_by_number: dict[int, Chain] = {}
+    best: Chain | None = None
+    for position, marker in enumerate(asked):
+        weight = _marker_weight(lines, marker)
+        options: list[tuple[float, int | None]] = [(weight, None)]
+        if (previous := best_by_number.get(marker.number - 1)) is not None:
+            options.append((previous[0] + weight, previous[1]))
+        if best is not None and marker.number == 1 and section_heading(lines, marker.index) is not None \
+                and (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?"):
+            options.append((best[0] + weight, best[1]))
+        score, parent = max(options, key=lambda option: option[0])
+        scores.append(score)
+        parents.append(parent)
+        if marker.number not in best_by_number or score > best_by_number[marker.number][0]:
+            best_by_number[marker.number] = (score, position)
+        if best is None or score > best[0]:
+            best = (score, position)
+    chain: list[Marker] = []
+    cursor = best[1] if best is not None else None
+    while cursor is not None:
+        chain.append(asked[cursor])
+        cursor = parents[cursor]
+    return chain[::-1]
+
+
+def _asks_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(QUESTION_WORDS.match(text))
+
+
+def _marker_weight(lines: list[str], marker: Marker) -> float:
+    """A question's marker usually follows a blank line and asks with ``?``; a list item less so."""
+    after_blank = marker.index == 0 or not lines[marker.index - 1].strip()
+    question_mark = (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?")
+    return 1.0 + 0.5 * after_blank + 0.25 * question_mark
 
 
 def _next_text(lines: list[str], index: int) -> str:
