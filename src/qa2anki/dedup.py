@@ -30,10 +30,10 @@ from .similarity import (
     TfIdf,
     Vector,
     candidate_pairs,
-    content_terms,
     cosine,
     key_terms,
     question_subjects,
+    term_counts,
 )
 
 #: Default merge threshold on the combined score (0..1); ``dedup: threshold:`` overrides it.
@@ -119,8 +119,8 @@ class PairScorer:
 
     def __init__(self, items: Sequence[Item]):
         self.items = items
-        question_terms = [content_terms(item.question) for item in items]
-        answer_terms = [content_terms(item.answer) for item in items]
+        question_terms = [term_counts(item.question) for item in items]
+        answer_terms = [term_counts(item.answer) for item in items]
         asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf(answer_terms)
@@ -325,7 +325,7 @@ def answer_quality(item: Item) -> tuple[int, int, int]:
     """Rank answers: undamaged code, then complete, then richest (distinct words, code samples)."""
     clean = UNREPAIRED not in item.flags and DAMAGE_MARK not in item.answer
     complete = not _TRUNCATED.search(item.answer)
-    richness = len(set(content_terms(item.answer))) + 15 * min(item.answer.count("```") // 2, 2)
+    richness = len(term_counts(item.answer)) + 15 * min(item.answer.count("```") // 2, 2)
     return (int(clean), int(complete), richness)
 
 

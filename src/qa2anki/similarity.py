@@ -10,7 +10,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 import snowballstemmer
@@ -48,18 +48,26 @@ SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-_TERMS: dict[str, tuple[str, ...]] = {}  # token -> its terms (none for a stop-word); tokens repeat
+class _TermCache(dict[str, tuple[str, ...]]):
+    """token -> its terms (none for a stop-word), worked out on first sight: tokens repeat.
 
+    A dict subclass so a hit is one C-level lookup; bounded so a huge corpus cannot grow it forever.
+    """
 
-def _terms_of(token: str) -> tuple[str, ...]:
-    terms = _TERMS.get(token)
-    if terms is None:
+    LIMIT = 500_000
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        if token.isdigit():
+            return (token,)  # the stemmer leaves numbers as they are; too many to remember
         words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
         kept = [word for word in words if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
         terms = tuple(_stemmed(word) for word in kept)
-        if len(_TERMS) < 500_000:
-            _TERMS[token] = terms
-    return terms
+        if len(self) < self.LIMIT:
+            self[token] = terms
+        return terms
+
+
+_TERMS = _TermCache()
 
 
 def _stemmed(word: str) -> str:
@@ -77,16 +85,29 @@ def content_terms(text: str) -> list[str]:
     ``snake_case`` and ``CamelCase`` identifiers are split so code and prose spell alike
     (``response_model`` and "response model", ``UploadFile`` and "upload file").
     """
+    return list(chain.from_iterable(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))))
+
+
+def term_counts(text: str) -> dict[str, int]:
+    """:func:`content_terms` counted, in order of first occurrence: what a vector needs.
+
+    Counting tokens before looking them up visits each distinct token once, not each occurrence.
+    """
+    counts: dict[str, int] = {}
+    get = counts.get
+    for token, n in Counter(_TOKEN.findall(_prepared(text))).items():
+        for term in _TERMS[token]:
+            counts[term] = get(term, 0) + n
+    return counts
+
+
+def _prepared(text: str) -> str:
     text = _NUMBERING.sub("", text, count=1)
     if "peration" in text:
         text = _PHRASES.sub(" endpoint ", text)
     if "```" in text or "~~~" in text:
         text = _FENCE_LINE.sub(" ", text)
-    get = _TERMS.get
-    terms: list[str] = []
-    for token in _TOKEN.findall(text):
-        terms.extend(get(token) or _terms_of(token))
-    return terms
+    return text
 
 
 _COMPARISON = re.compile(
@@ -152,19 +173,28 @@ class TfIdf:
         self._idf = {term: math.log((size + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()}
         self._unseen = math.log(size + 1) + 1.0
 
-    def vector(self, terms: Sequence[str]) -> Vector:
-        counts = Counter(terms)
+    def vector(self, terms: Sequence[str] | Mapping[str, int]) -> Vector:
+        """A unit vector of terms, or of :func:`term_counts`."""
+        counts = terms if isinstance(terms, Mapping) else Counter(terms)
         idf, unseen = self._idf.get, self._unseen
-        weights = {term: (1.0 + math.log(n)) * idf(term, unseen) for term, n in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        weights = {term: _tf(n) * idf(term, unseen) for term, n in counts.items()}
+        norm = math.sqrt(sum([w * w for w in weights.values()])) or 1.0
         return {term: w / norm for term, w in weights.items()}
+
+
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+
+def _tf(n: int) -> float:
+    """Sublinear term frequency, ``1 + log n``; small counts looked up, not recomputed."""
+    return _TF[n] if n < 64 else 1.0 + math.log(n)
 
 
 def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def key_terms(vector: Vector, count: int) -> list[str]:
