@@ -91,12 +91,12 @@ def content_terms(text: str) -> list[str]:
 def term_counts(text: str) -> dict[str, int]:
     """:func:`content_terms` counted, in order of first occurrence: what a vector needs.
 
-    Counting tokens before looking them up visits each distinct token once, not each occurrence.
+    Counting in C first (tokens mapped to their terms) leaves Python one step per distinct word.
     """
     counts: dict[str, int] = {}
     get = counts.get
-    for token, n in Counter(_TOKEN.findall(_prepared(text))).items():
-        for term in _TERMS[token]:
+    for terms, n in Counter(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))).items():
+        for term in terms:
             counts[term] = get(term, 0) + n
     return counts
 
@@ -177,17 +177,17 @@ class TfIdf:
         """A unit vector of terms, or of :func:`term_counts`."""
         counts = terms if isinstance(terms, Mapping) else Counter(terms)
         idf, unseen = self._idf.get, self._unseen
-        weights = {term: _tf(n) * idf(term, unseen) for term, n in counts.items()}
+        weights = {
+            term: (_TF[n] if n < _TF_SIZE else 1.0 + math.log(n)) * idf(term, unseen)
+            for term, n in counts.items()
+        }
         norm = math.sqrt(sum([w * w for w in weights.values()])) or 1.0
         return {term: w / norm for term, w in weights.items()}
 
 
-_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
-
-
-def _tf(n: int) -> float:
-    """Sublinear term frequency, ``1 + log n``; small counts looked up, not recomputed."""
-    return _TF[n] if n < 64 else 1.0 + math.log(n)
+#: Sublinear term frequency ``1 + log n`` of small counts, looked up rather than recomputed.
+_TF_SIZE = 64
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, _TF_SIZE)]
 
 
 def cosine(a: Vector, b: Vector) -> float:
