@@ -11,7 +11,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, repeat
+from operator import mul, truediv
 
 import snowballstemmer
 
@@ -91,14 +92,9 @@ def content_terms(text: str) -> list[str]:
 def term_counts(text: str) -> dict[str, int]:
     """:func:`content_terms` counted, in order of first occurrence: what a vector needs.
 
-    Counting in C first (tokens mapped to their terms) leaves Python one step per distinct word.
+    Done in C end to end (token lookup, flattening, counting): answers run to thousands of words.
     """
-    counts: dict[str, int] = {}
-    get = counts.get
-    for terms, n in Counter(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))).items():
-        for term in terms:
-            counts[term] = get(term, 0) + n
-    return counts
+    return Counter(chain.from_iterable(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))))
 
 
 def _prepared(text: str) -> str:
@@ -174,15 +170,18 @@ class TfIdf:
         self._unseen = math.log(size + 1) + 1.0
 
     def vector(self, terms: Sequence[str] | Mapping[str, int]) -> Vector:
-        """A unit vector of terms, or of :func:`term_counts`."""
+        """A unit vector of terms, or of :func:`term_counts`.
+
+        Written as C-level maps (the same products and sums in the same order as a loop):
+        a deck's answers hold millions of terms.
+        """
         counts = terms if isinstance(terms, Mapping) else Counter(terms)
-        idf, unseen = self._idf.get, self._unseen
-        weights = {
-            term: (_TF[n] if n < _TF_SIZE else 1.0 + math.log(n)) * idf(term, unseen)
-            for term, n in counts.items()
-        }
-        norm = math.sqrt(sum([w * w for w in weights.values()])) or 1.0
-        return {term: w / norm for term, w in weights.items()}
+        frequencies = [
+            _TF[n] if n < _TF_SIZE else 1.0 + math.log(n) for n in counts.values()
+        ] if counts and max(counts.values()) >= _TF_SIZE else list(map(_TF.__getitem__, counts.values()))
+        weights = list(map(mul, frequencies, map(self._idf.get, counts, repeat(self._unseen))))
+        norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
+        return dict(zip(counts, map(truediv, weights, repeat(norm)), strict=True))
 
 
 #: Sublinear term frequency ``1 + log n`` of small counts, looked up rather than recomputed.
@@ -194,7 +193,8 @@ def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum([w * b[t] for t, w in a.items() if t in b])
+    shared = list(filter(b.__contains__, a))  # in a's order: the sum adds up as a loop over a would
+    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 def key_terms(vector: Vector, count: int) -> list[str]:
