@@ -6,7 +6,6 @@ Everything here is plain Python over dicts: a vector is ``{term: weight}`` with 
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -157,11 +156,11 @@ MIN_CORPUS = 50
 class TfIdf:
     """Inverse document frequencies fitted on one corpus, and unit vectors over them."""
 
-    def __init__(self, documents: Iterable[Sequence[str]]):
+    def __init__(self, documents: Iterable[Sequence[str] | Mapping[str, int]]):
         document_frequency: Counter[str] = Counter()
         count = 0
         for terms in documents:
-            document_frequency.update(set(terms))
+            document_frequency.update(terms.keys() if isinstance(terms, Mapping) else set(terms))
             count += 1
         self.size = count
         self.document_frequency = document_frequency
@@ -175,18 +174,22 @@ class TfIdf:
         Written as C-level maps (the same products and sums in the same order as a loop):
         a deck's answers hold millions of terms.
         """
-        counts = terms if isinstance(terms, Mapping) else Counter(terms)
-        frequencies = [
-            _TF[n] if n < _TF_SIZE else 1.0 + math.log(n) for n in counts.values()
-        ] if counts and max(counts.values()) >= _TF_SIZE else list(map(_TF.__getitem__, counts.values()))
+        counts = terms if isinstance(terms, dict) else Counter(terms)
+        frequencies = map(_TF.__getitem__, counts.values())
         weights = list(map(mul, frequencies, map(self._idf.get, counts, repeat(self._unseen))))
         norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
         return dict(zip(counts, map(truediv, weights, repeat(norm)), strict=True))
 
 
-#: Sublinear term frequency ``1 + log n`` of small counts, looked up rather than recomputed.
-_TF_SIZE = 64
-_TF = [0.0] + [1.0 + math.log(n) for n in range(1, _TF_SIZE)]
+class _TermFrequencies(dict[int, float]):
+    """Sublinear term frequency ``1 + log n``, remembered: counts repeat."""
+
+    def __missing__(self, n: int) -> float:
+        self[n] = value = 1.0 + math.log(n)
+        return value
+
+
+_TF = _TermFrequencies()
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -199,7 +202,7 @@ def cosine(a: Vector, b: Vector) -> float:
 
 def key_terms(vector: Vector, count: int) -> list[str]:
     """The ``count`` heaviest terms of a vector: what the text is most specifically about."""
-    return heapq.nlargest(count, vector, key=vector.__getitem__)
+    return sorted(vector, key=vector.__getitem__, reverse=True)[:count]  # as heapq.nlargest, in C
 
 
 class KeyIndex:
@@ -212,11 +215,14 @@ class KeyIndex:
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
         self.lookups = [_lookups(terms) for terms in keys]
+        filed = [set(lookups) for lookups in self.lookups]  # a pair is listed twice, filed once
+        sizes = Counter(chain.from_iterable(filed))
+        kept = {lookup for lookup, size in sizes.items() if size <= max_postings}
         postings: dict[object, list[int]] = defaultdict(list)
-        for index, lookups in enumerate(self.lookups):
-            for lookup in lookups:
+        for index, lookups in enumerate(filed):
+            for lookup in filter(kept.__contains__, lookups):  # most keys are too common at scale
                 postings[lookup].append(index)
-        self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
+        self.postings = dict(postings)
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
         """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
@@ -228,7 +234,7 @@ class KeyIndex:
     def closest(self, lookups: list[object], limit: int) -> list[int]:
         """Like :meth:`neighbours`, for a document's already computed :attr:`lookups`."""
         empty: list[int] = []
-        shared = Counter(chain.from_iterable([self.postings.get(lookup, empty) for lookup in lookups]))
+        shared = Counter(chain.from_iterable(map(self.postings.get, lookups, repeat(empty))))
         close = [(count, doc) for doc, count in shared.items() if count >= 2]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
@@ -238,11 +244,11 @@ _PAIRED_KEYS = 4
 
 
 def _lookups(terms: Sequence[str]) -> list[object]:
-    """What a document is filed under: each key term, and twice each pair of its heaviest ones
+    """What a document is looked up by: each key term, and twice each pair of its heaviest ones
     (a shared pair is two shared terms)."""
     top = sorted(set(terms[:_PAIRED_KEYS]))
     pairs = [(a, b) for n, a in enumerate(top) for b in top[n + 1 :]]
-    return [*set(terms), *pairs, *((a, b, 2) for a, b in pairs)]
+    return [*set(terms), *pairs, *pairs]
 
 
 def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
