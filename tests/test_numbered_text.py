@@ -188,6 +188,7 @@ def test_labelled_code_ends_where_prose_starts():
     [
         ("Q1.", 1, ""), ("Q12:", 12, ""), ("Q 3.", 3, ""), ("Question 4", 4, ""),
         ("Question 5: What is X?", 5, "What is X?"), ("6. Why?", 6, "Why?"), ("7) How?", 7, "How?"),
+        ("Q.8 What is X?", 8, "What is X?"), ("#9 Why?", 9, "Why?"), ("Q 12 - How?", 12, "How?"),
     ],
 )
 def test_numbering_styles(line, number, rest):
@@ -195,7 +196,9 @@ def test_numbering_styles(line, number, rest):
     assert (marker.number, marker.rest) == (number, rest)
 
 
-@pytest.mark.parametrize("line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12"])
+@pytest.mark.parametrize(
+    "line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12", "# 1. a comment"]
+)
 def test_not_numbering(line):
     assert find_markers([line]) == []
 
@@ -203,10 +206,11 @@ def test_not_numbering(line):
 def test_answer_label_is_stripped():
     text = (
         "Q1. What is X?\nAnswer: X is a thing.\n\nQ2. What is Y?\nA: Y is another.\n\n"
-        "Q3. Who?\nA-list stars."
+        "Q3. Who?\nA-list stars.\n\nQ4. What is Z?\nAnswer\nZ is last."
     )
     result = read_text_as(text, "t.txt", "numbered-text")
-    assert [item.answer for item in result.items] == ["X is a thing.", "Y is another.", "A-list stars."]
+    assert [item.answer for item in result.items] == ["X is a thing.", "Y is another.", "A-list stars.",
+                                                      "Z is last."]
 
 
 def test_forced_on_a_file_without_numbering_warns():

@@ -90,3 +90,21 @@ def test_images_only_through_the_media_callback():
     mapped = sanitize_html(html, lambda src: "0123abcd-a.png" if src == "img/a.png" else None)
     assert 'src="0123abcd-a.png"' in mapped
     assert "evil" not in mapped
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>x</p><A HREF="javascript:alert(1)">upper</A>',
+        '<IMG SRC="http://evil.example/x.png">',
+        '<div class="highlight"><pre><span class="k">def</span> <a href="rel.html">f</a></pre></div>',
+        '<p>no links <span class="n">x</span></p><script>alert(1)</script>',
+    ],
+)
+def test_fast_path_and_filtered_path_agree(html: str):
+    """HTML without links or images skips the per-attribute filter; the result is the same."""
+    from qa2anki import sanitize
+
+    cleaned = sanitize.sanitize_html(html)
+    assert "javascript" not in cleaned and "evil.example" not in cleaned and "<script" not in cleaned
+    assert 'href="rel.html"' not in cleaned  # only http(s) links survive

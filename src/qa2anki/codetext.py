@@ -50,8 +50,26 @@ _JS = re.compile(
     r"^(?:(?:var|let|const)\s+\w+\s*=|function\s+\w+\s*\(|console\.\w+\(|import\s+.+\s+from\s+['\"]|"
     r"export\s+(?:default|const|function)\b)"
 )
+#: Lines only Java (or its C-family cousins) writes: typed declarations, System.out, public class.
+_JAVA = re.compile(
+    r"^(?:System\.(?:out|err)\.\w+\("
+    r"|(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+\w+|"
+    r"(?:final\s+)?(?:String|Integer|Long|Double|Boolean|Object|[A-Z]\w*<[\w<>, ?]+>)"
+    r"(?:\[\])?\s+\w+\s*(?:=|;))"
+)
+_GO = re.compile(
+    r"^(?:func\s+(?:\(\w+\s+\*?\w+\)\s*)?\w*\(|package\s+\w+$|go\s+(?:func\b|\w+\()|defer\s+\w|"
+    r"var\s+\w+\s+[\w.\[\]*]+$|\w+(?:,\s*\w+)*\s*:=\s*\S|for\s.*:=\s*range\b|type\s+\w+\s+(?:struct|interface)\b|"
+    r"fmt\.\w+\()"
+)
 _HTML = re.compile(r"^<(?:[a-zA-Z][\w-]*|!DOCTYPE|/[a-zA-Z][\w-]*)[\s>/]")
 _JSON = re.compile(r"^(?:[{\[]|[}\]],?|\"[^\"]+\"\s*:\s*\S.*)$")
+#: A YAML mapping line: ``key:`` opening a block, or ``key: scalar`` (a one-word or quoted value).
+_YAML = re.compile(
+    r"^(?:-\s+)?[a-z_][\w.-]*:(?:\s+(?:\"[^\"]*\"|'[^']*'|[\w./@$:-]+|\[[^\]]*\]|\{[^}]*\}|[|>][-+]?))?$"
+)
+#: A Python annotation naming a built-in type (``id: int``), which YAML would not write.
+_PY_FIELD = re.compile(r"^\w+:\s*(?:int|str|float|bool|bytes|list|dict|set|tuple|None)\b")
 _SQL = re.compile(r"^(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX)|ALTER\s+TABLE)\b")
 _DOCKER = re.compile(r"^(?:FROM|RUN|COPY|CMD|WORKDIR|ENV|EXPOSE|ENTRYPOINT|ARG|ADD)\s+\S")
 _CODE_CHARS = re.compile(r"[()\[\]{}=@:]|^\.\.\.")
@@ -131,12 +149,18 @@ def bracket_depth(code: str) -> int:
 def code_language(line: str) -> str | None:
     """The language of ``line`` when it is a line of code on its own, else ``None``."""
     text = line.strip()
-    if not text or text.startswith("#") or _ends_like_a_sentence(text):
+    if not text or text.startswith("#"):
         return None  # a comment line is code only next to code: the caller knows the context
+    if _ends_like_a_sentence(text) and not (_PY_START.match(text) and python_parses(text)):
+        return None  # prose, unless a statement ending in a string: return "Hello, World!"
     if _HTML.match(text) and ">" in text:
         return "html"
     if _JS.match(text):
         return "javascript"
+    if _JAVA.match(text):
+        return "java"
+    if _GO.match(text):
+        return "go"
     if _SQL.match(text):
         return "sql"
     if _DOCKER.match(text):
@@ -146,6 +170,8 @@ def code_language(line: str) -> str | None:
         return "bash"
     if _JSON.match(text) and not _PY_CALL.match(text):
         return "json"
+    if _YAML.match(text) and not (_PY_START.match(text) or _PY_CLAUSE.match(text) or _PY_FIELD.match(text)):
+        return "yaml"
     if _is_python(text):
         return "python"
     return None
@@ -235,7 +261,7 @@ def guess_language(lines: list[str]) -> str:
         except ValueError:
             pass
     votes = [code_language(line) for line in lines]
-    for language in ("javascript", "html", "sql", "dockerfile"):
+    for language in ("javascript", "java", "go", "html", "sql", "dockerfile"):
         if language in votes:
             return language
     known = [vote for vote in votes if vote]

@@ -6,8 +6,10 @@ Unit boundaries come from general signals only:
 
 - a recurring closing label (``Rule of thumb:``, ``Key takeaway:``, ``TL;DR:``) ends every unit;
 - otherwise a unit is a paragraph: a line ending a sentence followed by one starting a new one
-  (a line that does not end a sentence is hard-wrapped and continues), and a line ending with
-  ``:`` keeps what it introduces (code, a list) in its unit.
+  (a line that does not end a sentence is hard-wrapped and continues; on a page that puts blank
+  lines between paragraphs, only a blank line ends one), and a line ending with
+  ``:`` keeps what it introduces (code, a list) in its unit, and the paragraph right after that
+  code (which explains it) too.
 
 Code lost its indentation and sometimes the newline before the next sentence: code lines are
 recognised by content, the glued sentence is split off (:func:`~qa2anki.codetext.split_glued_prose`)
@@ -26,13 +28,14 @@ from ..codetext import (
     bracket_depth,
     code_language,
     guess_language,
+    looks_like_prose,
     lost_python_indentation,
     plain_fence,
     split_glued_prose,
 )
 from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
+from . import numbered_text
 from .base import Adapter
-from .numbered_text import question_markers
 from .pagetext import (
     ends_sentence,
     escape_markdown,
@@ -48,8 +51,10 @@ CLOSING_LABEL = re.compile(
     r"pro tip|remember)\s*[:—–]\s*\S",
     re.IGNORECASE,
 )
-LIST_ITEM = re.compile(r"[-*•][ \t]+(?P<text>\S.*)")
+LIST_ITEM = re.compile(r"(?P<marker>[-*•]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)")
 TABLE_ROW = re.compile(r"\|.*\|")
+#: Fewer characters than a page's line wrap: a list item this short was not wrapped.
+WRAP_WIDTH = 50
 FLATTENED_ITEMS = re.compile(r"(?<=[.!?:])\s+-\s+(?=\S)")
 #: Most lines one bracket may stay open before we stop trusting it (an unbalanced quote or paren).
 MAX_OPEN_LINES = 60
@@ -198,6 +203,8 @@ def _part_of_item(item: str, lines: list[str], index: int) -> bool:
     part = _code_part(text)
     if part is not None and re.search(r"[()\[\]{}=@]", part[0]):
         return False
+    if len(item) < WRAP_WIDTH and looks_like_prose(text):
+        return False  # a line this short was not wrapped: the sentence below is not part of it
     if not ends_sentence(item) or not starts_sentence(text):
         return True
     nearby = lines[index: index + 2]
@@ -218,16 +225,37 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     if closing_labels_recur(pieces):
         return _units_closed_by_label(pieces)
     units: list[list[Piece]] = []
+    by_blank_lines = blank_line_paragraphs(pieces)
     for piece in pieces:
         current = units[-1] if units else None
+        if by_blank_lines and current and _adjacent(current[-1], piece) \
+                and piece.kind == current[-1].kind == "prose":
+            current[-1].lines.extend(piece.lines)  # a wrapped line that happened to end a sentence
+            continue
         attach = current is not None and (
-            piece.glued or current[-1].introduces or piece.kind == "code"
+            piece.glued or current[-1].introduces or piece.kind == "code" or _explains_code(current, piece)
         )
         if attach:
             current.append(piece)
         else:
             units.append([piece])
     return units, []
+
+
+def blank_line_paragraphs(pieces: list[Piece]) -> bool:
+    """Whether the page separates its paragraphs with blank lines (then only a blank line ends one)."""
+    gaps = sum(1 for before, after in zip(pieces, pieces[1:], strict=False) if not _adjacent(before, after))
+    return gaps >= 2 and gaps >= 0.2 * len(pieces)
+
+
+def _adjacent(before: Piece, after: Piece) -> bool:
+    return after.start <= before.start + len(before.lines)
+
+
+def _explains_code(unit: list[Piece], piece: Piece) -> bool:
+    """The one paragraph right after a code sample or list the unit introduced explains it (glued
+    on or not), like the prose that introduced it; the paragraph after that starts the next answer."""
+    return piece.kind == "prose" and unit[-1].kind in ("code", "list") and unit[0] is not unit[-1]
 
 
 def closing_labels_recur(pieces: list[Piece]) -> bool:
@@ -277,8 +305,11 @@ def _piece_markdown(piece: Piece) -> str:
     if piece.kind == "table":
         return "\n".join(piece.lines)
     if piece.kind == "list":
-        texts = [LIST_ITEM.fullmatch(line)["text"] for line in piece.lines]
-        items = [item for text in texts for item in FLATTENED_ITEMS.split(text)]
+        matches = [LIST_ITEM.fullmatch(line) for line in piece.lines]
+        if all(match["marker"][0].isdigit() for match in matches):  # numbered steps keep their order
+            return "\n".join(f"{number}. {escape_markdown(match['text'])}"
+                             for number, match in enumerate(matches, start=1))
+        items = [item for match in matches for item in FLATTENED_ITEMS.split(match["text"])]
         return "\n".join(f"- {escape_markdown(item)}" for item in items)
     return escape_markdown(piece.text)
 
@@ -293,6 +324,23 @@ def _trim_intro(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     return pieces[:count], pieces[count:]
 
 
+def _title_line(lines: list[str]) -> int | None:
+    """The page's title line: the first line, short, not a sentence, above a longer sentence."""
+    content = [index for index, line in enumerate(lines) if line.strip()][:2]
+    if len(content) < 2:
+        return None
+    title, following = lines[content[0]].strip(), lines[content[1]].strip()
+    if (len(title.split()) <= TITLE_WORDS and not ends_sentence(title) and not title.endswith((",", ";", "-"))
+            and not code_language(title) and not LIST_ITEM.fullmatch(title) and not TABLE_ROW.fullmatch(title)
+            and starts_sentence(following) and len(following) > 2 * len(title)):
+        return content[0]
+    return None
+
+
+#: The most words a page title has.
+TITLE_WORDS = 12
+
+
 def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     count = 0
     while count < len(pieces) and pieces[-1 - count].kind == "prose" and all(
@@ -304,6 +352,9 @@ def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     lines = page_lines(text)
+    title = _title_line(lines)
+    if title is not None:
+        lines = [*lines[:title], "", *lines[title + 1:]]  # keeps every other line's number
     intro, pieces = _trim_intro(split_pieces(lines))
     pieces, footer = _trim_footer(pieces)
     units, leftover = group_units(pieces)
@@ -312,6 +363,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         for part, what in ((intro, "page intro"), (leftover + footer, "page footer"))
         if part
     ]
+    if title is not None:
+        diagnostics.insert(0, Diagnostic(source, title + 1, "page title is not an answer; skipped",
+                                         severity="info"))
     if not units:
         diagnostics.append(Diagnostic(source, None, "no answer text found; is 'format: answer-only' "
                                       "right for this file?"))
@@ -352,7 +406,7 @@ def sniff(text: str) -> float:
         1 for before, line, after in zip(["", *content[:-1]], content, [*content[1:], ""], strict=True)
         if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
     )  # a "# comment" between code lines is code, not a markdown heading
-    if question_markers(lines) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
+    if numbered_text.sniff(text) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
         return 0.05
     sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)
     if sentences < 3:

@@ -22,7 +22,6 @@ from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
     NOT_TOPICS,
-    QUESTION_WORDS,  # noqa: F401 (numbered_text imports it from here)
     Anchor,
     find_bold_questions,
     find_details,
@@ -33,6 +32,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import Heading, Outline, outline_of, trim_block
+from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
@@ -198,11 +198,11 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
-    seen_refs: dict[str, int] = {}
+    unique_ref = RefAllocator()
     for anchor, answer in zip(anchors, answers, strict=True):
         if not answer and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
-        ref = _unique_ref(f"Q{anchor.number}" if anchor.number else _slug(anchor.question), seen_refs)
+        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
         if not answer:
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
@@ -254,17 +254,6 @@ def _normalised(text: str) -> str:
     if text.startswith("\ufeff") or "\r" in text:
         return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "item"
-
-
-def _unique_ref(ref: str, seen: dict[str, int]) -> str:
-    count = seen.get(ref, 0) + 1
-    seen[ref] = count
-    return ref if count == 1 else f"{ref}-{count}"
 
 
 ADAPTER = Adapter(

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..codetext import (
+    LANGUAGE_NAMES,
     code_language,
     guess_language,
     language_label,
@@ -26,9 +27,10 @@ from ..codetext import (
     lost_python_indentation,
     plain_fence,
 )
+from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
-from .markdown_doc import QUESTION_WORDS
+from .markdown_layouts import QUESTION_WORDS
 from .pagetext import (
     ends_sentence,
     escape_markdown,
@@ -38,21 +40,28 @@ from .pagetext import (
     page_lines,
     starts_sentence,
 )
+from .refs import RefAllocator
 
 MARKER = re.compile(
-    r"(?:(?P<prefix>q(?:uestion)?)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
+    r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
     r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
     re.IGNORECASE,
 )
-LEVEL = re.compile(
-    r"(?:(?:level|difficulty)\s*[:\-–]\s*)?(?P<level>junior|mid(?:-level)?|middle|senior|lead|staff|"
-    r"principal|entry(?:-level)?|easy|medium|hard|beginner|intermediate|advanced|expert|basic)",
+LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
+#: A level stated after the question on its line: ``[Easy]``, ``(Level: Hard)``, ``- Senior``.
+QUESTION_LEVEL = re.compile(
+    rf"\s*(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
+    rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
     re.IGNORECASE,
 )
-ANSWER_LABEL = re.compile(r"\s*(?:answer|ans|a)\s*[:.)\-–](?:\s+|$)", re.IGNORECASE)
+ANSWER_LABEL = re.compile(
+    r"\s*(?:(?:answer|ans|a|solution|explanation)\s*[:.)\-–](?:\s+|$)|(?:answer|solution)\s*$)", re.IGNORECASE
+)
 COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
-ORDERED = re.compile(r"(?P<indent>[ \t]+)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
+#: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
+INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
+ORDERED = re.compile(r"(?P<indent>[ \t]*)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,8 @@ class Block:
     level: str
     answer_start: int  # 0-based index of the first answer line
     answer_lines: tuple[str, ...]
+    section: str = ""  # the page section heading the question stands under
+    facts: tuple[tuple[str, str], ...] = ()  # topic, tags stated on a line under the question
 
 
 def find_markers(lines: list[str]) -> list[Marker]:
@@ -102,7 +113,9 @@ def question_markers(lines: list[str]) -> list[Marker]:
         asked = marker.rest or _next_text(lines, marker.index)
         if not (asked.rstrip().endswith("?") or QUESTION_WORDS.match(asked)):
             continue
-        if not accepted or marker.number == accepted[-1].number + 1:
+        if not accepted or marker.number == accepted[-1].number + 1 or (
+            marker.number == 1 and asked.rstrip().endswith("?") and section_heading(lines, marker.index)
+        ):  # numbering restarts under each section heading on many pages
             accepted.append(marker)
     return accepted if len(accepted) >= 2 else []
 
@@ -114,10 +127,40 @@ def _next_text(lines: list[str], index: int) -> str:
     return ""
 
 
+#: The most words a section heading between questions has ("Advanced Python Interview Questions").
+HEADING_WORDS = 10
+
+
+def section_heading(lines: list[str], end: int) -> int | None:
+    """The index of a section heading right above line ``end``: the last non-blank line, standing
+    alone between blank lines, short, and neither a sentence, a list item, code nor a label."""
+    index = end - 1
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    if index < 0 or index == end - 1 or (index > 0 and lines[index - 1].strip()):
+        return None
+    text = lines[index].strip()
+    if (len(text.split()) > HEADING_WORDS or text != lines[index].rstrip() or ends_sentence(text)
+            or text.endswith((",", ";")) or BULLET.fullmatch(text) or code_language(text)
+            or text.lower() in LANGUAGE_NAMES or is_furniture(text) or is_placeholder(text)
+            or not text[0].isupper() or re.search(r"[=(){}\[\];<>]", text)):
+        return None
+    return index
+
+
 def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     """The question, level and answer lines of the block from ``marker`` to line ``end``."""
     position = marker.index + 1
     question = marker.rest.strip()
+    if question and not ends_sentence(question):  # a long question wrapped onto the next line(s)
+        following = [line.strip() for line in lines[position:min(position + 2, end)]]
+        for count in range(1, len(following) + 1):
+            if not following[count - 1]:
+                break
+            if following[count - 1].endswith("?"):
+                question = " ".join([question, *following[:count]])
+                position += count
+                break
     if not question:
         parts: list[str] = []
         while position < end and not lines[position].strip():
@@ -129,35 +172,53 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             position += 1
         question = " ".join(parts)
     level = ""
+    if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
+        question, level = question[: tail.start()].rstrip(), tail.group("bracketed") or tail.group("dashed")
     probe = position
     while probe < end and not lines[probe].strip():
         probe += 1
+    facts: dict[str, str] = {}
     if probe < end and (match := LEVEL.fullmatch(lines[probe].strip())):
         level, position = match.group("level"), probe + 1
+    elif probe < end and (facts := facts_line(lines[probe])):  # "Difficulty: Hard | Topic: Hooks"
+        level, position = facts.pop("level", level), probe + 1
     answer = list(lines[position:end])
     first = _next_nonblank(answer, 0)
     if first is not None and (label := ANSWER_LABEL.match(answer[first])):
         answer[first] = answer[first][label.end():]  # "Answer: X is..." -> "X is..."
-    return Block(marker, question, level, position, tuple(answer))
+    else:  # the label below the question's own code sample ("What does this print?")
+        answer = [line for line in answer if not ANSWER_LABEL.fullmatch(line.strip())] \
+            if sum(1 for line in answer if ANSWER_LABEL.fullmatch(line.strip())) == 1 else answer
+    return Block(marker, question, level, position, tuple(answer), facts=tuple(facts.items()))
 
 
 def trailing_furniture(lines: list[str]) -> int:
     """Where page furniture starts at the end of ``lines`` (``len(lines)`` when there is none).
 
-    Furniture starts at a navigation/footer line ("Related posts", "Share", "© 2026"); every
-    non-blank line after it must be short and not a sentence, so real answer text is never taken.
+    Furniture starts at the first navigation/footer/sign-off line ("Related posts", "Share this",
+    "Thanks for reading", "© 2026") after which the page holds only furniture and short
+    unindented lines (link titles, share buttons): no bullets, code or paragraph-long text, so
+    real answer text is never taken.
     """
     cut = len(lines)
-    for index in range(len(lines) - 1, -1, -1):
-        text = lines[index].strip()
-        if not text:
-            continue
-        if is_furniture(text):
+    for index in range(len(lines) - 1, -1, -1):  # from the end, while only footer lines follow
+        if is_furniture(lines[index]):
             cut = index
-        elif len(text.split()) > 6 or ends_sentence(text) or BULLET.fullmatch(lines[index]) \
-                or code_language(text) or text != lines[index].rstrip().lstrip():
+        elif not _footer_line(lines[index]):
             break
     return cut
+
+
+#: The most words a link title in a page footer ("Related posts" entries) usually has.
+FOOTER_TITLE_WORDS = 12
+
+
+def _footer_line(line: str) -> bool:
+    text = line.strip()
+    if not text or is_furniture(text):
+        return True
+    return (len(text.split()) <= FOOTER_TITLE_WORDS and text == line.rstrip()
+            and not BULLET.fullmatch(line) and code_language(text) is None)
 
 
 def answer_markdown(lines: list[str]) -> str:
@@ -193,6 +254,12 @@ def answer_markdown(lines: list[str]) -> str:
             code, index = _take_code(lines, following)
             blocks.append(code_fence(code, label))
             continue
+        if table := _tab_table(lines, index):
+            flush_paragraph()
+            flush_bullets()
+            blocks.append(table[0])
+            index = table[1]
+            continue
         item = BULLET.fullmatch(line) or ORDERED.fullmatch(line)
         if item:
             flush_paragraph()
@@ -201,7 +268,7 @@ def answer_markdown(lines: list[str]) -> str:
         elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
             indent, marker, text = bullets[-1]
             bullets[-1] = (indent, marker, f"{text} {line.strip()}")
-        elif _is_code(line):
+        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph:
             flush_paragraph()
             flush_bullets()
             code, index = _take_code(lines, index)
@@ -216,6 +283,21 @@ def answer_markdown(lines: list[str]) -> str:
     flush_paragraph()
     flush_bullets()
     return "\n\n".join(blocks)
+
+
+def _tab_table(lines: list[str], start: int) -> tuple[str, int] | None:
+    """A table the page copy turned into tab-separated lines, as a markdown table (first row the
+    header), with the index after it; None unless two or more lines have the same tab count."""
+    width = lines[start].strip().count("\t")
+    end = start
+    while end < len(lines) and lines[end].strip() and lines[end].strip().count("\t") == width:
+        end += 1
+    if width == 0 or end - start < 2:
+        return None
+    rows = [[escape_markdown(cell.strip()).replace("|", "\\|") for cell in line.strip().split("\t")]
+            for line in lines[start:end]]
+    table = [rows[0], ["---"] * (width + 1), *rows[1:]]
+    return "\n".join(f"| {' | '.join(row)} |" for row in table), end
 
 
 def _next_nonblank(lines: list[str], start: int) -> int | None:
@@ -293,7 +375,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     if blocks:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
         diagnostics += footer_notes
-    seen: dict[str, int] = {}
+        blocks = with_sections(lines, blocks)
+    unique_ref = RefAllocator()
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
     contents: list[int] = []
     for block in blocks:
@@ -302,7 +385,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if not answer and block.question in asked_later:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
-        ref = _unique_ref(f"Q{block.marker.number}", seen)
+        ref = unique_ref(f"Q{block.marker.number}")
         if not block.question.strip():
             dropped.append(Dropped(source, ref, line_number, "no-question"))
         elif not answer:
@@ -310,13 +393,82 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         elif is_placeholder("\n".join(block.answer_lines)):
             dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
         else:
-            meta = {"level": block.level} if block.level else {}
-            items.append(Item(block.question, answer, source, ref, line_number, meta))
+            tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+
+
+def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
+    """Blocks under the section heading above them; a heading ending an answer is cut from it.
+
+    A page has sections only if a heading stands between two questions: a lone line above the
+    first question is the page's title, not a section.
+    """
+    inner = [_heading_after(lines, block) if following else None
+             for block, following in zip(blocks, [*blocks[1:], None], strict=True)]
+    if not any(heading is not None for heading in inner):
+        return blocks
+    first = section_heading(lines, blocks[0].marker.index)
+    section = lines[first].strip() if first is not None else ""
+    out = []
+    for block, heading in zip(blocks, inner, strict=True):
+        if heading is None:
+            out.append(replace(block, section=section))
+            continue
+        answer = block.answer_lines[: heading - block.answer_start]
+        out.append(replace(block, section=section, answer_lines=answer))
+        section = lines[heading].strip()
+    return out
+
+
+def _heading_after(lines: list[str], block: Block) -> int | None:
+    """A section heading ending the block's answer lines (with answer text above it)."""
+    heading = section_heading(lines, block.answer_start + len(block.answer_lines))
+    if heading is not None and heading > block.answer_start and any(
+        line.strip() for line in lines[block.answer_start:heading]
+    ):
+        return heading
+    return None
+
+
+#: Labels of a question's facts line, by the meta key they fill.
+FACT_LABELS = {
+    "level": "level", "difficulty": "level", "seniority": "level",
+    "topic": "topic", "category": "topic", "subject": "topic", "section": "topic",
+    "tags": "tags", "tag": "tags",
+}
+FACT = re.compile(rf"(?P<label>{'|'.join(FACT_LABELS)})\s*[:\-–]\s*(?P<value>\S.*)", re.IGNORECASE)
+
+
+def facts_line(line: str) -> dict[str, str]:
+    """``Difficulty: Hard | Topic: Hooks · Tags: state, effects`` as meta; ``{}`` unless every part
+    of the line is such a labelled fact (or a bare level word)."""
+    facts: dict[str, str] = {}
+    for part in re.split(r"\s+[|·•/]\s+|\s*;\s*", line.strip()):
+        if (bare := LEVEL.fullmatch(part)) and "level" not in facts:
+            facts["level"] = bare.group("level")
+        elif fact := FACT.fullmatch(part):
+            facts[FACT_LABELS[fact.group("label").lower()]] = fact.group("value").strip()
+        else:
+            return {}
+    return facts
+
+
+def block_meta(block: Block) -> dict[str, str]:
+    """The level stated for the question, else one its section heading names ("Advanced ..."), and
+    the topic and tags of its facts line (under the section's topic, when there is one)."""
+    facts = dict(block.facts)
+    meta = {"topic": block.section} if block.section else {}
+    if "topic" in facts:
+        meta["subtopic" if block.section else "topic"] = facts["topic"]
+    level = block.level or (match.group("level") if (match := LEVEL.search(block.section)) else "")
+    if level:
+        meta["level"] = level
+    return meta
 
 
 def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
@@ -337,12 +489,6 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
         return []
     return [Diagnostic(source, numbers[0], f"{what} ({line_range(numbers[0], numbers[-1])}) is not a "
                        "question; skipped", severity="info")]
-
-
-def _unique_ref(ref: str, seen: dict[str, int]) -> str:
-    count = seen.get(ref, 0) + 1
-    seen[ref] = count
-    return ref if count == 1 else f"{ref}-{count}"
 
 
 def sniff(text: str) -> float:

@@ -21,7 +21,10 @@ _LOREM_WORDS = frozenset(
 _FILLER = re.compile(
     r"(?:tbd|tba|todo|coming soon|(?:the )?answer (?:is )?coming soon|content coming soon|"
     r"to be (?:added|written|completed|updated|done)|answer (?:pending|here)|placeholder(?: text)?|"
-    r"(?:insert|write|add|your) (?:(?:your|the) )?answer here|n/?a|\.{3}|…|-+|sample text|dummy text)"
+    r"(?:insert|write|add|your) (?:(?:your|the) )?answer here|n/?a|\.{3}|…|-+|sample text|dummy text|"
+    r"stay tuned|work in progress|wip|under construction|check back (?:later|soon)|"
+    r"(?:the )?answer will be (?:added|updated|written|posted)(?: soon| later)?|"
+    r"(?:this )?(?:section|answer) (?:is )?(?:coming soon|under construction|being written))"
     r"[.!]*",
     re.IGNORECASE,
 )
@@ -33,22 +36,31 @@ _NAV = re.compile(
     r"previous(?: post| article)?|read more|more (?:\w+ ){0,3}(?:questions|posts|articles|ways|resources|"
     r"guides|tutorials)|you (?:may|might) also like|recommended(?: for you)?|comments?|"
     r"leave a (?:reply|comment)|tags?:|categories:|posted (?:in|on)|about the author|written by|"
-    r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents)\b",
+    r"privacy policy|terms(?: of (?:service|use))?|contact(?: us)?|table of contents|conclusion|"
+    r"final thoughts|wrapping up|wrap-up|also read|see also|read next|must read|don't miss)\b",
     re.IGNORECASE,
 )
 #: Furniture wherever it appears in a line.
 _FURNITURE_ANYWHERE = re.compile(
     r"©|\bcopyright\b|all rights reserved|get notified|\bsubscribe\b|sign up for|"
-    r"join (?:our|the) (?:newsletter|community|list)|was this (?:helpful|useful)",
+    r"join (?:our|the) (?:newsletter|community|list)|was this (?:helpful|useful)|"
+    # sign-offs: the author talking to the reader once the questions are over
+    r"thanks? (?:you )?for reading|happy (?:coding|learning|interviewing|hacking|studying|prepping)\b|"
+    r"good luck (?:with|in|on) your|found this (?:post |article |list )?(?:useful|helpful)|"
+    r"hope (?:this|these|you found)\b.{0,40}(?:help|useful)|leave a (?:comment|reply)",
     re.IGNORECASE,
 )
 #: Words that mark a page's own introduction: first person, talk about the page, links.
 _INTRO = re.compile(
     r"(?<![\w/])(?:I|I'm|I've|I'd|me|[Mm]y)(?![\w/])|\b[Tt]his (?:list|guide|article|post|page|collection|"
     r"repo(?:sitory)?)\b|\b[Tt]hese questions\b|interview questions|[Ff]eel free|[Cc]ontributions?\b|"
-    r"pull requests?|connect with|follow me",
+    r"pull requests?|connect with|follow me|[Bb]elow (?:are|is|you(?:'ll| will) find)|"
+    r"[Hh]ere are (?:the |some |\d+ )|[Ii]n this (?:article|post|guide|tutorial|blog)|"
+    r"[Ll]et's (?:dive|get started|begin|look at (?:the|some))|"
+    r"[Ww]e(?:'ll| will) (?:cover|look at|go through|walk through)",
 )
 _URL = re.compile(r"https?://\S+")
+_URL_END = re.compile(r"https?://\S+$")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 #: A sentence starts with a capital, a digit, a quote or bracket, or a code name (``orm_mode``, ``jsonify``).
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
@@ -62,8 +74,9 @@ def page_lines(text: str) -> list[str]:
 def is_placeholder(text: str) -> bool:
     """Whether an answer is filler (lorem ipsum, "Coming soon", "TBD") rather than an answer."""
     plain = re.sub(r"\s+", " ", text).strip()
-    if _FILLER.fullmatch(plain):
-        return True
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", plain) if part]
+    if sentences and all(_FILLER.fullmatch(sentence) for sentence in sentences):
+        return True  # "Coming soon!", "Answer coming soon. Stay tuned!"
     words = re.findall(r"[a-z]+", plain.lower())
     return bool(words) and sum(word in _LOREM_WORDS for word in words) / len(words) >= 0.5
 
@@ -89,7 +102,8 @@ def is_intro(text: str) -> bool:
 
 
 def ends_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line.rstrip()))
+    """A sentence end mark, or a bare link: nothing continues a line that ends with a URL."""
+    return bool(_SENTENCE_END.search(line.rstrip()) or _URL_END.search(line.rstrip()))
 
 
 def starts_sentence(line: str) -> bool:

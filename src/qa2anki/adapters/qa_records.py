@@ -16,14 +16,18 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Dropped, Item
-from .markdown_doc import _slug, _unique_ref
+from .markdown_layouts import QUESTION_WORDS
+from .pagetext import is_placeholder
+from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
-QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term")
+QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term", "name")
 STRONG_QUESTION_KEYS = frozenset({"question", "q", "prompt", "front"})
-ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "reply", "explanation",
-               "body", "content", "text", "definition")
-STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution"})
+ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "acceptedanswer", "reply", "completion",
+               "explanation", "body", "content", "text", "definition")
+STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution", "acceptedanswer"})
+#: Question keys that name almost anything: trusted only beside a strong answer key.
+VAGUE_QUESTION_KEYS = frozenset({"name"})
 #: Extra text folded into the answer, in this order, under a bold label.
 EXTRA_KEYS = ("explanation", "details", "detail", "example", "examples", "code", "snippet",
               "sample", "notes", "note", "hint")
@@ -72,10 +76,22 @@ def _lower_keys(record: Mapping[str, Any]) -> dict[str, str]:
     return {str(key).lower(): key for key in record}
 
 
+#: Where an answer given as an object keeps its text (schema.org ``{"@type": "Answer", "text": …}``).
+TEXT_FIELDS = ("text", "body", "content", "markdown", "html", "value")
+
+
 def _texty(value: Any) -> bool:
     return isinstance(value, str) or (
         isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-    )
+    ) or _inner_text(value) is not None
+
+
+def _inner_text(value: Any) -> str | None:
+    """The text of an answer object (a mapping with one of :data:`TEXT_FIELDS`), else None."""
+    if not isinstance(value, dict):
+        return None
+    low = _lower_keys(value)
+    return next((value[low[k]] for k in TEXT_FIELDS if k in low and isinstance(value[low[k]], str)), None)
 
 
 def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
@@ -102,7 +118,35 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
     if not question:
         return None
     answer = pick(options.get("answer"), ANSWER_KEYS, lambda v: v is None or _texty(v), question)
+    if question in VAGUE_QUESTION_KEYS and not options.get("question") and answer not in STRONG_ANSWER_KEYS:
+        return None
     return Keys(question, answer) if answer else None
+
+
+class KeyedRecord(dict):
+    """A record made from one ``question: answer`` entry of a mapping keyed by its questions;
+    it remembers that mapping and key so a reader can find the entry's line."""
+
+    def __init__(self, parent: Mapping[str, Any], key: str, answer: Any):
+        super().__init__(question=key, answer=answer)
+        self.parent = parent
+        self.key = key
+
+
+def _asks(text: str) -> bool:
+    words = text.split()
+    return text.rstrip().endswith("?") or (len(words) >= 3 and bool(QUESTION_WORDS.match(text)))
+
+
+def question_keyed(node: Any) -> list[KeyedRecord] | None:
+    """The entries of a mapping keyed by its questions (``What is X?: answer``), as records."""
+    if not isinstance(node, dict) or len(node) < 2:
+        return None
+    entries = [(key, value) for key, value in node.items()
+               if isinstance(key, str) and _asks(key) and (value is None or _texty(value))]
+    if 5 * len(entries) < 4 * len(node):
+        return None
+    return [KeyedRecord(node, key, value) for key, value in entries]
 
 
 def is_standalone_record(node: Mapping[str, Any]) -> bool:
@@ -140,7 +184,7 @@ def _collections(node: Any, options: Mapping[str, Any], seen: set[int]) -> Itera
         if keys:
             yield keys
             return
-    if isinstance(node, dict) and is_standalone_record(node):
+    if isinstance(node, dict) and (is_standalone_record(node) or question_keyed(node)):
         yield Keys("", "")
         return
     for child in node.values() if isinstance(node, dict) else node:
@@ -199,7 +243,7 @@ class _Walker:
         self.line_of = line_of
         self.found = Found()
         self.seen: set[int] = set()
-        self.refs: dict[str, int] = {}
+        self.unique_ref = RefAllocator()
 
     def walk(self, node: Any, context: dict[str, str]) -> None:
         if not isinstance(node, (dict, list)) or id(node) in self.seen:
@@ -217,6 +261,10 @@ class _Walker:
         if isinstance(node, list):
             for child in node:
                 self.walk(child, context)
+            return
+        if (keyed := question_keyed(node)) is not None:
+            for record in keyed:
+                self._record(record, Keys("question", "answer"), context, "")
             return
         own = {**with_category(context, _name_of(node)), **meta_of(node)}
         for key, child in node.items():
@@ -248,7 +296,7 @@ class _Walker:
         has_answer = keys.answer in low
         answer = compose_answer(record, low, keys)
         line = self.line_of(record)
-        ref = _unique_ref(_ref_of(record, low) or key or _slug(question or answer[:40]), self.refs)
+        ref = self.unique_ref(_ref_of(record, low) or key or slug(question or answer[:40]))
         if not question:
             if answer or any(_text(v) for v in record.values()):
                 self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
@@ -256,6 +304,9 @@ class _Walker:
         if not answer:
             reason = "empty-answer" if has_answer else "no-answer"
             self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
+            return
+        if is_placeholder(answer):
+            self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question))
             return
         meta = {**context, **meta_of(record)}
         self.found.items.append(Item(
@@ -267,6 +318,8 @@ class _Walker:
 def _text(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
+    if (inner := _inner_text(value)) is not None:
+        return inner.strip()
     if isinstance(value, list):
         return "\n".join(f"- {v.strip()}" for v in value if isinstance(v, str) and v.strip())
     return str(value).strip()
@@ -282,11 +335,13 @@ def _ref_of(record: Mapping[str, Any], low: dict[str, str]) -> str:
 
 
 def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
-    """Tags given as a list or as one comma/semicolon separated string."""
+    """Tags given as a list, as one comma/semicolon separated string, or space separated (Anki)."""
     for key in TAG_KEYS:
         if key in low:
             value = record[low[key]]
-            parts = value if isinstance(value, list) else re.split(r"[,;]", str(value or ""))
+            text = str(value or "")
+            parts = value if isinstance(value, list) else re.split(r"[,;]" if re.search(r"[,;]", text)
+                                                                   else r"\s+", text)
             tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
             return tuple(dict.fromkeys(t for t in tags if t))
     return ()

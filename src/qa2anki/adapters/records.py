@@ -21,9 +21,10 @@ import yaml
 from ..errors import SourceError
 from ..models import SourceResult
 from .base import Adapter
+from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json
 from .nuxt_payload import looks_like_payload
-from .qa_records import choose_keys, find_items, has_records, is_standalone_record, require_items
+from .qa_records import KeyedRecord, choose_keys, find_items, has_records, is_standalone_record, require_items
 
 # --------------------------------------------------------------------------- YAML
 
@@ -39,7 +40,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def __init__(self, stream: str):
         super().__init__(stream)
-        self.lines: dict[int, int] = {}
+        self.lines: dict[Any, int] = {}  # id(mapping), or (id(mapping), key), -> line
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -56,22 +57,31 @@ def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[
     loader.lines[id(data)] = node.start_mark.line + 1
     yield data
     data.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:  # each key's line too: a mapping keyed by questions needs them
+        if isinstance(key_node, yaml.ScalarNode):
+            loader.lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
 
 
 LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_yaml(text: str) -> tuple[Any, dict[int, int]]:
-    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it."""
+def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
+    """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it.
+
+    A stream of several documents (``---`` between records) reads as the list of its documents.
+    """
     loader = LineLoader(text.lstrip("\ufeff"))
     try:
-        return loader.get_single_data(), loader.lines
+        documents = []
+        while loader.check_data():
+            documents.append(loader.get_data())
+        return (documents[0] if len(documents) == 1 else documents or None), loader.lines
     finally:
         loader.dispose()
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
+def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
     """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
     try:
         return _parse_yaml(text)
@@ -85,7 +95,7 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
 
 
-YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .-]+:(?:\s|$)", re.MULTILINE)
+YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .?!()/,-]+:(?:\s|$)", re.MULTILINE)
 #: A list item opening with a question key: what a damaged YAML record file still shows.
 YAML_RECORD_START = re.compile(
     r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
@@ -108,7 +118,12 @@ def sniff_yaml(text: str) -> float:
 
 def read_yaml(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     tree, lines = load_yaml(text, source)
-    return _result(tree, source, options, "yaml", lambda record: lines.get(id(record)))
+    return _result(tree, source, options, "yaml", lambda record: lines.get(_line_key(record)))
+
+
+def _line_key(record: Mapping[str, Any]) -> Any:
+    """Where a record's line is filed: its mapping, or the key of an entry keyed by its question."""
+    return (id(record.parent), record.key) if isinstance(record, KeyedRecord) else id(record)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -175,7 +190,7 @@ def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
             found = text.find(encoded, cursor)
             if found >= 0:
                 cursor = found + len(encoded)
-                start = text.rfind("{", 0, found)
+                start = found if isinstance(record, KeyedRecord) else text.rfind("{", 0, found)
                 return text.count("\n", 0, max(start, 0)) + 1
         return None
 
@@ -220,23 +235,90 @@ Table = tuple[list[dict[str, str]], dict[int, int]]
 def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> Table | None:
     """Rows as records keyed by the header, under the first dialect whose header names Q and A columns."""
     text = text.lstrip("\ufeff")
+    anki = anki_header(text)
+    if anki is not None:
+        return _anki_table(text, anki, options)
     sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
     for dialect in _dialects(sample):
         try:
             rows = _rows(sample, dialect)
         except csv.Error:
             continue
-        if len(rows) < 2 or len(rows[0][1]) < 2:
+        for rows_below_title in _after_title_rows(rows):
+            if table := _header_table(rows_below_title, options, sample_only):
+                return table
+    return None if options.get("question") else _headerless_table(sample, options)
+
+
+#: Most rows a spreadsheet export puts above its header (a title, a date), one cell each.
+MAX_TITLE_ROWS = 4
+
+
+Rows = list[tuple[int, list[str]]]  # (line, cells)
+
+
+def _after_title_rows(rows: Rows) -> list[Rows]:
+    """The rows, then the rows below each leading one-cell row (a sheet's title above its header)."""
+    out = [rows]
+    for skip in range(1, MAX_TITLE_ROWS + 1):
+        if skip >= len(rows) or sum(1 for cell in rows[skip - 1][1] if cell.strip()) > 1:
+            break
+        out.append(rows[skip:])
+    return out
+
+
+def _header_table(rows: Rows, options: Mapping[str, Any], sample_only: bool) -> Table | None:
+    """Records keyed by the first row, if it names question and answer columns the rows fill."""
+    if len(rows) < 2 or len(rows[0][1]) < 2:
+        return None
+    header = [cell.strip() for cell in rows[0][1]]
+    width = len(header)
+    body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
+    if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
+        return None
+    records = [_record(header, row) for _, row in rows[1:]]
+    if not choose_keys(records, options):
+        return None
+    return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+
+
+#: Delimiters of a headerless card table; a comma only counts when every row starts quoted.
+HEADERLESS_DELIMITERS = ("\t", ";", ",")
+
+
+def _headerless_table(text: str, options: Mapping[str, Any]) -> Table | None:
+    """Rows with no header row: front, back[, tags] (Quizlet exports, hand-made import files)."""
+    raw_lines = text.split("\n")
+    for delimiter in HEADERLESS_DELIMITERS:
+        try:
+            rows = _rows(text, type("Headerless", (csv.excel,), {"delimiter": delimiter}))
+        except csv.Error:
             continue
-        header = [cell.strip() for cell in rows[0][1]]
-        width = len(header)
-        body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
-        if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
+        if delimiter != "\t" and not all(raw_lines[line - 1].lstrip().startswith('"') for line, _ in rows):
             continue
-        records = [_record(header, row) for _, row in rows[1:]]
-        if choose_keys(records, options):
-            return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+        names = headerless_names([row for _, row in rows])
+        if names:
+            return _named_records(names, rows, options)
     return None
+
+
+def _named_records(
+    names: list[str], rows: list[tuple[int, list[str]]], options: Mapping[str, Any]
+) -> Table | None:
+    records = [_record(names, row) for _, row in rows]
+    if not records or not choose_keys(records, options):
+        return None
+    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}
+
+
+def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Table | None:
+    """An Anki plain-text export: rows below the ``#`` header, columns named by it."""
+    body = "\n" * anki.header_lines + text.split("\n", anki.header_lines)[-1]
+    try:
+        rows = _rows(body, type("AnkiExport", (csv.excel,), {"delimiter": anki.delimiter}))
+    except csv.Error:
+        return None
+    return _named_records(column_names(anki, max((len(row) for _, row in rows), default=0)), rows, options)
 
 
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
@@ -247,7 +329,7 @@ def _record(header: list[str], row: list[str]) -> dict[str, str]:
 
 def sniff_csv(text: str) -> float:
     head = text.lstrip("\ufeff \t\n")
-    if head.startswith(("{", "[", "#", "|", "<", "---")):
+    if head.startswith(("{", "[", "#", "|", "<", "---")) and anki_header(head) is None:
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
