@@ -12,7 +12,8 @@ def _read(text: str):
 def test_footer_cut_keeps_the_last_questions_facts():
     text = (
         "Q1. What is a list?\nTopic: Collections | Tags: python, lists\n\nA mutable sequence of values.\n\n"
-        "Q2. What is a tuple?\nTopic: Collections | Tags: python, tuples\n\nAn immutable sequence of values.\n\n"
+        "Q2. What is a tuple?\nTopic: Collections | Tags: python, tuples\n\n"
+        "An immutable sequence of values.\n\n"
         "Related posts\nShare this\n"
     )
     last = _read(text).items[-1]
