@@ -43,7 +43,8 @@ STOP_WORDS = frozenset(
 )
 
 #: Words interviewers use interchangeably for the same thing, folded onto one (after stemming).
-SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
+#: Kept narrow: "view" is not here, since a database or UI view is no endpoint.
+SYNONYMS = {"rout": "endpoint", "handler": "endpoint"}
 
 _STEMMER = snowballstemmer.stemmer("english")
 
