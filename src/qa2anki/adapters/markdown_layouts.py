@@ -27,6 +27,8 @@ PROMPTS = re.compile(
     r"^(differences? between|pros and cons|advantages and disadvantages|when to use|how to)\b",
     re.IGNORECASE,
 )
+#: "Flexbox vs Grid", "Promise versus async/await": a prompt to compare.
+COMPARISON = re.compile(r"^\S.*?\s(?:vs\.?|versus)\s+\S", re.IGNORECASE)
 NOT_QUESTIONS = re.compile(
     r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
     r"references|resources|further reading|license|contributing|about|faq|questions)\b",
@@ -122,7 +124,8 @@ def looks_like_question(text: str) -> bool:
     """Asks (``…?``, ``What …``, ``Explain …``) or prompts (``Difference between X and Y``)."""
     stripped = text.strip().rstrip("*_ ")
     start = stripped.lstrip("*_`")
-    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start))
+    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start)
+                                          or COMPARISON.search(start))
 
 
 def question_of(heading: str) -> tuple[str, str | None] | None:
