@@ -273,7 +273,8 @@ def _rules_separate(anchors: list[Anchor], ends: list[int], outline: Outline) ->
 
 
 def _rules(outline: Outline, start: int, end: int) -> list[int]:
-    return [i for i in range(start, end) if i not in outline.code_lines and THEMATIC_BREAK.match(outline.lines[i])]
+    return [i for i in range(start, end)
+            if i not in outline.code_lines and THEMATIC_BREAK.match(outline.lines[i])]
 
 
 def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -> int:
