@@ -7,6 +7,7 @@ item, ``null`` for none) and ``absent``: per item, text its answer must not cont
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import yaml
 
 from conftest import DATA
 from qa2anki.adapters import detect, read_source
+from qa2anki.render import Renderer
 from qa2anki.textio import read_text
 from test_generality import _check_ends, _check_per_item
 
@@ -47,3 +49,17 @@ def test_markdown_document_matches_its_key(document: Path):
     for position, texts in (key.get("absent") or {}).items():
         for text in texts:
             assert text not in result.items[position].answer, (text, result.items[position].answer)
+
+
+FENCE_OPENING = re.compile(r"^\s*(```|~~~)", re.MULTILINE)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
+def test_every_answer_renders_its_code_and_lists(document: Path):
+    """As on GitHub: each fence a highlighted block, no markdown list or fence left as text."""
+    render = Renderer().block
+    for item in read_source(document).items:
+        html = render(item.answer)
+        fences = len(FENCE_OPENING.findall(item.answer)) // 2
+        assert html.count('<div class="highlight">') == fences, (item.question, html)
+        assert "```" not in html and not re.search(r"(?m)^(<p>)?\s*[-*] \S", html), (item.question, html)
