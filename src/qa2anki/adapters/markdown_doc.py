@@ -20,6 +20,7 @@ from ..models import Dropped, Item, SourceResult
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
+    NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
     find_bold_questions,
@@ -27,7 +28,9 @@ from .markdown_layouts import (
     find_pairs,
     find_table_rows,
     is_blank,
+    plain_question,
     question_of,
+    split_number,
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
@@ -85,7 +88,7 @@ def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = Tr
 def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
     questions: list[Anchor] = []
     sections: list[Heading] = []
-    asked_by = [question_of(heading.text) for heading in outline.headings]
+    asked_by = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
     other_lines = sorted(anchor.line for anchor in others)
     for index, heading in enumerate(outline.headings):
         asked = asked_by[index]
@@ -100,6 +103,32 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         else:
             sections.append(heading)
     return questions, sections
+
+
+def _numbered_tasks(outline: Outline, asked_by: list[tuple[str, str | None] | None]
+                    ) -> list[tuple[str, str | None] | None]:
+    """``## 1. Reverse a linked list`` among ``## 3. What is …?``: a numbered run of headings that
+    asks at least once makes its leaf headings (no sub-headings) questions, worded as tasks."""
+    runs: dict[int, list[tuple[int, str, str]]] = {}
+    for index, heading in enumerate(outline.headings):
+        text, number, q_prefixed = split_number(plain_question(heading.text))
+        if number and not q_prefixed and text and not NOT_QUESTIONS.match(text):
+            runs.setdefault(heading.level, []).append((index, text, number))
+    asked_by = list(asked_by)
+    for run in runs.values():
+        numbers = [int(number) for _, _, number in run]
+        in_sequence = all(n in (before + 1, 1) for before, n in zip(numbers, numbers[1:], strict=False))
+        if len(run) < 3 or not in_sequence or not any(asked_by[index] for index, _, _ in run):
+            continue
+        for index, text, number in run:
+            if _is_leaf(outline, index):
+                asked_by[index] = asked_by[index] or (text, number)
+    return asked_by
+
+
+def _is_leaf(outline: Outline, index: int) -> bool:
+    following = outline.headings[index + 1:index + 2]
+    return not following or following[0].level <= outline.headings[index].level
 
 
 def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str) -> bool:
