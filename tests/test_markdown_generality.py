@@ -63,3 +63,5 @@ def test_every_answer_renders_its_code_and_lists(document: Path):
         fences = len(FENCE_OPENING.findall(item.answer)) // 2
         assert html.count('<div class="highlight">') == fences, (item.question, html)
         assert "```" not in html and not re.search(r"(?m)^(<p>)?\s*[-*] \S", html), (item.question, html)
+        prose = re.sub(r"(?s)<pre>.*?</pre>|<code>.*?</code>", "", html)
+        assert "`" not in prose and "**" not in prose, (item.question, html)  # inline markup rendered
