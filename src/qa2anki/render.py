@@ -31,7 +31,7 @@ from pygments.util import ClassNotFound
 from .levels import LEVELS
 from .media import MediaCollector
 from .models import Card, Diagnostic, Item, Note
-from .sanitize import sanitize_html
+from .sanitize import ALLOWED_TAGS, sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
@@ -232,9 +232,65 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(indent, removable):]
 
 
+#: HTML elements (beyond the allowed ones) that the sanitizer must see to remove them whole.
+_HTML_ELEMENTS = frozenset("""
+    script style iframe frame frameset object embed applet svg math form input button select
+    option textarea label fieldset legend link meta base noscript template video audio source
+    track canvas picture marquee html head body title center font section article aside nav
+    header footer main address area map param dialog slot portal
+""".split())
+#: ``<`` that opens HTML (a known element, a comment, an autolink); any other ``<`` is text.
+_MARKUP_OPENING = re.compile(
+    rf"<(?:/?(?:{'|'.join(sorted(ALLOWED_TAGS | _HTML_ELEMENTS, key=len, reverse=True))})"
+    r"(?=[\s/>])|!--|(?:https?|mailto):)",
+    re.IGNORECASE,
+)
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def escape_stray_angles(line: str) -> str:
+    """``Map<String, Integer>`` stays text: a ``<`` that opens no HTML element is escaped.
+
+    Python-Markdown passes ``<String, Integer>`` or ``<Suspense>`` through as tags, which the
+    sanitizer then removes; GitHub shows generics as written, and a learner needs them. Real
+    HTML still reaches the sanitizer, which keeps or removes it. Code spans are left alone
+    (markdown escapes them itself).
+    """
+    if "<" not in line:
+        return line
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out.append(_escape_outside_markup(line[last:span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(_escape_outside_markup(line[last:]))
+    return "".join(out)
+
+
+def _escape_outside_markup(text: str) -> str:
+    return "".join(
+        "&lt;" if char == "<" and not _MARKUP_OPENING.match(text, index) else char
+        for index, char in enumerate(text)
+    ) if "<" in text else text
+
+
+class _StrayAngles(Preprocessor):
+    """Runs after fences are stashed, so code blocks never reach it; indented code is skipped."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_indented_code = False
+        for line in lines:
+            indented = line.startswith(("    ", "\t"))
+            in_indented_code = indented and (in_indented_code or not out or not out[-1].strip())
+            out.append(line if in_indented_code else escape_stray_angles(line))
+        return out
+
+
 class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
+        md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
         md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKETHROUGH, "del"), "qa2anki_del", 45)
 
 
