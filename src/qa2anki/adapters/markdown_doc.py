@@ -44,6 +44,19 @@ NAVIGATION_LINK = re.compile(
 )
 #: An HTML line whose only text is a link into the page (``<a href="#top">↥ back to top</a>``).
 HTML_PAGE_LINK = re.compile(r"<a\s[^>]*href=[\"']#[^>]*>(?P<text>.*?)</a\s*>", re.IGNORECASE)
+#: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
+ANSWER_LABEL = re.compile(
+    r"^(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+#: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
+TRAILING_BACK_LINK = re.compile(
+    r"[ \t]*(?:\[(?P<md>[^\]]*)\]\(#[^)\s]*\)|<a\s[^>]*href=[\"']#[^\"']*[\"'][^>]*>(?P<html>[^<]*)</a\s*>)"
+    r"[ \t]*$",
+    re.IGNORECASE,
+)
+BACK_LINK_TEXT = re.compile(r"[\W_]*(?:(?:back\s+to\s+)?(?:the\s+)?(?:top|toc|contents|index)[\W_]*)?",
+                            re.IGNORECASE)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -327,12 +340,13 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
     answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
-    return _without_answer_mark(trim_block(_without_comments(answer)))
+    return _without_answer_mark(trim_block(_without_page_chrome(answer)))
 
 
-def _without_comments(markdown: str) -> str:
-    """HTML comments outside code: GitHub shows nothing of them (drafts, lint switches, TODOs)."""
-    if "<!--" not in markdown:
+def _without_page_chrome(markdown: str) -> str:
+    """Outside code: no HTML comments (GitHub shows nothing of them) and no trailing links back
+    up the page."""
+    if "<!--" not in markdown and "#" not in markdown:
         return markdown
     chunks: list[str] = []
     prose: list[str] = []
@@ -341,7 +355,7 @@ def _without_comments(markdown: str) -> str:
         opening = None if fence else FENCE.match(line)
         if opening:
             fence = opening.group(1)
-            chunks.extend([HTML_COMMENT.sub("", "\n".join(prose))] if prose else [])
+            chunks.extend([_clean_prose(prose)] if prose else [])
             prose = []
         elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
             fence = ""
@@ -351,14 +365,26 @@ def _without_comments(markdown: str) -> str:
             chunks.append(line)
         else:
             prose.append(line)
-    chunks.extend([HTML_COMMENT.sub("", "\n".join(prose))] if prose else [])
+    chunks.extend([_clean_prose(prose)] if prose else [])
     return "\n".join(chunks)
+
+
+def _clean_prose(lines: list[str]) -> str:
+    return HTML_COMMENT.sub("", "\n".join(_without_back_link(line) for line in lines))
+
+
+def _without_back_link(line: str) -> str:
+    link = TRAILING_BACK_LINK.search(line)
+    if not link or not line[:link.start()].strip():
+        return line
+    text = link.group("md") or link.group("html") or ""
+    return line[:link.start()] if BACK_LINK_TEXT.fullmatch(text) else line
 
 
 def _without_answer_mark(answer: str) -> str:
     """``**A:** It is…`` under a question heading or bold question: the label is not the answer."""
     first, _, rest = answer.partition("\n")
-    mark = A_MARK.match(first)
+    mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
     return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)

@@ -48,6 +48,8 @@ ANSWER_LABELS = re.compile(
 )
 EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
 LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
+TRAILING_PERMALINK = re.compile(r"(?<=\S)\s+\[[^\]]*\]\(#[^)\s]*\)\s*$")
+QUESTION_COUNT = re.compile(r"\s*[(\[]\s*\d+\s*(?:questions?|qs?|items?)?\s*[)\]]\s*$", re.IGNORECASE)
 EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
 ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -102,8 +104,9 @@ class Anchor:
 
 
 def plain_question(text: str) -> str:
-    """Question text without wrapping emphasis and empty HTML anchors (inline code is kept)."""
-    text = LEADING_SYMBOLS.sub("", EMPTY_ANCHOR.sub("", text).strip())
+    """Question text without wrapping emphasis, empty HTML anchors and a trailing permalink
+    (``What is X? [🔗](#what-is-x)``); inline code is kept."""
+    text = LEADING_SYMBOLS.sub("", TRAILING_PERMALINK.sub("", EMPTY_ANCHOR.sub("", text)).strip())
     while (match := EMPHASIS.match(text)) and "**" not in match.group("inner").strip("*"):
         text = match.group("inner").strip()
     if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
@@ -139,8 +142,9 @@ def question_of(heading: str) -> tuple[str, str | None] | None:
 
 
 def topic_of(heading: str) -> str:
-    """A section heading as a topic name (numbering and emphasis taken off)."""
-    return split_number(plain_question(heading))[0]
+    """A section heading as a topic name (numbering, emphasis and a count such as
+    ``(12 questions)`` taken off)."""
+    return QUESTION_COUNT.sub("", split_number(plain_question(heading))[0])
 
 
 # --- <details><summary>Question</summary>answer</details> ----------------------------------
