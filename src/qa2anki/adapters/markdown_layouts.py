@@ -71,7 +71,8 @@ INLINE_A = re.compile(
     r"(?:\*\*|__)(?:A|Ans|Answer)[ \t]*[:：](?:\*\*|__)|(?<=[?.!])[ \t]+(?:A|Answer)[:：][ \t]"
 )
 BOLD_Q = re.compile(
-    r"^(?P<lead>[ \t]{0,3}(?:(?P<number>\d{1,9})[.)][ \t]+)?)(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
+    r"^(?P<lead>[ \t]{0,3}(?:(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[-*+]))[ \t]+)?)"
+    r"(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 
@@ -290,23 +291,30 @@ def _unbold(text: str, bold: str | None) -> str:
 
 
 def find_bold_questions(outline: Outline) -> list[Anchor]:
-    """Bold questions opening a numbered list item or standing alone as a paragraph."""
+    """Bold questions opening a list item (numbered, or a bullet with nothing after the question)
+    or standing alone as a paragraph."""
     anchors = []
     for index in sorted(outline.block_starts):
         if index in outline.code_lines:
             continue
         match = BOLD_Q.match(outline.lines[index])
-        if not match or (match.group("rest") and not match.group("number")):
-            continue
-        if LONE_LINK.match(match.group("question").strip()):
+        if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
         if not text or not (looks_like_question(text) or q_prefixed):
             continue
-        dedent = outline.item_indents.get(index, 0) if match.group("number") else 0
+        if match.group("rest") and not match.group("number") and not _numbered_ask(match, number, text):
+            continue  # "- **Term**: definition" is a point of an answer, not a question
+        in_item = match.group("number") or match.group("bullet")
+        dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
     return anchors
+
+
+def _numbered_ask(match: re.Match[str], number: str | None, text: str) -> bool:
+    """``**3. What is X?** X is…``: a numbered question in bold with its answer on the same line."""
+    return bool(number) and not match.group("bullet") and text.endswith("?")
 
 
 # --- | Question | Answer | -----------------------------------------------------------------
