@@ -20,6 +20,7 @@ from ..models import Dropped, Item, SourceResult
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
+    ANSWER_LABELS,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
@@ -31,6 +32,7 @@ from .markdown_layouts import (
     plain_question,
     question_of,
     split_number,
+    summary_text,
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
@@ -46,7 +48,8 @@ NAVIGATION_LINK = re.compile(
 HTML_PAGE_LINK = re.compile(r"<a\s[^>]*href=[\"']#[^>]*>(?P<text>.*?)</a\s*>", re.IGNORECASE)
 #: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
 ANSWER_LABEL = re.compile(
-    r"^(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?[ \t]*(?P<rest>.*)$",
+    r"^(?:(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
+    r"|#{1,6}[ \t]+(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 #: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
@@ -57,6 +60,10 @@ TRAILING_BACK_LINK = re.compile(
 )
 BACK_LINK_TEXT = re.compile(r"[\W_]*(?:(?:back\s+to\s+)?(?:the\s+)?(?:top|toc|contents|index)[\W_]*)?",
                             re.IGNORECASE)
+WRAPPED_ANSWER = re.compile(
+    r"^<details\b[^>]*>\s*<summary\b[^>]*>(?P<label>.*?)</summary\s*>(?P<body>.*)</details\s*>$",
+    re.IGNORECASE | re.DOTALL,
+)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -382,12 +389,24 @@ def _without_back_link(line: str) -> str:
 
 
 def _without_answer_mark(answer: str) -> str:
-    """``**A:** It is…`` under a question heading or bold question: the label is not the answer."""
+    """``**A:** It is…`` under a question heading or bold question: the label is not the answer;
+    nor is a collapsible ``<details><summary>Answer</summary>`` wrapped around the whole answer
+    (a card's back shows its answer)."""
+    answer = _unwrapped_answer(answer)
     first, _, rest = answer.partition("\n")
     mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
     return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
+
+
+def _unwrapped_answer(answer: str) -> str:
+    whole = WRAPPED_ANSWER.match(answer)
+    if not whole or "<details" in whole.group("body"):
+        return answer
+    if not ANSWER_LABELS.match(summary_text(whole.group("label"))):
+        return answer
+    return trim_block(whole.group("body"))
 
 
 def sniff(text: str) -> float:
