@@ -105,3 +105,9 @@ def test_code_in_a_nested_list_item_stays_in_it(render):
     html = render("- outer\n  - inner:\n    ```py\n    x = 1\n    ```\n- last")
     assert f"ul[li[p {CODE}]]" in skeleton(html)  # the inner list's item holds the code
     assert skeleton(html).endswith("li[p]]")
+
+
+def test_details_tags_in_indented_code_stay_code(render):
+    html = render("HTML:\n\n    <details>\n    <summary>x</summary>\n    </details>\n")
+    assert skeleton(html) == "p pre[code]"
+    assert "&lt;details&gt;" in html

@@ -139,7 +139,7 @@ class _GithubBlocks(Preprocessor):
                 line = " " * (4 * len(list_depths)) + line.lstrip()
             else:
                 list_depths.clear()
-                if DETAILS_TAG_LINE.match(line):
+                if DETAILS_TAG_LINE.match(line) and not line.startswith(("    ", "\t")):
                     self._stash_tags(line, out)
                     index += 1
                     continue
