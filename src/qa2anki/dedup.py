@@ -30,10 +30,10 @@ from .similarity import (
     TfIdf,
     Vector,
     candidate_pairs,
-    content_terms,
     cosine,
     key_terms,
     question_subjects,
+    term_counts,
 )
 
 #: Default merge threshold on the combined score (0..1); ``dedup: threshold:`` overrides it.
@@ -119,8 +119,8 @@ class PairScorer:
 
     def __init__(self, items: Sequence[Item]):
         self.items = items
-        question_terms = [content_terms(item.question) for item in items]
-        answer_terms = [content_terms(item.answer) for item in items]
+        question_terms = [term_counts(item.question) for item in items]
+        answer_terms = [term_counts(item.answer) for item in items]
         asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf(answer_terms)
@@ -293,7 +293,8 @@ def _result(
             dropped.extend(_no_question(items[m]) for m in members)
             continue
         links = clusters.links.get(root, [])
-        cards.append((min(members), _card([items[m] for m in members], links), links))
+        distinct = [len(clusters.scorer.profiles[m].answer) for m in members]  # terms already counted
+        cards.append((min(members), _card([items[m] for m in members], links, distinct), links))
     cards.sort(key=lambda entry: entry[0])
     return DedupResult(
         cards=tuple(card for _, card, _ in cards),
@@ -304,12 +305,14 @@ def _result(
     )
 
 
-def _card(members: list[Item], links: list[Link]) -> Card:
+def _card(members: list[Item], links: list[Link], distinct_terms: list[int]) -> Card:
     """Best answer first, then the rest in source order; the clearest question is shown."""
     if len(members) == 1:
         return Card(items=(members[0],))
-    primary = max(
-        (item for item in members if not item.is_answer_only), key=lambda item: answer_quality(item)
+    ranked = zip(members, distinct_terms, strict=True)
+    primary, _ = max(
+        ((item, terms) for item, terms in ranked if not item.is_answer_only),
+        key=lambda entry: answer_quality(*entry),
     )
     rest = [item for item in members if item is not primary]
     clearest = max((item for item in members if item.question), key=question_clarity)
@@ -321,11 +324,16 @@ def _card(members: list[Item], links: list[Link]) -> Card:
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 
 
-def answer_quality(item: Item) -> tuple[int, int, int]:
-    """Rank answers: undamaged code, then complete, then richest (distinct words, code samples)."""
+def answer_quality(item: Item, distinct_terms: int | None = None) -> tuple[int, int, int]:
+    """Rank answers: undamaged code, then complete, then richest (distinct words, code samples).
+
+    ``distinct_terms`` is how many distinct content terms the answer has, when already counted.
+    """
     clean = UNREPAIRED not in item.flags and DAMAGE_MARK not in item.answer
     complete = not _TRUNCATED.search(item.answer)
-    richness = len(set(content_terms(item.answer))) + 15 * min(item.answer.count("```") // 2, 2)
+    if distinct_terms is None:
+        distinct_terms = len(term_counts(item.answer))
+    richness = distinct_terms + 15 * min(item.answer.count("```") // 2, 2)
     return (int(clean), int(complete), richness)
 
 
@@ -347,8 +355,9 @@ def question_clarity(item: Item) -> tuple[int, int, int, int]:
 def _item_keys(items: list[Item]) -> dict[str, int]:
     """``file#ref`` -> index of the first item with that key (the file's name, not its path)."""
     keys: dict[str, int] = {}
+    names = {source: PurePath(source).name for source in {item.source for item in items}}
     for index, item in enumerate(items):
-        keys.setdefault(f"{PurePath(item.source).name}#{item.ref}", index)
+        keys.setdefault(f"{names[item.source]}#{item.ref}", index)
     return keys
 
 

@@ -111,11 +111,25 @@ def answer_sketch(answer: str) -> str:
     holding whole answers.
     """
     words = _words(answer)
-    shingles = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-    hashes = sorted(
-        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=3).digest(), "big") for s in shingles}
-    )
-    return "".join(f"{h:06x}" for h in hashes[:SKETCH_SIZE])
+    shingles = set(words)
+    shingles.update(map(" ".join, zip(words, words[1:], strict=False)))
+    hashes = sorted(set(map(_SHINGLE_HASHES.__getitem__, shingles)))
+    return "".join([f"{h:06x}" for h in hashes[:SKETCH_SIZE]])
+
+
+class _ShingleHashes(dict[str, int]):
+    """shingle -> its 3-byte blake2b hash, remembered: words and word pairs recur across answers."""
+
+    LIMIT = 400_000
+
+    def __missing__(self, shingle: str) -> int:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=3).digest(), "big")
+        if len(self) < self.LIMIT:
+            self[shingle] = value
+        return value
+
+
+_SHINGLE_HASHES = _ShingleHashes()
 
 
 def _sketch_values(sketch: str) -> set[int]:
@@ -213,8 +227,11 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
             )
     pairs = []
     for order, (_, item, key) in enumerate(pending):
+        candidates = by_source.get(item.source)
+        if not candidates:
+            continue  # nothing of its source to follow (a first build): no sketch needed
         text = _Text.of(item.question, answer_sketch(item.answer))
-        for candidate in _likely(text, by_source.get(item.source, [])):
+        for candidate in _likely(text, candidates):
             score = match_score(text, candidate.text)
             if score is not None:
                 score += 0.05 if candidate.item.key == key else 0.0

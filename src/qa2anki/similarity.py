@@ -6,12 +6,12 @@ Everything here is plain Python over dicts: a vector is ``{term: weight}`` with 
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from itertools import chain
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
+from operator import mul, truediv
 
 import snowballstemmer
 
@@ -48,18 +48,26 @@ SYNONYMS = {"rout": "endpoint", "handler": "endpoint", "view": "endpoint"}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-_TERMS: dict[str, tuple[str, ...]] = {}  # token -> its terms (none for a stop-word); tokens repeat
+class _TermCache(dict[str, tuple[str, ...]]):
+    """token -> its terms (none for a stop-word), worked out on first sight: tokens repeat.
 
+    A dict subclass so a hit is one C-level lookup; bounded so a huge corpus cannot grow it forever.
+    """
 
-def _terms_of(token: str) -> tuple[str, ...]:
-    terms = _TERMS.get(token)
-    if terms is None:
+    LIMIT = 500_000
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        if token.isdigit():
+            return (token,)  # the stemmer leaves numbers as they are; too many to remember
         words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
         kept = [word for word in words if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
         terms = tuple(_stemmed(word) for word in kept)
-        if len(_TERMS) < 500_000:
-            _TERMS[token] = terms
-    return terms
+        if len(self) < self.LIMIT:
+            self[token] = terms
+        return terms
+
+
+_TERMS = _TermCache()
 
 
 def _stemmed(word: str) -> str:
@@ -77,16 +85,24 @@ def content_terms(text: str) -> list[str]:
     ``snake_case`` and ``CamelCase`` identifiers are split so code and prose spell alike
     (``response_model`` and "response model", ``UploadFile`` and "upload file").
     """
+    return list(chain.from_iterable(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))))
+
+
+def term_counts(text: str) -> dict[str, int]:
+    """:func:`content_terms` counted, in order of first occurrence: what a vector needs.
+
+    Done in C end to end (token lookup, flattening, counting): answers run to thousands of words.
+    """
+    return Counter(chain.from_iterable(map(_TERMS.__getitem__, _TOKEN.findall(_prepared(text)))))
+
+
+def _prepared(text: str) -> str:
     text = _NUMBERING.sub("", text, count=1)
     if "peration" in text:
         text = _PHRASES.sub(" endpoint ", text)
     if "```" in text or "~~~" in text:
         text = _FENCE_LINE.sub(" ", text)
-    get = _TERMS.get
-    terms: list[str] = []
-    for token in _TOKEN.findall(text):
-        terms.extend(get(token) or _terms_of(token))
-    return terms
+    return text
 
 
 _COMPARISON = re.compile(
@@ -140,11 +156,11 @@ MIN_CORPUS = 50
 class TfIdf:
     """Inverse document frequencies fitted on one corpus, and unit vectors over them."""
 
-    def __init__(self, documents: Iterable[Sequence[str]]):
+    def __init__(self, documents: Iterable[Sequence[str] | Mapping[str, int]]):
         document_frequency: Counter[str] = Counter()
         count = 0
         for terms in documents:
-            document_frequency.update(set(terms))
+            document_frequency.update(terms.keys() if isinstance(terms, Mapping) else set(terms))
             count += 1
         self.size = count
         self.document_frequency = document_frequency
@@ -152,24 +168,41 @@ class TfIdf:
         self._idf = {term: math.log((size + 1) / (df + 1)) + 1.0 for term, df in document_frequency.items()}
         self._unseen = math.log(size + 1) + 1.0
 
-    def vector(self, terms: Sequence[str]) -> Vector:
-        counts = Counter(terms)
-        idf, unseen = self._idf.get, self._unseen
-        weights = {term: (1.0 + math.log(n)) * idf(term, unseen) for term, n in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {term: w / norm for term, w in weights.items()}
+    def vector(self, terms: Sequence[str] | Mapping[str, int]) -> Vector:
+        """A unit vector of terms, or of :func:`term_counts`.
+
+        Written as C-level maps (the same products and sums in the same order as a loop):
+        a deck's answers hold millions of terms.
+        """
+        counts = terms if isinstance(terms, dict) else Counter(terms)
+        frequencies = map(_TF.__getitem__, counts.values())
+        weights = list(map(mul, frequencies, map(self._idf.get, counts, repeat(self._unseen))))
+        norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
+        return dict(zip(counts, map(truediv, weights, repeat(norm)), strict=True))
+
+
+class _TermFrequencies(dict[int, float]):
+    """Sublinear term frequency ``1 + log n``, remembered: counts repeat."""
+
+    def __missing__(self, n: int) -> float:
+        self[n] = value = 1.0 + math.log(n)
+        return value
+
+
+_TF = _TermFrequencies()
 
 
 def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    shared = list(filter(b.__contains__, a))  # in a's order: the sum adds up as a loop over a would
+    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 def key_terms(vector: Vector, count: int) -> list[str]:
     """The ``count`` heaviest terms of a vector: what the text is most specifically about."""
-    return heapq.nlargest(count, vector, key=vector.__getitem__)
+    return sorted(vector, key=vector.__getitem__, reverse=True)[:count]  # as heapq.nlargest, in C
 
 
 class KeyIndex:
@@ -182,11 +215,14 @@ class KeyIndex:
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
         self.lookups = [_lookups(terms) for terms in keys]
+        filed = [set(lookups) for lookups in self.lookups]  # a pair is listed twice, filed once
+        sizes = Counter(chain.from_iterable(filed))
+        kept = {lookup for lookup, size in sizes.items() if size <= max_postings}
         postings: dict[object, list[int]] = defaultdict(list)
-        for index, lookups in enumerate(self.lookups):
-            for lookup in lookups:
+        for index, lookups in enumerate(filed):
+            for lookup in filter(kept.__contains__, lookups):  # most keys are too common at scale
                 postings[lookup].append(index)
-        self.postings = {term: docs for term, docs in postings.items() if len(docs) <= max_postings}
+        self.postings = dict(postings)
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
         """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
@@ -198,7 +234,7 @@ class KeyIndex:
     def closest(self, lookups: list[object], limit: int) -> list[int]:
         """Like :meth:`neighbours`, for a document's already computed :attr:`lookups`."""
         empty: list[int] = []
-        shared = Counter(chain.from_iterable([self.postings.get(lookup, empty) for lookup in lookups]))
+        shared = Counter(chain.from_iterable(map(self.postings.get, lookups, repeat(empty))))
         close = [(count, doc) for doc, count in shared.items() if count >= 2]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [doc for _, doc in close[:limit]]
@@ -208,11 +244,11 @@ _PAIRED_KEYS = 4
 
 
 def _lookups(terms: Sequence[str]) -> list[object]:
-    """What a document is filed under: each key term, and twice each pair of its heaviest ones
+    """What a document is looked up by: each key term, and twice each pair of its heaviest ones
     (a shared pair is two shared terms)."""
     top = sorted(set(terms[:_PAIRED_KEYS]))
     pairs = [(a, b) for n, a in enumerate(top) for b in top[n + 1 :]]
-    return [*set(terms), *pairs, *((a, b, 2) for a, b in pairs)]
+    return [*set(terms), *pairs, *pairs]
 
 
 def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:

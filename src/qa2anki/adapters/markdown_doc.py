@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..models import Dropped, Item, SourceResult
@@ -74,6 +75,13 @@ def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
     questions, sections = _classify_headings(outline, others)
     kept = _outside_heading_answers(others, questions, outline)
     return sorted(questions + kept, key=lambda anchor: anchor.line), sections
+
+
+@lru_cache(maxsize=4)
+def _shared_layout(outline: Outline) -> tuple[tuple[Anchor, ...], tuple[Heading, ...]]:
+    """:func:`layout`, once per parse: detection sniffs the outline the adapter then reads."""
+    anchors, sections = layout(outline)
+    return tuple(anchors), tuple(sections)
 
 
 def _other_anchors(outline: Outline) -> list[Anchor]:
@@ -206,7 +214,7 @@ def _title_line(outline: Outline) -> int | None:
     return outline.headings[0].line if alone else None
 
 
-def _topics(anchors: list[Anchor], sections: list[Heading], outline: Outline) -> dict[int, str]:
+def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Outline) -> dict[int, str]:
     """The enclosing section heading of each anchor (by line); the title and a TOC are no topic."""
     title = _title_line(outline)
     events = sorted([(h.line, h.level, h) for h in sections] +
@@ -261,7 +269,7 @@ def _normal(text: str) -> str:
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     outline = outline_of(_normalised(text))
-    anchors, sections = layout(outline)
+    anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
     answers = _answers(anchors, outline)
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
@@ -281,7 +289,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
-def _answers(anchors: list[Anchor], outline: Outline) -> list[str]:
+def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
     """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
     skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     following = [*anchors[1:], None]
@@ -412,7 +420,7 @@ def _unwrapped_answer(answer: str) -> str:
 def sniff(text: str) -> float:
     """Sure when the text has question structure; unsure on prose with headings only."""
     outline = outline_of(_normalised(text))
-    questions = len(layout(outline)[0])
+    questions = len(_shared_layout(outline)[0])
     if questions >= 2:
         return min(0.9, 0.5 + 0.05 * questions)
     if questions == 1:
