@@ -84,8 +84,11 @@ def test_title_and_body_are_recognised_when_a_whole_list_shares_them():
 
 
 def test_unknown_keys_need_options_and_the_error_says_which_keys_it_saw():
+    text = '[{"ask": "Idempotency", "say": "Same effect twice."}, {"ask": "502", "say": "Bad gateway."}]'
     with pytest.raises(SourceError, match=r"keys seen: ask, say.*options: \{question: title, answer: body\}"):
-        _read("custom_keys.json")
+        read_text_as(text, "custom.json", "json")
+    result = _read("custom_keys.json", question="say", answer="ask")
+    assert [i.answer for i in result.items] == ["What is idempotency?", "What is a 502?"]
     result = _read("custom_keys.json", question="ask", answer="say")
     assert [i.question for i in result.items] == ["What is idempotency?", "What is a 502?"]
 

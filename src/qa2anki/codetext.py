@@ -38,14 +38,41 @@ _PY_START = re.compile(
 _PY_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?::\s*[^=]+?)?\s*[-+*/|&]?=(?!=)")
 _PY_CALL = re.compile(r"^[A-Za-z_][\w.]*\(")
 _PY_CLAUSE = re.compile(r"^(?:(?:else|try|finally)\s*:|(?:elif|except)\b.*:)$")
-_SHELL = re.compile(
-    r"^(?:\$\s+)?(?P<cmd>pip3?|python3?|uvicorn|gunicorn|hypercorn|fastapi|docker(?:-compose)?|curl|wget|"
-    r"npm|npx|yarn|pnpm|git|cd|ls|mkdir|rm|cp|mv|cat|echo|export|source|poetry|pipenv|conda|mypy|pytest|"
-    r"ruff|black|alembic|deta|celery|redis-cli|apt(?:-get)?|brew|sudo|make|kubectl|helm|chmod|touch)"
-    r"\s+\S"
-)
-#: Shell commands that are also English words: need a technical-looking argument.
-_WORDY_COMMANDS = frozenset({"cat", "cd", "cp", "echo", "export", "make", "mv", "rm", "source", "touch"})
+#: A command after a ``$`` prompt: ``$ cargo build``, ``$ ./run.sh`` (not ``$5``).
+_PROMPTED = re.compile(r"^\$\s+[a-z./~][\w./~+-]*(?:\s|$)")
+_COMMAND = re.compile(r"^(?P<cmd>[a-z][\w.+-]*)\s+\S")
+#: Command-line tools of every ecosystem whose invocations pages show as one-line commands.
+CLI_COMMANDS = frozenset({
+    # shell and system
+    "cd", "ls", "mkdir", "rm", "cp", "mv", "cat", "echo", "export", "source", "sudo", "touch", "chmod",
+    "chown", "ln", "grep", "find", "sed", "awk", "tar", "unzip", "zip", "curl", "wget", "ssh", "scp",
+    "rsync", "systemctl", "journalctl", "service", "kill", "ps", "env", "openssl", "ping", "dig", "make",
+    "cmake", "brew", "apt", "apt-get", "yum", "dnf", "apk", "pacman", "snap", "choco", "winget",
+    # version control, containers, cloud
+    "git", "gh", "docker", "docker-compose", "podman", "kubectl", "minikube", "helm", "terraform",
+    "ansible", "vagrant", "aws", "gcloud", "az", "heroku", "firebase", "vercel", "netlify", "flyctl",
+    # JavaScript / TypeScript
+    "node", "npm", "npx", "yarn", "pnpm", "bun", "deno", "tsc", "ng", "vite", "webpack", "jest", "eslint",
+    "prettier",
+    # Python
+    "python", "python3", "pip", "pip3", "pipx", "poetry", "pipenv", "conda", "uv", "mypy", "pytest",
+    "ruff", "black", "flake8", "tox", "uvicorn", "gunicorn", "hypercorn", "fastapi", "alembic", "celery",
+    "deta", "django-admin", "flask",
+    # JVM, .NET, native, other languages
+    "java", "javac", "mvn", "gradle", "gradlew", "kotlinc", "sbt", "dotnet", "cargo", "rustc", "rustup",
+    "go", "gcc", "g++", "clang", "ruby", "gem", "bundle", "rails", "rake", "php", "composer", "artisan",
+    "swift", "xcodebuild", "flutter", "dart", "adb", "mix", "elixir", "stack", "cabal",
+    # databases
+    "psql", "mysql", "mongosh", "mongo", "redis-cli", "sqlite3", "pg_dump",
+})
+#: Commands that are also English words: they need a CLI-looking argument (``-x``, a path, ``a=b``,
+#: ``main.go``) before a line counts as a command.
+_WORDY_COMMANDS = frozenset({
+    "cat", "cd", "cp", "echo", "export", "make", "mv", "rm", "source", "touch", "find", "kill", "ping",
+    "go", "stack", "mix", "bundle", "swift", "dart", "service", "env", "black", "flask", "node", "java",
+    "ruby", "rails", "snap", "dig", "ln", "ps", "gem", "helm", "tox", "sed",
+})
+_CLI_ARGUMENT = re.compile(r"\s[-./~$]|[=/]|\w\.\w")
 _JS = re.compile(
     r"^(?:(?:var|let|const)\s+\w+\s*=|function\s+\w+\s*\(|console\.\w+\(|import\s+.+\s+from\s+['\"]|"
     r"export\s+(?:default|const|function)\b)"
@@ -165,8 +192,7 @@ def code_language(line: str) -> str | None:
         return "sql"
     if _DOCKER.match(text):
         return "dockerfile"
-    shell = _SHELL.match(text)
-    if shell and (shell.group("cmd") not in _WORDY_COMMANDS or re.search(r"\s[-./~$]|[=/]", text)):
+    if is_shell_command(text):
         return "bash"
     if _JSON.match(text) and not _PY_CALL.match(text):
         return "json"
@@ -175,6 +201,16 @@ def code_language(line: str) -> str | None:
     if _is_python(text):
         return "python"
     return None
+
+
+def is_shell_command(text: str) -> bool:
+    """A one-line command: after a ``$`` prompt, or a known CLI followed by its arguments."""
+    if _PROMPTED.match(text):
+        return True
+    command = _COMMAND.match(text)
+    if not command or command["cmd"] not in CLI_COMMANDS:
+        return False
+    return command["cmd"] not in _WORDY_COMMANDS or bool(_CLI_ARGUMENT.search(text))
 
 
 def _ends_like_a_sentence(text: str) -> bool:

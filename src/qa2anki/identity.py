@@ -136,11 +136,6 @@ def _sketch_values(sketch: str) -> set[int]:
     return {int(sketch[i:i + 6], 16) for i in range(0, len(sketch) - 5, 6)}
 
 
-def sketch_similarity(a: str, b: str) -> float:
-    """Estimated share of word shingles two answers have in common (0..1), bottom-k style."""
-    return _shared(frozenset(_sketch_values(a)), frozenset(_sketch_values(b)))
-
-
 @dataclass(frozen=True)
 class _Text:
     """An item's question and answer prepared once for many comparisons."""

@@ -14,8 +14,9 @@ LEVELS: dict[str, str] = {
     "lead": "hard", "staff": "hard", "principal": "hard",
 }
 
-#: One level word, optionally ``-level`` (``Mid-level``, ``Entry level``).
-LEVEL_WORD = r"(?:{})(?:[- ]level)?".format("|".join(sorted(LEVELS, key=len, reverse=True)))
+#: One level word, optionally ``-level`` (``Mid-level``, ``Entry level``), as a whole word: the
+#: "Middle" of "Middleware" or the "lead" of "Leader" is no level.
+LEVEL_WORD = r"\b(?:{})(?:[- ]level)?\b".format("|".join(sorted(LEVELS, key=len, reverse=True)))
 
 
 def level_pattern(label: str = "") -> re.Pattern[str]:

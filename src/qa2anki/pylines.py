@@ -13,7 +13,7 @@ import tokenize
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .pylex import COMMENT, NAME, NUMBER, OP, STRING, LexError, Token, lex_run
+from .pylex import COMMENT, NAME, NUMBER, OP, STRING, Token
 
 #: Statement keywords that open a block.
 COMPOUND = frozenset(
@@ -146,15 +146,6 @@ def header_colon(code: list[Token]) -> int | None:
             else:
                 return index
     return None
-
-
-def tokens_of(code: str) -> list[Token]:
-    """Tokens of a statement's text (comments included); empty when it does not lex."""
-    try:
-        tokens, _ = lex_run(code, 0, stop_at_comment=False)
-    except LexError:
-        return []
-    return tokens
 
 
 @lru_cache(maxsize=8192)

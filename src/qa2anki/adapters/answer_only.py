@@ -4,7 +4,8 @@ The text is split into answer units, one per lost question, each an :class:`Item
 question and the ``answer-only`` flag (the dedup stage attaches it to the question it answers).
 Unit boundaries come from general signals only:
 
-- a recurring closing label (``Rule of thumb:``, ``Key takeaway:``, ``TL;DR:``) ends every unit;
+- a closing label the page uses all through (``Rule of thumb:``, ``Why it matters:``, learned
+  from the page, see :func:`closing_label`) ends every unit; other labels do not;
 - otherwise a unit is a paragraph: a line ending a sentence followed by one starting a new one
   (a line that does not end a sentence is hard-wrapped and continues; on a page that puts blank
   lines between paragraphs, only a blank line ends one), and a line ending with
@@ -51,6 +52,10 @@ CLOSING_LABEL = re.compile(
     r"pro tip|remember)\s*[:—–]\s*\S",
     re.IGNORECASE,
 )
+#: A label opening a line ("Why it matters: …"): a candidate closing label when it recurs.
+LINE_LABEL = re.compile(r"(?P<label>[A-Z][\w ;'’-]{1,25}?)\s*[:—–]\s*\S")
+#: Fewest times a label learned from the page must recur to close units (a listed one: twice).
+MIN_LEARNED_LABELS = 3
 LIST_ITEM = re.compile(r"(?P<marker>[-*•]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)")
 TABLE_ROW = re.compile(r"\|.*\|")
 #: Fewer characters than a page's line wrap: a list item this short was not wrapped.
@@ -80,8 +85,10 @@ class Piece:
         return self.kind == "prose" and self.text.rstrip().endswith(":")
 
 
-def split_pieces(lines: list[str]) -> list[Piece]:
-    """The text as a sequence of prose, code, list and table pieces."""
+def split_pieces(lines: list[str], closing: re.Pattern[str] | None = None) -> list[Piece]:
+    """The text as a sequence of prose, code, list and table pieces; a paragraph opening with the
+    ``closing`` label is marked as closing its unit (any listed label still starts a paragraph)."""
+    breaks = _breaks(closing)
     pieces: list[Piece] = []
     index = 0
     while index < len(lines):
@@ -90,14 +97,21 @@ def split_pieces(lines: list[str]) -> list[Piece]:
             index += 1
         elif text.startswith("|") and TABLE_ROW.fullmatch(text):
             index = _take_table(lines, index, pieces)
-        elif LIST_ITEM.fullmatch(text) and not CLOSING_LABEL.match(text):
-            index = _take_list(lines, index, pieces)
-        elif _starts_code(lines, index) and (after := _take_code(lines, index, pieces)) > index:
+        elif LIST_ITEM.fullmatch(text) and not breaks.match(text):
+            index = _take_list(lines, index, pieces, breaks)
+        elif _starts_code(lines, index) and (after := _take_code(lines, index, pieces, breaks)) > index:
             index = after
         else:  # also a line that looked like code but _take_code would not take (no endless loop)
-            piece = Piece("prose", index, closing=bool(CLOSING_LABEL.match(text)))
-            index = _take_prose(lines, index, pieces, piece)
+            piece = Piece("prose", index, closing=bool(closing and closing.match(text)))
+            index = _take_prose(lines, index, pieces, piece, breaks)
     return pieces
+
+
+def _breaks(closing: re.Pattern[str] | None) -> re.Pattern[str]:
+    """Labels that start a new paragraph: the listed ones and the page's own closing label."""
+    if closing is None:
+        return CLOSING_LABEL
+    return re.compile(f"{CLOSING_LABEL.pattern}|{closing.pattern}", re.IGNORECASE)
 
 
 def _starts_code(lines: list[str], index: int) -> bool:
@@ -117,7 +131,7 @@ def _code_part(text: str, continuation: bool = False) -> tuple[str, str] | None:
     return (text, "") if code_language(text) else None
 
 
-def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
+def _take_code(lines: list[str], index: int, pieces: list[Piece], breaks: re.Pattern[str]) -> int:
     piece = Piece("code", index)
     depth = open_lines = 0
     while index < len(lines):
@@ -134,7 +148,7 @@ def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
             part: tuple[str, str] | None = (stripped, "")
         else:
             part = _code_part(stripped, continuation=inside)
-        if part is None or CLOSING_LABEL.match(stripped) or (piece.lines and not inside
+        if part is None or breaks.match(stripped) or (piece.lines and not inside
                                                                and LIST_ITEM.fullmatch(stripped)):
             break
         code, prose = part
@@ -145,17 +159,17 @@ def _take_code(lines: list[str], index: int, pieces: list[Piece]) -> int:
         index += 1
         if prose:
             pieces.append(piece)
-            return _take_prose(lines, index, pieces, Piece("prose", index - 1, [prose], glued=True))
+            return _take_prose(lines, index, pieces, Piece("prose", index - 1, [prose], glued=True), breaks)
     if piece.lines:
         pieces.append(piece)
     return index
 
 
-def _continues_prose(current: list[str], following: str) -> bool:
+def _continues_prose(current: list[str], following: str, breaks: re.Pattern[str]) -> bool:
     """Hard wrap: the line so far does not end a sentence, or the next does not start one."""
     last = current[-1].strip()
     text = following.strip()
-    if not text or TABLE_ROW.fullmatch(text) or CLOSING_LABEL.match(text) or LIST_ITEM.fullmatch(text):
+    if not text or TABLE_ROW.fullmatch(text) or breaks.match(text) or LIST_ITEM.fullmatch(text):
         return False
     if ends_sentence(last) and starts_sentence(following):
         return False
@@ -166,11 +180,13 @@ def _continues_prose(current: list[str], following: str) -> bool:
     return not ends_sentence(last) and not re.search(r"[()\[\]{}=@]", part[0])
 
 
-def _take_prose(lines: list[str], index: int, pieces: list[Piece], piece: Piece) -> int:
+def _take_prose(
+    lines: list[str], index: int, pieces: list[Piece], piece: Piece, breaks: re.Pattern[str]
+) -> int:
     if not piece.lines:
         piece.lines.append(lines[index].strip())
         index += 1
-    while index < len(lines) and _continues_prose(piece.lines, lines[index]) and not (
+    while index < len(lines) and _continues_prose(piece.lines, lines[index], breaks) and not (
         piece.closing and ends_sentence(piece.lines[-1])
     ):
         piece.lines.append(lines[index].strip())
@@ -179,12 +195,12 @@ def _take_prose(lines: list[str], index: int, pieces: list[Piece], piece: Piece)
     return index
 
 
-def _take_list(lines: list[str], index: int, pieces: list[Piece]) -> int:
+def _take_list(lines: list[str], index: int, pieces: list[Piece], breaks: re.Pattern[str]) -> int:
     piece = Piece("list", index, [lines[index].strip()])
     index += 1
     while index < len(lines):
         text = lines[index].strip()
-        if not text or CLOSING_LABEL.match(text) or TABLE_ROW.fullmatch(text):
+        if not text or breaks.match(text) or TABLE_ROW.fullmatch(text):
             break
         if LIST_ITEM.fullmatch(text):
             piece.lines.append(text)
@@ -222,7 +238,7 @@ def _take_table(lines: list[str], index: int, pieces: list[Piece]) -> int:
 
 def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
     """The answer units, and the trailing pieces that belong to no unit (a footer)."""
-    if closing_labels_recur(pieces):
+    if any(piece.closing for piece in pieces):
         return _units_closed_by_label(pieces)
     units: list[list[Piece]] = []
     by_blank_lines = blank_line_paragraphs(pieces)
@@ -258,15 +274,47 @@ def _explains_code(unit: list[Piece], piece: Piece) -> bool:
     return piece.kind == "prose" and unit[-1].kind in ("code", "list") and unit[0] is not unit[-1]
 
 
-def closing_labels_recur(pieces: list[Piece]) -> bool:
-    """Whether one closing label ends answers all through the page (not a stray "Remember:")."""
-    labels: dict[str, int] = {}
-    for piece in pieces:
-        if piece.closing:
-            label = CLOSING_LABEL.match(piece.lines[0])["label"].lower()
-            labels[label] = labels.get(label, 0) + 1
-    lines = sum(len(piece.lines) for piece in pieces)
-    return bool(labels) and max(labels.values()) >= 2 and max(labels.values()) * 40 >= lines
+def closing_label(lines: list[str]) -> re.Pattern[str] | None:
+    """The label that ends every answer on this page ("Rule of thumb:", "Why it matters:"), if any.
+
+    A line-opening label closes answers when it recurs (three times, or twice for a listed one
+    such as "Key takeaway") spread through the page, and more text stands before its first use (an
+    answer) than after its last (at most a footer): a label that opens answers, or one used in a
+    few answers only, is no boundary. Of several, the most frequent wins, a listed one on a tie.
+    """
+    found: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if (match := LINE_LABEL.match(line.strip())) and not code_language(line.strip()):
+            found.setdefault(match["label"].strip().lower(), []).append(index)
+    content = [index for index, line in enumerate(lines) if line.strip() and not is_furniture(line)]
+    recurring = [label for label, places in found.items() if _closes_answers(label, places, content)]
+    if not recurring:
+        return None
+    best = max(recurring, key=lambda label: (len(found[label]), _listed(label)))
+    return re.compile(rf"{re.escape(best)}\s*[:—–]\s*\S", re.IGNORECASE)
+
+
+def _listed(label: str) -> bool:
+    return bool(CLOSING_LABEL.fullmatch(f"{label}: x"))
+
+
+def _closes_answers(label: str, places: list[int], content: list[int]) -> bool:
+    """Recurring, spread through the page, and ending (not opening) the text around it."""
+    before = sum(1 for index in content if index < places[0])
+    after = sum(1 for index in content if index > places[-1])
+    if before <= after:
+        return False
+    if _listed(label) and len(places) == 2:  # twice: listed labels only, and dense enough
+        return len(places) * 40 >= len(content)
+    return len(places) >= MIN_LEARNED_LABELS and _spread(places, content)
+
+
+def _spread(places: list[int], content: list[int]) -> bool:
+    """Each third of the page's text holds a use of the label."""
+    first, last = content[0], content[-1]
+    third = (last - first + 1) / 3
+    return all(any(first + part * third <= place < first + (part + 1) * third for place in places)
+               for part in range(3))
 
 
 def _units_closed_by_label(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
@@ -355,7 +403,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     title = _title_line(lines)
     if title is not None:
         lines = [*lines[:title], "", *lines[title + 1:]]  # keeps every other line's number
-    intro, pieces = _trim_intro(split_pieces(lines))
+    intro, pieces = _trim_intro(split_pieces(lines, closing_label(lines)))
     pieces, footer = _trim_footer(pieces)
     units, leftover = group_units(pieces)
     diagnostics = [

@@ -32,25 +32,25 @@ from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResul
 from .base import Adapter
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import (
+    dedented_page_lines,
     ends_sentence,
     escape_markdown,
     is_furniture,
     is_placeholder,
     line_range,
-    page_lines,
     starts_sentence,
 )
 from .refs import RefAllocator
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*?))?\s*",
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*))?",  # matched on a right-stripped line
     re.IGNORECASE,
 )
 LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
 #: A level stated after the question on its line: ``[Easy]``, ``(Level: Hard)``, ``- Senior``.
 QUESTION_LEVEL = re.compile(
-    rf"\s*(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
+    rf"(?:[\[(]\s*(?:(?:level|difficulty)\s*:?\s*)?(?P<bracketed>{LEVEL_WORD})\s*[\])]"
     rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
     re.IGNORECASE,
 )
@@ -108,16 +108,59 @@ def question_markers(lines: list[str]) -> list[Marker]:
     style = max(by_style, key=lambda key: len(by_style[key]) * (2 if key[0] else 1))
     if style[0]:
         return by_style[style]
-    accepted: list[Marker] = []
-    for marker in by_style[style]:
-        asked = marker.rest or _next_text(lines, marker.index)
-        if not (asked.rstrip().endswith("?") or QUESTION_WORDS.match(asked)):
-            continue
-        if not accepted or marker.number == accepted[-1].number + 1 or (
-            marker.number == 1 and asked.rstrip().endswith("?") and section_heading(lines, marker.index)
-        ):  # numbering restarts under each section heading on many pages
-            accepted.append(marker)
+    accepted = numbered_sequence(lines, by_style[style])
     return accepted if len(accepted) >= 2 else []
+
+
+#: A run of markers so far: (score, index of its last marker among the question-like ones).
+Chain = tuple[float, int]
+
+
+def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
+    """The best-supported run of question markers numbered 1, 2, 3… among bare ``N.`` lines.
+
+    An answer's own numbered list ("1. What happens…? 2. What is late binding?") also looks like
+    questions, so markers are not taken greedily: of all runs where each marker is the one before
+    plus one (or a 1 under a section heading: numbering restarts per section), the one with the
+    most weight wins; a marker weighs more after a blank line and when it asks with ``?``.
+    """
+    asked = [m for m in markers if _asks_question(m.rest or _next_text(lines, m.index))]
+    parents: list[int | None] = []
+    scores: list[float] = []
+    best_by_number: dict[int, Chain] = {}
+    best: Chain | None = None
+    for position, marker in enumerate(asked):
+        weight = _marker_weight(lines, marker)
+        options: list[tuple[float, int | None]] = [(weight, None)]
+        if (previous := best_by_number.get(marker.number - 1)) is not None:
+            options.append((previous[0] + weight, previous[1]))
+        if best is not None and marker.number == 1 and section_heading(lines, marker.index) is not None \
+                and (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?"):
+            options.append((best[0] + weight, best[1]))
+        score, parent = max(options, key=lambda option: option[0])
+        scores.append(score)
+        parents.append(parent)
+        if marker.number not in best_by_number or score > best_by_number[marker.number][0]:
+            best_by_number[marker.number] = (score, position)
+        if best is None or score > best[0]:
+            best = (score, position)
+    chain: list[Marker] = []
+    cursor = best[1] if best is not None else None
+    while cursor is not None:
+        chain.append(asked[cursor])
+        cursor = parents[cursor]
+    return chain[::-1]
+
+
+def _asks_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(QUESTION_WORDS.match(text))
+
+
+def _marker_weight(lines: list[str], marker: Marker) -> float:
+    """A question's marker usually follows a blank line and asks with ``?``; a list item less so."""
+    after_blank = marker.index == 0 or not lines[marker.index - 1].strip()
+    question_mark = (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?")
+    return 1.0 + 0.5 * after_blank + 0.25 * question_mark
 
 
 def _next_text(lines: list[str], index: int) -> str:
@@ -172,6 +215,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             position += 1
         question = " ".join(parts)
     level = ""
+    question = question.rstrip()  # no whitespace run for the level search to rescan
     if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
         question, level = question[: tail.start()].rstrip(), tail.group("bracketed") or tail.group("dashed")
     probe = position
@@ -358,7 +402,7 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = page_lines(text)
+    lines = dedented_page_lines(text)
     markers = question_markers(lines)
     if not markers:
         return SourceResult(source, "numbered-text", (), (), (Diagnostic(
@@ -444,11 +488,16 @@ FACT_LABELS = {
 FACT = re.compile(rf"(?P<label>{'|'.join(FACT_LABELS)})\s*[:\-–]\s*(?P<value>\S.*)", re.IGNORECASE)
 
 
+#: Between the facts of a line: a spaced ``|``, ``·``, ``•``, ``/`` or a ``;`` (no ``\s*`` on the left,
+#: which rescans a long whitespace run at every position).
+FACT_SEPARATOR = re.compile(r"(?<=\s)[|·•/](?=\s)|;")
+
+
 def facts_line(line: str) -> dict[str, str]:
     """``Difficulty: Hard | Topic: Hooks · Tags: state, effects`` as meta; ``{}`` unless every part
     of the line is such a labelled fact (or a bare level word)."""
     facts: dict[str, str] = {}
-    for part in re.split(r"\s+[|·•/]\s+|\s*;\s*", line.strip()):
+    for part in map(str.strip, FACT_SEPARATOR.split(line.strip())):
         if (bare := LEVEL.fullmatch(part)) and "level" not in facts:
             facts["level"] = bare.group("level")
         elif fact := FACT.fullmatch(part):
@@ -465,10 +514,21 @@ def block_meta(block: Block) -> dict[str, str]:
     meta = {"topic": block.section} if block.section else {}
     if "topic" in facts:
         meta["subtopic" if block.section else "topic"] = facts["topic"]
-    level = block.level or (match.group("level") if (match := LEVEL.search(block.section)) else "")
+    level = block.level or section_level(block.section)
     if level:
         meta["level"] = level
     return meta
+
+
+def section_level(heading: str) -> str:
+    """The level a section heading names with its first or last word ("Advanced Python",
+    "Questions for Seniors" is not one); a level word inside the heading ("Tips for Senior
+    Engineers' Teams") or inside another word ("Middleware") names none."""
+    words = heading.strip().rstrip(":").split()
+    for candidate in (words[:2], words[:1], words[-2:], words[-1:]):
+        if candidate and (match := LEVEL.fullmatch(" ".join(candidate))):
+            return match.group("level")
+    return ""
 
 
 def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
@@ -478,8 +538,7 @@ def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, li
     start = block.answer_start + cut
     notes = _furniture_notes(source, lines, start, block.answer_start + len(block.answer_lines),
                              "page footer after the last answer")
-    return Block(block.marker, block.question, block.level, block.answer_start,
-                 block.answer_lines[:cut]), notes
+    return replace(block, answer_lines=block.answer_lines[:cut]), notes
 
 
 def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: str) -> list[Diagnostic]:
@@ -492,7 +551,7 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
 
 
 def sniff(text: str) -> float:
-    lines = page_lines(text)
+    lines = dedented_page_lines(text)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0

@@ -27,10 +27,6 @@ from .qa_records import find_items, require_items
 SPECIAL_INDEXES: dict[int, Any] = {
     -1: None, -2: None, -3: math.nan, -4: math.inf, -5: -math.inf, -6: -0.0,
 }
-#: Nuxt's payload revivers that wrap one value (reactivity does not matter to a reader).
-NUXT_WRAPPERS = frozenset({
-    "ShallowReactive", "Reactive", "Ref", "ShallowRef", "NuxtError", "Island", "Skip",
-})
 EMPTY_REFS = frozenset({"EmptyRef", "EmptyShallowRef"})
 #: Tags whose argument is a literal, not an index.
 LITERAL_FORMS: dict[str, Callable[[list[Any]], Any]] = {

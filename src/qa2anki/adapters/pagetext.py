@@ -8,6 +8,7 @@ some pages fill unwritten answers with placeholder text.
 from __future__ import annotations
 
 import re
+import textwrap
 
 _LOREM_WORDS = frozenset(
     "lorem ipsum dolor sit amet consectetur adipiscing adipisci elit sed do eiusmod tempor incididunt ut "
@@ -69,6 +70,12 @@ _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-
 def page_lines(text: str) -> list[str]:
     """The text's lines, for text handed over in memory (a BOM or CR line ends may remain)."""
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def dedented_page_lines(text: str) -> list[str]:
+    """The page's lines without the indentation common to all non-blank ones (a page copied from
+    an indented block keeps its shape but not its margin); one line per line of ``text``."""
+    return page_lines(textwrap.dedent("\n".join(page_lines(text))))
 
 
 def is_placeholder(text: str) -> bool:

@@ -109,18 +109,100 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
     def pick(named: Any, vocabulary: tuple[str, ...], test: Callable[[Any], bool], skip: str = "") -> str:
         if named:
             return str(named).lower() if share(str(named).lower(), lambda v: True) else ""
-        for key in vocabulary:
-            if key != skip and 2 * share(key, test) >= len(records) and share(key, test):
-                return key
-        return ""
+        return _key_by_words(records, lowered, vocabulary, lambda key: share(key, test), skip)
 
     question = pick(options.get("question"), QUESTION_KEYS, lambda v: isinstance(v, (str, int, float)))
-    if not question:
+    answer = pick(options.get("answer"), ANSWER_KEYS, _answer_value, question) if question else ""
+    vague = _main_word(question, QUESTION_KEYS) in VAGUE_QUESTION_KEYS and not options.get("question")
+    if question and vague and _main_word(answer, ANSWER_KEYS) not in STRONG_ANSWER_KEYS:
         return None
-    answer = pick(options.get("answer"), ANSWER_KEYS, lambda v: v is None or _texty(v), question)
-    if question in VAGUE_QUESTION_KEYS and not options.get("question") and answer not in STRONG_ANSWER_KEYS:
+    if question and answer:
+        return Keys(question, answer)
+    if options.get("question") or options.get("answer"):
         return None
-    return Keys(question, answer) if answer else None
+    return _keys_by_shape(records, lowered)
+
+
+def _answer_value(value: Any) -> bool:
+    return value is None or _texty(value)
+
+
+#: Words of a field name that say it is not the question's or the answer's text ("question_id").
+NOT_TEXT_WORDS = frozenset({
+    *ID_KEYS, *TAG_KEYS, *LANGUAGE_KEYS, *(key for keys in META_KEYS.values() for key in keys),
+    "type", "kind", "count", "date", "time", "url", "link", "score", "votes", "status", "author",
+    "created", "updated", "html", "format", "length", "index",
+})
+
+
+def key_words(key: Any) -> list[str]:
+    """A field name's words, whatever its case style: ``promptText``, ``reply_text``, ``q-body``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(key))
+    return [word for word in re.split(r"[^a-z0-9]+", spaced.lower()) if word]
+
+
+def _main_word(key: str, vocabulary: tuple[str, ...]) -> str:
+    """The vocabulary word a field name is matched by (the name itself when it is one)."""
+    if key in vocabulary:
+        return key
+    return next((word for word in vocabulary if word in key_words(key)), key)
+
+
+def _key_by_words(records: list[Mapping[str, Any]], lowered: list[dict[str, str]],
+                  vocabulary: tuple[str, ...], shared: Callable[[str], int], skip: str) -> str:
+    """A field named by a vocabulary word, or whose name holds one (``prompt_text`` for
+    ``prompt``), that most records fill; the earliest vocabulary word wins, an exact name on a tie.
+    Names with a non-text word (``question_id``) are skipped."""
+    names: dict[str, str] = {}
+    for low in lowered:
+        for key, original in low.items():
+            names.setdefault(key, str(original))
+    ranked = []
+    for order, (key, original) in enumerate(names.items()):
+        if key == skip or not shared(key) or 2 * shared(key) < len(records):
+            continue
+        if key in vocabulary:
+            ranked.append((vocabulary.index(key), 0, order, key))
+            continue
+        words = key_words(original)
+        if any(word in NOT_TEXT_WORDS for word in words):
+            continue
+        ranks = [vocabulary.index(word) for word in words if len(word) > 1 and word in vocabulary]
+        if ranks:
+            ranked.append((min(ranks), 1, order, key))
+    return min(ranked)[3] if ranked else ""
+
+
+#: Share of a field's values that must end with ``?`` for it to be taken as the question by shape.
+ASKING_SHARE = 0.6
+
+
+def _field_name(key: str) -> bool:
+    """A name, not a value: a header row of data ("What is X?", "A column…") names no fields."""
+    return len(key) <= 40 and len(key.split()) <= 4 and not key.rstrip().endswith(("?", "."))
+
+
+def _keys_by_shape(records: list[Mapping[str, Any]], lowered: list[dict[str, str]]) -> Keys | None:
+    """Unrecognised names: a short text field that mostly asks (ends with ``?``) beside a longer
+    text field is the question and its answer."""
+    texts: dict[str, list[str]] = {}
+    for record, low in zip(records, lowered, strict=True):
+        for key, original in low.items():
+            if isinstance(record[original], str) and record[original].strip():
+                texts.setdefault(key, []).append(record[original].strip())
+    filled = {key: values for key, values in texts.items()
+              if 2 * len(values) >= len(records) and _field_name(key)}
+    asking = [(sum(v.endswith("?") for v in values) / len(values), key) for key, values in filled.items()]
+    asking = [(share, key) for share, key in asking if share >= ASKING_SHARE]
+    if not asking:
+        return None
+    question = max(asking)[1]
+
+    def mean_length(key: str) -> float:
+        return sum(map(len, filled[key])) / len(filled[key])
+
+    longer = [key for key in filled if key != question and mean_length(key) > mean_length(question)]
+    return Keys(question, max(longer, key=mean_length)) if longer else None
 
 
 class KeyedRecord(dict):

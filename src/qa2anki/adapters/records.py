@@ -14,12 +14,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from ..errors import SourceError
-from ..models import SourceResult
+from ..models import Diagnostic, SourceResult
 from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json
@@ -229,7 +230,8 @@ def _rows(text: str, dialect: Any) -> list[tuple[int, list[str]]]:
     return rows
 
 
-Table = tuple[list[dict[str, str]], dict[int, int]]
+#: Records, the line of each (by record id), and notes (line, message) on rows read with repairs.
+Table = tuple[list[dict[str, str]], dict[int, int], list[tuple[int, str]]]
 
 
 def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> Table | None:
@@ -245,7 +247,7 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
         except csv.Error:
             continue
         for rows_below_title in _after_title_rows(rows):
-            if table := _header_table(rows_below_title, options, sample_only):
+            if table := _header_table(rows_below_title, options, sample_only, _delimiter(dialect)):
                 return table
     return None if options.get("question") else _headerless_table(sample, options)
 
@@ -267,19 +269,58 @@ def _after_title_rows(rows: Rows) -> list[Rows]:
     return out
 
 
-def _header_table(rows: Rows, options: Mapping[str, Any], sample_only: bool) -> Table | None:
+def _delimiter(dialect: Any) -> str:
+    return str(getattr(dialect, "delimiter", ","))
+
+
+def _header_table(
+    rows: Rows, options: Mapping[str, Any], sample_only: bool, delimiter: str = ","
+) -> Table | None:
     """Records keyed by the first row, if it names question and answer columns the rows fill."""
     if len(rows) < 2 or len(rows[0][1]) < 2:
         return None
     header = [cell.strip() for cell in rows[0][1]]
     width = len(header)
     body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
-    if sum(1 for _, row in body if len(row) == width) < 0.8 * len(body):
+    exact = sum(1 for _, row in body if len(row) == width)
+    wider = sum(1 for _, row in body if len(row) > width)  # an unquoted delimiter: _fold_overflow
+    if exact + wider < 0.8 * len(body) or exact < wider:
         return None
     records = [_record(header, row) for _, row in rows[1:]]
-    if not choose_keys(records, options):
+    keys = choose_keys(records, options)
+    if not keys:
         return None
-    return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}
+    notes = _fold_overflow(header, rows[1:], records, keys.answer, delimiter)
+    return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}, notes
+
+
+def _fold_overflow(header: list[str], rows: Rows, records: list[dict[str, str]], answer: str,
+                   delimiter: str) -> list[tuple[int, str]]:
+    """Put the cells of a row beyond the header back into its answer, and say so for each row.
+
+    An unquoted delimiter in the last column splits it ("Y is one, two and three"): when the
+    answer is the last column its cells are joined back with the delimiter; otherwise the extra
+    cells are kept after the answer. Nothing is discarded unreported.
+    """
+    notes: list[tuple[int, str]] = []
+    column = next((name for name in header if name.lower() == answer), None)
+    if column is None:
+        return notes
+    width = len(header)
+    for record, (line, row) in zip(records, rows, strict=True):
+        extra = [cell for cell in row[width:] if cell.strip()]
+        if not extra:
+            continue
+        if header[-1] == column:
+            record[column] = delimiter.join(row[width - 1:]).strip()
+            notes.append((line, f"row has {len(row)} cells for {width} columns: an unquoted "
+                                f"{delimiter!r} in the answer? the cells are joined back into the answer"))
+        else:
+            kept = delimiter.join(extra).strip()
+            record[column] = f"{record[column]}\n\n{kept}" if record[column] else kept
+            notes.append((line, f"row has {len(row)} cells for {width} columns; the extra text is kept "
+                                "at the end of the answer (quote cells that hold the delimiter)"))
+    return notes
 
 
 #: Delimiters of a headerless card table; a comma only counts when every row starts quoted.
@@ -308,7 +349,7 @@ def _named_records(
     records = [_record(names, row) for _, row in rows]
     if not records or not choose_keys(records, options):
         return None
-    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}
+    return records, {id(r): line for r, (line, _) in zip(records, rows, strict=True)}, []
 
 
 def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Table | None:
@@ -322,7 +363,7 @@ def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Tabl
 
 
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
-    """A row keyed by the header; missing cells are empty, cells beyond the header are ignored."""
+    """A row keyed by the header; missing cells are empty (cells beyond it: :func:`_fold_overflow`)."""
     cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
     return dict(zip(header, cells[: len(header)], strict=True))
 
@@ -344,8 +385,10 @@ def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult
             f"(first line: {header!r}); name them in the manifest, e.g. options: {{question: Q, answer: A}}",
             file=source, line=1,
         )
-    records, lines = table
-    return _result(records, source, options, "csv", lambda record: lines.get(id(record)))
+    records, lines, notes = table
+    result = _result(records, source, options, "csv", lambda record: lines.get(id(record)))
+    return replace(result, diagnostics=result.diagnostics + tuple(
+        Diagnostic(source, line, message) for line, message in notes))
 
 
 # --------------------------------------------------------------------------- shared
