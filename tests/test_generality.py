@@ -3,8 +3,9 @@
 Every ``tests/data/generality/NAME.EXT`` has a sibling ``NAME.expected.yaml``; adding a case is
 adding those two files. A key states the detected format, the item count, the first and last
 question (or, for answer-only pages, how the first and last units start and end), dropped
-items by reason, and optionally levels, meta, tags, refs, lines and text the answers must (or
-must not) contain. Items are addressed by position; negative positions count from the end.
+items by reason, and optionally levels, meta, tags, refs, lines, topics, text the answers must
+(or must not) contain, and per item text its answer must not contain (``absent``). Items are
+addressed by position; negative positions count from the end.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def test_every_document_has_an_answer_key():
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
 def test_document_matches_its_answer_key(document: Path):
-    key = _key(document)
+    check_document(document, _key(document))
+
+
+def check_document(document: Path, key: dict[str, Any]) -> None:
+    """Read ``document`` as qa2anki would and compare it with its answer ``key``."""
     text, _ = read_text(document)
     assert detect(text, document.name).format == key["format"]
     result = read_source(document)
@@ -88,6 +93,11 @@ def _check_per_item(result: SourceResult, key: dict[str, Any]) -> None:
     for position, texts in (key.get("contains") or {}).items():
         for text in texts:
             assert text in items[position].answer, (text, items[position].answer)
+    for position, texts in (key.get("absent") or {}).items():
+        for text in texts:
+            assert text not in items[position].answer, (text, items[position].answer)
+    if "topics" in key:
+        assert [item.meta.get("topic") for item in items] == key["topics"]
 
 
 def test_inspect_reports_every_document_in_its_format():

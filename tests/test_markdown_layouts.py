@@ -238,7 +238,7 @@ def test_a_list_repeating_the_questions_is_not_an_answer():
         "- [What is a slice?](slices.md)\n- [What is a map?](maps.md)\n"
     )
     result = read_text_as(text, "go.md", "markdown")
-    assert _answer(result, "Q2") == "A hash table.\n\nSee also:"
+    assert _answer(result, "Q2") == "A hash table."  # "See also:" is back at the margin: after the list
 
 
 # --- tables ----------------------------------------------------------------------------------

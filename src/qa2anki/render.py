@@ -20,6 +20,7 @@ from pathlib import Path
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -37,6 +38,13 @@ FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<inf
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
 MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+#: A line of nothing but ``<details>``/``<summary>…</summary>``/``</details>`` tags.
+DETAILS_TAG_LINE = re.compile(
+    r"^\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>|</?summary\b[^>]*>)"
+    r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>))*\s*$",
+    re.IGNORECASE,
+)
+STRIKETHROUGH = r"(~~)(?=\S)(.+?)(?<=\S)~~"
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
 
@@ -103,7 +111,12 @@ def highlight_css(light: str = LIGHT_STYLE, dark: str = DARK_STYLE) -> str:
 
 
 class _GithubBlocks(Preprocessor):
-    """Fences anywhere (highlighted and stashed), and lists or tables that interrupt a paragraph."""
+    """Make GitHub's block rules explicit for Python-Markdown.
+
+    Fences anywhere (highlighted and stashed); lists or tables that interrupt a paragraph;
+    ``1)`` list markers; a backslash hard break; and ``<details>``/``<summary>`` tag lines stashed
+    on their own, so the markdown between them renders as on GitHub instead of staying raw.
+    """
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
@@ -116,22 +129,41 @@ class _GithubBlocks(Preprocessor):
                 index = self._stash_fence(lines, index, fence, out)
                 continue
             item = LIST_ITEM.match(line)
+            if item and not list_depths and _continues_paragraph(out, item):
+                item = None  # "Released in\n2019. Then…": only a list starting at 1 interrupts
             if item:
-                line = self._nest(line, item, list_depths)
-                if out and out[-1].strip() and not LIST_ITEM.match(out[-1]) and not list_depths[1:]:
-                    if not out[-1].startswith(" ") or len(list_depths) == 1:
-                        out.append("")
+                line = self._list_item(line, item, list_depths, out)
             elif not line.strip():
                 pass
             elif line[:1] in " \t" and list_depths:
                 line = " " * (4 * len(list_depths)) + line.lstrip()
             else:
                 list_depths.clear()
+                if DETAILS_TAG_LINE.match(line) and not line.startswith(("    ", "\t")):
+                    self._stash_tags(line, out)
+                    index += 1
+                    continue
                 if TABLE_ROW.match(line) and out and out[-1].strip() and not TABLE_ROW.match(out[-1]):
                     out.append("")
-            out.append(line)
+            out.append(_hard_break(line, lines, index))
             index += 1
         return out
+
+    def _list_item(self, line: str, item: re.Match[str], depths: list[int], out: list[str]) -> str:
+        """The item re-indented and ``1)`` made ``1.``; a blank line where it interrupts a paragraph."""
+        starts_list = not depths
+        line = self._nest(line, item, depths)
+        if starts_list and out and out[-1].strip():
+            out.append("")
+        if item.group("marker").endswith(")"):
+            number = item.group("marker")[:-1]
+            line = line.replace(number + ")", number + ".", 1)
+        return line
+
+    def _stash_tags(self, line: str, out: list[str]) -> None:
+        if out and out[-1].strip():
+            out.append("")
+        out.extend([self.md.htmlStash.store(line.strip()), ""])
 
     @staticmethod
     def _nest(line: str, item: re.Match[str], depths: list[int]) -> str:
@@ -166,6 +198,20 @@ class _GithubBlocks(Preprocessor):
             out.append("")
         out.extend([pad + placeholder, ""])
         return index
+
+
+def _continues_paragraph(out: list[str], item: re.Match[str]) -> bool:
+    """An ordered item under paragraph text is a list only when it starts at 1 (CommonMark)."""
+    marker = item.group("marker")
+    return bool(out and out[-1].strip()) and marker[0].isdigit() and marker[:-1].lstrip("0") != "1"
+
+
+def _hard_break(line: str, lines: list[str], index: int) -> str:
+    """A trailing backslash breaks the line on GitHub; Python-Markdown wants two spaces."""
+    if line.endswith("\\") and not line.endswith("\\\\") and index + 1 < len(lines) \
+            and lines[index + 1].strip() and not line.startswith("    "):
+        return line[:-1] + "  "
+    return line
 
 
 def _open_depth(out: list[str]) -> int:
@@ -245,6 +291,7 @@ class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
         md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKETHROUGH, "del"), "qa2anki_del", 45)
 
 
 class Renderer:

@@ -21,6 +21,8 @@ from ..models import Dropped, Item, SourceResult
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
+    ANSWER_LABELS,
+    NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
     find_bold_questions,
@@ -28,10 +30,13 @@ from .markdown_layouts import (
     find_pairs,
     find_table_rows,
     is_blank,
+    plain_question,
     question_of,
+    split_number,
+    summary_text,
     topic_of,
 )
-from .markdown_outline import Heading, Outline, outline_of, trim_block
+from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
@@ -40,6 +45,28 @@ NAVIGATION_LINK = re.compile(
     r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)[^)]*\)"
     r"(?:\*\*|__)?\s*$"
 )
+#: An HTML line whose only text is a link into the page (``<a href="#top">↥ back to top</a>``).
+HTML_PAGE_LINK = re.compile(r"<a\s[^>]*href=[\"']#[^>]*>(?P<text>.*?)</a\s*>", re.IGNORECASE)
+#: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
+ANSWER_LABEL = re.compile(
+    r"^(?:(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
+    r"|#{1,6}[ \t]+(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+#: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
+TRAILING_BACK_LINK = re.compile(
+    r"[ \t]*(?:\[(?P<md>[^\]]*)\]\(#[^)\s]*\)|<a\s[^>]*href=[\"']#[^\"']*[\"'][^>]*>(?P<html>[^<]*)</a\s*>)"
+    r"[ \t]*$",
+    re.IGNORECASE,
+)
+BACK_LINK_TEXT = re.compile(r"[\W_]*(?:(?:back\s+to\s+)?(?:the\s+)?(?:top|toc|contents|index)[\W_]*)?",
+                            re.IGNORECASE)
+WRAPPED_ANSWER = re.compile(
+    r"^<details\b[^>]*>\s*<summary\b[^>]*>(?P<label>.*?)</summary\s*>(?P<body>.*)</details\s*>$",
+    re.IGNORECASE | re.DOTALL,
+)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
@@ -89,11 +116,13 @@ def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = Tr
 def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
     questions: list[Anchor] = []
     sections: list[Heading] = []
-    asked_by = [question_of(heading.text) for heading in outline.headings]
+    asked_by = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
     other_lines = sorted(anchor.line for anchor in others)
     for index, heading in enumerate(outline.headings):
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
+            asked = None
+        if asked and questions and _is_subheading(heading, questions[-1], outline, asked[0]):
             asked = None
         if asked:
             number = asked[1] or heading.list_number
@@ -102,6 +131,38 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         else:
             sections.append(heading)
     return questions, sections
+
+
+def _numbered_tasks(outline: Outline, asked_by: list[tuple[str, str | None] | None]
+                    ) -> list[tuple[str, str | None] | None]:
+    """``## 1. Reverse a linked list`` among ``## 3. What is …?``: a numbered run of headings that
+    asks at least once makes its leaf headings (no sub-headings) questions, worded as tasks."""
+    runs: dict[int, list[tuple[int, str, str]]] = {}
+    for index, heading in enumerate(outline.headings):
+        text, number, q_prefixed = split_number(plain_question(heading.text))
+        if number and not q_prefixed and text and not NOT_QUESTIONS.match(text):
+            runs.setdefault(heading.level, []).append((index, text, number))
+    asked_by = list(asked_by)
+    for run in runs.values():
+        numbers = [int(number) for _, _, number in run]
+        in_sequence = all(n in (before + 1, 1) for before, n in zip(numbers, numbers[1:], strict=False))
+        if len(run) < 3 or not in_sequence or not any(asked_by[index] for index, _, _ in run):
+            continue
+        for index, text, number in run:
+            if _is_leaf(outline, index):
+                asked_by[index] = asked_by[index] or (text, number)
+    return asked_by
+
+
+def _is_leaf(outline: Outline, index: int) -> bool:
+    following = outline.headings[index + 1:index + 2]
+    return not following or following[0].level <= outline.headings[index].level
+
+
+def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str) -> bool:
+    """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it asks."""
+    return (question.kind == "heading" and heading.level > question.level and not asked.endswith("?")
+            and heading.line < outline.next_heading(question.line, question.level))
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
@@ -182,7 +243,23 @@ def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
             link.group("target").startswith("#") or _normal(link.group("text")) in questions
         ):
             skip.add(index)
-    return frozenset(skip)
+    return frozenset(skip | _html_page_links(outline))
+
+
+def _html_page_links(outline: Outline) -> set[int]:
+    """HTML blocks (up to a blank line) whose only text is links into the page, wrapper tags included."""
+    skip: set[int] = set()
+    index = 0
+    while index < len(outline.lines):
+        start = index
+        while index < len(outline.lines) and outline.lines[index].strip():
+            index += 1
+        block = "\n".join(outline.lines[start:index])
+        if block.lstrip().startswith("<") and not outline.code_lines.intersection(range(start, index)) \
+                and HTML_PAGE_LINK.search(block) and is_blank(HTML_PAGE_LINK.sub("", block)):
+            skip.update(range(start, index))
+        index += 1
+    return skip
 
 
 def _normal(text: str) -> str:
@@ -216,9 +293,60 @@ def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
     """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
     skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     following = [*anchors[1:], None]
-    answers = [_answer(a, _answer_end(a, after, outline), outline, skip)
-               for a, after in zip(anchors, following, strict=False)]
+    ends = [_item_end(a, _answer_end(a, after, outline), outline)
+            for a, after in zip(anchors, following, strict=False)]
+    if anchors and anchors[-1].end is None:
+        ends[-1] = _last_answer_end(anchors, ends, outline)
+    answers = [_answer(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
     return ["" if is_blank(answer) else answer for answer in answers]
+
+
+def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
+    """A list item's answer written indented ends at the first paragraph back at the margin."""
+    if anchor.kind != "bold" or not anchor.dedent:
+        return end
+    indented = False
+    for index in range(anchor.body, end):
+        line = outline.lines[index]
+        if not line.strip() or index in outline.code_lines:
+            continue
+        margin = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if margin >= anchor.dedent:
+            indented = True
+        elif indented and not outline.lines[index - 1].strip():
+            return index
+    return end
+
+
+def _last_line(outline: Outline, start: int, end: int) -> str:
+    return next((outline.lines[i] for i in range(end - 1, start - 1, -1) if outline.lines[i].strip()), "")
+
+
+def _rules_separate(anchors: list[Anchor], ends: list[int], outline: Outline) -> bool:
+    """Whether horizontal rules divide the questions (then one after the last question ends it)."""
+    gaps = [(a.body, end) for a, end in zip(anchors[:-1], ends[:-1], strict=True) if a.end is None]
+    ruled = sum(1 for start, end in gaps if THEMATIC_BREAK.match(_last_line(outline, start, end)))
+    return len(gaps) >= 2 and ruled * 2 >= len(gaps)
+
+
+def _rules(outline: Outline, start: int, end: int) -> list[int]:
+    return [i for i in range(start, end)
+            if i not in outline.code_lines and THEMATIC_BREAK.match(outline.lines[i])]
+
+
+def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -> int:
+    """The last answer stops at a rule when rules separate the questions, or at a rule followed
+    only by a line or two of page footer (``*Found this useful? Share it!*``)."""
+    start, end = anchors[-1].body, ends[-1]
+    rules = _rules(outline, start, end)
+    if rules and _rules_separate(anchors, ends, outline):
+        return rules[0]
+    if rules:
+        after = [i for i in range(rules[-1] + 1, end) if outline.lines[i].strip()]
+        if len(after) <= 2 and not outline.code_lines.intersection(after) and not any(
+                i in outline.heading_lines or i in outline.item_indents for i in after):
+            return rules[-1]
+    return end
 
 
 def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
@@ -226,16 +354,67 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     body = outline.markdown(anchor.body, end, anchor.dedent, skip)
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
-    return _without_answer_mark(trim_block("\n".join(part for part in (lead + body, anchor.tail) if part)))
+    answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
+    return _without_answer_mark(trim_block(_without_page_chrome(answer)))
+
+
+def _without_page_chrome(markdown: str) -> str:
+    """Outside code: no HTML comments (GitHub shows nothing of them) and no trailing links back
+    up the page."""
+    if "<!--" not in markdown and "#" not in markdown:
+        return markdown
+    chunks: list[str] = []
+    prose: list[str] = []
+    fence = ""
+    for line in markdown.split("\n"):
+        opening = None if fence else FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            chunks.extend([_clean_prose(prose)] if prose else [])
+            prose = []
+        elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = ""
+            chunks.append(line)
+            continue
+        if fence:
+            chunks.append(line)
+        else:
+            prose.append(line)
+    chunks.extend([_clean_prose(prose)] if prose else [])
+    return "\n".join(chunks)
+
+
+def _clean_prose(lines: list[str]) -> str:
+    return HTML_COMMENT.sub("", "\n".join(_without_back_link(line) for line in lines))
+
+
+def _without_back_link(line: str) -> str:
+    link = TRAILING_BACK_LINK.search(line)
+    if not link or not line[:link.start()].strip():
+        return line
+    text = link.group("md") or link.group("html") or ""
+    return line[:link.start()] if BACK_LINK_TEXT.fullmatch(text) else line
 
 
 def _without_answer_mark(answer: str) -> str:
-    """``**A:** It is…`` under a question heading or bold question: the label is not the answer."""
+    """``**A:** It is…`` under a question heading or bold question: the label is not the answer;
+    nor is a collapsible ``<details><summary>Answer</summary>`` wrapped around the whole answer
+    (a card's back shows its answer)."""
+    answer = _unwrapped_answer(answer)
     first, _, rest = answer.partition("\n")
-    mark = A_MARK.match(first)
+    mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
     return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
+
+
+def _unwrapped_answer(answer: str) -> str:
+    whole = WRAPPED_ANSWER.match(answer)
+    if not whole or "<details" in whole.group("body"):
+        return answer
+    if not ANSWER_LABELS.match(summary_text(whole.group("label"))):
+        return answer
+    return trim_block(whole.group("body"))
 
 
 def sniff(text: str) -> float:

@@ -27,6 +27,8 @@ PROMPTS = re.compile(
     r"^(differences? between|pros and cons|advantages and disadvantages|when to use|how to)\b",
     re.IGNORECASE,
 )
+#: "Flexbox vs Grid", "Promise versus async/await": a prompt to compare.
+COMPARISON = re.compile(r"^\S.*?\s(?:vs\.?|versus)\s+\S", re.IGNORECASE)
 NOT_QUESTIONS = re.compile(
     r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
     r"references|resources|further reading|license|contributing|about|faq|questions)\b",
@@ -46,6 +48,8 @@ ANSWER_LABELS = re.compile(
 )
 EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
 LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
+TRAILING_PERMALINK = re.compile(r"(?<=\S)\s+\[[^\]]*\]\(#[^)\s]*\)\s*$")
+QUESTION_COUNT = re.compile(r"\s*[(\[]\s*\d+\s*(?:questions?|qs?|items?)?\s*[)\]]\s*$", re.IGNORECASE)
 EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
 ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -67,7 +71,8 @@ INLINE_A = re.compile(
     r"(?:\*\*|__)(?:A|Ans|Answer)[ \t]*[:：](?:\*\*|__)|(?<=[?.!])[ \t]+(?:A|Answer)[:：][ \t]"
 )
 BOLD_Q = re.compile(
-    r"^(?P<lead>[ \t]{0,3}(?:(?P<number>\d{1,9})[.)][ \t]+)?)(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
+    r"^(?P<lead>[ \t]{0,3}(?:(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[-*+]))[ \t]+)?)"
+    r"(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 
@@ -100,8 +105,9 @@ class Anchor:
 
 
 def plain_question(text: str) -> str:
-    """Question text without wrapping emphasis and empty HTML anchors (inline code is kept)."""
-    text = LEADING_SYMBOLS.sub("", EMPTY_ANCHOR.sub("", text).strip())
+    """Question text without wrapping emphasis, empty HTML anchors and a trailing permalink
+    (``What is X? [🔗](#what-is-x)``); inline code is kept."""
+    text = LEADING_SYMBOLS.sub("", TRAILING_PERMALINK.sub("", EMPTY_ANCHOR.sub("", text)).strip())
     while (match := EMPHASIS.match(text)) and "**" not in match.group("inner").strip("*"):
         text = match.group("inner").strip()
     if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
@@ -122,7 +128,8 @@ def looks_like_question(text: str) -> bool:
     """Asks (``…?``, ``What …``, ``Explain …``) or prompts (``Difference between X and Y``)."""
     stripped = text.strip().rstrip("*_ ")
     start = stripped.lstrip("*_`")
-    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start))
+    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start)
+                                          or COMPARISON.search(start))
 
 
 def question_of(heading: str) -> tuple[str, str | None] | None:
@@ -136,8 +143,9 @@ def question_of(heading: str) -> tuple[str, str | None] | None:
 
 
 def topic_of(heading: str) -> str:
-    """A section heading as a topic name (numbering and emphasis taken off)."""
-    return split_number(plain_question(heading))[0]
+    """A section heading as a topic name (numbering, emphasis and a count such as
+    ``(12 questions)`` taken off)."""
+    return QUESTION_COUNT.sub("", split_number(plain_question(heading))[0])
 
 
 # --- <details><summary>Question</summary>answer</details> ----------------------------------
@@ -283,23 +291,30 @@ def _unbold(text: str, bold: str | None) -> str:
 
 
 def find_bold_questions(outline: Outline) -> list[Anchor]:
-    """Bold questions opening a numbered list item or standing alone as a paragraph."""
+    """Bold questions opening a list item (numbered, or a bullet with nothing after the question)
+    or standing alone as a paragraph."""
     anchors = []
     for index in sorted(outline.block_starts):
         if index in outline.code_lines:
             continue
         match = BOLD_Q.match(outline.lines[index])
-        if not match or (match.group("rest") and not match.group("number")):
-            continue
-        if LONE_LINK.match(match.group("question").strip()):
+        if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
         if not text or not (looks_like_question(text) or q_prefixed):
             continue
-        dedent = outline.item_indents.get(index, 0) if match.group("number") else 0
+        if match.group("rest") and not match.group("number") and not _numbered_ask(match, number, text):
+            continue  # "- **Term**: definition" is a point of an answer, not a question
+        in_item = match.group("number") or match.group("bullet")
+        dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
     return anchors
+
+
+def _numbered_ask(match: re.Match[str], number: str | None, text: str) -> bool:
+    """``**3. What is X?** X is…``: a numbered question in bold with its answer on the same line."""
+    return bool(number) and not match.group("bullet") and text.endswith("?")
 
 
 # --- | Question | Answer | -----------------------------------------------------------------

@@ -565,9 +565,14 @@ def sniff(text: str) -> float:
     score = 0.5 + 0.4 * answered / len(markers)
     if not markers[0].style[0]:
         score -= 0.2  # bare "1." numbering is weaker evidence than "Q1."
-    if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2:
-        score /= 2  # markdown headings: the markdown adapter's file
+    if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines):
+        score /= 2  # markdown headings or fenced code: the markdown adapter's file
     return min(score, 0.9)
+
+
+def _has_fences(lines: list[str]) -> bool:
+    """A fenced code block (an opening and a closing fence line): written as markdown."""
+    return sum(1 for line in lines if re.match(r"\s{0,3}(```|~~~)", line)) >= 2
 
 
 ADAPTER = Adapter(
