@@ -15,6 +15,10 @@ class Qa2AnkiError(Exception):
         self.file = file
         self.line = line
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Keep file and line when the error crosses from a worker process."""
+        return (self.__class__, (self.message,), {"file": self.file, "line": self.line})
+
     def __str__(self) -> str:
         where = ""
         if self.file:
