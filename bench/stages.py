@@ -7,12 +7,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa2anki.adapters import UnsupportedFormatError, read_source
 from qa2anki.dedup import deduplicate
 from qa2anki.identity import card_guid
 from qa2anki.manifest import load_manifest
 from qa2anki.models import Card, Item
 from qa2anki.package import write_apkg
+from qa2anki.pipeline import read_deck_sources
 from qa2anki.render import render_notes
 from qa2anki.repair import repair_items
 
@@ -28,13 +28,9 @@ def seed_manifest(folder: Path) -> Path:
 
 
 def _read(manifest: Path) -> tuple[list[Item], object]:
+    """The read stage as a build runs it (skipping unsupported files, several cores when large)."""
     deck = load_manifest(manifest).decks[0]
-    items: list[Item] = []
-    for spec in deck.sources:
-        try:
-            items.extend(read_source(spec.path, spec.format, spec.options).items)
-        except UnsupportedFormatError:
-            continue  # the build skips it too
+    items, _, _, _ = read_deck_sources(deck)
     return items, deck
 
 
