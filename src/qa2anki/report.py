@@ -55,6 +55,18 @@ def report_data(report: BuildReport) -> dict[str, Any]:
             {"file": d.source, "line": d.line, "ref": d.ref, "message": d.message}
             for d in report.diagnostics
         ],
+        "decks": [
+            {
+                "name": deck.name,
+                "output": str(deck.output),
+                "cards": deck.card_count,
+                "new": deck.changes.new,
+                "updated": deck.changes.updated,
+                "unchanged": deck.changes.unchanged,
+                "removed": [record.guid for record in deck.changes.removed],
+            }
+            for deck in report.decks
+        ],
     }
 
 
