@@ -54,6 +54,18 @@ class DeckSpec:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one build reads, so runaway or hostile input fails fast and clearly.
+
+    Set under ``limits:`` in the manifest; each error that hits one names the key that raises it.
+    """
+
+    source_mb: float = 100.0  # the largest source file read
+    image_mb: float = 10.0  # the largest image packed into a deck
+    nesting: int = 200  # the deepest nesting read (JSON/YAML containers, markdown lists and quotes)
+
+
+@dataclass(frozen=True)
 class Manifest:
     """Everything a build needs to know; ``root`` anchors relative paths."""
 
@@ -61,11 +73,13 @@ class Manifest:
     root: Path = Path(".")
     path: Path | None = None  # None when built from files named on the command line
     lockfile: Path | None = None
+    limits: Limits = Limits()
 
 
 # --- schema -------------------------------------------------------------------------------
 
-_TOP_KEYS = ("decks", "lockfile")
+_TOP_KEYS = ("decks", "lockfile", "limits")
+_LIMIT_KEYS = ("source_mb", "image_mb", "nesting")
 _DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup")
 _SOURCE_KEYS = ("path", "format", "tags", "options")
 _DEDUP_KEYS = ("threshold", "keep_separate", "merge", "enabled")
@@ -97,6 +111,7 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     top = reader.mapping(root, _TOP_KEYS, "manifest")
     if "decks" not in top:
         raise ManifestError("missing 'decks:' list", file=str(path), line=1)
+    limits = reader.limits(top["limits"]) if "limits" in top else Limits()
     base = path.parent
     decks_node = top["decks"]
     decks = tuple(
@@ -106,7 +121,7 @@ def parse_manifest(text: str, path: Path) -> Manifest:
         reader.fail(decks_node, "'decks' is empty: list at least one deck")
     _check_unique_names(decks, reader, decks_node)
     lockfile = base / reader.scalar(top["lockfile"], str, "lockfile") if "lockfile" in top else None
-    return Manifest(decks=decks, root=base, path=path, lockfile=lockfile)
+    return Manifest(decks=decks, root=base, path=path, lockfile=lockfile, limits=limits)
 
 
 def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
@@ -259,6 +274,17 @@ class _NodeReader:
             merge=self.groups(keys.get("merge"), "merge"),
             enabled=self.scalar(keys["enabled"], bool, "enabled") if "enabled" in keys else True,
         )
+
+    def limits(self, node: Any) -> Limits:
+        keys = self.mapping(node, _LIMIT_KEYS, "limits")
+        values: dict[str, Any] = {}
+        for key, value_node in keys.items():
+            kind = int if key == "nesting" else float
+            value = self.scalar(value_node, kind, key)
+            if value <= 0:
+                self.fail(value_node, f"'{key}' must be greater than 0")
+            values[key] = value
+        return Limits(**values)
 
     def groups(self, node: Any, what: str) -> tuple[tuple[str, ...], ...]:
         if node is None:
