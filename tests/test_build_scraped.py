@@ -12,6 +12,7 @@ from conftest import SOURCES
 from qa2anki.cli import main
 
 SEED_001 = SOURCES / "001_69c6ad9c276d4e73.txt"
+SEED_KEY = SEED_001.relative_to(Path.cwd()).as_posix()  # tests run from the repository root
 
 
 def _build(tmp_path: Path) -> tuple[Path, dict]:
@@ -40,6 +41,6 @@ def test_001_report_lists_the_18_placeholders(tmp_path):
     placeholders = [entry for entry in report["dropped"] if entry["reason"] == "placeholder"]
     assert [entry["ref"] for entry in placeholders] == [f"Q{n}" for n in range(53, 71)]
     assert placeholders[0]["line"] == 1370
-    assert {entry["file"] for entry in placeholders} == {SEED_001.name}
+    assert {entry["file"] for entry in placeholders} == {SEED_KEY}  # its path, not only its name
     (source,) = report["sources"]
     assert (source["format"], source["items"], source["dropped"]) == ("numbered-text", 52, 18)

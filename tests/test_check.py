@@ -195,7 +195,7 @@ def test_check_on_the_seeds_prints_every_problem_the_build_reports(seed_project:
     result = CliRunner().invoke(main, ["check", "--verbose"])
     lines = result.stdout.splitlines()
     for dropped in report.dropped:
-        where = f"sources/{dropped.source}" + (f":{dropped.line}: " if dropped.line else ": ")
+        where = dropped.source + (f":{dropped.line}: " if dropped.line else ": ")
         assert any(line.startswith(f"warning: {where}{dropped.ref}") for line in lines), dropped
     for diagnostic in report.diagnostics:
         assert any(diagnostic.message in line for line in lines), diagnostic

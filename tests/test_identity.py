@@ -133,7 +133,8 @@ def test_lockfile_round_trips_and_diffs_one_line_per_card():
     edited = Item(B.question, B.answer + " Also sub-dependencies.", B.source, B.ref)
     _, ledger2, _ = run(ledger.lock(), Card((A,)), Card((edited,)), Card((C,)), now=2000)
     before, after = text.splitlines(), lock_text(ledger2.lock()).splitlines()
-    assert sum(1 for x, y in zip(before, after, strict=True) if x != y) == 1
+    changed = [n for n, (x, y) in enumerate(zip(before, after, strict=True)) if x != y]
+    assert len(changed) == 2 and changed[-1] == len(after) - 1  # the card's line, and the trailer
 
 
 def _build(folder, *args: str):
@@ -229,7 +230,7 @@ def test_lockfile_keeps_questions_with_unusual_line_breaks_on_one_line():
     odd = Item("What is\u2028a line separator\x85here?", ANSWERS["a"], "odd.md", "odd")
     _, ledger, _ = run(Lock(), Card((odd,)))
     text = lock_text(ledger.lock())
-    assert text.count("\n") == 2  # the header and one card
+    assert text.count("\n") == 3  # the header, one card and the trailer
     assert parse_lock(text).records[0].items[0].question == odd.question
 
 

@@ -24,7 +24,7 @@ def _build(tmp_path: Path) -> tuple[Path, dict]:
 
 def test_report_counts_every_flattened_sample_as_repaired(tmp_path):
     _, report = _build(tmp_path)
-    (source,) = [s for s in report["sources"] if s["file"] == SEED_001.name]
+    (source,) = [s for s in report["sources"] if s["file"] == SEED_001.relative_to(Path.cwd()).as_posix()]
     assert source["damaged_code"] == {"found": 33, "repaired": 33, "unrepaired": 0}
 
 

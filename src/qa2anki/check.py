@@ -142,11 +142,11 @@ def _merge_message(card: Card, where: Callable[[str], str]) -> str:
 
 
 def source_paths(manifest: Manifest) -> dict[str, str]:
-    """File name (as items carry it) -> path as written; the path itself maps to itself."""
+    """Source key (as items carry it) -> path as written; the path itself maps to itself."""
     paths: dict[str, str] = {}
     for deck in manifest.decks:
         for spec in deck.sources:
-            paths.setdefault(spec.path.name, str(spec.path))
+            paths.setdefault(spec.name, str(spec.path))
             paths.setdefault(str(spec.path), str(spec.path))
     return paths
 

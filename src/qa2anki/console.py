@@ -125,7 +125,7 @@ def source_rows(report: BuildReport) -> list[dict[str, object]]:
         cards = deck.source_cards()
         dropped = Counter(entry.source for entry in deck.dropped)
         for summary in deck.sources:
-            name = summary.path.name
+            name = summary.key
             heads, merged = cards.get(name, (0, 0))
             rows.append({
                 "source": str(summary.path), "format": summary.format, "items": summary.items,

@@ -19,6 +19,7 @@ How a merge is decided (precision first: a wrong merge hides a question from the
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -353,11 +354,19 @@ def question_clarity(item: Item) -> tuple[int, int, int, int]:
 
 
 def _item_keys(items: list[Item]) -> dict[str, int]:
-    """``file#ref`` -> index of the first item with that key (the file's name, not its path)."""
+    """``file#ref`` -> index of the first item with that key.
+
+    ``file`` is the source's path relative to the manifest, or its bare file name where no
+    other source of the deck has that name (so overrides written before paths still work).
+    """
     keys: dict[str, int] = {}
-    names = {source: PurePath(source).name for source in {item.source for item in items}}
+    sources = list(dict.fromkeys(item.source for item in items))
+    names = Counter(PurePath(source).name for source in sources)
     for index, item in enumerate(items):
-        keys.setdefault(f"{names[item.source]}#{item.ref}", index)
+        keys.setdefault(f"{item.source}#{item.ref}", index)
+        name = PurePath(item.source).name
+        if names[name] == 1:
+            keys.setdefault(f"{name}#{item.ref}", index)
     return keys
 
 
@@ -370,8 +379,9 @@ def _resolve_groups(
         indexes = []
         for name in group:
             file, _, ref = name.partition("#")
-            key = f"{PurePath(file).name}#{ref}"
-            if key in keys:
+            path = PurePath(file)
+            key = next((k for k in (f"{path.as_posix()}#{ref}", f"{path.name}#{ref}") if k in keys), None)
+            if key is not None:
                 indexes.append(keys[key])
             else:
                 diagnostics.append(

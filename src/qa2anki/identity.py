@@ -13,12 +13,15 @@ unchanged card is a no-op in Anki and edits the learner made there survive.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from rapidfuzz import fuzz, process
 
@@ -63,10 +66,26 @@ def stable_guid(*parts: str) -> str:
     return "".join(chars)
 
 
-def card_guid(deck: str, card: Card) -> str:
-    """A first GUID for a card: from its first member's key, never from its text."""
-    primary = card.primary
-    return stable_guid("qa2anki", deck, item_key(primary.source, primary.ref))
+def card_guid(deck: str, card: Card, shared_names: frozenset[str] = frozenset()) -> str:
+    """A first GUID for a card: from its first member's key, never from its text.
+
+    The key names the source by its file name, as before sources were keyed by path (so a
+    deck rebuilt without its lockfile keeps its GUIDs), unless ``shared_names`` says another
+    source of the deck has that name: then by its path, so neither source's order decides.
+    """
+    return stable_guid("qa2anki", deck, _guid_key(card.primary, shared_names))
+
+
+def _guid_key(item: Item, shared_names: frozenset[str]) -> str:
+    name = PurePosixPath(item.source).name
+    return item_key(item.source if name in shared_names else name, item.ref)
+
+
+def shared_file_names(cards: Iterable[Card]) -> frozenset[str]:
+    """File names that more than one source of these cards has."""
+    sources = {item.source for card in cards for item in card.items}
+    names = Counter(PurePosixPath(source).name for source in sources)
+    return frozenset(name for name, count in names.items() if count > 1)
 
 
 def build_time() -> int:
@@ -196,12 +215,65 @@ def _source_of(key: str) -> str:
     return key.partition("#")[0]
 
 
-def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candidate]:
-    """Each current item to at most one previous item: by key first, then best pairs first."""
+@dataclass(frozen=True)
+class _Moves:
+    """Sources the lockfile knows that no current source is, and what they may be now."""
+
+    certain: Mapping[str, str]  # old source -> the one current source it became
+    possible: Mapping[str, tuple[str, ...]]  # old source -> current sources it may have become
+
+    def targets(self, source: str) -> tuple[str, ...]:
+        if source in self.certain:
+            return (self.certain[source],)
+        return self.possible.get(source, (source,))
+
+
+def _moved_sources(current: Iterable[str], previous: Iterable[str]) -> _Moves:
+    """Match sources gone from the lockfile's view to new ones of the same file name.
+
+    A lockfile written before sources were keyed by their path holds bare file names
+    (``README.md``), and a file moved to another folder keeps its name: either way a current
+    source of the same file name that the lockfile does not know continues it. One old and
+    one new source of a name is a move; more on either side is ambiguous (two ``README.md``
+    keyed alike by an old lockfile), and then items follow only by their content.
+    """
+    now, before = set(current), set(previous)
+    gone, fresh = _by_file_name(before - now), _by_file_name(now - before)
+    certain: dict[str, str] = {}
+    possible: dict[str, tuple[str, ...]] = {}
+    for name, olds in gone.items():
+        news = fresh.get(name, [])
+        if len(olds) == 1 and len(news) == 1:
+            certain[olds[0]] = news[0]
+        elif news:
+            possible.update((old, tuple(news)) for old in olds)
+    return _Moves(certain, possible)
+
+
+def _by_file_name(sources: Iterable[str]) -> dict[str, list[str]]:
+    named: dict[str, list[str]] = {}
+    for source in sorted(sources):
+        named.setdefault(PurePosixPath(source).name, []).append(source)
+    return named
+
+
+def _previous_items(pool: list[LockRecord], moves: _Moves) -> dict[str, tuple[LockRecord, LockedItem]]:
+    """``file#ref`` -> the record and item last built under it, a moved source's keys rewritten."""
     previous: dict[str, tuple[LockRecord, LockedItem]] = {}
     for record in sorted(pool, key=lambda r: (r.live, -r.serial)):  # a live record wins a shared key
         for locked in record.items:
+            source, _, ref = locked.key.partition("#")
+            if source in moves.certain:
+                locked = dataclasses.replace(locked, key=item_key(moves.certain[source], ref))
             previous[locked.key] = (record, locked)
+    return previous
+
+
+def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candidate]:
+    """Each current item to at most one previous item: by key first, then best pairs first."""
+    current = {item.source for card in cards for item in card.items}
+    moves = _moved_sources(current, {_source_of(locked.key) for r in pool for locked in r.items})
+    previous = _previous_items(pool, moves)
     matches: list[_Candidate] = []
     used: set[tuple[str, str]] = set()
     pending: list[tuple[int, Item, str]] = []
@@ -217,9 +289,9 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
     by_source: dict[str, list[_Previous]] = {}
     for record, locked in previous.values():
         if (record.guid, locked.key) not in used:
-            by_source.setdefault(_source_of(locked.key), []).append(
-                _Previous(record, locked, _Text.of(locked.question, locked.answer))
-            )
+            entry = _Previous(record, locked, _Text.of(locked.question, locked.answer))
+            for source in moves.targets(_source_of(locked.key)):
+                by_source.setdefault(source, []).append(entry)
     pairs = []
     for order, (_, item, key) in enumerate(pending):
         candidates = by_source.get(item.source)
@@ -320,8 +392,10 @@ class Ledger:
             if candidate.card not in chosen and candidate.record.guid not in self._claimed:
                 chosen[candidate.card] = candidate.record
                 self._claimed.add(candidate.record.guid)
+        shared = shared_file_names(cards)
         guids = [
-            chosen[i].guid if i in chosen else self._new_guid(deck, card) for i, card in enumerate(cards)
+            chosen[i].guid if i in chosen else self._new_guid(deck, card, shared)
+            for i, card in enumerate(cards)
         ]
         removed = tuple(r for r in pool if r.live and r.deck == deck and r.guid not in self._claimed)
         self._claimed.update(r.guid for r in removed)
@@ -333,13 +407,13 @@ class Ledger:
             diagnostics=tuple(_merge_diagnostics(cards, candidates, chosen, removed)),
         )
 
-    def _new_guid(self, deck: str, card: Card) -> str:
+    def _new_guid(self, deck: str, card: Card, shared_names: frozenset[str]) -> str:
         """A GUID never handed out before (first choice: the card's first member's key)."""
-        guid = card_guid(deck, card)
+        guid = card_guid(deck, card, shared_names)
         salt = 0
         while guid in self._records or guid in self._claimed:
             salt += 1
-            guid = stable_guid("qa2anki", deck, item_key(card.primary.source, card.primary.ref), str(salt))
+            guid = stable_guid("qa2anki", deck, _guid_key(card.primary, shared_names), str(salt))
         self._claimed.add(guid)
         return guid
 
@@ -402,12 +476,13 @@ def _with(note: Note, **changes: object) -> Note:
 def note_fingerprint(note: Note) -> str:
     """What the learner studies of a note: equal fingerprints, nothing to update in Anki.
 
-    Every field and tag except the Source field, which stands in as its members' ``file#ref``:
-    its line numbers shift with any edit above the item, and that is no reason to overwrite
-    the note (and edits the learner made to it). They refresh when the card next changes.
+    Every field and tag except the Source field, which stands in as its members' ``file#ref``
+    (the file's name, not its folder): its line numbers shift with any edit above the item, and
+    a moved file changes its path, and neither is a reason to overwrite the note (and edits
+    the learner made to it). They refresh when the card next changes.
     """
     shown = [text for name, text in zip(NOTE_FIELDS, note.fields, strict=True) if name != "Source"]
-    keys = [item_key(item.source, item.ref) for item in note.card.items]
+    keys = [item_key(PurePosixPath(item.source).name, item.ref) for item in note.card.items]
     text = "\x1e".join(["\x1f".join(shown), "\x1f".join(keys), "\x1f".join(note.tags)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -6,8 +6,10 @@ is reported as ``qa2anki.yaml:7: unknown key 'sorces' (did you mean 'sources'?)`
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import glob
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,14 @@ class SourceSpec:
     format: str = "auto"
     tags: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: The source's name in items, the lockfile, media and reports: its path relative to the
+    #: manifest's folder (the current folder for files named on the command line), so two
+    #: ``README.md`` in different folders never share an identity. "": the file's name.
+    key: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.key or self.path.name
 
 
 @dataclass(frozen=True)
@@ -114,8 +124,8 @@ def parse_manifest(text: str, path: Path) -> Manifest:
     limits = reader.limits(top["limits"]) if "limits" in top else Limits()
     base = path.parent
     decks_node = top["decks"]
-    decks = tuple(
-        reader.deck(node, base) for node in reader.sequence(decks_node, "decks")
+    decks = keyed_sources(
+        tuple(reader.deck(node, base) for node in reader.sequence(decks_node, "decks")), base
     )
     if not decks:
         reader.fail(decks_node, "'decks' is empty: list at least one deck")
@@ -307,6 +317,56 @@ def _expand(base: Path, raw: str) -> list[Path]:
     return [base / raw]
 
 
+def keyed_sources(decks: tuple[DeckSpec, ...], root: Path) -> tuple[DeckSpec, ...]:
+    """The decks with every source's :attr:`SourceSpec.key` set (see :func:`source_keys`)."""
+    keys = source_keys([spec.path for deck in decks for spec in deck.sources], root)
+    return tuple(
+        dataclasses.replace(
+            deck,
+            sources=tuple(dataclasses.replace(s, key=keys[os.path.abspath(s.path)]) for s in deck.sources),
+        )
+        for deck in decks
+    )
+
+
+def source_keys(paths: list[Path], root: Path) -> dict[str, str]:
+    """Absolute path -> the source's key: its path below ``root``, with ``/`` separators.
+
+    A source outside ``root`` is keyed by the shortest end of its path that no other source's
+    key is (its file name, or ``python/README.md``): a key never climbs out with ``../`` nor
+    carries the user's home folder into a shared deck, and moving the project keeps it.
+    """
+    here = os.path.abspath(root)
+    absolute = list(dict.fromkeys(os.path.abspath(path) for path in paths))
+    keys: dict[str, str] = {}
+    outside: list[str] = []
+    for path in absolute:
+        if _inside(path, here):
+            keys[path] = Path(os.path.relpath(path, here)).as_posix()
+        else:
+            outside.append(path)
+    taken = set(keys.values())
+    for path in outside:
+        parts = Path(path).parts
+        others = [Path(other).parts for other in outside if other != path]
+        size = 1
+        while size < len(parts) and (
+            "/".join(parts[-size:]) in taken or any(other[-size:] == parts[-size:] for other in others)
+        ):
+            size += 1
+        keys[path] = "/".join(part for part in parts[-size:] if part != os.sep)
+        taken.add(keys[path])
+    return keys
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether absolute ``path`` lies in ``folder`` (paths on another drive never do)."""
+    try:
+        return os.path.commonpath([folder, path]) == folder
+    except ValueError:
+        return False
+
+
 def default_output(deck_name: str) -> str:
     """``decks/<slug>.apkg`` for a deck that names no output."""
     slug = "".join(ch if ch.isalnum() else "-" for ch in deck_name.lower()).strip("-")
@@ -321,4 +381,4 @@ def manifest_for_files(
     """The one-deck manifest that ``qa2anki build FILE... -o OUT`` implies."""
     sources = tuple(SourceSpec(path=Path(f)) for f in files)
     deck = DeckSpec(name=deck_name, output=Path(output), sources=sources)
-    return Manifest(decks=(deck,), root=Path("."), path=None)
+    return Manifest(decks=keyed_sources((deck,), Path(".")), root=Path("."), path=None)

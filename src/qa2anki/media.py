@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 from .models import Diagnostic, Item
@@ -91,7 +91,8 @@ class MediaCollector:
         if source not in self._lines:
             folder = self.folders.get(source)
             try:
-                text = (folder / source).read_text(encoding="utf-8", errors="replace") if folder else ""
+                path = folder / PurePath(source).name if folder else None
+                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
             except OSError:
                 text = ""
             self._lines[source] = text.splitlines()

@@ -6,6 +6,7 @@ from instead of the original. Answer-only units are kept (flagged) for deduplica
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from .adapters import UnsupportedFormatError, read_source
 from .adapters.common_schema import dump
 from .errors import OutputError
+from .manifest import source_keys
 from .models import Diagnostic
 from .package import atomic_path
 from .repair import repair_items
@@ -25,9 +27,11 @@ class NormalizeResult:
     skipped: tuple[Diagnostic, ...]  # sources no adapter recognised, as for a build
 
 
-def normalize_source(path: str | Path, format: str = "auto", options: Mapping[str, Any] | None = None) -> str:
-    """The common-schema YAML text for one source file."""
-    result = read_source(path, format, options)
+def normalize_source(
+    path: str | Path, format: str = "auto", options: Mapping[str, Any] | None = None, key: str | None = None
+) -> str:
+    """The common-schema YAML text for one source file; ``key`` is the source it records."""
+    result = read_source(path, format, options, key=key)
     repaired = repair_items(result.items)
     return dump(result.source, result.format, repaired.items, result.dropped)
 
@@ -39,9 +43,11 @@ def normalize(sources: Sequence[str | Path], out_dir: str | Path, format: str = 
         raise OutputError("output must be a folder", file=str(out))
     texts: dict[Path, str] = {}
     skipped: list[Diagnostic] = []
-    for source, target in _targets([Path(s) for s in sources], out).items():
+    paths = [Path(s) for s in sources]
+    keys = source_keys(paths, Path("."))  # as a build of these files would key them
+    for source, target in _targets(paths, out).items():
         try:
-            texts[target] = normalize_source(source, format)
+            texts[target] = normalize_source(source, format, key=keys[os.path.abspath(source)])
         except UnsupportedFormatError as exc:
             skipped.append(Diagnostic(str(source), None, f"skipped: {exc.message}"))
     for target, text in texts.items():

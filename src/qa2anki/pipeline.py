@@ -38,6 +38,11 @@ class SourceSummary:
     items: int
     dropped: int
     repair: RepairStats = RepairStats()
+    name: str = ""  # the source's key in items and reports (SourceSpec.name); "": the file's name
+
+    @property
+    def key(self) -> str:
+        return self.name or self.path.name
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,8 @@ def _summary(report: DeckReport) -> dict[str, Any]:
         "cards": report.card_count,
         "source_cards": report.source_cards(),
         "sources": [
-            {"path": str(s.path), "format": s.format, "items": s.items, "dropped": s.dropped,
-             "repair": dataclasses.asdict(s.repair)}
+            {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
+             "dropped": s.dropped, "repair": dataclasses.asdict(s.repair)}
             for s in report.sources
         ],
         "dropped": plain(report.dropped),
@@ -165,7 +170,7 @@ def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
                 notes=(),
                 sources=tuple(
                     SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
-                                  RepairStats(**s["repair"]))
+                                  RepairStats(**s["repair"]), s["name"])
                     for s in deck["sources"]
                 ),
                 dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
@@ -226,7 +231,9 @@ def read_deck_sources(
         )
         dropped.extend(result.dropped)
         diagnostics.extend(result.diagnostics)
-        summaries.append(SourceSummary(spec.path, result.format, len(result.items), len(result.dropped)))
+        summaries.append(
+            SourceSummary(spec.path, result.format, len(result.items), len(result.dropped), name=spec.name)
+        )
     if progress:
         progress("read", len(deck.sources), len(deck.sources))
     return items, summaries, dropped, diagnostics
@@ -238,7 +245,7 @@ PARALLEL_READ_BYTES = 2_000_000
 
 def _read_one(spec: SourceSpec) -> SourceResult | UnsupportedFormatError:
     try:
-        return read_source(spec.path, spec.format, spec.options)
+        return read_source(spec.path, spec.format, spec.options, key=spec.name)
     except UnsupportedFormatError as exc:
         return exc  # skipped with a warning, not an error
 
@@ -280,8 +287,7 @@ def build_deck(
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
     summaries = [
-        SourceSummary(s.path, s.format, s.items, s.dropped, repaired.stats.get(s.path.name, RepairStats()))
-        for s in summaries
+        dataclasses.replace(s, repair=repaired.stats.get(s.key, RepairStats())) for s in summaries
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
@@ -325,7 +331,7 @@ def notes_for_cards(
                     tags=deck.tags, position=position))
         for position, card in enumerate(cards)
     ]
-    rendered = render_notes(jobs, {spec.path.name: spec.path.parent for spec in deck.sources})
+    rendered = render_notes(jobs, {spec.name: spec.path.parent for spec in deck.sources})
     if progress:
         progress("render", len(cards), len(cards))
     stamped, changes = ledger.settle(identities, rendered.notes)

@@ -16,7 +16,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import markdown
 from markdown.extensions import Extension
@@ -418,12 +418,20 @@ def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
 
 
 def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) -> str:
-    """The OtherAnswers field: each other member's answer under a line naming its source."""
+    """The OtherAnswers field: each other member's answer under a line naming its source.
+
+    The line names the file only (the Source field gives its path): a label to study by, which
+    moving a file to another folder does not change.
+    """
     return "".join(
-        f'<div class="qa-other"><div class="qa-from">{html.escape(item.source, quote=False)} · '
+        f'<div class="qa-other"><div class="qa-from">{html.escape(_file_name(item.source), quote=False)} · '
         f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.block(item.answer), item, media)}</div>"
         for item in card.others
     )
+
+
+def _file_name(source: str) -> str:
+    return PurePosixPath(source).name or source
 
 
 def render_note(

@@ -38,7 +38,7 @@ def report_data(report: BuildReport) -> dict[str, Any]:
         "dropped": [_dropped(entry) for entry in report.dropped],
         "sources": [
             {
-                "file": summary.path.name,
+                "file": summary.key,
                 "format": summary.format,
                 "items": summary.items,
                 "dropped": summary.dropped,

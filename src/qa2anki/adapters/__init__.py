@@ -75,11 +75,15 @@ def read_source(
     path: str | Path,
     format: str = "auto",
     options: Mapping[str, Any] | None = None,
+    key: str | None = None,
 ) -> SourceResult:
-    """Read one source file through its adapter (``format='auto'`` detects it)."""
+    """Read one source file through its adapter (``format='auto'`` detects it).
+
+    ``key`` names the source in its items (see :attr:`SourceSpec.key`); by default the file's name.
+    """
     path = Path(path)
     text, warnings = read_text(path)
-    return read_text_as(text, path.name, format, options, str(path), warnings)
+    return read_text_as(text, key or path.name, format, options, str(path), warnings)
 
 
 def read_text_as(
