@@ -94,11 +94,13 @@ _config = click.option(
     help="Also write a JSON report of every card and dropped item.",
 )
 @click.option("--no-cache", is_flag=True, help="Rebuild even when no input changed since the last build.")
+@click.option("--rebuild-lock", is_flag=True,
+              help="Accept a damaged lockfile: keep the identities it still holds, give the rest new ones.")
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
-    report_path: str | None, no_cache: bool, quiet: bool, verbose: bool,
+    report_path: str | None, no_cache: bool, rebuild_lock: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
@@ -116,7 +118,10 @@ def build_command(
     if report_path:
         ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
-        report = build(manifest, progress=progress, use_cache=not (no_cache or report_path))
+        report = build(
+            manifest, progress=progress, use_cache=not (no_cache or report_path or rebuild_lock),
+            rebuild_lock=rebuild_lock,
+        )
     if report_path:
         write_report(report, report_path)
     out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))

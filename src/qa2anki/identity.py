@@ -257,23 +257,30 @@ def _by_file_name(sources: Iterable[str]) -> dict[str, list[str]]:
     return named
 
 
-def _previous_items(pool: list[LockRecord], moves: _Moves) -> dict[str, tuple[LockRecord, LockedItem]]:
-    """``file#ref`` -> the record and item last built under it, a moved source's keys rewritten."""
+def _previous_items(
+    pool: list[LockRecord], moves: _Moves
+) -> tuple[dict[str, tuple[LockRecord, LockedItem]], list[tuple[LockRecord, LockedItem]]]:
+    """The items last built: by ``file#ref`` (a moved source's keys rewritten), and, apart, every
+    item of a source that may be one of several now (their keys may clash, so all are kept)."""
     previous: dict[str, tuple[LockRecord, LockedItem]] = {}
+    unsure: list[tuple[LockRecord, LockedItem]] = []
     for record in sorted(pool, key=lambda r: (r.live, -r.serial)):  # a live record wins a shared key
         for locked in record.items:
             source, _, ref = locked.key.partition("#")
+            if source in moves.possible:
+                unsure.append((record, locked))
+                continue
             if source in moves.certain:
                 locked = dataclasses.replace(locked, key=item_key(moves.certain[source], ref))
             previous[locked.key] = (record, locked)
-    return previous
+    return previous, unsure
 
 
 def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candidate]:
     """Each current item to at most one previous item: by key first, then best pairs first."""
     current = {item.source for card in cards for item in card.items}
     moves = _moved_sources(current, {_source_of(locked.key) for r in pool for locked in r.items})
-    previous = _previous_items(pool, moves)
+    previous, unsure = _previous_items(pool, moves)
     matches: list[_Candidate] = []
     used: set[tuple[str, str]] = set()
     pending: list[tuple[int, Item, str]] = []
@@ -287,7 +294,7 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
             else:
                 pending.append((index, item, key))
     by_source: dict[str, list[_Previous]] = {}
-    for record, locked in previous.values():
+    for record, locked in [*previous.values(), *unsure]:
         if (record.guid, locked.key) not in used:
             entry = _Previous(record, locked, _Text.of(locked.question, locked.answer))
             for source in moves.targets(_source_of(locked.key)):

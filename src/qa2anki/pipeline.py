@@ -96,6 +96,7 @@ def build(
     write: bool = True,
     progress: Progress | None = None,
     use_cache: bool = True,
+    rebuild_lock: bool = False,
 ) -> BuildReport:
     """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``).
 
@@ -104,6 +105,8 @@ def build(
     :mod:`qa2anki.cache`); ``use_cache=False`` always rebuilds.
 
     Identities come from the lockfile, which is rewritten only after every deck is written.
+    A damaged lockfile stops the build, unless ``rebuild_lock``: then the records still readable
+    are kept, the rest of the cards get new identities, and a warning says which lines were lost.
     """
     _check_outputs(manifest)
     lock_path = lockfile_path(manifest)
@@ -112,8 +115,11 @@ def build(
         replayed = _replay(cache.lookup(build_fingerprint(manifest, lock_path), _outputs(manifest)))
         if replayed:
             return replayed
-    ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
+    lock = read_lock(lock_path, rebuild=rebuild_lock)
+    ledger = Ledger(lock, decks=[deck.name for deck in manifest.decks])
     reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
+    if lock.damaged:
+        reports[0] = _with_diagnostics(reports[0], _lock_damage(lock_path, lock))
     if write:
         for report in reports:
             _refuse_empty(report)
@@ -135,6 +141,17 @@ def build(
             fingerprint = build_fingerprint(manifest, lock_path)
             cache.store(fingerprint, _outputs(manifest), [_summary(report) for report in reports])
     return BuildReport(tuple(reports))
+
+
+def _lock_damage(path: Path, lock: Lock) -> list[Diagnostic]:
+    return [
+        Diagnostic(str(path), line or None, f"{why}; left out, its cards get new identities (--rebuild-lock)")
+        for line, why in lock.damaged
+    ]
+
+
+def _with_diagnostics(report: DeckReport, extra: list[Diagnostic]) -> DeckReport:
+    return dataclasses.replace(report, diagnostics=(*extra, *report.diagnostics))
 
 
 def _outputs(manifest: Manifest) -> list[Path]:
