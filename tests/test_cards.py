@@ -161,7 +161,8 @@ def test_local_images_are_packed_and_missing_ones_warned(tmp_path, collection):
     assert result.exit_code == 0, result.output
     missing_line = next(number for number, line in enumerate(
         (CARDS / "showcase.md").read_text(encoding="utf-8").splitlines(), start=1) if "missing.png" in line)
-    assert f"warning: tests/data/cards/showcase.md:{missing_line}: image 'img/missing.png' not found" in result.output
+    where = f"tests/data/cards/showcase.md:{missing_line}"  # the source's path, not only its name
+    assert f"warning: {where}: image 'img/missing.png' not found" in result.output
     import_apkg(collection, out)
     (nid,) = collection.find_notes('"Question:What does the request lifecycle look like?"')
     answer = collection.get_note(nid)["Answer"]

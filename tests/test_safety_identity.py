@@ -153,3 +153,15 @@ def test_files_outside_the_current_folder_are_keyed_without_climbing_out(tmp_pat
         assert any(name.startswith("collection") for name in package.namelist())
     keys = {i.key.partition("#")[0] for r in read_lock(work / "out.lock").records for i in r.items}
     assert keys == {"python/README.md", "js/README.md"}
+
+
+def test_dedup_override_by_a_file_name_two_sources_share_is_refused_with_a_hint(project):
+    manifest = project / "qa2anki.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + "    dedup:\n      merge:\n        - [README.md#Q1, README.md#Q2]\n",
+        encoding="utf-8",
+    )
+    output = _build()
+    assert "4 cards from 2 sources" in output
+    assert "several sources are named 'README.md'; write the path" in output

@@ -365,9 +365,11 @@ def _item_keys(items: list[Item]) -> dict[str, int]:
     for index, item in enumerate(items):
         keys.setdefault(f"{item.source}#{item.ref}", index)
         name = PurePath(item.source).name
-        if names[name] == 1:
-            keys.setdefault(f"{name}#{item.ref}", index)
+        keys.setdefault(f"{name}#{item.ref}", index if names[name] == 1 else _AMBIGUOUS)
     return keys
+
+
+_AMBIGUOUS = -1  # a bare file name that several sources of the deck have
 
 
 def _resolve_groups(
@@ -381,7 +383,12 @@ def _resolve_groups(
             file, _, ref = name.partition("#")
             path = PurePath(file)
             key = next((k for k in (f"{path.as_posix()}#{ref}", f"{path.name}#{ref}") if k in keys), None)
-            if key is not None:
+            if key is not None and keys[key] == _AMBIGUOUS:
+                diagnostics.append(Diagnostic(
+                    file, None, f"dedup {what}: several sources are named '{file}'; "
+                    f"write the path, as in the build summary; '{name}' ignored", ref=ref,
+                ))
+            elif key is not None:
                 indexes.append(keys[key])
             else:
                 diagnostics.append(
