@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from ankitools import import_apkg
 from qa2anki.cli import main
 from test_render_parallel import PNG
 
@@ -245,3 +246,116 @@ def test_adhoc_build_of_a_source_outside_the_current_folder_allows_only_its_fold
     result = CliRunner().invoke(main, ["build", str(project / "notes" / "deck.md"), "-o", "out.apkg"])
     assert result.exit_code == 0, result.output
     assert_left_out(open_deck(tmp_path / "cwd" / "out.apkg", result, line), b"LOGO-MARKER-77", "is outside")
+
+
+# --- deck names and tags are plain text -------------------------------------------------------
+
+HOSTILE_ITEMS = """\
+qa2anki: 1
+source: "<img src=x onerror=alert('source')>evil.md"
+format: markdown
+items:
+  - question: What is a typed map?
+    answer: A map whose keys and values have types.
+    ref: q1
+    meta:
+      framework: "<script>alert('framework')</script>Java"
+      topic: "Map<String, Integer>"
+      subtopic: "&lt;script&gt;alert('subtopic')&lt;/script&gt;Generics"
+      level: Junior
+    tags: ["<script>alert('tag')</script>collections", "C++", "x<b onmouseover=alert(1)>y</b>z",
+           "&amp;lt;i&amp;gt;nested", "bell\\a<!-- hidden -->ring"]
+"""
+HOSTILE_MANIFEST = """\
+decks:
+  - name: "Interview <script>alert('deck')</script>Prep <img src=x onerror=alert(2)>"
+    output: topics.apkg
+    subdecks: topic
+    tags: ["<i onclick=alert(3)>deck</i>-tag"]
+    sources:
+      - path: hostile.yaml
+        tags: ["<b>source</b>-tag", "<svg/onload=alert(4)>svg-tag"]
+  - name: "By &lt;b&gt;source&lt;/b&gt;\\u202e"
+    output: sources.apkg
+    subdecks: source
+    sources: [hostile.yaml]
+"""
+
+
+def assert_plain(names: list[str]) -> None:
+    for name in names:
+        lowered = name.lower()
+        for markup in ("<script", "<img", "<svg", "<b", "<i", "alert", "onerror", "onclick", "<!--"):
+            assert markup not in lowered, name
+        assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e]", name), repr(name)
+
+
+def test_markup_in_deck_names_and_tags_never_reaches_anki(tmp_path: Path, collection):
+    (tmp_path / "hostile.yaml").write_text(HOSTILE_ITEMS, encoding="utf-8")
+    (tmp_path / "qa2anki.yaml").write_text(HOSTILE_MANIFEST, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, tmp_path / "topics.apkg")
+    import_apkg(collection, tmp_path / "sources.apkg")
+
+    decks = [deck.name for deck in collection.decks.all_names_and_ids()]
+    tags = collection.tags.all()
+    assert_plain(decks + tags)
+    assert {"Interview Prep::Java::Map<String, Integer>::Generics", "By source::evil"} <= set(decks)
+    assert {"collections", "C++", "xyz", "nested", "bellring", "deck-tag", "source-tag", "svg-tag",
+            "qa2anki::source::evil", "qa2anki::level::easy"} <= set(tags)
+    assert "qa2anki::topic::Map<String,_Integer>::Generics" in tags
+
+
+def test_adhoc_deck_name_from_the_command_line_is_plain_text(tmp_path: Path, collection):
+    write_source(tmp_path / "deck.md", "img/none.png")
+    result = CliRunner().invoke(main, [
+        "build", str(tmp_path / "deck.md"), "-o", str(tmp_path / "out.apkg"),
+        "--deck", "My <script>alert(1)</script>C++ &amp; Map<K, V> deck",
+    ])
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, tmp_path / "out.apkg")
+    decks = [deck.name for deck in collection.decks.all_names_and_ids()]
+    assert "My C++ & Map<K, V> deck" in decks
+    assert_plain(decks)
+
+
+def test_a_deck_name_that_is_only_markup_is_refused_with_its_line(tmp_path: Path):
+    (tmp_path / "deck.md").write_text("## Q1. Why?\n\nBecause.\n", encoding="utf-8")
+    (tmp_path / "qa2anki.yaml").write_text(
+        "decks:\n  - output: out.apkg\n    name: \"<script>alert(1)</script>\"\n    sources: [deck.md]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
+    assert result.exit_code == 1
+    assert re.fullmatch(r"error: \S*qa2anki\.yaml:3: deck name has no text once markup is removed.*\n",
+                        result.stderr), result.stderr
+    assert not (tmp_path / "out.apkg").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("C++", "C++"),
+        ("Map<String, Integer>", "Map<String, Integer>"),
+        ("List<T> and a < b", "List<T> and a < b"),
+        ("Interview  Prep", "Interview  Prep"),  # a legit name is kept as written: it is an identity
+        ("Tom &amp; Jerry", "Tom & Jerry"),
+        ("Q&A", "Q&A"),
+        ("<b>bold</b> move", "bold move"),
+        ("<SCRIPT>alert(1)</SCRIPT>safe", "safe"),
+        ("&lt;script&gt;alert(1)&lt;/script&gt;safe", "safe"),
+        ("&amp;lt;img src=x onerror=alert(1)&amp;gt;safe", "safe"),
+        ("<x onclick=alert(1)>click</x>", "click"),
+        ("<svg/onload=alert(1)>", ""),
+        ("<scr\x00ipt>alert(1)</script>text", "text"),
+        ("<img src=x onerror=alert(1)//", ""),
+        ("a<!-- comment -->b", "ab"),
+        ("\u202egnp.exe", "gnp.exe"),
+        ("line\none", "line one"),
+    ],
+)
+def test_plain_text_drops_markup_and_keeps_text(raw: str, plain: str):
+    from qa2anki.plaintext import plain_text
+
+    assert plain_text(raw) == plain

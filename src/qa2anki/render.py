@@ -32,6 +32,7 @@ from pygments.util import ClassNotFound
 from .levels import LEVELS
 from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import Card, Diagnostic, Item, Note
+from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
@@ -347,8 +348,8 @@ def level_of(card: Card) -> str:
 
 
 def tag_part(text: str) -> str:
-    """One tag or tag level: Anki splits tags on spaces and levels on ``::``."""
-    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in str(text).split("::"))
+    """One tag or tag level, as plain text: Anki splits tags on spaces and levels on ``::``."""
+    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in plain_text(str(text)).split("::"))
     return "::".join(part for part in parts if part) or "untitled"
 
 
@@ -385,8 +386,8 @@ def topic_item(card: Card) -> Item:
 
 
 def deck_part(text: str) -> str:
-    """One level of a deck name: one line, no ``::`` (that would nest deeper)."""
-    return " ".join(text.replace("::", ":").split())
+    """One level of a deck name, as plain text: one line, no ``::`` (that would nest deeper)."""
+    return " ".join(plain_text(text).replace("::", ":").split())
 
 
 def subdeck_of(card: Card, deck: str, mode: str) -> str:
@@ -399,7 +400,7 @@ def subdeck_of(card: Card, deck: str, mode: str) -> str:
         parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
     else:
         parts = []
-    return "::".join([deck, *(p for p in map(deck_part, parts) if p)])
+    return "::".join([plain_text(deck) or "untitled", *(p for p in map(deck_part, parts) if p)])
 
 
 def provenance(items: tuple[Item, ...]) -> str:
