@@ -248,6 +248,28 @@ def test_adhoc_build_of_a_source_outside_the_current_folder_allows_only_its_fold
     assert_left_out(open_deck(tmp_path / "cwd" / "out.apkg", result, line), b"LOGO-MARKER-77", "is outside")
 
 
+
+def test_an_item_naming_a_source_not_in_the_deck_packs_no_image(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A qa2anki-format file states its items' source; an unknown one has no folder to resolve in
+    (it was resolved against the current folder, so ``../outside`` reached out of the project)."""
+    (project / "notes" / "items.yaml").write_text(
+        "qa2anki: 1\nsource: /etc/elsewhere.md\nformat: markdown\nitems:\n"
+        "  - question: What does the picture show?\n    ref: q1\n    line: 1\n"
+        "    answer: '![pic](../outside/secret.png)'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "-c", str(manifest(project, sources="notes/items.yaml"))])
+    assert result.exit_code == 0, result.output
+    built = open_deck(project / "out.apkg", result, 1)
+    for name, data in built.members.items():
+        assert SECRET not in data, name
+    assert not any("<img" in field for field in built.fields)
+    assert "warning: /etc/elsewhere.md:1: image '../outside/secret.png' cannot be looked up" in result.stderr
+
+
 # --- deck names and tags are plain text -------------------------------------------------------
 
 HOSTILE_ITEMS = """\

@@ -173,7 +173,7 @@ class MediaCollector:
         """The media name and bytes of the image ``relative`` names, or :class:`ImageRefusedError`."""
         folder = self.folders.get(source)
         if folder is None:
-            raise ImageRefusedError("has no known folder to be looked up in")
+            raise ImageRefusedError(f"cannot be looked up: no source '{source}' in this deck")
         path = folder / relative
         resolved = _inside(path, self.roots.get(source, folder))
         suffix = path.suffix.lower()
@@ -202,9 +202,10 @@ class MediaCollector:
 
     def _source_lines(self, source: str) -> list[str]:
         if source not in self._lines:
-            folder = self.folders.get(source)
+            folder = self.folders.get(source)  # the source's own folder, whichever form ``source`` has
             try:
-                text = (folder / source).read_text(encoding="utf-8", errors="replace") if folder else ""
+                path = folder / Path(source).name if folder else None
+                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
             except OSError:
                 text = ""
             self._lines[source] = text.splitlines()

@@ -339,10 +339,11 @@ def notes_for_cards(
                     tags=deck.tags, position=position))
         for position, card in enumerate(cards)
     ]
+    sources = {spec.path.name: spec.path for spec in deck.sources}  # keyed as Item.source
     rendered = render_notes(
         jobs,
-        {spec.path.name: spec.path.parent for spec in deck.sources},
-        roots={spec.path.name: allowed_root(spec.path, root) for spec in deck.sources},
+        {name: path.parent for name, path in sources.items()},
+        roots={name: allowed_root(path, root) for name, path in sources.items()},
         image_mb=(limits or Limits()).image_mb,
     )
     if progress:
