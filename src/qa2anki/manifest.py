@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import ManifestError
+from .plaintext import plain_text
 
 DEFAULT_MANIFEST = "qa2anki.yaml"
 SUBDECK_MODES = ("flat", "source", "topic")
@@ -230,7 +231,9 @@ class _NodeReader:
         for required in ("name", "sources"):
             if required not in keys:
                 self.fail(node, f"deck is missing '{required}:'")
-        name = self.scalar(keys["name"], str, "name").strip()
+        name = plain_text(self.scalar(keys["name"], str, "name"))  # clients may show it as HTML
+        if not name:
+            self.fail(keys["name"], "deck name has no text once markup is removed (names are plain text)")
         output = keys.get("output")
         out_path = base / (self.scalar(output, str, "output") if output else default_output(name))
         subdecks = self.scalar(keys["subdecks"], str, "subdecks") if "subdecks" in keys else "flat"
@@ -380,5 +383,5 @@ def manifest_for_files(
 ) -> Manifest:
     """The one-deck manifest that ``qa2anki build FILE... -o OUT`` implies."""
     sources = tuple(SourceSpec(path=Path(f)) for f in files)
-    deck = DeckSpec(name=deck_name, output=Path(output), sources=sources)
+    deck = DeckSpec(name=plain_text(deck_name) or "qa2anki", output=Path(output), sources=sources)
     return Manifest(decks=keyed_sources((deck,), Path(".")), root=Path("."), path=None)

@@ -3,29 +3,82 @@
 Anki keeps every deck's media in one flat folder, so ``img/diagram.png`` from two sources must
 not collide and a changed image must not keep its old name: each file is stored as
 ``<content hash>-<file name>``. Names never start with ``_`` (Anki never overwrites those on
-re-import). Only files with an image extension are packed, so a hostile source cannot smuggle
-``../../.ssh/id_rsa`` into a deck the user shares.
+re-import).
+
+A deck is shared, and a source may be hostile, so a reference such as ``../../.ssh/id.png``,
+an absolute path, ``%2e%2e/`` or a symlink to ``/proc/self/environ`` must not pack that file.
+An image is packed only when all of these hold, else it is left out of the card with a warning:
+
+- its resolved path (symlinks followed) lies inside the source's allowed tree (see
+  :func:`allowed_root`);
+- it is a regular file (never a device, FIFO or socket) no larger than ``limits.image_mb``,
+  and at most that many bytes are ever read;
+- its bytes are a PNG, JPEG, GIF, WebP, BMP or AVIF image, whatever its name says.
+
+SVG is refused: it is a document that can hold scripts, external references and entities, and
+each Anki client shows media its own way (an SVG opened directly runs its scripts). Keeping
+a sanitizer for it current is a larger risk than asking the author for a PNG.
+The bytes checked are the bytes packed: the file is read once, here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 from .models import Diagnostic, Item
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif"})
+SVG_SUFFIXES = frozenset({".svg", ".svgz"})
+MEGABYTE = 1024 * 1024
+DEFAULT_IMAGE_MB = 10.0  # as manifest.Limits.image_mb
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
+#: No symlink at the last step (the path is resolved already), no waiting on a FIFO swapped in.
+_READ_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
-def media_name(path: Path) -> str:
+class ImageRefusedError(Exception):
+    """Why an image is not packed, phrased to follow ``image 'SRC' ``."""
+
+
+def image_kind(content: bytes) -> str | None:
+    """The image format ``content`` starts with (PNG, JPEG, GIF, WebP, BMP, AVIF), else None."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if content.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
+    if content[:2] == b"BM" and int.from_bytes(content[14:18], "little") in _BMP_HEADER_SIZES:
+        return "bmp"  # "BM" alone starts too much text; the DIB header size confirms it
+    if content[4:8] == b"ftyp" and _avif_brand(content):
+        return "avif"
+    return None
+
+
+def _avif_brand(content: bytes) -> bool:
+    """An ISO-BMFF ``ftyp`` box naming ``avif``/``avis`` as its major or a compatible brand."""
+    size = int.from_bytes(content[:4], "big")
+    box = content[8:min(max(size, 16), 4096)]
+    brands = [box[i:i + 4] for i in range(0, len(box) - 3, 4) if i != 4]  # skip minor version
+    return bool({b"avif", b"avis"} & set(brands))
+
+
+def media_name(content: bytes, file_name: str) -> str:
     """``<12 hex of the content's sha256>-<file name made safe>``: unique and stable."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    safe = _UNSAFE_NAME.sub("-", path.name).strip("-.") or "image"
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    safe = _UNSAFE_NAME.sub("-", file_name).strip("-.") or "image"
     return f"{digest}-{safe}"
 
 
@@ -37,17 +90,58 @@ def local_path(src: str) -> str | None:
     return unquote(parts.path)
 
 
+def allowed_root(source: Path, base: Path) -> Path:
+    """The tree a source's images may come from: ``base`` (the manifest's folder, or the
+    current one for a build without a manifest) when the source lies inside it, else the
+    source's own folder. Both resolved."""
+    source, base = Path(source).resolve(), Path(base).resolve()
+    return base if source.is_relative_to(base) else source.parent
+
+
+def read_image(path: Path, limit_mb: float) -> bytes:
+    """The bytes of the regular file ``path`` (already resolved) if it is an image within ``limit_mb``.
+
+    Never opens a device, FIFO or socket, and never reads more than the limit and one byte:
+    ``/proc`` files report size 0 yet are endless.
+    """
+    limit = int(limit_mb * MEGABYTE)
+    too_large = ImageRefusedError(f"is larger than limits.image_mb ({limit_mb:g} MB)")
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageRefusedError("is not a regular file")
+        if info.st_size > limit:
+            raise too_large
+        descriptor = os.open(path, _READ_FLAGS)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ImageRefusedError("is not a regular file")
+            content = handle.read(limit + 1)
+    except OSError as exc:
+        raise ImageRefusedError(f"cannot be read ({exc.strerror or exc})") from None
+    if len(content) > limit:
+        raise too_large
+    if image_kind(content) is None:
+        raise ImageRefusedError("is not an image (its bytes are not PNG, JPEG, GIF, WebP, BMP or AVIF)")
+    return content
+
+
 @dataclass
 class MediaCollector:
-    """Resolves image references of a deck's items and remembers the files to pack.
+    """Resolves image references of a deck's items and keeps the checked bytes to pack.
 
-    ``folders`` maps a source's file name (``Item.source``) to the folder it was read from.
+    ``folders`` maps a source's name (``Item.source``) to the folder it was read from, and
+    ``roots`` to the tree its images may come from (:func:`allowed_root`; the folder itself
+    when missing). Images over ``image_mb`` megabytes are left out.
     """
 
-    folders: dict[str, Path]
-    files: dict[str, Path] = field(default_factory=dict)  # media name -> file on disk
+    folders: Mapping[str, Path]
+    roots: Mapping[str, Path] = field(default_factory=dict)
+    image_mb: float = DEFAULT_IMAGE_MB
+    files: dict[str, bytes] = field(default_factory=dict)  # media name -> the bytes to pack
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
+    _checked: dict[tuple[str, str], tuple[str, bytes] | ImageRefusedError] = field(default_factory=dict)
 
     def image_source(self, item: Item) -> Callable[[str], str | None]:
         """A sanitizer callback mapping ``src`` to a packed media name for ``item``."""
@@ -61,17 +155,36 @@ class MediaCollector:
         return resolve
 
     def _pack(self, item: Item, src: str, relative: str) -> str | None:
-        folder = self.folders.get(item.source)
-        path = (folder / relative) if folder is not None else Path(relative)
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            self._warn(item, src, f"image '{src}' is not an image file; not packed")
+        key = (item.source, relative)
+        if key not in self._checked:
+            try:
+                self._checked[key] = self._check(item.source, relative)
+            except ImageRefusedError as why:
+                self._checked[key] = why
+        checked = self._checked[key]
+        if isinstance(checked, ImageRefusedError):
+            self._warn(item, src, f"image '{src}' {checked}; not packed")
             return None
-        if not path.is_file():
-            self._warn(item, src, f"image '{src}' not found (looked for {path})")
-            return None
-        name = media_name(path)
-        self.files[name] = path
+        name, content = checked
+        self.files[name] = content
         return name
+
+    def _check(self, source: str, relative: str) -> tuple[str, bytes]:
+        """The media name and bytes of the image ``relative`` names, or :class:`ImageRefusedError`."""
+        folder = self.folders.get(source)
+        if folder is None:
+            raise ImageRefusedError(f"cannot be looked up: no source '{source}' in this deck")
+        path = folder / relative
+        resolved = _inside(path, self.roots.get(source, folder))
+        suffix = path.suffix.lower()
+        if suffix in SVG_SUFFIXES:
+            raise ImageRefusedError("is an SVG, which can carry scripts (convert it to PNG)")
+        if suffix not in IMAGE_SUFFIXES:
+            raise ImageRefusedError("is not an image file")
+        if not resolved.exists():
+            raise ImageRefusedError(f"not found (looked for {path})")
+        content = read_image(resolved, self.image_mb)
+        return media_name(content, path.name), content
 
     def _warn(self, item: Item, src: str, message: str) -> None:
         diagnostic = Diagnostic(item.source, self._line_of(item, src), message, ref=item.ref)
@@ -89,7 +202,7 @@ class MediaCollector:
 
     def _source_lines(self, source: str) -> list[str]:
         if source not in self._lines:
-            folder = self.folders.get(source)
+            folder = self.folders.get(source)  # the source's own folder, whichever form ``source`` has
             try:
                 path = folder / PurePath(source).name if folder else None
                 text = path.read_text(encoding="utf-8", errors="replace") if path else ""
@@ -97,3 +210,14 @@ class MediaCollector:
                 text = ""
             self._lines[source] = text.splitlines()
         return self._lines[source]
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """``path`` resolved (symlinks followed), if it lies inside ``root``; else :class:`ImageRefusedError`."""
+    try:
+        resolved, tree = path.resolve(), root.resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        raise ImageRefusedError("is not a usable path") from None
+    if not resolved.is_relative_to(tree):
+        raise ImageRefusedError(f"is outside {tree}, the folder images may come from")
+    return resolved

@@ -95,15 +95,15 @@ def write_apkg(
     path: str | Path,
     timestamp: float | None = None,
     notetype_mtime: int | None = None,
-    media: Mapping[str, Path] | None = None,
+    media: Mapping[str, bytes] | None = None,
 ) -> int:
     """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
 
     The file appears only when complete: it is written beside the target and renamed over it,
     so a failed or killed build leaves the previous deck as it was. ``media`` maps the names
-    the fields use to the image files packed under those names. When every note has its
-    ``mtime``, the package's timestamp is the latest of them, and the same notes give the
-    same bytes.
+    the fields use to the image bytes (checked by :mod:`.media`) packed under those names.
+    When every note has its ``mtime``, the package's timestamp is the latest of them, and
+    the same notes give the same bytes.
     """
     path = Path(path)
     notes = list(notes)
@@ -134,7 +134,7 @@ def write_apkg(
 
 
 def _write_package(
-    package: genanki.Package, path: Path, timestamp: float, media: Mapping[str, Path]
+    package: genanki.Package, path: Path, timestamp: float, media: Mapping[str, bytes]
 ) -> None:
     """genanki's ``write_to_file`` with fixed zip entry dates, so equal input gives equal bytes.
 
@@ -156,15 +156,7 @@ def _write_package(
             index = {str(number): name for number, name in enumerate(sorted(media))}
             archive.writestr(zipfile.ZipInfo("media", date), json.dumps(index))
             for number, name in index.items():
-                content = _read_media(media[name])
-                archive.writestr(zipfile.ZipInfo(number, date), content, zipfile.ZIP_DEFLATED)
-
-
-def _read_media(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise OutputError(f"cannot read image: {exc.strerror or exc}", file=str(path)) from None
+                archive.writestr(zipfile.ZipInfo(number, date), media[name], zipfile.ZIP_DEFLATED)
 
 
 def read_apkg_notes(path: str | Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -21,7 +21,8 @@ from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
-from .manifest import DeckSpec, Manifest, SourceSpec
+from .manifest import DeckSpec, Limits, Manifest, SourceSpec
+from .media import allowed_root
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes
@@ -56,7 +57,7 @@ class DeckReport:
     written: bool = False
     changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
     removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
-    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+    media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
     #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
     #: its card count and per-source card counts, since ``notes`` is then empty.
     cached: tuple[int, dict[str, tuple[int, int]]] | None = None
@@ -117,7 +118,10 @@ def build(
             return replayed
     lock = read_lock(lock_path, rebuild=rebuild_lock)
     ledger = Ledger(lock, decks=[deck.name for deck in manifest.decks])
-    reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
+    reports = [
+        build_deck(deck, progress=progress, ledger=ledger, root=manifest.root, limits=manifest.limits)
+        for deck in manifest.decks
+    ]
     if lock.damaged:
         reports[0] = _with_diagnostics(reports[0], _lock_damage(lock_path, lock))
     if write:
@@ -297,8 +301,15 @@ def build_deck(
     deck: DeckSpec,
     progress: Progress | None = None,
     ledger: Ledger | None = None,
+    *,
+    root: Path = Path("."),
+    limits: Limits | None = None,
 ) -> DeckReport:
-    """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
+    """Everything up to the ``.apkg``: the notes of one deck and what happened on the way.
+
+    ``root`` is the manifest's folder (the current one without a manifest): images may come
+    from anywhere under it, for the sources inside it (see :func:`.media.allowed_root`).
+    """
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
     repaired = repair_items(items)
@@ -308,7 +319,7 @@ def build_deck(
     ]
     merged = deduplicate(repaired.items, deck.dedup)
     dropped.extend(merged.dropped)
-    made = notes_for_cards(deck, merged.cards, ledger, progress)
+    made = notes_for_cards(deck, merged.cards, ledger, progress, root=root, limits=limits)
     diagnostics.extend(made.diagnostics)
     diagnostics.extend(merged.diagnostics)
     return DeckReport(
@@ -330,7 +341,7 @@ class DeckNotes:
     changes: DeckChanges
     removed_notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
-    media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+    media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
 
 
 def notes_for_cards(
@@ -338,6 +349,9 @@ def notes_for_cards(
     cards: tuple[Card, ...],
     ledger: Ledger,
     progress: Progress | None = None,
+    *,
+    root: Path = Path("."),
+    limits: Limits | None = None,
 ) -> DeckNotes:
     """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
     identities = ledger.assign(deck.name, cards)
@@ -348,7 +362,13 @@ def notes_for_cards(
                     tags=deck.tags, position=position))
         for position, card in enumerate(cards)
     ]
-    rendered = render_notes(jobs, {spec.name: spec.path.parent for spec in deck.sources})
+    sources = {spec.name: spec.path for spec in deck.sources}  # keyed as Item.source
+    rendered = render_notes(
+        jobs,
+        {name: path.parent for name, path in sources.items()},
+        roots={name: allowed_root(path, root) for name, path in sources.items()},
+        image_mb=(limits or Limits()).image_mb,
+    )
     if progress:
         progress("render", len(cards), len(cards))
     stamped, changes = ledger.settle(identities, rendered.notes)

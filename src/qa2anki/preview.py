@@ -54,21 +54,22 @@ def card_sides(note: Note) -> tuple[str, str]:
     return front, back
 
 
-def inline_images(text: str, media: Mapping[str, Path]) -> str:
+def inline_images(text: str, media: Mapping[str, bytes]) -> str:
     """Media references turned into data URIs, so the page needs no files beside it."""
 
     def data_uri(match: re.Match[str]) -> str:
-        path = media.get(html.unescape(match.group(2)))
-        if path is None:
+        name = html.unescape(match.group(2))
+        content = media.get(name)
+        if content is None:
             return match.group(0)
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        encoded = base64.b64encode(content).decode("ascii")
         return f"{match.group(1)}data:{kind};base64,{encoded}{match.group(3)}"
 
     return _IMG_SRC.sub(data_uri, text)
 
 
-def _note_html(note: Note, media: Mapping[str, Path]) -> str:
+def _note_html(note: Note, media: Mapping[str, bytes]) -> str:
     front, back = card_sides(note)
     meta = html.escape(f"{note.deck}  ·  {' '.join(note.tags)}")
     sides = "".join(

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -29,8 +30,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .levels import LEVELS
-from .media import MediaCollector
+from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import Card, Diagnostic, Item, Note
+from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
@@ -346,8 +348,8 @@ def level_of(card: Card) -> str:
 
 
 def tag_part(text: str) -> str:
-    """One tag or tag level: Anki splits tags on spaces and levels on ``::``."""
-    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in str(text).split("::"))
+    """One tag or tag level, as plain text: Anki splits tags on spaces and levels on ``::``."""
+    parts = (re.sub(r"\s+", "_", part.strip()).strip("_:") for part in plain_text(str(text)).split("::"))
     return "::".join(part for part in parts if part) or "untitled"
 
 
@@ -384,8 +386,8 @@ def topic_item(card: Card) -> Item:
 
 
 def deck_part(text: str) -> str:
-    """One level of a deck name: one line, no ``::`` (that would nest deeper)."""
-    return " ".join(text.replace("::", ":").split())
+    """One level of a deck name, as plain text: one line, no ``::`` (that would nest deeper)."""
+    return " ".join(plain_text(text).replace("::", ":").split())
 
 
 def subdeck_of(card: Card, deck: str, mode: str) -> str:
@@ -398,7 +400,7 @@ def subdeck_of(card: Card, deck: str, mode: str) -> str:
         parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
     else:
         parts = []
-    return "::".join([deck, *(p for p in map(deck_part, parts) if p)])
+    return "::".join([plain_text(deck) or "untitled", *(p for p in map(deck_part, parts) if p)])
 
 
 def provenance(items: tuple[Item, ...]) -> str:
@@ -483,35 +485,42 @@ class RenderedDeck:
     """The notes of a deck, in order, with the images they reference and what went wrong."""
 
     notes: tuple[Note, ...]
-    media: dict[str, Path]
+    media: dict[str, bytes]  # media name -> the checked bytes to pack
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Path]]) -> RenderedDeck:
+def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Any]]) -> RenderedDeck:
     global _worker_renderer
     if _worker_renderer is None:
         _worker_renderer = Renderer()
-    jobs, folders = work
-    media = MediaCollector(folders)
+    jobs, media_options = work
+    media = MediaCollector(**media_options)
     notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
     return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics))
 
 
 def render_notes(
-    jobs: list[tuple[Card, dict]], folders: dict[str, Path], workers: int | None = None
+    jobs: list[tuple[Card, dict]],
+    folders: dict[str, Path],
+    workers: int | None = None,
+    *,
+    roots: dict[str, Path] | None = None,
+    image_mb: float = DEFAULT_IMAGE_MB,
 ) -> RenderedDeck:
     """``render_note(card, **options)`` for every job, in order, on every core for large decks.
 
-    ``folders`` maps each source name to its folder, to resolve images. Markdown and
+    ``folders`` maps each source name to its folder, to resolve images, and ``roots`` to the
+    tree its images may come from (see :class:`.media.MediaCollector`). Markdown and
     highlighting are pure CPU work, so forked worker processes divide the time by the cores.
     """
+    media = dict(folders=folders, roots=roots or {}, image_mb=image_mb)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
-        return _render_chunk((jobs, folders))
+        return _render_chunk((jobs, media))
     size = max(200, len(jobs) // (workers * 8))
-    chunks = [(jobs[i:i + size], folders) for i in range(0, len(jobs), size)]
+    chunks = [(jobs[i:i + size], media) for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         parts = list(pool.map(_render_chunk, chunks))
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
-    media = {name: path for part in parts for name, path in part.media.items()}
-    return RenderedDeck(tuple(n for part in parts for n in part.notes), media, diagnostics)
+    files = {name: content for part in parts for name, content in part.media.items()}
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), files, diagnostics)

@@ -51,6 +51,8 @@ def _drop_images(src: str) -> None:
 
 #: Only these allowed tags carry a URL (``href``, ``src``) that needs a decision per value.
 _URL_TAG = re.compile(r"<\s*(?:a|img)\b", re.IGNORECASE)
+#: An ``<img>`` as the sanitizer writes it: lower-case names, every value double-quoted.
+_CLEAN_IMG = re.compile(r'<img(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*\s*/?>')
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +84,7 @@ def sanitize_html(html: str, image_source: ImageSource = _drop_images) -> str:
             return href if href.lower().startswith(LINK_SCHEMES) else None
         return value
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
@@ -91,3 +93,9 @@ def sanitize_html(html: str, image_source: ImageSource = _drop_images) -> str:
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer",
     )
+    return _CLEAN_IMG.sub(_drop_bare_image, cleaned)
+
+
+def _drop_bare_image(match: re.Match[str]) -> str:
+    """An image whose source was refused is left out of the card, not shown broken."""
+    return match.group(0) if ' src="' in match.group(0) else ""
