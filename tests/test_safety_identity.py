@@ -165,3 +165,15 @@ def test_dedup_override_by_a_file_name_two_sources_share_is_refused_with_a_hint(
     output = _build()
     assert "4 cards from 2 sources" in output
     assert "several sources are named 'README.md'; write the path" in output
+
+
+def test_tags_and_source_subdecks_tell_same_name_sources_apart(project, collection):
+    manifest = project / "qa2anki.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "    subdecks: source\n", encoding="utf-8")
+    _build()
+    import_apkg(collection, project / "interview.apkg")
+    for folder, question in (("python", "What is a decorator?"), ("js", "What is a closure?")):
+        (nid,) = collection.find_notes(f'"Question:{question}"')
+        note = collection.get_note(nid)
+        assert f"qa2anki::source::{folder}::README" in note.tags
+        assert collection.decks.name(note.cards()[0].did) == f"Interview::{folder}/README"

@@ -25,7 +25,7 @@ from .manifest import DeckSpec, Limits, Manifest, SourceSpec
 from .media import allowed_root
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
-from .render import render_notes
+from .render import render_notes, source_labels
 from .repair import RepairStats, repair_items
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
@@ -357,9 +357,10 @@ def notes_for_cards(
     identities = ledger.assign(deck.name, cards)
     if progress:
         progress("render", 0, len(cards))
+    labels = source_labels(spec.name for spec in deck.sources)
     jobs = [
         (card, dict(guid=identities.guids[position], deck=deck.name, subdecks=deck.subdecks,
-                    tags=deck.tags, position=position))
+                    tags=deck.tags, position=position, labels=labels))
         for position, card in enumerate(cards)
     ]
     sources = {spec.name: spec.path for spec in deck.sources}  # keyed as Item.source

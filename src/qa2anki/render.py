@@ -13,6 +13,7 @@ import html
 import multiprocessing as mp
 import os
 import re
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -358,14 +359,36 @@ def _meta_path(item: Item, keys: tuple[str, ...]) -> list[str]:
     return [" ".join(str(item.meta[key]).split()) for key in keys if str(item.meta.get(key) or "").strip()]
 
 
-def card_tags(card: Card, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+def source_labels(sources: Iterable[str]) -> dict[str, str]:
+    """Source key -> how tags and subdecks name it: the file's stem, or, where sources of the
+    deck share a stem, the shortest end of the path that tells them apart (``python/README``)."""
+    bare = {source: PurePosixPath(source).with_suffix("").as_posix() for source in sources}
+    labels: dict[str, str] = {}
+    for source, path in bare.items():
+        parts = path.split("/")
+        others = [other.split("/") for key, other in bare.items() if key != source]
+        size = 1
+        while size < len(parts) and any(other[-size:] == parts[-size:] for other in others):
+            size += 1
+        labels[source] = "/".join(parts[-size:]) or source
+    return labels
+
+
+def _label(source: str, labels: Mapping[str, str] | None) -> str:
+    return (labels or {}).get(source) or Path(source).stem or source
+
+
+def card_tags(
+    card: Card, extra: tuple[str, ...] = (), labels: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
     """Hierarchical ``qa2anki::…`` tags, then the deck's and the sources' own.
 
     Anki compares tags case-insensitively, so duplicates differing only in case are dropped.
+    ``labels`` names the sources (see :func:`source_labels`); by default by their file's stem.
     """
     tags: list[str] = []
     for item in card.items:
-        tags.append(SOURCE_TAG + tag_part(Path(item.source).stem or item.source))
+        tags.append(SOURCE_TAG + tag_part(_label(item.source, labels).replace("/", "::")))
         topic = _meta_path(item, ("topic", "subtopic"))
         if topic:
             tags.append(TOPIC_TAG + "::".join(tag_part(part.replace("::", ":")) for part in topic))
@@ -390,12 +413,12 @@ def deck_part(text: str) -> str:
     return " ".join(plain_text(text).replace("::", ":").split())
 
 
-def subdeck_of(card: Card, deck: str, mode: str) -> str:
+def subdeck_of(card: Card, deck: str, mode: str, labels: Mapping[str, str] | None = None) -> str:
     """The full deck name for ``mode``: ``flat``, ``source`` (one subdeck per source file) or
     ``topic`` (``Deck::Framework::Topic::Subtopic`` from the first member that states a topic;
     a card with none stays in the deck itself)."""
     if mode == "source":
-        parts = [Path(card.primary.source).stem or card.primary.source]
+        parts = [_label(card.primary.source, labels)]
     elif mode == "topic":
         parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
     else:
@@ -446,12 +469,14 @@ def render_note(
     tags: tuple[str, ...] = (),
     position: int = 0,
     media: MediaCollector | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Note:
     """Everything Anki stores for one card; every field is safe (see :mod:`.sanitize`).
 
     HTML rendered from a source goes through the sanitizer; what qa2anki writes around it
     (provenance, badges, the other answers' headings) is built from escaped text.
     ``media`` resolves local images and collects the files to pack; without it images are dropped.
+    ``labels`` names sources in tags and subdecks (see :func:`source_labels`).
     """
     primary = card.primary
     fields = (
@@ -464,9 +489,9 @@ def render_note(
     )
     return Note(
         guid=guid,
-        deck=subdeck_of(card, deck, subdecks),
+        deck=subdeck_of(card, deck, subdecks, labels),
         fields=fields,
-        tags=card_tags(card, tags),
+        tags=card_tags(card, tags, labels),
         card=card,
         position=position,
     )
