@@ -10,7 +10,6 @@ import dataclasses
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes
 from .repair import RepairStats, repair_items
+from .workers import process_pool
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
 Progress = Callable[[str, int, int], None]
@@ -257,7 +257,7 @@ def _read_each(specs: tuple[SourceSpec, ...]) -> Iterator[SourceResult | Unsuppo
     if total < PARALLEL_READ_BYTES:
         yield from map(_read_one, specs)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    with process_pool(workers) as pool:
         yield from pool.map(_read_one, specs)
 
 

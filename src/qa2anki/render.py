@@ -13,7 +13,6 @@ import html
 import multiprocessing as mp
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,7 @@ from .levels import LEVELS
 from .media import MediaCollector
 from .models import Card, Diagnostic, Item, Note
 from .sanitize import ALLOWED_TAGS, sanitize_html
+from .workers import process_pool
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
@@ -502,7 +502,7 @@ def render_notes(
         return _render_chunk((jobs, folders))
     size = max(200, len(jobs) // (workers * 8))
     chunks = [(jobs[i:i + size], folders) for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    with process_pool(workers) as pool:
         parts = list(pool.map(_render_chunk, chunks))
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
     media = {name: path for part in parts for name, path in part.media.items()}
