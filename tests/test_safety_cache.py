@@ -3,6 +3,7 @@ build; and no worker process outlives a build that was killed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -126,6 +127,25 @@ def test_a_source_saved_during_the_build_is_not_recorded_and_the_next_build_has_
     assert "saved during the build" not in deck_questions(project)  # this build read the old text
     assert_clean_rebuild(build(project))
     assert "saved during the build" in deck_questions(project)
+
+
+def test_an_image_saved_during_the_build_is_not_recorded_and_the_next_build_packs_it_by_its_hash(
+    illustrated: Path,
+):
+    image = illustrated / "img" / "flow.png"
+
+    def save_before_packing(stage: str, done: int, total: int) -> None:
+        """Rendering named the image by its old bytes; the user saves new ones before it is packed."""
+        if stage == "write":
+            image.write_bytes(png(0, 0, 255))
+
+    pipeline.build(load_manifest(illustrated / "qa2anki.yaml"), progress=save_before_packing)
+    assert_clean_rebuild(build(illustrated))
+    deck = illustrated / "decks" / "pictures.apkg"
+    with zipfile.ZipFile(deck) as archive:
+        (name,) = json.loads(archive.read("media")).values()
+    assert name.startswith(hashlib.sha256(png(0, 0, 255)).hexdigest()[:12])
+    assert packed_images(deck) == [png(0, 0, 255)]
 
 
 # --- (3) the cache file's own text is never trusted -----------------------------------------

@@ -46,6 +46,7 @@ class MediaCollector:
 
     folders: dict[str, Path]
     files: dict[str, Path] = field(default_factory=dict)  # media name -> file on disk
+    looked_at: set[Path] = field(default_factory=set)  # every image file looked for, packed or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
@@ -66,6 +67,7 @@ class MediaCollector:
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             self._warn(item, src, f"image '{src}' is not an image file; not packed")
             return None
+        self.looked_at.add(path)  # an input of the deck even when missing: the cache re-checks it
         if not path.is_file():
             self._warn(item, src, f"image '{src}' not found (looked for {path})")
             return None

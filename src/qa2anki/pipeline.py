@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .adapters import UnsupportedFormatError, read_source
-from .cache import BuildCache, build_fingerprint, plain
+from .cache import BuildCache, image_states, inputs_fingerprint, plain
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
@@ -52,6 +52,7 @@ class DeckReport:
     changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
     removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
     media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+    image_paths: frozenset[Path] = frozenset()  # every image file looked for, packed or not
     #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
     #: its card count and per-source card counts, since ``notes`` is then empty.
     cached: tuple[int, dict[str, tuple[int, int]]] | None = None
@@ -75,10 +76,11 @@ class DeckReport:
 @dataclass(frozen=True)
 class BuildReport:
     decks: tuple[DeckReport, ...] = field(default_factory=tuple)
+    notices: tuple[Diagnostic, ...] = ()  # warnings about the build, not a deck (cache not saved)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for deck in self.decks for d in deck.diagnostics)
+        return tuple(d for deck in self.decks for d in deck.diagnostics) + self.notices
 
     @property
     def dropped(self) -> tuple[Dropped, ...]:
@@ -103,8 +105,9 @@ def build(
     _check_outputs(manifest)
     lock_path = lockfile_path(manifest)
     cache = BuildCache(manifest.root) if write and use_cache and manifest.path else None
+    fingerprint = inputs_fingerprint(manifest) if cache else ""  # before any input is read
     if cache:
-        replayed = _replay(cache.lookup(build_fingerprint(manifest, lock_path), _outputs(manifest)))
+        replayed = _replay(cache.lookup(fingerprint, manifest, lock_path))
         if replayed:
             return replayed
     ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
@@ -114,6 +117,8 @@ def build(
             _refuse_empty(report)
             ensure_writable(report.output)  # fail before any deck is replaced, not halfway
         ensure_writable(lock_path)
+        if cache:
+            cache.forget()  # the decks it describes are about to be replaced
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
             if progress:
@@ -127,13 +132,21 @@ def build(
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
         write_lock(ledger.lock(), lock_path)
         if cache:
-            fingerprint = build_fingerprint(manifest, lock_path)
-            cache.store(fingerprint, _outputs(manifest), [_summary(report) for report in reports])
+            return BuildReport(tuple(reports), notices=_remember(cache, fingerprint, manifest, reports))
     return BuildReport(tuple(reports))
 
 
-def _outputs(manifest: Manifest) -> list[Path]:
-    return [deck.output for deck in manifest.decks]
+def _remember(
+    cache: BuildCache, fingerprint: str, manifest: Manifest, reports: list[DeckReport]
+) -> tuple[Diagnostic, ...]:
+    """Record the build just written, unless an input changed while it ran (see cache.py)."""
+    images = image_states(
+        [pair for report in reports for pair in report.media.items()],
+        [path for report in reports for path in report.image_paths],
+    )
+    summaries = [_summary(report) for report in reports]
+    notice = cache.store(fingerprint, manifest, lockfile_path(manifest), images, summaries)
+    return (notice,) if notice else ()
 
 
 def _summary(report: DeckReport) -> dict[str, Any]:
@@ -298,6 +311,7 @@ def build_deck(
         dropped=tuple(dropped),
         diagnostics=tuple(diagnostics),
         media=made.media,
+        image_paths=made.image_paths,
     )
 
 
@@ -308,6 +322,7 @@ class DeckNotes:
     removed_notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
     media: dict[str, Path] = field(default_factory=dict)  # media name -> image file to pack
+    image_paths: frozenset[Path] = frozenset()  # every image file looked for, packed or not
 
 
 def notes_for_cards(
@@ -333,5 +348,6 @@ def notes_for_cards(
     if changes.removed:  # their last fields are in the deck this build replaces
         removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
     return DeckNotes(
-        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media
+        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media,
+        rendered.image_paths,
     )

@@ -477,6 +477,7 @@ class RenderedDeck:
     notes: tuple[Note, ...]
     media: dict[str, Path]
     diagnostics: tuple[Diagnostic, ...]
+    image_paths: frozenset[Path] = frozenset()  # every image file looked for, packed or not
 
 
 def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Path]]) -> RenderedDeck:
@@ -486,7 +487,7 @@ def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Path]]) -> Rend
     jobs, folders = work
     media = MediaCollector(folders)
     notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
-    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics))
+    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics), frozenset(media.looked_at))
 
 
 def render_notes(
@@ -506,4 +507,5 @@ def render_notes(
         parts = list(pool.map(_render_chunk, chunks))
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
     media = {name: path for part in parts for name, path in part.media.items()}
-    return RenderedDeck(tuple(n for part in parts for n in part.notes), media, diagnostics)
+    images = frozenset(path for part in parts for path in part.image_paths)
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), media, diagnostics, images)
