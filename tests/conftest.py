@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 DATA = Path(__file__).resolve().parent / "data"
+#: A seed source of 30 questions, for tests of whole builds.
+SEED = "004_7624664d3e7a1fbf.txt"
 
 
 @pytest.fixture
@@ -26,6 +28,17 @@ def seeds(tmp_path: Path) -> Path:
     target = tmp_path / "sources"
     shutil.copytree(SOURCES, target)
     return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A manifest building deck 'Cached' (30 cards, ``decks/cached.apkg``) from one copied seed."""
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SOURCES / SEED, tmp_path / "sources" / SEED)
+    (tmp_path / "qa2anki.yaml").write_text(
+        f"decks:\n  - name: Cached\n    output: decks/cached.apkg\n    sources: [sources/{SEED}]\n"
+    )
+    return tmp_path
 
 
 @pytest.fixture

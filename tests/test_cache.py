@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOURCES
+from conftest import SEED, SOURCES
 from qa2anki.cache import CACHE_DIR, CACHE_FILE
 from qa2anki.cli import main
 
-SEED = "004_7624664d3e7a1fbf.txt"
 UP_TO_DATE = "up to date: no input changed, deck kept"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "sources").mkdir()
-    shutil.copy(SOURCES / SEED, tmp_path / "sources" / SEED)
-    (tmp_path / "qa2anki.yaml").write_text(
-        f"decks:\n  - name: Cached\n    output: decks/cached.apkg\n    sources: [sources/{SEED}]\n"
-    )
-    return tmp_path
 
 
 def _build(project: Path, *extra: str) -> str:

@@ -139,6 +139,8 @@ class MediaCollector:
     roots: Mapping[str, Path] = field(default_factory=dict)
     image_mb: float = DEFAULT_IMAGE_MB
     files: dict[str, bytes] = field(default_factory=dict)  # media name -> the bytes to pack
+    #: every image file looked for -> sha256 of the bytes packed from it; None: not packed
+    looked_at: dict[Path, str | None] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
     _checked: dict[tuple[str, str], tuple[str, bytes] | ImageRefusedError] = field(default_factory=dict)
@@ -161,6 +163,7 @@ class MediaCollector:
                 self._checked[key] = self._check(item.source, relative)
             except ImageRefusedError as why:
                 self._checked[key] = why
+            self._note_looked_at(item.source, relative, self._checked[key])
         checked = self._checked[key]
         if isinstance(checked, ImageRefusedError):
             self._warn(item, src, f"image '{src}' {checked}; not packed")
@@ -168,6 +171,15 @@ class MediaCollector:
         name, content = checked
         self.files[name] = content
         return name
+
+    def _note_looked_at(
+        self, source: str, relative: str, checked: tuple[str, bytes] | ImageRefusedError
+    ) -> None:
+        """Remember what the deck read of an image file, so the build cache can tell it changed."""
+        folder = self.folders.get(source)
+        if folder is not None:
+            refused = isinstance(checked, ImageRefusedError)
+            self.looked_at[folder / relative] = None if refused else hashlib.sha256(checked[1]).hexdigest()
 
     def _check(self, source: str, relative: str) -> tuple[str, bytes]:
         """The media name and bytes of the image ``relative`` names, or :class:`ImageRefusedError`."""

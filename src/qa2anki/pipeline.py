@@ -10,13 +10,12 @@ import dataclasses
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .adapters import UnsupportedFormatError, read_source
-from .cache import BuildCache, build_fingerprint, plain
+from .cache import BuildCache, image_states, inputs_fingerprint, plain
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
@@ -27,6 +26,7 @@ from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes, source_labels
 from .repair import RepairStats, repair_items
+from .workers import process_pool
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
 Progress = Callable[[str, int, int], None]
@@ -58,6 +58,8 @@ class DeckReport:
     changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
     removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
     media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
+    #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
+    image_paths: dict[Path, str | None] = field(default_factory=dict)
     #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
     #: its card count and per-source card counts, since ``notes`` is then empty.
     cached: tuple[int, dict[str, tuple[int, int]]] | None = None
@@ -81,10 +83,11 @@ class DeckReport:
 @dataclass(frozen=True)
 class BuildReport:
     decks: tuple[DeckReport, ...] = field(default_factory=tuple)
+    notices: tuple[Diagnostic, ...] = ()  # warnings about the build, not a deck (cache not saved)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for deck in self.decks for d in deck.diagnostics)
+        return tuple(d for deck in self.decks for d in deck.diagnostics) + self.notices
 
     @property
     def dropped(self) -> tuple[Dropped, ...]:
@@ -112,8 +115,9 @@ def build(
     _check_outputs(manifest)
     lock_path = lockfile_path(manifest)
     cache = BuildCache(manifest.root) if write and use_cache and manifest.path else None
+    fingerprint = inputs_fingerprint(manifest) if cache else ""  # before any input is read
     if cache:
-        replayed = _replay(cache.lookup(build_fingerprint(manifest, lock_path), _outputs(manifest)))
+        replayed = _replay(cache.lookup(fingerprint, manifest, lock_path))
         if replayed:
             return replayed
     lock = read_lock(lock_path, rebuild=rebuild_lock)
@@ -129,6 +133,8 @@ def build(
             _refuse_empty(report)
             ensure_writable(report.output)  # fail before any deck is replaced, not halfway
         ensure_writable(lock_path)
+        if cache:
+            cache.forget()  # the decks it describes are about to be replaced
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
         for index, report in enumerate(reports):
             if progress:
@@ -142,8 +148,7 @@ def build(
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
         write_lock(ledger.lock(), lock_path)
         if cache:
-            fingerprint = build_fingerprint(manifest, lock_path)
-            cache.store(fingerprint, _outputs(manifest), [_summary(report) for report in reports])
+            return BuildReport(tuple(reports), notices=_remember(cache, fingerprint, manifest, reports))
     return BuildReport(tuple(reports))
 
 
@@ -158,8 +163,14 @@ def _with_diagnostics(report: DeckReport, extra: list[Diagnostic]) -> DeckReport
     return dataclasses.replace(report, diagnostics=(*extra, *report.diagnostics))
 
 
-def _outputs(manifest: Manifest) -> list[Path]:
-    return [deck.output for deck in manifest.decks]
+def _remember(
+    cache: BuildCache, fingerprint: str, manifest: Manifest, reports: list[DeckReport]
+) -> tuple[Diagnostic, ...]:
+    """Record the build just written, unless an input changed while it ran (see cache.py)."""
+    images = image_states(path_digest for report in reports for path_digest in report.image_paths.items())
+    summaries = [_summary(report) for report in reports]
+    notice = cache.store(fingerprint, manifest, lockfile_path(manifest), images, summaries)
+    return (notice,) if notice else ()
 
 
 def _summary(report: DeckReport) -> dict[str, Any]:
@@ -285,7 +296,7 @@ def _read_each(specs: tuple[SourceSpec, ...]) -> Iterator[SourceResult | Unsuppo
     if total < PARALLEL_READ_BYTES:
         yield from map(_read_one, specs)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    with process_pool(workers) as pool:
         yield from pool.map(_read_one, specs)
 
 
@@ -332,6 +343,7 @@ def build_deck(
         dropped=tuple(dropped),
         diagnostics=tuple(diagnostics),
         media=made.media,
+        image_paths=made.image_paths,
     )
 
 
@@ -342,6 +354,8 @@ class DeckNotes:
     removed_notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
     media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
+    #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
+    image_paths: dict[Path, str | None] = field(default_factory=dict)
 
 
 def notes_for_cards(
@@ -377,5 +391,6 @@ def notes_for_cards(
     if changes.removed:  # their last fields are in the deck this build replaces
         removed_notes = carry_removed(deck.name, changes.removed, read_apkg_notes(deck.output))
     return DeckNotes(
-        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media
+        stamped, changes, removed_notes, identities.diagnostics + rendered.diagnostics, rendered.media,
+        rendered.image_paths,
     )

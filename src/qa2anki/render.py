@@ -14,8 +14,7 @@ import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,6 +34,7 @@ from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import Card, Diagnostic, Item, Note
 from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
+from .workers import process_pool
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
@@ -512,6 +512,8 @@ class RenderedDeck:
     notes: tuple[Note, ...]
     media: dict[str, bytes]  # media name -> the checked bytes to pack
     diagnostics: tuple[Diagnostic, ...]
+    #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
+    image_paths: dict[Path, str | None] = field(default_factory=dict)
 
 
 def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Any]]) -> RenderedDeck:
@@ -521,7 +523,7 @@ def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Any]]) -> Rende
     jobs, media_options = work
     media = MediaCollector(**media_options)
     notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
-    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics))
+    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics), dict(media.looked_at))
 
 
 def render_notes(
@@ -544,8 +546,9 @@ def render_notes(
         return _render_chunk((jobs, media))
     size = max(200, len(jobs) // (workers * 8))
     chunks = [(jobs[i:i + size], media) for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    with process_pool(workers) as pool:
         parts = list(pool.map(_render_chunk, chunks))
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
     files = {name: content for part in parts for name, content in part.media.items()}
-    return RenderedDeck(tuple(n for part in parts for n in part.notes), files, diagnostics)
+    images = {path: digest for part in parts for path, digest in part.image_paths.items()}
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), files, diagnostics, images)
