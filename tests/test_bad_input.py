@@ -188,16 +188,16 @@ def test_report_that_cannot_be_written_fails_before_the_deck_is_replaced(everyda
 
 
 def test_output_is_a_folder(everyday_dir: Path, prior: Snapshot):
-    (everyday_dir / "decks").mkdir()
-    result = run("build", "good.md", "-o", "decks")
-    assert_one_line_error(result, "decks: ", "folder")
+    (everyday_dir / "decks" / "x.apkg").mkdir(parents=True)
+    result = run("build", "good.md", "-o", "decks/x.apkg")
+    assert_one_line_error(result, "decks/x.apkg: ", "folder")
     assert_untouched(everyday_dir, prior)
 
 
 def test_output_equal_to_a_source(everyday_dir: Path, prior: Snapshot):
     before = (everyday_dir / "problems.md").read_bytes()
     result = run("build", "good.md", "problems.md", "-o", "problems.md")
-    assert_one_line_error(result, "problems.md: deck 'qa2anki' would overwrite one of its inputs")
+    assert result.exit_code == 2 and "must end in .apkg" in result.stderr  # more in test_safety_outputs
     assert (everyday_dir / "problems.md").read_bytes() == before
     assert_untouched(everyday_dir, prior)
 
@@ -207,7 +207,7 @@ def test_output_equal_to_the_manifest(everyday_dir: Path):
     (everyday_dir / "self.yaml").write_text(manifest)
     before = (everyday_dir / "self.yaml").read_bytes()
     result = run("build", "-c", "self.yaml")
-    assert_one_line_error(result, "self.yaml: ", "overwrite one of its inputs")
+    assert_one_line_error(result, "self.yaml:3: ", "not an .apkg file")
     assert (everyday_dir / "self.yaml").read_bytes() == before
 
 

@@ -16,10 +16,8 @@ from .errors import Qa2AnkiError
 from .inspect_sources import describe, inspect_source
 from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
 from .normalize import normalize
-from .package import ensure_writable
 from .pipeline import build, find_duplicates
-from .preview import preview_path, write_preview
-from .report import write_report
+from .preview import build_preview
 
 #: ``check FILE...`` needs a deck file name for the one-deck manifest; nothing is written to it.
 CHECK_ONLY_OUTPUT = "qa2anki-check.apkg"
@@ -56,12 +54,15 @@ def _manifest(
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
+        if not output.lower().endswith(".apkg"):
+            raise click.UsageError(f"-o names the deck file, which must end in .apkg (got '{output}')")
         manifest = manifest_for_files(list(files), output, deck or "qa2anki")
     else:
         if output or deck:
             raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
         manifest = load_manifest(config or DEFAULT_MANIFEST)
-    return dataclasses.replace(manifest, lockfile=Path(lock)) if lock else manifest
+    # --lock is the user's own path, not the manifest's: no folder restriction (lockfile_line=None)
+    return dataclasses.replace(manifest, lockfile=Path(lock), lockfile_line=None) if lock else manifest
 
 
 def _files_or_config(files: tuple[str, ...], config: str | None) -> None:
@@ -80,6 +81,7 @@ _verbose = click.option("-v", "--verbose", is_flag=True, help="Print every warni
 _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
+_force = click.option("--force", is_flag=True, help="Replace existing files that qa2anki did not write.")
 
 
 @main.command(name="build")
@@ -96,11 +98,15 @@ _config = click.option(
 @click.option("--no-cache", is_flag=True, help="Rebuild even when no input changed since the last build.")
 @click.option("--rebuild-lock", is_flag=True,
               help="Accept a damaged lockfile: keep the identities it still holds, give the rest new ones.")
+@click.option("--allow-outside", is_flag=True,
+              help="Let the manifest write its decks and lockfile outside its own folder.")
+@_force
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
-    report_path: str | None, no_cache: bool, rebuild_lock: bool, quiet: bool, verbose: bool,
+    report_path: str | None, no_cache: bool, rebuild_lock: bool, allow_outside: bool, force: bool,
+    quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
@@ -115,15 +121,11 @@ def build_command(
     """
     verbosity = _verbosity(quiet, verbose)
     manifest = _manifest(files, config, output, deck, lock)
-    if report_path:
-        ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         report = build(
-            manifest, progress=progress, use_cache=not (no_cache or report_path or rebuild_lock),
-            rebuild_lock=rebuild_lock,
+            manifest, progress=progress, use_cache=not (no_cache or rebuild_lock), report_path=report_path,
+            force=force, allow_outside=allow_outside, rebuild_lock=rebuild_lock,
         )
-    if report_path:
-        write_report(report, report_path)
     out, err = console.build_output(report, verbosity, console.colour_wanted(sys.stderr))
     console.echo_lines(err, err=True)
     console.echo_lines(out)
@@ -192,8 +194,10 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
               help="The HTML page to write (default: decks/<deck>-preview.html).")
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@_force
 def preview_command(
-    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool,
+    force: bool,
 ) -> None:
     """Write one HTML page showing every card as Anki will (front, back, light and dark).
 
@@ -203,10 +207,9 @@ def preview_command(
       qa2anki preview notes.md -o /tmp/cards.html
     """
     manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
-    report = build(manifest, write=False)
+    report, path = build_preview(manifest, output, force=force)
     for diagnostic in report.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
-    path = write_preview(report, output or preview_path(manifest))
     click.echo(str(path))
     if open_page:
         click.launch(str(path))

@@ -62,6 +62,7 @@ class DeckSpec:
     tags: tuple[str, ...] = ()
     subdecks: str = "flat"
     dedup: DedupSpec = DedupSpec()
+    output_line: int | None = None  # the manifest line naming the output; None if not from a manifest
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Manifest:
     path: Path | None = None  # None when built from files named on the command line
     lockfile: Path | None = None
     limits: Limits = Limits()
+    lockfile_line: int | None = None  # the manifest's 'lockfile:' line; None if not from the manifest
 
 
 # --- schema -------------------------------------------------------------------------------
@@ -132,7 +134,10 @@ def parse_manifest(text: str, path: Path) -> Manifest:
         reader.fail(decks_node, "'decks' is empty: list at least one deck")
     _check_unique_names(decks, reader, decks_node)
     lockfile = base / reader.scalar(top["lockfile"], str, "lockfile") if "lockfile" in top else None
-    return Manifest(decks=decks, root=base, path=path, lockfile=lockfile, limits=limits)
+    lockfile_line = top["lockfile"].start_mark.line + 1 if "lockfile" in top else None
+    return Manifest(
+        decks=decks, root=base, path=path, lockfile=lockfile, limits=limits, lockfile_line=lockfile_line
+    )
 
 
 def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
@@ -154,7 +159,7 @@ def _check_unique_names(decks: tuple[DeckSpec, ...], reader: _NodeReader, node: 
         seen[key] = index
     outputs: dict[Path, str] = {}
     for index, deck in enumerate(decks):
-        resolved = deck.output.resolve()
+        resolved = Path(os.path.realpath(deck.output))  # resolve() raises on a symlink loop
         if resolved in outputs:
             reader.fail(
                 node.value[index],
@@ -236,6 +241,8 @@ class _NodeReader:
             self.fail(keys["name"], "deck name has no text once markup is removed (names are plain text)")
         output = keys.get("output")
         out_path = base / (self.scalar(output, str, "output") if output else default_output(name))
+        if not out_path.name.lower().endswith(".apkg"):
+            self.fail(output, f"'output' {out_path} is not an .apkg file (the only kind Anki imports)")
         subdecks = self.scalar(keys["subdecks"], str, "subdecks") if "subdecks" in keys else "flat"
         if subdecks not in SUBDECK_MODES:
             self.fail(keys["subdecks"], f"'subdecks' must be one of: {', '.join(SUBDECK_MODES)}")
@@ -253,6 +260,7 @@ class _NodeReader:
             tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
             subdecks=subdecks,
             dedup=self.dedup(keys["dedup"]) if "dedup" in keys else DedupSpec(),
+            output_line=(output or keys["name"]).start_mark.line + 1,
         )
 
     def source(self, node: Any, base: Path) -> list[SourceSpec]:

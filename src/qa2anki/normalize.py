@@ -17,6 +17,7 @@ from .adapters.common_schema import dump
 from .errors import OutputError
 from .manifest import source_keys
 from .models import Diagnostic
+from .outputs import PathIndex
 from .package import atomic_path
 from .repair import repair_items
 
@@ -57,8 +58,11 @@ def normalize(sources: Sequence[str | Path], out_dir: str | Path, format: str = 
 
 
 def _targets(sources: list[Path], out: Path) -> dict[Path, Path]:
-    """One output per source; equal stems get -2, -3…; never a path that is one of the sources."""
-    inputs = {s.resolve() for s in sources}
+    """One output per source; equal stems get -2, -3…; never a path that is one of the sources
+    (however spelled or linked)."""
+    inputs = PathIndex()
+    for source in sources:
+        inputs.add(source, str(source))
     targets: dict[Path, Path] = {}
     taken: set[Path] = set()
     for source in sources:
@@ -67,7 +71,7 @@ def _targets(sources: list[Path], out: Path) -> dict[Path, Path]:
         while target in taken:
             n += 1
             target = out / f"{stem}-{n}.yaml"
-        if target.resolve() in inputs:
+        if inputs.find(target):
             raise OutputError("would overwrite a source; choose another output folder", file=str(target))
         taken.add(target)
         targets[source] = target

@@ -175,6 +175,34 @@ def read_apkg_notes(path: str | Path) -> dict[str, tuple[tuple[str, ...], tuple[
     return {guid: (tuple(fields.split("\x1f")), tuple(tags.split())) for guid, fields, tags in rows}
 
 
+#: How far into a collection to look for the note type's name: genanki stores it before any
+#: note, Anki in its first pages, so a deck of any size is recognised after a few kilobytes.
+_SCAN_BYTES = 16 << 20
+
+
+def is_qa2anki_deck(path: str | Path) -> bool:
+    """Whether ``path`` is an Anki package holding qa2anki's note type (cheap: no full extract).
+
+    Guards against replacing a file that is not a deck qa2anki wrote (``--force`` overrides).
+    """
+    wanted = NOTE_TYPE_NAME.encode()
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("collection.anki2") as collection:
+            if collection.read(16) != b"SQLite format 3\x00":
+                return False
+            tail, read = b"", 16
+            while read < _SCAN_BYTES:
+                chunk = collection.read(1 << 16)
+                if not chunk:
+                    return False
+                if wanted in tail + chunk:
+                    return True
+                tail, read = chunk[-len(wanted):], read + len(chunk)
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        return False
+    return False
+
+
 #: Temporary files are hidden and end in this, so a killed build never leaves a file that
 #: looks like a deck (``*.apkg``) or a report (``*.json``).
 TEMP_SUFFIX = ".tmp"

@@ -23,9 +23,11 @@ from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Limits, Manifest, SourceSpec
 from .media import allowed_root
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
+from .outputs import check_outputs
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes, source_labels
 from .repair import RepairStats, repair_items
+from .report import write_report
 from .workers import process_pool
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
@@ -101,6 +103,9 @@ def build(
     progress: Progress | None = None,
     use_cache: bool = True,
     rebuild_lock: bool = False,
+    report_path: str | Path | None = None,
+    force: bool = False,
+    allow_outside: bool = False,
 ) -> BuildReport:
     """Build every deck of ``manifest``; with ``write=False`` nothing is written (``check``).
 
@@ -108,12 +113,18 @@ def build(
     the decks are kept and the last summary is returned (``cached`` set on each deck; see
     :mod:`qa2anki.cache`); ``use_cache=False`` always rebuilds.
 
-    Identities come from the lockfile, which is rewritten only after every deck is written.
+    Identities come from the lockfile, which is rewritten only after every deck is written;
+    ``report_path`` also writes the JSON report, last. Before anything is read every output is
+    checked (:func:`qa2anki.outputs.check_outputs`): none may be an input or another output;
+    ``allow_outside`` lets a manifest's outputs leave its folder and ``force`` replaces files
+    qa2anki did not write.
     A damaged lockfile stops the build, unless ``rebuild_lock``: then the records still readable
     are kept, the rest of the cards get new identities, and a warning says which lines were lost.
     """
-    _check_outputs(manifest)
+    report_path = Path(report_path) if report_path is not None and write else None
+    check_outputs(manifest, decks=write, report=report_path, force=force, allow_outside=allow_outside)
     lock_path = lockfile_path(manifest)
+    use_cache = use_cache and report_path is None  # a kept build has no cards to report
     cache = BuildCache(manifest.root) if write and use_cache and manifest.path else None
     fingerprint = inputs_fingerprint(manifest) if cache else ""  # before any input is read
     if cache:
@@ -133,6 +144,8 @@ def build(
             _refuse_empty(report)
             ensure_writable(report.output)  # fail before any deck is replaced, not halfway
         ensure_writable(lock_path)
+        if report_path:
+            ensure_writable(report_path)
         if cache:
             cache.forget()  # the decks it describes are about to be replaced
         notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
@@ -147,6 +160,8 @@ def build(
             )
             reports[index] = DeckReport(**{**report.__dict__, "written": True})
         write_lock(ledger.lock(), lock_path)
+        if report_path:
+            write_report(BuildReport(tuple(reports)), report_path)
         if cache:
             return BuildReport(tuple(reports), notices=_remember(cache, fingerprint, manifest, reports))
     return BuildReport(tuple(reports))
@@ -224,22 +239,6 @@ def _refuse_empty(report: DeckReport) -> None:
         raise OutputError(
             f"deck '{report.name}' would have no cards, nothing written{why}", file=str(report.output)
         )
-
-
-def _check_outputs(manifest: Manifest) -> None:
-    """An output path that is a source or the manifest would destroy the user's data: refuse it."""
-    inputs = {source.path.resolve() for deck in manifest.decks for source in deck.sources}
-    if manifest.path is not None:
-        inputs.add(manifest.path.resolve())
-    for deck in manifest.decks:
-        target = deck.output.resolve()
-        if target in inputs:
-            raise OutputError(
-                f"deck '{deck.name}' would overwrite one of its inputs; choose another output",
-                file=str(deck.output),
-            )
-        if target.exists() and target.is_dir():
-            raise OutputError("output is a folder; name an .apkg file", file=str(deck.output))
 
 
 def read_deck_sources(

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .manifest import Manifest
 from .models import NOTE_FIELDS, Note
+from .outputs import PREVIEW_MARKER, check_outputs
 from .package import atomic_path, note_type
-from .pipeline import BuildReport
+from .pipeline import BuildReport, build
 
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#^/}][^}]*)\}\}")
@@ -96,6 +97,7 @@ def preview_html(report: BuildReport) -> str:
         )
     title = " + ".join(deck.name for deck in report.decks) or "qa2anki"
     return _PAGE.format(
+        marker=PREVIEW_MARKER,
         title=html.escape(title),
         total=total,
         card_css=note_type().css,
@@ -112,6 +114,21 @@ def preview_path(manifest: Manifest) -> Path:
     return first.with_name(f"{stem}-preview.html")
 
 
+def build_preview(
+    manifest: Manifest, path: str | Path | None = None, *, force: bool = False
+) -> tuple[BuildReport, Path]:
+    """Build ``manifest`` without writing decks and write its preview page (``qa2anki preview``).
+
+    The page (default :func:`preview_path`) is checked first: never a source, the manifest,
+    the lockfile or a deck, and an existing file is replaced only if it is a preview page
+    (or with ``force``).
+    """
+    target = Path(path) if path is not None else preview_path(manifest)
+    check_outputs(manifest, decks=False, preview=target, force=force)
+    report = build(manifest, write=False)
+    return report, write_preview(report, target)
+
+
 def write_preview(report: BuildReport, path: str | Path) -> Path:
     """Write the preview page for ``report`` to ``path`` (atomically) and return the path."""
     path = Path(path)
@@ -124,6 +141,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+{marker}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — qa2anki preview</title>
 <style>

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import Dropped, Item
+from .outputs import REPORT_FORMAT
 from .package import atomic_path
-from .pipeline import BuildReport
+
+if TYPE_CHECKING:  # the pipeline writes reports: a runtime import would be circular
+    from .pipeline import BuildReport
 
 
 def _member(item: Item) -> dict[str, Any]:
@@ -34,6 +37,7 @@ def report_data(report: BuildReport) -> dict[str, Any]:
         for note in deck.notes
     ]
     return {
+        "format": REPORT_FORMAT,  # first, so an existing report is recognised before it is replaced
         "cards": cards,
         "dropped": [_dropped(entry) for entry in report.dropped],
         "sources": [
@@ -71,5 +75,6 @@ def report_data(report: BuildReport) -> dict[str, Any]:
 
 
 def write_report(report: BuildReport, path: str | Path) -> None:
+    """Write the JSON report (unchecked: :func:`qa2anki.build` checks ``report_path`` first)."""
     with atomic_path(Path(path)) as temporary:
         temporary.write_text(json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n")
