@@ -139,32 +139,38 @@ def build(
     ]
     if lock.damaged:
         reports[0] = _with_diagnostics(reports[0], _lock_damage(lock_path, lock))
-    if write:
-        for report in reports:
-            _refuse_empty(report)
-            ensure_writable(report.output)  # fail before any deck is replaced, not halfway
-        ensure_writable(lock_path)
-        if report_path:
-            ensure_writable(report_path)
-        if cache:
-            cache.forget()  # the decks it describes are about to be replaced
-        notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
-        for index, report in enumerate(reports):
-            if progress:
-                progress("write", index, len(reports))
-            write_apkg(
-                report.notes + report.removed_notes,
-                report.output,
-                notetype_mtime=notetype_mtime,
-                media=report.media,
-            )
-            reports[index] = DeckReport(**{**report.__dict__, "written": True})
-        write_lock(ledger.lock(), lock_path)
-        if report_path:
-            write_report(BuildReport(tuple(reports)), report_path)
-        if cache:
-            return BuildReport(tuple(reports), notices=_remember(cache, fingerprint, manifest, reports))
-    return BuildReport(tuple(reports))
+    if not write:
+        return BuildReport(tuple(reports))
+    for report in reports:
+        _refuse_empty(report)
+    for path in (*_outputs(reports), lock_path, *([report_path] if report_path else [])):
+        ensure_writable(path)  # fail before any deck is replaced, not halfway
+    if cache:
+        cache.forget()  # the decks it describes are about to be replaced
+    written = _write_decks(reports, ledger, progress)
+    write_lock(ledger.lock(), lock_path)
+    if report_path:
+        write_report(BuildReport(written), report_path)
+    return BuildReport(written, notices=_remember(cache, fingerprint, manifest, reports) if cache else ())
+
+
+def _outputs(reports: list[DeckReport]) -> list[Path]:
+    return [report.output for report in reports]
+
+
+def _write_decks(
+    reports: list[DeckReport], ledger: Ledger, progress: Progress | None
+) -> tuple[DeckReport, ...]:
+    """Every deck to its ``.apkg`` (atomically, one by one), with its removed cards carried."""
+    notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
+    written = []
+    for index, report in enumerate(reports):
+        if progress:
+            progress("write", index, len(reports))
+        notes = report.notes + report.removed_notes
+        write_apkg(notes, report.output, notetype_mtime=notetype_mtime, media=report.media)
+        written.append(dataclasses.replace(report, written=True))
+    return tuple(written)
 
 
 def _lock_damage(path: Path, lock: Lock) -> list[Diagnostic]:
