@@ -40,6 +40,12 @@ def _build(*args: str) -> str:
     return result.output
 
 
+def _add_to_deck(project: Path, yaml_lines: str) -> None:
+    """Append keys to the project's one deck in its manifest."""
+    manifest = project / "qa2anki.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + yaml_lines, encoding="utf-8")
+
+
 def _guids_by_question(lock_path: Path) -> dict[str, str]:
     return {r.items[0].question: r.guid for r in read_lock(lock_path).records if r.live}
 
@@ -131,12 +137,7 @@ def test_a_folder_moved_in_the_project_keeps_its_cards(project):
 
 
 def test_dedup_overrides_name_a_source_by_its_path(project):
-    manifest = project / "qa2anki.yaml"
-    manifest.write_text(
-        manifest.read_text(encoding="utf-8")
-        + "    dedup:\n      merge:\n        - [python/README.md#Q2, js/README.md#Q2]\n",
-        encoding="utf-8",
-    )
+    _add_to_deck(project, "    dedup:\n      merge:\n        - [python/README.md#Q2, js/README.md#Q2]\n")
     output = _build()
     assert "3 cards from 2 sources" in output
 
@@ -156,20 +157,14 @@ def test_files_outside_the_current_folder_are_keyed_without_climbing_out(tmp_pat
 
 
 def test_dedup_override_by_a_file_name_two_sources_share_is_refused_with_a_hint(project):
-    manifest = project / "qa2anki.yaml"
-    manifest.write_text(
-        manifest.read_text(encoding="utf-8")
-        + "    dedup:\n      merge:\n        - [README.md#Q1, README.md#Q2]\n",
-        encoding="utf-8",
-    )
+    _add_to_deck(project, "    dedup:\n      merge:\n        - [README.md#Q1, README.md#Q2]\n")
     output = _build()
     assert "4 cards from 2 sources" in output
     assert "several sources are named 'README.md'; write the path" in output
 
 
 def test_tags_and_source_subdecks_tell_same_name_sources_apart(project, collection):
-    manifest = project / "qa2anki.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + "    subdecks: source\n", encoding="utf-8")
+    _add_to_deck(project, "    subdecks: source\n")
     _build()
     import_apkg(collection, project / "interview.apkg")
     for folder, question in (("python", "What is a decorator?"), ("js", "What is a closure?")):

@@ -309,15 +309,25 @@ def test_a_deck_qa2anki_wrote_is_replaced_without_force(project: Path):
     assert "1 new" in result.output
 
 
-def test_existing_report_that_is_not_a_qa2anki_report_is_refused_and_replaced_with_force(project: Path):
-    target = project / "data.json"
-    target.write_text('{"users": [1, 2, 3]}\n')
+@pytest.mark.parametrize(
+    ("name", "content", "command"),
+    [
+        ("data.json", '{"users": [1, 2, 3]}\n', ("build", "--report")),
+        ("index.html", "<!DOCTYPE html>\n<html><body>My homepage</body></html>\n", ("preview", "-o")),
+    ],
+    ids=["report", "preview"],
+)
+def test_existing_file_qa2anki_did_not_write_is_refused_and_replaced_with_force(
+    project: Path, name: str, content: str, command: tuple[str, str]
+):
+    target = project / name
+    target.write_text(content)
     before = tree(project.parent)
-    refused(run("build", "--report", "data.json"), before, project.parent, "data.json: ", "--force")
-    result = run("build", "--report", "data.json", "--force")
+    refused(run(*command, name), before, project.parent, f"{name}: ", "--force")
+    result = run(*command, name, "--force")
     assert result.exit_code == 0, result.output
-    assert json.loads(target.read_text())["format"] == "qa2anki-report"
-    again = run("build", "--report", "data.json")  # now it is ours: replaced without --force
+    assert "qa2anki" in target.read_text()
+    again = run(*command, name)  # now it is ours: replaced without --force
     assert again.exit_code == 0, again.output
 
 
@@ -326,18 +336,6 @@ def test_a_report_written_before_the_marker_is_still_recognised(project: Path):
     (project / "report.json").write_text(json.dumps(old, indent=2) + "\n")
     result = run("build", "--report", "report.json")
     assert result.exit_code == 0, result.output
-
-
-def test_existing_page_that_is_not_a_qa2anki_preview_is_refused_and_replaced_with_force(project: Path):
-    page = project / "index.html"
-    page.write_text("<!DOCTYPE html>\n<html><body>My homepage</body></html>\n")
-    before = tree(project.parent)
-    refused(run("preview", "-o", "index.html"), before, project.parent, "index.html: ", "--force")
-    result = run("preview", "-o", "index.html", "--force")
-    assert result.exit_code == 0, result.output
-    assert "qa2anki" in page.read_text()
-    again = run("preview", "-o", "index.html")  # now it is ours
-    assert again.exit_code == 0, again.output
 
 
 def test_force_never_allows_overwriting_an_input(project: Path):
