@@ -342,3 +342,12 @@ def test_force_never_allows_overwriting_an_input(project: Path):
     before = tree(project.parent)
     refused(run("build", "--report", "good.md", "--force"), before, project.parent, "", "source")
     refused(run("preview", "-o", "good.md", "--force"), before, project.parent, "", "source")
+
+
+def test_check_warns_of_an_output_a_plain_build_would_refuse(project: Path):
+    manifest(project, MANIFEST.replace("decks/basics.apkg", "../elsewhere.apkg"))
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "warning: qa2anki.yaml:3: 'output' of deck 'Basics'" in result.output
+    assert "--allow-outside" in result.output
+    assert run("check", "--strict").exit_code == 1

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .adapters import UnsupportedFormatError, read_source
-from .errors import ManifestError, Qa2AnkiError
+from .errors import ManifestError, OutputError, Qa2AnkiError
 from .manifest import Manifest, load_manifest
 from .models import Card, Dropped
+from .outputs import check_outputs
 from .pipeline import BuildReport, Progress, build
 
 ERROR = "error"
@@ -159,9 +160,10 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     """
     sources = len({spec.path.resolve() for deck in manifest.decks for spec in deck.sources})
     paths = source_paths(manifest)
+    refusals = _output_findings(manifest)
     try:
         report = build(manifest, write=False, progress=progress)
-        return CheckReport(tuple(_report_findings(report, paths)), sources)
+        return CheckReport(tuple(refusals + _report_findings(report, paths)), sources)
     except Qa2AnkiError:
         pass  # find every unreadable source, not just the first, then check the rest
     errors, readable = _unreadable_sources(manifest)
@@ -189,6 +191,16 @@ def check_config(path: str | Path, progress: Progress | None = None) -> CheckRep
     except ManifestError as exc:
         return CheckReport((_finding_of(exc),), 0)
     return check(manifest, progress)
+
+
+def _output_findings(manifest: Manifest) -> list[Finding]:
+    """What a plain ``qa2anki build`` would refuse to write (outside the folder, not its file),
+    as a warning: the build may mean it, with --allow-outside or --force."""
+    try:
+        check_outputs(manifest)
+    except OutputError as exc:
+        return [replace(_finding_of(exc), severity=WARNING)]
+    return []
 
 
 def _finding_of(exc: Qa2AnkiError) -> Finding:
