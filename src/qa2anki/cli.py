@@ -14,7 +14,14 @@ from .check import check, check_config
 from .dedup import describe_clusters
 from .errors import Qa2AnkiError
 from .inspect_sources import describe, inspect_source
-from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
+from .manifest import (
+    DEFAULT_MANIFEST,
+    Manifest,
+    default_output,
+    load_manifest,
+    manifest_for_files,
+    with_source_mb,
+)
 from .normalize import normalize
 from .package import ensure_writable
 from .pipeline import build, find_duplicates
@@ -80,6 +87,10 @@ _verbose = click.option("-v", "--verbose", is_flag=True, help="Print every warni
 _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
+_max_source_mb = click.option(
+    "--max-source-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
+    help="Refuse sources bigger than this (default: the manifest's 'limits: source_mb:', or 100).",
+)
 
 
 @main.command(name="build")
@@ -94,11 +105,12 @@ _config = click.option(
     help="Also write a JSON report of every card and dropped item.",
 )
 @click.option("--no-cache", is_flag=True, help="Rebuild even when no input changed since the last build.")
+@_max_source_mb
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
-    report_path: str | None, no_cache: bool, quiet: bool, verbose: bool,
+    report_path: str | None, no_cache: bool, max_source_mb: float | None, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
@@ -112,7 +124,7 @@ def build_command(
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
     """
     verbosity = _verbosity(quiet, verbose)
-    manifest = _manifest(files, config, output, deck, lock)
+    manifest = with_source_mb(_manifest(files, config, output, deck, lock), max_source_mb)
     if report_path:
         ensure_writable(report_path)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
@@ -128,10 +140,12 @@ def build_command(
 @click.argument("files", nargs=-1, type=click.Path())
 @_config
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@_max_source_mb
 @_quiet
 @_verbose
 def check_command(
-    files: tuple[str, ...], config: str | None, strict: bool, quiet: bool, verbose: bool
+    files: tuple[str, ...], config: str | None, strict: bool, max_source_mb: float | None,
+    quiet: bool, verbose: bool,
 ) -> None:
     """Check the manifest and every source without writing anything.
 
@@ -148,9 +162,10 @@ def check_command(
     _files_or_config(files, config)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         if files:
-            result = check(manifest_for_files(list(files), CHECK_ONLY_OUTPUT), progress)
+            manifest = manifest_for_files(list(files), CHECK_ONLY_OUTPUT)
+            result = check(with_source_mb(manifest, max_source_mb), progress)
         else:
-            result = check_config(config or DEFAULT_MANIFEST, progress)
+            result = check_config(config or DEFAULT_MANIFEST, progress, max_source_mb)
     console.echo_lines(console.check_output(result, verbosity, console.colour_wanted(sys.stdout)))
     if result.failed(strict):
         sys.exit(1)
@@ -168,8 +183,9 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
       qa2anki dups notes.md faq.json
     To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
     """
-    for deck in _manifest(files, config, default_output("qa2anki") if files else None, None).decks:
-        result, diagnostics = find_duplicates(deck)
+    manifest = _manifest(files, config, default_output("qa2anki") if files else None, None)
+    for deck in manifest.decks:
+        result, diagnostics = find_duplicates(deck, manifest.limits)
         for diagnostic in diagnostics:
             click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
         members = sum(len(cluster.card.items) for cluster in result.clusters)
@@ -187,8 +203,10 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
               help="The HTML page to write (default: decks/<deck>-preview.html).")
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@_max_source_mb
 def preview_command(
-    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool,
+    max_source_mb: float | None,
 ) -> None:
     """Write one HTML page showing every card as Anki will (front, back, light and dark).
 
@@ -198,7 +216,7 @@ def preview_command(
       qa2anki preview notes.md -o /tmp/cards.html
     """
     manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
-    report = build(manifest, write=False)
+    report = build(with_source_mb(manifest, max_source_mb), write=False)
     for diagnostic in report.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
     path = write_preview(report, output or preview_path(manifest))

@@ -6,6 +6,7 @@ is reported as ``qa2anki.yaml:7: unknown key 'sorces' (did you mean 'sources'?)`
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import glob
 from collections.abc import Mapping
@@ -322,3 +323,10 @@ def manifest_for_files(
     sources = tuple(SourceSpec(path=Path(f)) for f in files)
     deck = DeckSpec(name=deck_name, output=Path(output), sources=sources)
     return Manifest(decks=(deck,), root=Path("."), path=None)
+
+
+def with_source_mb(manifest: Manifest, source_mb: float | None) -> Manifest:
+    """``manifest`` reading sources of up to ``source_mb`` (``--max-source-mb``); None keeps its own."""
+    if source_mb is None:
+        return manifest
+    return dataclasses.replace(manifest, limits=dataclasses.replace(manifest.limits, source_mb=source_mb))

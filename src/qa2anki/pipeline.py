@@ -12,16 +12,17 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .adapters import UnsupportedFormatError, read_source
+from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source
 from .cache import BuildCache, build_fingerprint, plain
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
-from .manifest import DeckSpec, Manifest, SourceSpec
+from .manifest import DeckSpec, Limits, Manifest, SourceSpec
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
 from .render import render_notes
@@ -108,7 +109,8 @@ def build(
         if replayed:
             return replayed
     ledger = Ledger(read_lock(lock_path), decks=[deck.name for deck in manifest.decks])
-    reports = [build_deck(deck, progress=progress, ledger=ledger) for deck in manifest.decks]
+    reports = [build_deck(deck, progress=progress, ledger=ledger, limits=manifest.limits)
+               for deck in manifest.decks]
     if write:
         for report in reports:
             _refuse_empty(report)
@@ -206,14 +208,16 @@ def _check_outputs(manifest: Manifest) -> None:
 
 
 def read_deck_sources(
-    deck: DeckSpec, progress: Progress | None = None
+    deck: DeckSpec, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[Item], list[SourceSummary], list[Dropped], list[Diagnostic]]:
-    """Run every source of ``deck`` through its adapter; unsupported ones are skipped, with a warning."""
+    """Run every source of ``deck`` through its adapter, within ``limits``; unsupported ones are
+    skipped, with a warning."""
     items: list[Item] = []
     summaries: list[SourceSummary] = []
     dropped: list[Dropped] = []
     diagnostics: list[Diagnostic] = []
-    for done, (spec, result) in enumerate(zip(deck.sources, _read_each(deck.sources), strict=True)):
+    read = _read_each(deck.sources, limits)
+    for done, (spec, result) in enumerate(zip(deck.sources, read, strict=True)):
         if progress:
             progress("read", done, len(deck.sources))
         if isinstance(result, UnsupportedFormatError):
@@ -236,34 +240,37 @@ def read_deck_sources(
 PARALLEL_READ_BYTES = 2_000_000
 
 
-def _read_one(spec: SourceSpec) -> SourceResult | UnsupportedFormatError:
+def _read_one(spec: SourceSpec, limits: Limits) -> SourceResult | UnsupportedFormatError:
     try:
-        return read_source(spec.path, spec.format, spec.options)
+        return read_source(spec.path, spec.format, spec.options, limits)
     except UnsupportedFormatError as exc:
         return exc  # skipped with a warning, not an error
 
 
-def _read_each(specs: tuple[SourceSpec, ...]) -> Iterator[SourceResult | UnsupportedFormatError]:
+def _read_each(
+    specs: tuple[SourceSpec, ...], limits: Limits
+) -> Iterator[SourceResult | UnsupportedFormatError]:
     """Every source through its adapter, in order; large decks of many files on every core.
 
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
     still surfaces for the first failing source in manifest order, as when reading one by one.
     """
+    read_one = partial(_read_one, limits=limits)
     workers = os.cpu_count() or 1
     if workers < 2 or len(specs) < 4 or "fork" not in mp.get_all_start_methods():
-        yield from map(_read_one, specs)
+        yield from map(read_one, specs)
         return
     total = sum(spec.path.stat().st_size for spec in specs if spec.path.is_file())
     if total < PARALLEL_READ_BYTES:
-        yield from map(_read_one, specs)
+        yield from map(read_one, specs)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        yield from pool.map(_read_one, specs)
+        yield from pool.map(read_one, specs)
 
 
-def find_duplicates(deck: DeckSpec) -> tuple[DedupResult, list[Diagnostic]]:
+def find_duplicates(deck: DeckSpec, limits: Limits = DEFAULT_LIMITS) -> tuple[DedupResult, list[Diagnostic]]:
     """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
-    items, _, _, diagnostics = read_deck_sources(deck)
+    items, _, _, diagnostics = read_deck_sources(deck, limits=limits)
     repaired = repair_items(items)
     merged = deduplicate(repaired.items, deck.dedup)
     return merged, [*diagnostics, *repaired.diagnostics, *merged.diagnostics]
@@ -273,10 +280,11 @@ def build_deck(
     deck: DeckSpec,
     progress: Progress | None = None,
     ledger: Ledger | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way."""
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
-    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
+    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
     summaries = [

@@ -31,6 +31,7 @@ from pygments.util import ClassNotFound
 from .levels import LEVELS
 from .media import MediaCollector
 from .models import Card, Diagnostic, Item, Note
+from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .sanitize import ALLOWED_TAGS, sanitize_html
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
@@ -304,9 +305,15 @@ class Renderer:
         )
 
     def block(self, text: str) -> str:
-        """A whole answer."""
+        """A whole answer; lists and quotes nested too deep for Python-Markdown are flattened
+        (reading sources already did so, with a warning; this guards every other caller)."""
         self._md.reset()
-        return self._md.convert(text)
+        text, _ = cap_markdown(text, MARKDOWN_MAX_NESTING)
+        try:
+            return self._md.convert(text)
+        except RecursionError:  # a construct nesting that no cap foresaw: show the text as written
+            self._md.reset()
+            return f"<pre>{html.escape(text, quote=False)}</pre>"
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
