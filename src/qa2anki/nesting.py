@@ -118,7 +118,7 @@ _ANY_MARKER = re.compile(r"(?:^|[ \t>])(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE
 def cap_markdown(text: str, limit: int) -> tuple[str, int | None]:
     """``text`` with lists and quotes nested deeper than ``limit`` flattened to that depth.
 
-    Items beyond the limit become siblings at the deepest level allowed, and surplus ``>`` or
+    List items beyond the limit move out to their list's first level, and surplus ``>`` or
     list markers are dropped; every word stays. Returns the text and the 0-based index of the
     first line changed (None when nothing was: then the text is returned as it was).
     Depth is counted as the renderer does: list items by their indent, plus the markers a
@@ -163,7 +163,11 @@ def _capped_lines(lines: list[str], limit: int) -> Iterator[tuple[int, str]]:
 
 
 def _nest(line: str, indents: list[int], limit: int) -> str:
-    """Track the item's level; past ``limit`` it is re-indented as a sibling of the deepest."""
+    """Track the item's level; past ``limit`` it moves out to the list's first level.
+
+    Not to the deepest level allowed: Python-Markdown re-reads an item's lines once per level
+    above it, so thousands of items left at level 200 would cost minutes.
+    """
     indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
     while indents and indent < indents[-1]:
         indents.pop()
@@ -171,7 +175,7 @@ def _nest(line: str, indents: list[int], limit: int) -> str:
         if len(indents) < limit:
             indents.append(indent)
         elif indents:
-            return " " * indents[-1] + line.lstrip()
+            return " " * indents[0] + line.lstrip()
     return line
 
 

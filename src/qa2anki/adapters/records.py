@@ -120,10 +120,12 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
     return tree, lines
 
 
-YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .?!()/,-]+:(?:\s|$)", re.MULTILINE)
+#: The key starts with a non-space so the indent and the key cannot share spaces: with
+#: ``^\s*`` before a class holding a space, a deeply indented line backtracked quadratically.
+YAML_KEY_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?[\w\"'.?!()/,-][\w\"' .?!()/,-]*:(?:\s|$)", re.MULTILINE)
 #: A list item opening with a question key: what a damaged YAML record file still shows.
 YAML_RECORD_START = re.compile(
-    r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
+    r"^[ \t]*-[ \t]+[\"']?(?:question|q|prompt|front)[\"']?[ \t]*:", re.MULTILINE | re.IGNORECASE
 )
 
 
