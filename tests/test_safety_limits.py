@@ -154,6 +154,15 @@ def test_json_deeper_than_limits_nesting_is_refused_and_shallower_is_read(tmp_pa
     assert result.exit_code == 0, result.output
 
 
+def test_brackets_inside_json_strings_are_not_nesting(everyday_dir: Path):
+    record = {"question": "What is [[[[this]]]]?", "answer": 'Brackets "[[[[[[" and {{{{ in text.'}
+    records = [record, {**record, "question": "Why?"}]
+    (everyday_dir / "flat.json").write_text(json.dumps({"questions": records}))
+    manifest(everyday_dir, ["flat.json"], limits="{nesting: 3}")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+
+
 def test_nuxt_payload_nested_too_deep_is_one_line_error(tmp_path: Path):
     (tmp_path / "payload.json").write_text("[" * 2000 + "]" * 2000)
     manifest(tmp_path, [{"path": "payload.json", "format": "nuxt-payload"}])

@@ -112,7 +112,8 @@ _QUOTES = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
 #: One container marker at the start of what is left of a line: a quote or a list item.
 _MARKER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
-_ANY_MARKER = re.compile(r"(?:^|[ \t>])(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE)
+#: What every nesting level needs: its own line, a ``>``, or a list marker and its space.
+_DEPTH_HINTS = ("\n", ">", "- ", "* ", "+ ", ". ", ") ", "\t")
 
 
 def cap_markdown(text: str, limit: int) -> tuple[str, int | None]:
@@ -124,7 +125,7 @@ def cap_markdown(text: str, limit: int) -> tuple[str, int | None]:
     Depth is counted as the renderer does: list items by their indent, plus the markers a
     line opens with.
     """
-    if text.count(">") + len(_ANY_MARKER.findall(text)) <= limit:
+    if sum(map(text.count, _DEPTH_HINTS)) < limit:  # each level needs a line or a marker
         return text, None
     lines = text.split("\n")
     first: int | None = None
