@@ -205,6 +205,11 @@ def test_a_number_with_thousands_of_digits_is_kept_as_text(tmp_path: Path, name:
     assert "<p>A</p>" in answers(tmp_path / "out.apkg")
 
 
+def test_a_limit_with_thousands_of_digits_is_a_manifest_error(everyday_dir: Path):
+    manifest(everyday_dir, ["good.md"], limits=f"{{nesting: {'9' * 5000}}}")
+    assert_one_line_error(run("build"), "qa2anki.yaml:1: ", "number too long")
+
+
 # --- nesting: markdown lists, quotes and HTML ----------------------------------------------------
 
 

@@ -213,6 +213,10 @@ class _NodeReader:
             raise ManifestError(
                 f"invalid value: {getattr(exc, 'problem', None) or exc}", file=self.file, line=mark.line + 1
             ) from None
+        except ValueError:  # Python refuses int() of more than 4,300 digits
+            raise ManifestError(
+                "invalid value: a number too long to read", file=self.file, line=node.start_mark.line + 1
+            ) from None
         finally:
             loader.dispose()
 
