@@ -59,10 +59,11 @@ def oversize_figure(folder: Path, megabytes: int) -> str:
                                  stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         err.seek(0)
         message = err.read().decode().strip()
     source.unlink()
-    outcome = "refused" if os.waitstatus_to_exitcode(status) == 1 and "limit" in message else "NOT refused"
+    outcome = "refused" if child.returncode == 1 and "limit" in message else "NOT refused"
     return f"{size:.0f} MB markdown source {outcome} in {wall:.2f}s, peak RSS {usage.ru_maxrss / 1024:.0f} MB"
 
 
