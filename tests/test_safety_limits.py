@@ -346,6 +346,33 @@ def test_a_csv_with_a_50mb_field_is_read(tmp_path: Path):
         assert deck.getinfo("collection.anki2").file_size > 50 * 2**20
 
 
+#: One line of markup that never closes: Python-Markdown (and a few of our own regexes) scanned
+#: to the end of the text for each opener, so these took minutes (a 1 MB line, a day).
+DENSE_LINES = {"unmatched [": "[" * 60_000, "unclosed ](": "[a](" * 50_000, "unclosed <a": "<a " * 60_000}
+
+
+@pytest.mark.parametrize("shape", DENSE_LINES)
+def test_a_line_dense_with_markup_that_never_closes_builds_and_keeps_its_text(tmp_path: Path, shape: str):
+    (tmp_path / "dense.md").write_text(f"{QUESTION}{DENSE_LINES[shape]} the end\n\n## Q2. Why?\n\nBecause.\n")
+    done = qa2anki("build", "dense.md", "-o", "out.apkg", cwd=tmp_path)
+    lines, _ = outcome(done)
+    assert done.returncode == 0, lines
+    split = "warning: dense.md:5: a paragraph too long and dense"
+    assert any(line.startswith(split) for line in lines), lines
+    text = answers(tmp_path / "out.apkg")
+    assert "the end" in text and "Because." in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ["[", "[a](", "<a ", "`a", "![a](", "~~a "])
+def test_a_1mb_line_of_dense_markup_builds(tmp_path: Path, unit: str):
+    line = unit * (2**20 // len(unit))
+    (tmp_path / "dense.md").write_text(f"{QUESTION}{line}\n\n## Q2. Why?\n\nBecause.\n")
+    done = qa2anki("build", "dense.md", "-o", "out.apkg", cwd=tmp_path)
+    assert done.returncode == 0, outcome(done)
+    assert "Because." in answers(tmp_path / "out.apkg")
+
+
 def test_a_1mb_line_of_markdown_builds(tmp_path: Path):
     (tmp_path / "line.md").write_text(QUESTION + "word " * 200_000 + "\n\n## Q2. Why?\n\nBecause.\n")
     done = qa2anki("build", "line.md", "-o", "out.apkg", cwd=tmp_path)

@@ -28,7 +28,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .dense_markup import defuse_brackets, unclosed_tags
+from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
 from .levels import LEVELS
 from .media import MediaCollector
 from .models import Card, Diagnostic, Item, Note
@@ -318,10 +318,12 @@ class Renderer:
         )
 
     def block(self, text: str) -> str:
-        """A whole answer; lists and quotes nested too deep for Python-Markdown are flattened
-        (reading sources already did so, with a warning; this guards every other caller)."""
+        """A whole answer; lists and quotes nested too deep for Python-Markdown are flattened and
+        paragraphs too dense to render in time split (reading sources already did so, with a
+        warning; this guards every other caller)."""
         self._md.reset()
         text, _ = cap_markdown(text, MARKDOWN_MAX_NESTING)
+        text, _ = split_dense_paragraphs(text)
         try:
             return self._md.convert(text)
         except RecursionError:  # a construct nesting that no cap foresaw: show the text as written

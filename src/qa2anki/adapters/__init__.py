@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..dense_markup import PARAGRAPH_CHUNK, split_dense_paragraphs
 from ..errors import SourceError
 from ..manifest import Limits
 from ..models import Diagnostic, Dropped, Item, SourceResult
@@ -110,7 +112,7 @@ def read_text_as(
             f"unknown format '{format}' (known: {', '.join(ADAPTERS)})", file=display
         )
     result = _keep_schema(_read_nested(ADAPTERS[format], text, source, options or {}, nesting, display))
-    result = _flatten_deep_markdown(result, text, min(nesting, MARKDOWN_MAX_NESTING))
+    result = _bound_markdown(result, text, min(nesting, MARKDOWN_MAX_NESTING))
     if warnings:
         extra = tuple(Diagnostic(source, None, message) for message in warnings)
         result = SourceResult(
@@ -138,26 +140,33 @@ def _read_nested(
         ) from None
 
 
-def _flatten_deep_markdown(result: SourceResult, text: str, limit: int) -> SourceResult:
-    """Questions and answers whose lists or quotes nest deeper than ``limit``, flattened to it
-    (the renderer recurses per level), with a warning where it starts; every line is kept."""
+def _bound_markdown(result: SourceResult, text: str, nesting: int) -> SourceResult:
+    """Questions and answers bounded for the renderer, with a warning where each change starts;
+    every character is kept. Lists and quotes nested deeper than ``nesting`` are flattened to it
+    (Python-Markdown recurses per level); paragraphs too long and dense with markup to render in
+    time are split (it rebuilds a paragraph after every inline match)."""
+    bounds = (
+        (partial(cap_markdown, limit=nesting), f"lists or quotes nested deeper than {nesting} levels; "
+         f"flattened to {nesting} levels from here, every line kept (limits: nesting)"),
+        (split_dense_paragraphs, f"a paragraph too long and dense with markup to render in time; "
+         f"split into paragraphs of at most {PARAGRAPH_CHUNK:,} characters from here, every character kept"),
+    )
     items: list[Item] = []
     notes: list[Diagnostic] = []
     source_lines: list[str] = []
     for item in result.items:
-        question, in_question = cap_markdown(item.question, limit)
-        answer, in_answer = cap_markdown(item.answer, limit)
-        if in_question is None and in_answer is None:
-            items.append(item)
-            continue
-        if in_answer is not None and not source_lines:
-            source_lines = text.split("\n")
-        line = item.line if in_answer is None else _line_in_source(
-            source_lines, item.line, item.answer.split("\n")[in_answer])
-        notes.append(Diagnostic(
-            item.source, line, f"lists or quotes nested deeper than {limit} levels; flattened to "
-            f"{limit} levels from here, every line kept (limits: nesting)", ref=item.ref))
-        items.append(dataclasses.replace(item, question=question, answer=answer))
+        for bound, message in bounds:
+            question, in_question = bound(item.question)
+            answer, in_answer = bound(item.answer)
+            if in_question is None and in_answer is None:
+                continue
+            if in_answer is not None and not source_lines:
+                source_lines = text.split("\n")
+            line = item.line if in_answer is None else _line_in_source(
+                source_lines, item.line, item.answer.split("\n")[in_answer])
+            notes.append(Diagnostic(item.source, line, message, ref=item.ref))
+            item = dataclasses.replace(item, question=question, answer=answer)
+        items.append(item)
     if not notes:
         return result
     return dataclasses.replace(result, items=tuple(items), diagnostics=result.diagnostics + tuple(notes))

@@ -51,9 +51,9 @@ EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
 LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
 TRAILING_PERMALINK = re.compile(r"(?<=\S)\s+\[[^\]]*\]\(#[^)\s]*\)\s*$")
 QUESTION_COUNT = re.compile(r"\s*[(\[]\s*\d+\s*(?:questions?|qs?|items?)?\s*[)\]]\s*$", re.IGNORECASE)
-EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
+EMPTY_ANCHOR = re.compile(r"<a\s[^<>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
-ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # [^>]* made a line of unclosed tags quadratic
 LONE_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)[^)]*\)$")
 
 DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
