@@ -236,30 +236,38 @@ def test_a_list_nested_deeper_than_limits_nesting_is_flattened_at_that_depth(eve
     assert text.count("<ul>") == 4
 
 
+#: Deep markdown and HTML shapes, and the last words of each, which the deck must still hold.
 SHAPES = {
-    "list of 3000 levels": QUESTION + nested_list(3000),
-    "quotes of 3000 levels": QUESTION + "".join(">" * level + f" line {level}\n" for level in range(1, 3001)),
-    "list and quote mixed": QUESTION + "".join(" " * (2 * i) + ("- " if i % 2 else "> ") + f"x{i}\n"
-                                               for i in range(1000)),
-    "one line of 5000 markers": QUESTION + "- > " * 5000 + "last\n",
-    "details 1000 levels": "# Deep\n\n" + "".join(
+    "list of 3000 levels": (QUESTION + nested_list(3000), "item 2999"),
+    "quotes of 3000 levels": (QUESTION + "".join(">" * n + f" line {n}\n" for n in range(1, 3001)),
+                              "line 3000"),
+    "list and quote mixed": (QUESTION + "".join(" " * (2 * i) + ("- " if i % 2 else "> ") + f"x{i}\n"
+                                                for i in range(1000)), "x999"),
+    "one line of 5000 markers": (QUESTION + "- > " * 5000 + "last\n", "last"),
+    "html divs 20000 levels": (QUESTION + "<div>" * 20_000 + "core" + "</div>" * 20_000 + "\n", "core"),
+    "details 1000 levels": ("# Deep\n\n" + "".join(
         f"<details><summary>What is {level}?</summary>\n\nanswer {level}\n\n" for level in range(1000))
-        + "</details>\n" * 1000,
+        + "</details>\n" * 1000, "answer 999"),
 }
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_deeply_nested_markdown_builds_without_a_traceback(tmp_path: Path, shape: str):
-    (tmp_path / "deep.md").write_text(SHAPES[shape])
+    text, last = SHAPES[shape]
+    (tmp_path / "deep.md").write_text(text)
     done = qa2anki("build", "deep.md", "-o", "out.apkg", cwd=tmp_path)
     lines, peak = outcome(done)
     assert done.returncode == 0, lines
     assert peak < 800, peak
-    text = answers(tmp_path / "out.apkg")
-    last = {"list of 3000 levels": "item 2999", "quotes of 3000 levels": "line 3000",
-            "list and quote mixed": "x999", "one line of 5000 markers": "last",
-            "details 1000 levels": "answer 999"}[shape]
-    assert last in text
+    assert last in answers(tmp_path / "out.apkg")
+
+
+@pytest.mark.slow
+def test_html_divs_nested_200000_levels_build(tmp_path: Path):
+    (tmp_path / "deep.md").write_text(QUESTION + "<div>" * 200_000 + "core" + "</div>" * 200_000 + "\n")
+    done = qa2anki("build", "deep.md", "-o", "out.apkg", cwd=tmp_path)
+    assert done.returncode == 0, outcome(done)
+    assert "core" in answers(tmp_path / "out.apkg")
 
 
 def test_markdown_in_a_json_answer_is_flattened_too(tmp_path: Path):
