@@ -180,13 +180,17 @@ def test_yaml_nested_deeper_than_the_limit_is_one_line_error_with_line(tmp_path:
     assert int(line.split(":")[2]) >= 4, line
 
 
-def test_yaml_alias_bomb_is_refused_at_once(tmp_path: Path):
+LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize("records", [
+    "questions:\n  - question: What?\n    answer: A\n    tags: *i\n  - question: Why?\n    answer: B\n",
+    "questions:\n  What is it?: A\n  Why is it?: *i\n  How is it?: C\n  Who is it?: D\n  When is it?: E\n",
+])
+def test_yaml_alias_bomb_is_refused_at_once(tmp_path: Path, records: str):
     """Billion laughs: nine aliases of nine aliases... would expand to 387 million strings."""
-    laughs = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8))
-    (tmp_path / "laughs.yaml").write_text(
-        laughs + "questions:\n  - question: What?\n    answer: A\n    tags: *i\n"
-        "  - question: Why?\n    answer: B\n")
+    (tmp_path / "laughs.yaml").write_text(LAUGHS + records)
     done = qa2anki("build", "laughs.yaml", "-o", "out.apkg", cwd=tmp_path)
     one_error(done, "laughs.yaml", "aliases")
     assert outcome(done)[1] < 300

@@ -97,9 +97,11 @@ YAML_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 YAML_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},]", re.MULTILINE)
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
-    """The YAML tree and the line of each mapping in it; a clear error for broken YAML, and for
-    aliases of aliases that would expand to billions of values ("billion laughs")."""
+def load_yaml(text: str, source: str, expand: bool = True) -> tuple[Any, dict[Any, int]]:
+    """The YAML tree and the line of each mapping in it; a clear error for broken YAML, and (when
+    it is to be ``expand`` ed into items) for aliases of aliases that would expand to billions of
+    values ("billion laughs"). Sniffing only walks each shared value once, so it skips that check
+    and claims the file, for reading to say what is wrong."""
     try:
         tree, lines = _parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -110,7 +112,7 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
                           line=line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
-    if YAML_ANCHOR.search(text) and expands_beyond(tree, expansion_budget(text)):
+    if expand and YAML_ANCHOR.search(text) and expands_beyond(tree, expansion_budget(text)):
         alias = YAML_ALIAS.search(text)
         raise SourceError(
             "aliases (*name) repeat anchored values into more than "
@@ -133,7 +135,7 @@ def sniff_yaml(text: str) -> float:
     if not YAML_KEY_LINE.search(text):
         return 0.0
     try:
-        tree, _ = load_yaml(text, "<sniff>")
+        tree, _ = load_yaml(text, "<sniff>", expand=False)
     except SourceError:  # damaged: claim it when it plainly is a record list, so read says where
         return 0.35 if len(YAML_RECORD_START.findall(text)) >= 2 else 0.0
     if not isinstance(tree, (dict, list)):
