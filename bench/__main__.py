@@ -43,6 +43,30 @@ def qa2anki_command() -> list[str]:
     return [sys.executable, "-m", "qa2anki"]
 
 
+def oversize_figure(folder: Path, megabytes: int) -> str:
+    """Time and peak memory of a build refusing a markdown source over ``limits.source_mb``
+    (100 MB by default): refused from its size before a byte is read."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "huge.md"
+    block = "".join(f"## Q{n}. What is case {n}?\n\nIt is case {n}, as usual.\n\n" for n in range(20_000))
+    with source.open("w", encoding="utf-8") as out:
+        for _ in range(megabytes * 2**20 // len(block) + 1):
+            out.write(block)
+    size = source.stat().st_size / 2**20
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen([*qa2anki_command(), "build", "huge.md", "-o", "huge.apkg"], cwd=folder,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        message = err.read().decode().strip()
+    source.unlink()
+    outcome = "refused" if child.returncode == 1 and "limit" in message else "NOT refused"
+    return f"{size:.0f} MB markdown source {outcome} in {wall:.2f}s, peak RSS {usage.ru_maxrss / 1024:.0f} MB"
+
+
 def measure(manifest: Path, runs: int) -> dict[str, float]:
     """Stage medians (in-process) and whole-build medians (own process) for one corpus."""
     folder = manifest.parent
@@ -104,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="item counts (comma separated)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the seed corpus row")
+    parser.add_argument("--oversize-mb", type=int, default=200,
+                        help="size of the over-limit source whose refusal is timed (0 skips it)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rows: list[dict[str, float | str]] = []
@@ -118,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
             runs = args.runs if size <= 10_000 else max(1, min(args.runs, 2))
             rows.append({"corpus": f"n={size}", **measure(manifest, runs)})
             print_table(rows[-1:])
+        oversize = oversize_figure(Path(tmp) / "oversize", args.oversize_mb) if args.oversize_mb else ""
     print()
     print(f"qa2anki benchmark: medians of {args.runs} runs on {os.cpu_count()} cores "
           "(seconds; rss_mb = peak resident memory of the whole build)")
@@ -126,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     if "n=10000" in by_size and "n=100000" in by_size:
         growth = float(by_size["n=100000"]["build"]) / float(by_size["n=10000"]["build"])
         print(f"growth 10k -> 100k: x{growth:.1f} (linear would be x10)")
+    if oversize:
+        print(oversize)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .adapters import UnsupportedFormatError, read_source
 from .errors import ManifestError, OutputError, Qa2AnkiError
-from .manifest import Manifest, load_manifest
+from .manifest import Manifest, load_manifest, with_source_mb
 from .models import Card, Dropped
 from .outputs import check_outputs
 from .pipeline import BuildReport, Progress, build
@@ -184,13 +184,18 @@ def _report_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Find
     return findings(report, paths) + empty
 
 
-def check_config(path: str | Path, progress: Progress | None = None) -> CheckReport:
-    """:func:`check` for a manifest file; a broken manifest is reported as an error finding."""
+def check_config(
+    path: str | Path, progress: Progress | None = None, max_source_mb: float | None = None
+) -> CheckReport:
+    """:func:`check` for a manifest file; a broken manifest is reported as an error finding.
+
+    ``max_source_mb`` overrides the manifest's ``limits: source_mb:`` (``--max-source-mb``).
+    """
     try:
         manifest = load_manifest(path)
     except ManifestError as exc:
         return CheckReport((_finding_of(exc),), 0)
-    return check(manifest, progress)
+    return check(with_source_mb(manifest, max_source_mb), progress)
 
 
 def _output_findings(manifest: Manifest) -> list[Finding]:
@@ -218,7 +223,7 @@ def _unreadable_sources(manifest: Manifest) -> tuple[list[Finding], Manifest]:
         if spec.path in bad:
             continue
         try:
-            read_source(spec.path, spec.format, spec.options)
+            read_source(spec.path, spec.format, spec.options, manifest.limits)
         except UnsupportedFormatError:
             continue  # the build warns about it and goes on
         except Qa2AnkiError as exc:

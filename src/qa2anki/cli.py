@@ -14,7 +14,14 @@ from .check import check, check_config
 from .dedup import describe_clusters
 from .errors import Qa2AnkiError
 from .inspect_sources import describe, inspect_source
-from .manifest import DEFAULT_MANIFEST, Manifest, default_output, load_manifest, manifest_for_files
+from .manifest import (
+    DEFAULT_MANIFEST,
+    Manifest,
+    default_output,
+    load_manifest,
+    manifest_for_files,
+    with_source_mb,
+)
 from .normalize import normalize
 from .pipeline import build, find_duplicates
 from .preview import build_preview
@@ -82,6 +89,10 @@ _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
 _force = click.option("--force", is_flag=True, help="Replace existing files that qa2anki did not write.")
+_max_source_mb = click.option(
+    "--max-source-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
+    help="Refuse sources bigger than this (default: the manifest's 'limits: source_mb:', or 100).",
+)
 
 
 @main.command(name="build")
@@ -101,12 +112,13 @@ _force = click.option("--force", is_flag=True, help="Replace existing files that
 @click.option("--allow-outside", is_flag=True,
               help="Let the manifest write its decks and lockfile outside its own folder.")
 @_force
+@_max_source_mb
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
     report_path: str | None, no_cache: bool, rebuild_lock: bool, allow_outside: bool, force: bool,
-    quiet: bool, verbose: bool,
+    max_source_mb: float | None, quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
@@ -120,7 +132,7 @@ def build_command(
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
     """
     verbosity = _verbosity(quiet, verbose)
-    manifest = _manifest(files, config, output, deck, lock)
+    manifest = with_source_mb(_manifest(files, config, output, deck, lock), max_source_mb)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         report = build(
             manifest, progress=progress, use_cache=not (no_cache or rebuild_lock), report_path=report_path,
@@ -135,10 +147,12 @@ def build_command(
 @click.argument("files", nargs=-1, type=click.Path())
 @_config
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@_max_source_mb
 @_quiet
 @_verbose
 def check_command(
-    files: tuple[str, ...], config: str | None, strict: bool, quiet: bool, verbose: bool
+    files: tuple[str, ...], config: str | None, strict: bool, max_source_mb: float | None,
+    quiet: bool, verbose: bool,
 ) -> None:
     """Check the manifest and every source without writing anything.
 
@@ -155,9 +169,10 @@ def check_command(
     _files_or_config(files, config)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         if files:
-            result = check(manifest_for_files(list(files), CHECK_ONLY_OUTPUT), progress)
+            manifest = manifest_for_files(list(files), CHECK_ONLY_OUTPUT)
+            result = check(with_source_mb(manifest, max_source_mb), progress)
         else:
-            result = check_config(config or DEFAULT_MANIFEST, progress)
+            result = check_config(config or DEFAULT_MANIFEST, progress, max_source_mb)
     console.echo_lines(console.check_output(result, verbosity, console.colour_wanted(sys.stdout)))
     if result.failed(strict):
         sys.exit(1)
@@ -175,8 +190,9 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
       qa2anki dups notes.md faq.json
     To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
     """
-    for deck in _manifest(files, config, default_output("qa2anki") if files else None, None).decks:
-        result, diagnostics = find_duplicates(deck)
+    manifest = _manifest(files, config, default_output("qa2anki") if files else None, None)
+    for deck in manifest.decks:
+        result, diagnostics = find_duplicates(deck, manifest.limits)
         for diagnostic in diagnostics:
             click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
         members = sum(len(cluster.card.items) for cluster in result.clusters)
@@ -195,9 +211,10 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
 @click.option("--deck", help="Deck name when FILEs are named (default: qa2anki).")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 @_force
+@_max_source_mb
 def preview_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool,
-    force: bool,
+    force: bool, max_source_mb: float | None,
 ) -> None:
     """Write one HTML page showing every card as Anki will (front, back, light and dark).
 
@@ -207,7 +224,7 @@ def preview_command(
       qa2anki preview notes.md -o /tmp/cards.html
     """
     manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
-    report, path = build_preview(manifest, output, force=force)
+    report, path = build_preview(with_source_mb(manifest, max_source_mb), output, force=force)
     for diagnostic in report.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
     click.echo(str(path))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .adapters import detect, read_text_as, sniff_scores
+from .adapters import DEFAULT_LIMITS, detect, read_text_as, sniff_scores
 from .models import Item, SourceResult
 from .textio import read_text
 
@@ -62,7 +62,7 @@ def inspect_source(path: str | Path, format: str = "auto", options: Mapping[str,
                    ) -> Inspection:
     """Read one file the way a build would; raises :class:`~qa2anki.errors.SourceError` if it cannot."""
     path = Path(path)
-    text, warnings = read_text(path)
+    text, warnings = read_text(path, DEFAULT_LIMITS.source_mb)
     scores = sniff_scores(text)
     detected = format == "auto"
     if detected:

@@ -228,6 +228,10 @@ class _NodeReader:
             raise ManifestError(
                 f"invalid value: {getattr(exc, 'problem', None) or exc}", file=self.file, line=mark.line + 1
             ) from None
+        except ValueError:  # Python refuses int() of more than 4,300 digits
+            raise ManifestError(
+                "invalid value: a number too long to read", file=self.file, line=node.start_mark.line + 1
+            ) from None
         finally:
             loader.dispose()
 
@@ -393,3 +397,10 @@ def manifest_for_files(
     sources = tuple(SourceSpec(path=Path(f)) for f in files)
     deck = DeckSpec(name=plain_text(deck_name) or "qa2anki", output=Path(output), sources=sources)
     return Manifest(decks=keyed_sources((deck,), Path(".")), root=Path("."), path=None)
+
+
+def with_source_mb(manifest: Manifest, source_mb: float | None) -> Manifest:
+    """``manifest`` reading sources of up to ``source_mb`` (``--max-source-mb``); None keeps its own."""
+    if source_mb is None:
+        return manifest
+    return dataclasses.replace(manifest, limits=dataclasses.replace(manifest.limits, source_mb=source_mb))

@@ -6,6 +6,7 @@ so a rebuild updates the same objects in the user's collection instead of adding
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import json
@@ -129,8 +130,28 @@ def write_apkg(
         count += 1
     package = genanki.Package(list(decks.values()))
     with atomic_path(path) as temporary:
-        _write_package(package, temporary, timestamp, media or {})
+        try:
+            _write_package(package, temporary, timestamp, media or {})
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot write deck: {_write_failure(exc)}", file=str(path)) from None
     return count
+
+
+def _write_failure(exc: OSError | sqlite3.Error) -> str:
+    """Why a deck could not be written, in words that say where space ran out.
+
+    genanki builds the deck's database in the temporary folder (``TMPDIR``) before it is zipped
+    beside the deck, so a full temporary folder fails as sqlite's "database or disk is full".
+    """
+    if isinstance(exc, sqlite3.Error):
+        folder = tempfile.gettempdir()
+        if "full" in str(exc):
+            return (f"no space left in the temporary folder {folder} for the deck's database; "
+                    "free some space there or point TMPDIR at a folder with room")
+        return f"the deck's database in the temporary folder {folder} failed: {exc}"
+    if exc.errno == errno.ENOSPC:
+        return "no space left on device"
+    return str(exc.strerror or exc)
 
 
 def _write_package(

@@ -11,10 +11,11 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .adapters import UnsupportedFormatError, read_source
+from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source
 from .cache import BuildCache, image_states, inputs_fingerprint, plain
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
@@ -248,14 +249,16 @@ def _refuse_empty(report: DeckReport) -> None:
 
 
 def read_deck_sources(
-    deck: DeckSpec, progress: Progress | None = None
+    deck: DeckSpec, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[Item], list[SourceSummary], list[Dropped], list[Diagnostic]]:
-    """Run every source of ``deck`` through its adapter; unsupported ones are skipped, with a warning."""
+    """Run every source of ``deck`` through its adapter, within ``limits``; unsupported ones are
+    skipped, with a warning."""
     items: list[Item] = []
     summaries: list[SourceSummary] = []
     dropped: list[Dropped] = []
     diagnostics: list[Diagnostic] = []
-    for done, (spec, result) in enumerate(zip(deck.sources, _read_each(deck.sources), strict=True)):
+    read = _read_each(deck.sources, limits)
+    for done, (spec, result) in enumerate(zip(deck.sources, read, strict=True)):
         if progress:
             progress("read", done, len(deck.sources))
         if isinstance(result, UnsupportedFormatError):
@@ -280,34 +283,37 @@ def read_deck_sources(
 PARALLEL_READ_BYTES = 2_000_000
 
 
-def _read_one(spec: SourceSpec) -> SourceResult | UnsupportedFormatError:
+def _read_one(spec: SourceSpec, limits: Limits) -> SourceResult | UnsupportedFormatError:
     try:
-        return read_source(spec.path, spec.format, spec.options, key=spec.name)
+        return read_source(spec.path, spec.format, spec.options, limits, key=spec.name)
     except UnsupportedFormatError as exc:
         return exc  # skipped with a warning, not an error
 
 
-def _read_each(specs: tuple[SourceSpec, ...]) -> Iterator[SourceResult | UnsupportedFormatError]:
+def _read_each(
+    specs: tuple[SourceSpec, ...], limits: Limits
+) -> Iterator[SourceResult | UnsupportedFormatError]:
     """Every source through its adapter, in order; large decks of many files on every core.
 
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
     still surfaces for the first failing source in manifest order, as when reading one by one.
     """
+    read_one = partial(_read_one, limits=limits)
     workers = os.cpu_count() or 1
     if workers < 2 or len(specs) < 4 or "fork" not in mp.get_all_start_methods():
-        yield from map(_read_one, specs)
+        yield from map(read_one, specs)
         return
     total = sum(spec.path.stat().st_size for spec in specs if spec.path.is_file())
     if total < PARALLEL_READ_BYTES:
-        yield from map(_read_one, specs)
+        yield from map(read_one, specs)
         return
     with process_pool(workers) as pool:
-        yield from pool.map(_read_one, specs)
+        yield from pool.map(read_one, specs)
 
 
-def find_duplicates(deck: DeckSpec) -> tuple[DedupResult, list[Diagnostic]]:
+def find_duplicates(deck: DeckSpec, limits: Limits = DEFAULT_LIMITS) -> tuple[DedupResult, list[Diagnostic]]:
     """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
-    items, _, _, diagnostics = read_deck_sources(deck)
+    items, _, _, diagnostics = read_deck_sources(deck, limits=limits)
     repaired = repair_items(items)
     merged = deduplicate(repaired.items, deck.dedup)
     return merged, [*diagnostics, *repaired.diagnostics, *merged.diagnostics]
@@ -319,7 +325,7 @@ def build_deck(
     ledger: Ledger | None = None,
     *,
     root: Path = Path("."),
-    limits: Limits | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way.
 
@@ -327,7 +333,7 @@ def build_deck(
     from anywhere under it, for the sources inside it (see :func:`.media.allowed_root`).
     """
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
-    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress)
+    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
     summaries = [

@@ -29,9 +29,11 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
 from .levels import LEVELS
 from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import Card, Diagnostic, Item, Note
+from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
 from .workers import process_pool
@@ -47,7 +49,8 @@ DETAILS_TAG_LINE = re.compile(
     r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>))*\s*$",
     re.IGNORECASE,
 )
-STRIKETHROUGH = r"(~~)(?=\S)(.+?)(?<=\S)~~"
+#: The text stops at the next ``~~``: ``.+?`` let each unclosed ``~~`` scan to the end of the paragraph.
+STRIKETHROUGH = r"(~~)(?=\S)((?:(?!~~).)+?)(?<=\S)~~"
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
 
@@ -271,10 +274,13 @@ def escape_stray_angles(line: str) -> str:
 
 
 def _escape_outside_markup(text: str) -> str:
+    if "<" not in text:
+        return text
+    unclosed = unclosed_tags(text)
     return "".join(
-        "&lt;" if char == "<" and not _MARKUP_OPENING.match(text, index) else char
+        "&lt;" if char == "<" and (index in unclosed or not _MARKUP_OPENING.match(text, index)) else char
         for index, char in enumerate(text)
-    ) if "<" in text else text
+    )
 
 
 class _StrayAngles(Preprocessor):
@@ -290,10 +296,18 @@ class _StrayAngles(Preprocessor):
         return out
 
 
+class _DenseBrackets(Preprocessor):
+    """``[`` that can open no link, escaped where they are dense (see :mod:`.dense_markup`)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return defuse_brackets(lines)
+
+
 class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
         md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
+        md.preprocessors.register(_DenseBrackets(md), "qa2anki_dense_brackets", 25)
         md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKETHROUGH, "del"), "qa2anki_del", 45)
 
 
@@ -307,9 +321,17 @@ class Renderer:
         )
 
     def block(self, text: str) -> str:
-        """A whole answer."""
+        """A whole answer; lists and quotes nested too deep for Python-Markdown are flattened and
+        paragraphs too dense to render in time split (reading sources already did so, with a
+        warning; this guards every other caller)."""
         self._md.reset()
-        return self._md.convert(text)
+        text, _ = cap_markdown(text, MARKDOWN_MAX_NESTING)
+        text, _ = split_dense_paragraphs(text)
+        try:
+            return self._md.convert(text)
+        except RecursionError:  # a construct nesting that no cap foresaw: show the text as written
+            self._md.reset()
+            return f"<pre>{html.escape(text, quote=False)}</pre>"
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""

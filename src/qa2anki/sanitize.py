@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import nh3
 
+from .nesting import MARKDOWN_MAX_NESTING, cap_html_nesting
+
 #: Decides an ``<img src>``: the media name to use, or None to drop the attribute.
 ImageSource = Callable[[str], "str | None"]
 
@@ -72,7 +74,9 @@ def sanitize_html(html: str, image_source: ImageSource = _drop_images) -> str:
 
     ``image_source`` maps each ``<img src>`` to a media name (the media stage's job); by default
     every image source is dropped, so no remote or unknown file is ever referenced.
+    Block elements nested past :data:`~.nesting.MARKDOWN_MAX_NESTING` are unwrapped first.
     """
+    html = cap_html_nesting(html, MARKDOWN_MAX_NESTING)
     if not _URL_TAG.search(html):
         return _cleaner().clean(html)
 

@@ -12,11 +12,11 @@ FALLBACK_ENCODING = "cp1252"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_text(path: str | Path) -> tuple[str, list[str]]:
+def read_text(path: str | Path, max_mb: float | None = None) -> tuple[str, list[str]]:
     """The file's text with a BOM stripped and line ends made ``\\n``, plus warnings.
 
     Fails with one clear line for what cannot be a source: a missing file, a folder,
-    an empty or binary file.
+    an empty or binary file, or one over ``max_mb`` (checked before a byte is read).
     """
     path = Path(path)
     name = str(path)
@@ -26,11 +26,34 @@ def read_text(path: str | Path) -> tuple[str, list[str]]:
         raise SourceError("is a folder, not a file (name the files inside it)", file=name)
     if not path.is_file():  # a FIFO or a device would block or never end
         raise SourceError("not a regular file", file=name)
+    if max_mb is not None:
+        _check_size(path, max_mb)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", file=name) from None
     return decode(data, name)
+
+
+def _check_size(path: Path, max_mb: float) -> None:
+    """A runaway or wrong file (a dump, a log) fails at once instead of filling memory for minutes."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    if size > max_mb * 2**20:
+        raise SourceError(
+            f"file is {human_size(size)}, over the {max_mb:g} MB limit for a source; to read it, "
+            "raise 'limits: source_mb:' in the manifest (or pass --max-source-mb)",
+            file=str(path),
+        )
+
+
+def human_size(size: int) -> str:
+    """``1.5 KB``, ``200.0 MB``: a size as a person reads it."""
+    if size < 2**10:
+        return f"{size} bytes"
+    return f"{size / 2**10:.1f} KB" if size < 2**20 else f"{size / 2**20:.1f} MB"
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:

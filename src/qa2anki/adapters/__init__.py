@@ -10,17 +10,25 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..dense_markup import PARAGRAPH_CHUNK, split_dense_paragraphs
 from ..errors import SourceError
-from ..models import Diagnostic, Dropped, SourceResult
+from ..manifest import Limits
+from ..models import Diagnostic, Dropped, Item, SourceResult
+from ..nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from ..textio import read_text
 from . import answer_only, common_schema, markdown_doc, numbered_text, nuxt_payload, records
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
 MIN_CONFIDENCE = 0.3
+#: A sniff that overflowed the stack met structure of its own format nested very deep: it
+#: claims the file, so the nesting check names the line instead of "no adapter recognises".
+DEEP_CLAIM = 0.6
+DEFAULT_LIMITS = Limits()
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -68,22 +76,26 @@ def sniff_scores(text: str) -> dict[str, float]:
 
 
 def _safe_sniff(adapter: Adapter, text: str) -> float:
-    return max(0.0, min(1.0, adapter.sniff(text)))
+    try:
+        return max(0.0, min(1.0, adapter.sniff(text)))
+    except RecursionError:
+        return DEEP_CLAIM
 
 
 def read_source(
     path: str | Path,
     format: str = "auto",
     options: Mapping[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     key: str | None = None,
 ) -> SourceResult:
-    """Read one source file through its adapter (``format='auto'`` detects it).
+    """Read one source file through its adapter (``format='auto'`` detects it), within ``limits``.
 
     ``key`` names the source in its items (see :attr:`SourceSpec.key`); by default the file's name.
     """
     path = Path(path)
-    text, warnings = read_text(path)
-    return read_text_as(text, key or path.name, format, options, str(path), warnings)
+    text, warnings = read_text(path, limits.source_mb)
+    return read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting)
 
 
 def read_text_as(
@@ -93,6 +105,7 @@ def read_text_as(
     options: Mapping[str, Any] | None = None,
     display_name: str | None = None,
     warnings: list[str] | None = None,
+    nesting: int = DEFAULT_LIMITS.nesting,
 ) -> SourceResult:
     """Like :func:`read_source` for text already in memory."""
     display = display_name or source
@@ -102,13 +115,74 @@ def read_text_as(
         raise UnsupportedFormatError(
             f"unknown format '{format}' (known: {', '.join(ADAPTERS)})", file=display
         )
-    result = _keep_schema(ADAPTERS[format].read(text, source, options or {}))
+    result = _keep_schema(_read_nested(ADAPTERS[format], text, source, options or {}, nesting, display))
+    result = _bound_markdown(result, text, min(nesting, MARKDOWN_MAX_NESTING))
     if warnings:
         extra = tuple(Diagnostic(source, None, message) for message in warnings)
         result = SourceResult(
             result.source, result.format, result.items, result.dropped, extra + result.diagnostics
         )
     return result
+
+
+def _read_nested(
+    adapter: Adapter, text: str, source: str, options: Mapping[str, Any], nesting: int, display: str
+) -> SourceResult:
+    """``adapter.read``, refused with the line where the text nests deeper than ``nesting``."""
+    line = adapter.too_deep(text, nesting) if adapter.too_deep else None
+    if line is not None:
+        raise SourceError(
+            f"nested deeper than {nesting} levels; flatten it, or raise 'limits: nesting:' "
+            "in the manifest to read it", file=display, line=line,
+        )
+    try:
+        return adapter.read(text, source, options)
+    except RecursionError:  # only when 'limits: nesting:' was set beyond what Python parses
+        raise SourceError(
+            f"nested too deep for Python to read (limits: nesting is {nesting}; lower it to have "
+            "such files refused with their line)", file=display,
+        ) from None
+
+
+def _bound_markdown(result: SourceResult, text: str, nesting: int) -> SourceResult:
+    """Questions and answers bounded for the renderer, with a warning where each change starts;
+    every character is kept. Lists and quotes nested deeper than ``nesting`` are flattened to it
+    (Python-Markdown recurses per level); paragraphs too long and dense with markup to render in
+    time are split (it rebuilds a paragraph after every inline match)."""
+    bounds = (
+        (partial(cap_markdown, limit=nesting), f"lists or quotes nested deeper than {nesting} levels; "
+         f"flattened to {nesting} levels from here, every line kept (limits: nesting)"),
+        (split_dense_paragraphs, f"a paragraph too long and dense with markup to render in time; "
+         f"split into paragraphs of at most {PARAGRAPH_CHUNK:,} characters from here, every character kept"),
+    )
+    items: list[Item] = []
+    notes: list[Diagnostic] = []
+    source_lines: list[str] = []
+    for item in result.items:
+        for bound, message in bounds:
+            question, in_question = bound(item.question)
+            answer, in_answer = bound(item.answer)
+            if in_question is None and in_answer is None:
+                continue
+            if in_answer is not None and not source_lines:
+                source_lines = text.split("\n")
+            line = item.line if in_answer is None else _line_in_source(
+                source_lines, item.line, item.answer.split("\n")[in_answer])
+            notes.append(Diagnostic(item.source, line, message, ref=item.ref))
+            item = dataclasses.replace(item, question=question, answer=answer)
+        items.append(item)
+    if not notes:
+        return result
+    return dataclasses.replace(result, items=tuple(items), diagnostics=result.diagnostics + tuple(notes))
+
+
+def _line_in_source(lines: list[str], start: int | None, wanted: str) -> int | None:
+    """The 1-based line of ``wanted`` at or after ``start``; answers are cut from the source's
+    lines (re-indented at most), so it is found there unless the source is JSON or the like."""
+    wanted = wanted.strip()
+    first = max((start or 1) - 1, 0)
+    return next((number for number, line in enumerate(lines[first:], start=first + 1)
+                 if line.strip() == wanted), start)
 
 
 def _keep_schema(result: SourceResult) -> SourceResult:

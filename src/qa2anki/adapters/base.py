@@ -16,9 +16,12 @@ class Adapter:
     ``sniff(text)`` returns 0.0-1.0, how sure it is that ``text`` is this format.
     ``read(text, source, options)`` returns the items (``source`` is the file name).
     Both must raise nothing but :class:`~qa2anki.errors.SourceError`.
+    ``too_deep(text, limit)``, for formats whose parser recurses per level, is the line where
+    ``text`` first nests deeper than ``limit`` (None if it does not); it runs before ``read``.
     """
 
     name: str
     summary: str
     sniff: Callable[[str], float]
     read: Callable[[str, str, Mapping[str, Any]], SourceResult]
+    too_deep: Callable[[str, int], int | None] | None = None

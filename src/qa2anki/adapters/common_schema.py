@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import SourceError
 from ..models import ANSWER_ONLY, Dropped, Item, SourceResult
+from ..nesting import yaml_too_deep
 from .base import Adapter
 from .records import load_yaml
 
@@ -142,4 +143,5 @@ ADAPTER = Adapter(
     summary="qa2anki common schema (YAML written by 'qa2anki normalize')",
     sniff=sniff,
     read=read,
+    too_deep=yaml_too_deep,
 )

@@ -42,11 +42,15 @@ from .refs import RefAllocator, slug
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
 NAVIGATION_LINK = re.compile(
-    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)[^)]*\)"
+    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)(?:\s[^)]*)?\)"
     r"(?:\*\*|__)?\s*$"
 )
 #: An HTML line whose only text is a link into the page (``<a href="#top">↥ back to top</a>``).
-HTML_PAGE_LINK = re.compile(r"<a\s[^>]*href=[\"']#[^>]*>(?P<text>.*?)</a\s*>", re.IGNORECASE)
+#: Tags hold no ``<`` and the text no other link, so an unclosed ``<a`` costs a scan to the next
+#: ``<``, not to the end of the text (a line of them was quadratic).
+HTML_PAGE_LINK = re.compile(
+    r"<a\s[^<>]*href=[\"']#[^<>]*>(?P<text>[^<]*(?:<(?!/?a[\s>])[^<]*)*)</a\s*>", re.IGNORECASE
+)
 #: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
 ANSWER_LABEL = re.compile(
     r"^(?:(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
@@ -55,7 +59,8 @@ ANSWER_LABEL = re.compile(
 )
 #: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
 TRAILING_BACK_LINK = re.compile(
-    r"[ \t]*(?:\[(?P<md>[^\]]*)\]\(#[^)\s]*\)|<a\s[^>]*href=[\"']#[^\"']*[\"'][^>]*>(?P<html>[^<]*)</a\s*>)"
+    r"[ \t]*(?:\[(?P<md>[^\[\]]*)\]\(#[^)\s]*\)"
+    r"|<a\s[^<>]*href=[\"']#[^\"']*[\"'][^<>]*>(?P<html>[^<]*)</a\s*>)"
     r"[ \t]*$",
     re.IGNORECASE,
 )

@@ -8,6 +8,7 @@ once the adapter knows every anchor and heading (an open answer runs to the next
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .markdown_outline import Outline, Table
@@ -50,9 +51,9 @@ EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
 LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
 TRAILING_PERMALINK = re.compile(r"(?<=\S)\s+\[[^\]]*\]\(#[^)\s]*\)\s*$")
 QUESTION_COUNT = re.compile(r"\s*[(\[]\s*\d+\s*(?:questions?|qs?|items?)?\s*[)\]]\s*$", re.IGNORECASE)
-EMPTY_ANCHOR = re.compile(r"<a\s[^>]*>\s*</a>", re.IGNORECASE)
+EMPTY_ANCHOR = re.compile(r"<a\s[^<>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
-ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # [^>]* made a line of unclosed tags quadratic
 LONE_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)[^)]*\)$")
 
 DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
@@ -151,22 +152,41 @@ def topic_of(heading: str) -> str:
 # --- <details><summary>Question</summary>answer</details> ----------------------------------
 
 
+#: Collapsible sections inside sections beyond this depth are not split further: the block is
+#: read as one question (its inner blocks part of the answer), so hostile nesting costs no more.
+MAX_SECTION_DEPTH = 16
+
+Section = tuple[int, int, tuple[tuple[str, str], ...]]  # first line, end line, meta of the section
+
+
 def find_details(outline: Outline) -> list[Anchor]:
-    """GitHub FAQ style: one collapsible block per question; nested blocks make sections."""
-    return _details_in(outline, 0, len(outline.lines), ())
+    """GitHub FAQ style: one collapsible block per question; nested blocks make sections.
 
-
-def _details_in(outline: Outline, start: int, stop: int, meta: tuple[tuple[str, str], ...]) -> list[Anchor]:
+    Sections are a work list rather than recursion, so no nesting can overflow the stack.
+    """
     anchors: list[Anchor] = []
+    sections: list[Section] = [(0, len(outline.lines), ())]
+    while sections:
+        start, stop, meta = sections.pop()
+        for index, close in _blocks_in(outline, start, stop):
+            found = _one_details(outline, index, close, meta)
+            if isinstance(found, tuple):
+                sections.append(found)
+            else:
+                anchors.extend(found)
+    return sorted(anchors, key=lambda anchor: anchor.line)
+
+
+def _blocks_in(outline: Outline, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    """The opening and closing line of each top-level details block between the lines."""
     index = start
     while index < stop:
         if index in outline.code_lines or not DETAILS_OPEN.search(outline.lines[index]):
             index += 1
             continue
         close = _closing_line(outline, index, stop)
-        anchors.extend(_one_details(outline, index, close, meta))
+        yield index, close
         index = close + 1
-    return anchors
 
 
 def _closing_line(outline: Outline, start: int, stop: int) -> int:
@@ -181,7 +201,8 @@ def _closing_line(outline: Outline, start: int, stop: int) -> int:
     return stop - 1
 
 
-def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str, str], ...]) -> list[Anchor]:
+def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str, str], ...]
+                 ) -> list[Anchor] | Section:
     chunk = "\n".join(outline.lines[start:close + 1])
     opening = DETAILS_OPEN.search(chunk)
     summary = SUMMARY.search(chunk)
@@ -191,8 +212,8 @@ def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str
     label = summary_text(summary.group("question"))
     inner = sum(1 for i in range(summary_line + 1, close) if i not in outline.code_lines
                 and DETAILS_OPEN.search(outline.lines[i]))
-    if inner >= 2:  # a collapsible section of collapsible questions
-        return _details_in(outline, summary_line + 1, close, meta + (("topic", topic_of(label)),))
+    if inner >= 2 and len(meta) < MAX_SECTION_DEPTH:  # a collapsible section of collapsible questions
+        return summary_line + 1, close, meta + (("topic", topic_of(label)),)
     text, number, _ = split_number(label)
     if not text or NOT_QUESTIONS.match(text) or ANSWER_LABELS.match(text):
         return []

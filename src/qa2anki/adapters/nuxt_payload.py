@@ -19,8 +19,9 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import SourceResult
+from ..nesting import expands_beyond, expansion_budget, json_too_deep
 from .base import Adapter
-from .json_text import load_json
+from .json_text import load_json, loads
 from .qa_records import find_items, require_items
 
 #: devalue's negative indexes (``HOLE``, -2, is an array gap: read as None).
@@ -150,9 +151,15 @@ def parse_payload(text: str, source: str) -> Any:
     """The decoded payload, or a :class:`SourceError` naming the line and column of the damage."""
     values = load_json(text, source)
     try:
-        return unflatten(values)
+        tree = unflatten(values)
     except DevalueError as exc:
         raise SourceError(f"not a valid Nuxt payload: {exc}", file=source) from None
+    if expands_beyond(tree, expansion_budget(text)):
+        raise SourceError(
+            f"shared values repeat into more than {expansion_budget(text):,} values; "
+            "refusing to expand them", file=source,
+        )
+    return tree
 
 
 def looks_like_payload(values: Any) -> bool:
@@ -177,7 +184,7 @@ def sniff(text: str) -> float:
     if not head.startswith("["):
         return 0.0
     try:
-        values = json.loads(head)
+        values = loads(head)
     except ValueError:
         return 0.6 if PAYLOAD_START.match(head) else 0.0  # damaged: claim it so the error says why
     return 0.95 if looks_like_payload(values) else 0.05
@@ -195,4 +202,5 @@ ADAPTER = Adapter(
     summary="Nuxt prerender payload (devalue-encoded JSON array)",
     sniff=sniff,
     read=read,
+    too_deep=json_too_deep,
 )

@@ -21,9 +21,10 @@ import yaml
 
 from ..errors import SourceError
 from ..models import Diagnostic, SourceResult
+from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
 from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
-from .json_text import is_json, load_json
+from .json_text import is_json, load_json, loads
 from .nuxt_payload import looks_like_payload
 from .qa_records import KeyedRecord, choose_keys, find_items, has_records, is_standalone_record, require_items
 
@@ -63,7 +64,16 @@ def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[
             loader.lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
 
 
+def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int | str:
+    """An integer, or its digits as text when Python refuses to convert that many (over 4,300)."""
+    try:
+        return loader.construct_yaml_int(node)  # type: ignore[no-any-return]
+    except ValueError:
+        return str(loader.construct_scalar(node))
+
+
 LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @functools.lru_cache(maxsize=4)
@@ -82,10 +92,18 @@ def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
         loader.dispose()
 
 
-def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
-    """The YAML tree and the line of each mapping in it; a clear error for broken YAML."""
+#: An anchor (``&name``): only then can aliases make a tree bigger than its text.
+YAML_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+YAML_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},]", re.MULTILINE)
+
+
+def load_yaml(text: str, source: str, expand: bool = True) -> tuple[Any, dict[Any, int]]:
+    """The YAML tree and the line of each mapping in it; a clear error for broken YAML, and (when
+    it is to be ``expand`` ed into items) for aliases of aliases that would expand to billions of
+    values ("billion laughs"). Sniffing only walks each shared value once, so it skips that check
+    and claims the file, for reading to say what is wrong."""
     try:
-        return _parse_yaml(text)
+        tree, lines = _parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -94,12 +112,22 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[Any, int]]:
                           line=line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"not valid YAML: {exc}", file=source) from None
+    if expand and YAML_ANCHOR.search(text) and expands_beyond(tree, expansion_budget(text)):
+        alias = YAML_ALIAS.search(text)
+        raise SourceError(
+            "aliases (*name) repeat anchored values into more than "
+            f"{expansion_budget(text):,} values; refusing to expand them",
+            file=source, line=text.count("\n", 0, alias.start()) + 1 if alias else None,
+        )
+    return tree, lines
 
 
-YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w\"' .?!()/,-]+:(?:\s|$)", re.MULTILINE)
+#: The key starts with a non-space so the indent and the key cannot share spaces: with
+#: ``^\s*`` before a class holding a space, a deeply indented line backtracked quadratically.
+YAML_KEY_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?[\w\"'.?!()/,-][\w\"' .?!()/,-]*:(?:\s|$)", re.MULTILINE)
 #: A list item opening with a question key: what a damaged YAML record file still shows.
 YAML_RECORD_START = re.compile(
-    r"^\s*-\s+[\"']?(?:question|q|prompt|front)[\"']?\s*:", re.MULTILINE | re.IGNORECASE
+    r"^[ \t]*-[ \t]+[\"']?(?:question|q|prompt|front)[\"']?[ \t]*:", re.MULTILINE | re.IGNORECASE
 )
 
 
@@ -107,7 +135,7 @@ def sniff_yaml(text: str) -> float:
     if not YAML_KEY_LINE.search(text):
         return 0.0
     try:
-        tree, _ = load_yaml(text, "<sniff>")
+        tree, _ = load_yaml(text, "<sniff>", expand=False)
     except SourceError:  # damaged: claim it when it plainly is a record list, so read says where
         return 0.35 if len(YAML_RECORD_START.findall(text)) >= 2 else 0.0
     if not isinstance(tree, (dict, list)):
@@ -135,7 +163,7 @@ def sniff_json(text: str) -> float:
     if not head.startswith(("{", "[")):
         return 0.0
     try:
-        tree = json.loads(head)
+        tree = loads(head)
     except ValueError:
         lines = json_lines(head)
         if lines is not None:
@@ -167,7 +195,7 @@ def json_lines(text: str) -> list[tuple[Any, int]] | None:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = loads(line)
         except ValueError:
             return None
         if not isinstance(value, dict):
@@ -202,6 +230,9 @@ def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
 
 DELIMITERS = ",\t;"
 SNIFF_LINES = 60
+#: Python's csv refuses fields over 128 KB; a long answer is legitimate, and a source's size
+#: is bounded by ``limits.source_mb`` already, so any field that fits in a source is read.
+csv.field_size_limit(2**31 - 1)
 
 
 def _dialects(sample: str) -> list[type[csv.Dialect] | csv.Dialect]:
@@ -401,7 +432,9 @@ def _result(tree: Any, source: str, options: Mapping[str, Any], format: str,
     return SourceResult(source, format, tuple(found.items), tuple(found.dropped))
 
 
-YAML_ADAPTER = Adapter("yaml", "YAML records with question and answer fields", sniff_yaml, read_yaml)
-JSON_ADAPTER = Adapter("json", "JSON records with question and answer fields", sniff_json, read_json)
+YAML_ADAPTER = Adapter("yaml", "YAML records with question and answer fields", sniff_yaml, read_yaml,
+                       too_deep=yaml_too_deep)
+JSON_ADAPTER = Adapter("json", "JSON records with question and answer fields", sniff_json, read_json,
+                       too_deep=json_too_deep)
 CSV_ADAPTER = Adapter("csv", "CSV or TSV table with a header row naming question and answer columns",
                       sniff_csv, read_csv)
