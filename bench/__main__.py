@@ -15,7 +15,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import corpus
@@ -24,19 +23,24 @@ from .stages import seed_manifest, stage_times
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB, and stdout of one child process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{err.read().decode()}")
-        return wall, usage.ru_maxrss / 1024, out.read().decode()
+def run_measured(command: list[str], cwd: Path, check: bool = True) -> tuple[float, float, str, str, int]:
+    """Wall seconds, peak RSS in MB, stdout, stderr and exit code of one child process
+    (measured by :mod:`bench.measure`, so the peak is the command's own)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = Path(tmp) / "figures.json"
+        measured = [sys.executable, "-m", "bench.measure", str(figures), *command]
+        done = subprocess.run(measured, cwd=cwd, capture_output=True, env=_bench_env())
+        result = json.loads(figures.read_text(encoding="utf-8"))
+    out, err = done.stdout.decode(), done.stderr.decode()
+    if check and result["code"] != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{err}")
+    return result["wall"], result["rss_mb"], out, err, result["code"]
+
+
+def _bench_env() -> dict[str, str]:
+    """The environment with this folder importable, so ``-m bench.measure`` runs from any ``cwd``."""
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def qa2anki_command() -> list[str]:
@@ -53,18 +57,12 @@ def oversize_figure(folder: Path, megabytes: int) -> str:
         for _ in range(megabytes * 2**20 // len(block) + 1):
             out.write(block)
     size = source.stat().st_size / 2**20
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen([*qa2anki_command(), "build", "huge.md", "-o", "huge.apkg"], cwd=folder,
-                                 stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        err.seek(0)
-        message = err.read().decode().strip()
+    wall, peak, _, message, code = run_measured(
+        [*qa2anki_command(), "build", "huge.md", "-o", "huge.apkg"], folder, check=False
+    )
     source.unlink()
-    outcome = "refused" if child.returncode == 1 and "limit" in message else "NOT refused"
-    return f"{size:.0f} MB markdown source {outcome} in {wall:.2f}s, peak RSS {usage.ru_maxrss / 1024:.0f} MB"
+    outcome = "refused" if code == 1 and "limit" in message else "NOT refused"
+    return f"{size:.0f} MB markdown source {outcome} in {wall:.2f}s, peak RSS {peak:.0f} MB"
 
 
 def measure(manifest: Path, runs: int) -> dict[str, float]:
@@ -78,7 +76,7 @@ def measure(manifest: Path, runs: int) -> dict[str, float]:
         for stale in folder.glob("*.lock"):
             stale.unlink()
         shutil.rmtree(folder / ".qa2anki-cache", ignore_errors=True)
-        wall, peak, _ = run_measured([*qa2anki_command(), "build", "--config", str(manifest)], folder)
+        wall, peak, *_ = run_measured([*qa2anki_command(), "build", "--config", str(manifest)], folder)
         cold.append(wall)
         rss.append(peak)
     figures["build"] = statistics.median(cold)
@@ -91,7 +89,7 @@ def measure(manifest: Path, runs: int) -> dict[str, float]:
     floors = []
     for _ in range(runs):
         command = [sys.executable, "-m", "bench.floor", str(qa_file), str(folder / "floor.apkg")]
-        wall, _, _ = run_measured(command, ROOT)
+        wall, *_ = run_measured(command, ROOT)
         floors.append(wall)
     figures["floor"] = statistics.median(floors)
     figures["ratio"] = figures["build"] / figures["floor"]
