@@ -41,6 +41,15 @@ class Item:
     meta: Mapping[str, str] = field(default_factory=dict)  # topic, subtopic, level, framework...
     tags: tuple[str, ...] = ()
     flags: frozenset[str] = frozenset()
+    #: Markdown the learner must see to answer, shown on the front under the question: a quiz's
+    #: code, options or table. Part of what the question asks: items whose prompts differ are
+    #: different questions, however alike their question text.
+    prompt: str = ""
+    #: The identity the source already gave this note (an Anki note's GUID read from a deck),
+    #: kept so Anki treats the rebuilt card as the same note; "" when the source has none.
+    guid: str = ""
+    #: The last source line the item was read from (1-based, inclusive); None: unknown.
+    end_line: int | None = None
 
     @property
     def is_answer_only(self) -> bool:
@@ -56,6 +65,17 @@ class Dropped:
     line: int | None
     reason: str  # placeholder, no-question, empty-answer, no-answer, ...
     question: str = ""
+    end_line: int | None = None  # the last source line it spans (inclusive); None: just ``line``
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Source lines that are no Q&A and were passed over on purpose: why, and where."""
+
+    source: str
+    line: int  # 1-based, first line of the region
+    end_line: int  # inclusive
+    reason: str  # table-of-contents, front-matter, page-chrome, intro, section-title, ...
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,7 @@ class SourceResult:
     items: tuple[Item, ...]
     dropped: tuple[Dropped, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True)
