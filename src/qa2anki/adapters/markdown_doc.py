@@ -78,6 +78,7 @@ def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
     """Every question in source order, and the section headings (context, not questions)."""
     others = _other_anchors(outline)
     questions, sections = _classify_headings(outline, others)
+    questions, sections = _outside_details(others, questions, sections)
     kept = _outside_heading_answers(others, questions, outline)
     return sorted(questions + kept, key=lambda anchor: anchor.line), sections
 
@@ -107,6 +108,17 @@ def _without_bold_in_pair_answers(anchors: list[Anchor], outline: Outline) -> li
     answers = [(line, min(outline.next_heading(line), after) - 1)
                for line, after in zip(pairs, [*pairs[1:], len(outline.lines)], strict=False)]
     return [a for a in anchors if a.kind != "bold" or not _within(answers, a.line)]
+
+
+def _outside_details(others: list[Anchor], questions: list[Anchor], sections: list[Heading]
+                     ) -> tuple[list[Anchor], list[Heading]]:
+    """Headings inside a ``<details>`` answer (``#### Example:``) are part of that answer: neither
+    questions nor sections naming the topic of the questions below the block."""
+    spans = sorted((a.line, a.end or a.line) for a in others if a.kind == "details")
+    if not spans:
+        return questions, sections
+    return ([q for q in questions if not _within(spans, q.line, inclusive_start=False)],
+            [h for h in sections if not _within(spans, h.line, inclusive_start=False)])
 
 
 def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = True) -> bool:
