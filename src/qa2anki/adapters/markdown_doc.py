@@ -70,6 +70,8 @@ WRAPPED_ANSWER = re.compile(
     r"^<details\b[^>]*>\s*<summary\b[^>]*>(?P<label>.*?)</summary\s*>(?P<body>.*)</details\s*>$",
     re.IGNORECASE | re.DOTALL,
 )
+#: A markdown link to another site: ``[Example - Golang](https://example.com/golang)``.
+EXTERNAL_LINK = re.compile(r"\[[^\[\]]*\]\(https?://[^)\s]*\)")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -139,7 +141,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
             asked = None
-        if asked and questions and _is_subheading(heading, questions[-1], outline, asked[0]):
+        if asked and questions and _is_subheading(heading, questions[-1], outline, asked[0],
+                                                  bool(asked[1] or heading.list_number)):
             asked = None
         if asked:
             number = asked[1] or heading.list_number
@@ -176,10 +179,14 @@ def _is_leaf(outline: Outline, index: int) -> bool:
     return not following or following[0].level <= outline.headings[index].level
 
 
-def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str) -> bool:
-    """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it asks."""
-    return (question.kind == "heading" and heading.level > question.level and not asked.endswith("?")
-            and heading.line < outline.next_heading(question.line, question.level))
+def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str, numbered: bool
+                   ) -> bool:
+    """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it
+    asks. Under a numbered question (``## 1. What is Go?``) an unnumbered sub-heading is part of
+    the answer even when it asks (``### Who uses Go?``): the document counts its questions."""
+    inside = (question.kind == "heading" and heading.level > question.level
+              and heading.line < outline.next_heading(question.line, question.level))
+    return inside and (not asked.endswith("?") or bool(question.number) and not numbered)
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
@@ -363,7 +370,23 @@ def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -
         if len(after) <= 2 and not outline.code_lines.intersection(after) and not any(
                 i in outline.heading_lines or i in outline.item_indents for i in after):
             return rules[-1]
+    return _linked_heading_footer(outline, start, end)
+
+
+def _linked_heading_footer(outline: Outline, start: int, end: int) -> int:
+    """Where a footer led by a heading that links away (``#### Explore all answers here 👉
+    [site](https://…)``) starts, when only HTML, links and blank lines follow it; else ``end``."""
+    for index in range(start, end):
+        heading = outline.heading_lines.get(index)
+        if heading and EXTERNAL_LINK.search(heading.text) and all(
+                i not in outline.code_lines and _is_link_or_markup(outline.lines[i])
+                for i in range(index + 1, end)):
+            return index
     return end
+
+
+def _is_link_or_markup(line: str) -> bool:
+    return is_blank(EXTERNAL_LINK.sub("", line))
 
 
 def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
