@@ -37,6 +37,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
@@ -72,6 +73,8 @@ WRAPPED_ANSWER = re.compile(
 )
 #: A markdown link to another site: ``[Example - Golang](https://example.com/golang)``.
 EXTERNAL_LINK = re.compile(r"\[[^\[\]]*\]\(https?://[^)\s]*\)")
+#: Emphasis around a placeholder answer (``*ToDo*``, ``_Coming soon_``).
+EMPHASIS_MARKS = re.compile(r"[*_~]+")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -271,10 +274,13 @@ def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
 
 
 def _html_page_links(outline: Outline) -> set[int]:
-    """HTML blocks (up to a blank line) whose only text is links into the page, wrapper tags included."""
+    """HTML blocks (up to a blank line, or from the end of a code block) whose only text is links
+    into the page, wrapper tags included."""
     skip: set[int] = set()
     index = 0
     while index < len(outline.lines):
+        while index in outline.code_lines:
+            index += 1
         start = index
         while index < len(outline.lines) and outline.lines[index].strip():
             index += 1
@@ -306,6 +312,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
         if not answer:
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            continue
+        if is_placeholder(EMPHASIS_MARKS.sub("", answer)):  # "*ToDo*", "Answer coming soon"
+            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", anchor.question))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update(anchor.meta)
