@@ -19,9 +19,11 @@ from typing import Any
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
+from .level_symbols import legend, split_level
 from .markdown_layouts import (
     A_MARK,
     ANSWER_LABELS,
+    ANY_TAG,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
@@ -306,19 +308,22 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items: list[Item] = []
     dropped: list[Dropped] = []
     unique_ref = RefAllocator()
+    symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
     for anchor, answer in zip(anchors, answers, strict=True):
         if not answer and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
-        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
+        question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
+        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(question))
         if not answer:
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question))
             continue
-        if is_placeholder(EMPHASIS_MARKS.sub("", answer)):  # "*ToDo*", "Answer coming soon"
-            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", anchor.question))
+        if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))):  # "*ToDo*", "Answer here<br/>"
+            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta.update({"level": level} if level else {})
         meta.update(anchor.meta)
-        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
+        items.append(Item(question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
