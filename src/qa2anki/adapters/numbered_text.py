@@ -536,18 +536,34 @@ def is_title_line(line: str) -> bool:
 
 def trim_trailing_section(source: str, lines: list[str], blocks: list[Block]
                           ) -> tuple[list[Block], list[Diagnostic]]:
-    """Page text after the last answer under a title of its own ("Contributing", "License"),
-    on a page whose titles stand between answers and never inside one."""
-    if not any(block.section for block in blocks) or any(
-            is_title_line(line) for block in blocks[:-1] for line in block.answer_lines):
-        return blocks, []
+    """Page text after the last answer: a section under a title of its own ("Contributing",
+    "License") on a page whose titles stand between answers and never inside one, or a closing
+    question to the reader standing alone ("Would you like more questions on X?")."""
     last = blocks[-1]
-    for offset, line in enumerate(last.answer_lines):
-        if is_title_line(line) and any(text.strip() for text in last.answer_lines[:offset]):
-            start, end = last.answer_start + offset, last.answer_start + len(last.answer_lines)
-            notes = _furniture_notes(source, lines, start, end, "page text after the last answer")
-            return [*blocks[:-1], replace(last, answer_lines=last.answer_lines[:offset])], notes
-    return blocks, []
+    cut = _closing_question(last.answer_lines)
+    if any(block.section for block in blocks) and not any(
+            is_title_line(line) for block in blocks[:-1] for line in block.answer_lines):
+        cut = next((offset for offset, line in enumerate(last.answer_lines) if is_title_line(line)
+                    and any(text.strip() for text in last.answer_lines[:offset])), cut)
+    if cut is None:
+        return blocks, []
+    start, end = last.answer_start + cut, last.answer_start + len(last.answer_lines)
+    notes = _furniture_notes(source, lines, start, end, "page text after the last answer")
+    return [*blocks[:-1], replace(last, answer_lines=last.answer_lines[:cut])], notes
+
+
+def _closing_question(answer: tuple[str, ...]) -> int | None:
+    """The offset of a last paragraph that is one unindented line asking the reader something,
+    after a blank line and answer text."""
+    filled = [offset for offset, line in enumerate(answer) if line.strip()]
+    if len(filled) < 2:
+        return None
+    offset = filled[-1]
+    line = answer[offset]
+    if line.rstrip().endswith("?") and line == line.lstrip() and not answer[offset - 1].strip() \
+            and code_language(line) is None and not BULLET.fullmatch(line):
+        return offset
+    return None
 
 
 #: Labels of a question's facts line, by the meta key they fill.
