@@ -11,6 +11,7 @@ knows is the shape of a box; the adapters decide what surrounds it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..codetext import LANGUAGE_NAMES, bracket_depth, looks_like_prose
@@ -70,19 +71,21 @@ def _box_head(lines: list[str], index: int) -> tuple[str, int] | None:
     return None
 
 
-def box_end(lines: list[str], start: int) -> int:
+def box_end(lines: list[str], start: int, stops: Callable[[str, bool], bool] | None = None) -> int:
     """The index after a box's last code line: before the first unindented line that reads as
     prose (unless a bracket is still open), a blank line followed by prose, a chat's note
-    under the box, or the next box; the code's own blank lines and indentation stay."""
+    under the box, or the next box; the code's own blank lines and indentation stay.
+    ``stops(line, after_blank)`` names more lines that end it (a markdown heading or quote)."""
     end = index = start + 1
     while index < len(lines):
         if not lines[index].strip():
             following = _next_nonblank(lines, index)
-            if following is None or _ends_box(lines, following, start):
+            if following is None or _ends_box(lines, following, start) \
+                    or stops is not None and stops(lines[following], True):
                 break
             index = following
             continue
-        if _ends_box(lines, index, start):
+        if _ends_box(lines, index, start) or stops is not None and stops(lines[index], False):
             break
         index += 1
         end = index

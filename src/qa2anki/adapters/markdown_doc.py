@@ -19,6 +19,7 @@ from typing import Any
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
+from .codebox import box_end, code_box
 from .level_symbols import legend, split_level
 from .markdown_layouts import (
     A_MARK,
@@ -77,6 +78,8 @@ WRAPPED_ANSWER = re.compile(
 EXTERNAL_LINK = re.compile(r"\[[^\[\]]*\]\(https?://[^)\s]*\)")
 #: Emphasis around a placeholder answer (``*ToDo*``, ``_Coming soon_``).
 EMPHASIS_MARKS = re.compile(r"[*_~]+")
+#: Words of a code box's copy button: a cheap test before looking for boxes.
+BOX_HINT = re.compile(r"cop(?:y|ied|ier|iar)|kopieren", re.IGNORECASE)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -409,7 +412,42 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
     answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
-    return _without_answer_mark(trim_block(_without_page_chrome(answer)))
+    return _without_answer_mark(trim_block(_without_page_chrome(_fenced_code_boxes(answer))))
+
+
+def _fenced_code_boxes(markdown: str) -> str:
+    """Code boxes pasted from a chat or web page (``hcl`` / ``Copy code`` / the code) as fences
+    with their language: rendered as paragraphs they would lose the code's lines and indents."""
+    if not BOX_HINT.search(markdown):
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    fence = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not fence and (box := code_box(lines, index)):
+            end = box_end(lines, box.start, _ends_pasted_code)
+            fence_mark = "````" if any("```" in code for code in lines[box.start:end]) else "```"
+            out += [fence_mark + box.language, *lines[box.start:end], fence_mark]
+            index = end
+            continue
+        opening = None if fence else FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+        elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = ""
+        out.append(line)
+        index += 1
+    return "\n".join(out)
+
+
+def _ends_pasted_code(line: str, after_blank: bool) -> bool:
+    """Markdown that ends pasted code: a fence, a ``##`` heading or a rule; after a blank line a
+    quote or an HTML tag too (a ``#`` line may be a comment of the code)."""
+    text = line.strip()
+    return bool(FENCE.match(line) or re.match(r"#{2,6}\s", text) or THEMATIC_BREAK.match(line)
+                or after_blank and text.startswith((">", "<")))
 
 
 def _without_page_chrome(markdown: str) -> str:
