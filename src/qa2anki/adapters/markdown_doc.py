@@ -76,6 +76,8 @@ WRAPPED_ANSWER = re.compile(
 )
 #: A markdown link to another site: ``[Example - Golang](https://example.com/golang)``.
 EXTERNAL_LINK = re.compile(r"\[[^\[\]]*\]\(https?://[^)\s]*\)")
+#: A markdown link or image, its text included: ``[Solution](sol.md)``, ``![Imgur](a.png)``.
+ANY_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*(?:\s[^()]*)?\)")
 #: Emphasis around a placeholder answer (``*ToDo*``, ``_Coming soon_``).
 EMPHASIS_MARKS = re.compile(r"[*_~]+")
 #: Words of a code box's copy button: a cheap test before looking for boxes.
@@ -317,7 +319,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             continue  # a list of the questions (a table of contents without links) repeats it
         question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
         ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(question))
-        if not answer:
+        if not answer or is_blank(ANY_LINK.sub("", answer)):  # only "[Solution](…)": a pointer
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question))
             continue
         if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))):  # "*ToDo*", "Answer here<br/>"
@@ -343,20 +345,30 @@ def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
-    """A list item's answer written indented ends at the first paragraph back at the margin."""
+    """A list item's answer written indented ends at the first paragraph back at the margin, and
+    at the next item of its own list: ``- **Ask this?**`` over ``- Or this?`` lists questions,
+    it does not answer one."""
     if anchor.kind != "bold" or not anchor.dedent:
         return end
     indented = False
+    own_margin = _margin(outline.lines[anchor.line])
     for index in range(anchor.body, end):
         line = outline.lines[index]
         if not line.strip() or index in outline.code_lines:
             continue
-        margin = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        margin = _margin(line)
+        if index in outline.item_indents and margin == own_margin:
+            return index
         if margin >= anchor.dedent:
             indented = True
         elif indented and not outline.lines[index - 1].strip():
             return index
     return end
+
+
+def _margin(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def _last_line(outline: Outline, start: int, end: int) -> str:
