@@ -87,3 +87,13 @@ def test_a_legend_line_names_the_levels_of_trailing_symbols():
 def test_without_a_legend_a_trailing_emoji_stays_in_the_question():
     (item,) = _read("**What is overfitting? 👶**\n\nMemorising noise.\n").items
     assert item.question == "What is overfitting? 👶" and not item.meta.get("level")
+
+
+def test_a_qa_table_without_outer_pipes_is_read_like_any_table():
+    for text in ("Question | Answer\n--- | ---\nWhat is ACID? | Four guarantees.\n"
+                 "What is 3NF? | A normal form.\n",
+                 "| Question | Answer\n|--- | ---\n| What is ACID? | Four guarantees.\n"
+                 "| What is 3NF? | A normal form.\n"):
+        result = _read(text)
+        assert [(i.question, i.answer) for i in result.items] == [
+            ("What is ACID?", "Four guarantees."), ("What is 3NF?", "A normal form.")]
