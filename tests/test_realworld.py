@@ -8,10 +8,13 @@ those of :mod:`test_generality` plus:
 - ``prompts``: per item, text its ``prompt`` (what the front shows under the question: a quiz's
   code, options, table) must contain; ``prompt_absent``: text it must not contain.
 - ``guids``: per item, the identity the source gave the note.
+- ``pending``: the family (another helper's work) the document still fails on; until that lands
+  the document is an expected failure; once it passes, a warning asks to remove the mark.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,17 @@ def test_every_document_has_a_key_naming_what_it_models():
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_document_matches_its_answer_key(document: Path):
     key = _key(document)
+    if key.get("pending"):
+        try:
+            _check(document, key)
+        except AssertionError as failure:
+            pytest.xfail(f"pending: {key['pending']} ({str(failure)[:200]})")
+        warnings.warn(f"{document.name} now matches its key: remove 'pending'", stacklevel=1)
+        return
+    _check(document, key)
+
+
+def _check(document: Path, key: dict[str, Any]) -> None:
     check_document(document, key)
     items = read_source(document).items
     for position, texts in (key.get("prompts") or {}).items():

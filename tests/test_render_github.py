@@ -65,6 +65,17 @@ CASES = {
     "bullets under numbers, 3-space": ("1. one\n   - sub\n2. two", "ol[li[ul[li]] li]"),
     "table under a label": ("Compare:\n| A | B |\n|---|---|\n| 1 | 2 |",
                             "p table[thead[tr[th th]] tbody[tr[td td]]]"),
+    "table without outer pipes under text": ("Compare:\nA | B\n--- | ---\n1 | 2",
+                                             "p table[thead[tr[th th]] tbody[tr[td td]]]"),
+    "delimiter row without its closing pipe": ("| A | B |\n|--- | ---\n| 1 | 2 |\n| 3 | 4 |",
+                                               "table[thead[tr[th th]] tbody[tr[td td] tr[td td]]]"),
+    "delimiter row without its opening pipe": ("Compare:\n| A | B\n--- | ---|\n| 1 | 2",
+                                               "p table[thead[tr[th th]] tbody[tr[td td]]]"),
+    "pipe-less table in a list item, then the next item": (
+        "- compare:\n  A | B\n  --- | ---\n  1 | 2\n- next",
+        "ul[li[p table[thead[tr[th th]] tbody[tr[td td]]]] li[p]]"),
+    "pipe-less dashes under text are a heading": ("Title | x\n---", "h2"),
+    "pipe-less table in a fence stays code": ("```\nA | B\n--- | ---\n```", CODE),
     "inline code and emphasis": ("Use `x`, **bold**, *em* and ~~old~~.", "p[code strong em del]"),
     "details with markdown inside": ("<details>\n<summary>Show</summary>\n\n- x\n- y\n\n</details>",
                                      "details[summary ul[li li]]"),
@@ -94,6 +105,11 @@ def test_code_with_hash_lines_and_rules_is_kept_verbatim(render):
     text = html.replace('<span class="c1">', "").replace("</span>", "")
     assert "# not a heading\n---\n" in text
     assert "<h1>" not in html and "<hr" not in html
+
+
+def test_table_in_a_fence_keeps_its_rows_as_written(render):
+    html = render("Like so:\n```\nA | B\n--- | ---\n1 | 2\n```")
+    assert "A | B\n--- | ---\n1 | 2" in html
 
 
 def test_backslash_inside_code_is_not_a_break(render):

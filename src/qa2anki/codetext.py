@@ -25,7 +25,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "http": "http", "go": "go", "golang": "go", "rust": "rust", "java": "java", "kotlin": "kotlin",
     "c": "c", "cpp": "cpp", "c++": "cpp", "csharp": "csharp", "c#": "csharp", "ruby": "ruby",
     "php": "php", "diff": "diff", "jinja": "jinja", "jinja2": "jinja", "text": "text",
-    "plaintext": "text",
+    "plaintext": "text", "hcl": "hcl",
 }
 #: Labels that are also ordinary words: trusted only when code follows.
 AMBIGUOUS_LABELS = frozenset({"c", "go", "text", "http", "docker", "console", "terminal", "shell"})

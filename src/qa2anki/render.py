@@ -303,8 +303,91 @@ class _DenseBrackets(Preprocessor):
         return defuse_brackets(lines)
 
 
+#: A GFM table's delimiter row: dash cells with optional colons, outer pipes optional.
+TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+#: A line that starts another block: a list item, heading, quote or fence.
+BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,})")
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+class _TableDelimiterRows(Preprocessor):
+    """GitHub reads ``a | b`` over ``--- | ---`` as a table whether or not its rows have outer
+    pipes (``|--- | ---`` lacks the closing one), right under a line of text too. Python-Markdown
+    needs a blank line above a table and splits one whose delimiter row lacks a pipe its header
+    has; so such tables get both outer pipes on their header and delimiter rows, and a blank line
+    above. Fenced and indented code is left alone.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = list(lines)
+        for index in reversed(_table_starts(lines)):
+            end = _table_end(lines, index + 2)
+            if end < len(lines) and lines[end].strip():
+                out.insert(end, "")  # GitHub ends the table where another block starts
+            out[index:index + 2] = [_piped(lines[index]), _piped(lines[index + 1])]
+            if index and lines[index - 1].strip():
+                out.insert(index, "")
+        return out
+
+
+def _table_end(lines: list[str], index: int) -> int:
+    """The line after a table's last row: a blank line or the start of another block."""
+    while index < len(lines) and lines[index].strip() and not BLOCK_START.match(lines[index]):
+        index += 1
+    return index
+
+
+def _table_starts(lines: list[str]) -> list[int]:
+    """The header rows of the tables outside code whose header or delimiter row lacks an outer pipe."""
+    starts: list[int] = []
+    fence = ""
+    in_indented_code = False
+    for index, line in enumerate(lines):
+        if fence:
+            stripped = line.strip()
+            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+            continue
+        if opening := FENCE_OPEN.match(line):
+            fence = opening.group("fence")
+            continue
+        indented = line.startswith(("    ", "\t"))
+        in_indented_code = indented and (in_indented_code or index == 0 or not lines[index - 1].strip())
+        if not in_indented_code and _starts_table(lines, index):
+            starts.append(index)
+    return starts
+
+
+def _starts_table(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` is a table's header row: the next line is a delimiter row with a
+    pipe and as many cells (a pipe-less ``---`` under text is a setext heading, not a table)."""
+    if index + 1 >= len(lines) or "|" not in lines[index]:
+        return False
+    header, delimiter = lines[index], lines[index + 1]
+    if TABLE_ROW.match(header) and TABLE_ROW.match(delimiter):
+        return False  # written with both outer pipes already
+    return bool("|" in delimiter and TABLE_DELIMITER.match(delimiter)) and \
+        _cell_count(header) == _cell_count(delimiter)
+
+
+def _cells(row: str) -> str:
+    """A table row without its indentation and outer pipes."""
+    inner = row.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    return inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+
+
+def _cell_count(row: str) -> int:
+    return len(_CELL_PIPE.split(_cells(row)))
+
+
+def _piped(row: str) -> str:
+    indent = row[:len(row) - len(row.lstrip())]
+    return f"{indent}| {_cells(row).strip()} |"
+
+
 class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
+        md.preprocessors.register(_TableDelimiterRows(md), "qa2anki_table_delimiter_rows", 28)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
         md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
         md.preprocessors.register(_DenseBrackets(md), "qa2anki_dense_brackets", 25)

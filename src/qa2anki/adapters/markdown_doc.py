@@ -19,9 +19,12 @@ from typing import Any
 
 from ..models import Dropped, Item, SourceResult
 from .base import Adapter
+from .codebox import box_end, code_box
+from .level_symbols import legend, split_level
 from .markdown_layouts import (
     A_MARK,
     ANSWER_LABELS,
+    ANY_TAG,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
@@ -37,6 +40,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
@@ -70,6 +74,14 @@ WRAPPED_ANSWER = re.compile(
     r"^<details\b[^>]*>\s*<summary\b[^>]*>(?P<label>.*?)</summary\s*>(?P<body>.*)</details\s*>$",
     re.IGNORECASE | re.DOTALL,
 )
+#: A markdown link to another site: ``[Example - Golang](https://example.com/golang)``.
+EXTERNAL_LINK = re.compile(r"\[[^\[\]]*\]\(https?://[^)\s]*\)")
+#: A markdown link or image, its text included: ``[Solution](sol.md)``, ``![Imgur](a.png)``.
+ANY_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*(?:\s[^()]*)?\)")
+#: Emphasis around a placeholder answer (``*ToDo*``, ``_Coming soon_``).
+EMPHASIS_MARKS = re.compile(r"[*_~]+")
+#: Words of a code box's copy button: a cheap test before looking for boxes.
+BOX_HINT = re.compile(r"cop(?:y|ied|ier|iar)|kopieren", re.IGNORECASE)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -78,6 +90,7 @@ def layout(outline: Outline) -> tuple[list[Anchor], list[Heading]]:
     """Every question in source order, and the section headings (context, not questions)."""
     others = _other_anchors(outline)
     questions, sections = _classify_headings(outline, others)
+    questions, sections = _outside_details(others, questions, sections)
     kept = _outside_heading_answers(others, questions, outline)
     return sorted(questions + kept, key=lambda anchor: anchor.line), sections
 
@@ -109,6 +122,17 @@ def _without_bold_in_pair_answers(anchors: list[Anchor], outline: Outline) -> li
     return [a for a in anchors if a.kind != "bold" or not _within(answers, a.line)]
 
 
+def _outside_details(others: list[Anchor], questions: list[Anchor], sections: list[Heading]
+                     ) -> tuple[list[Anchor], list[Heading]]:
+    """Headings inside a ``<details>`` answer (``#### Example:``) are part of that answer: neither
+    questions nor sections naming the topic of the questions below the block."""
+    spans = sorted((a.line, a.end or a.line) for a in others if a.kind == "details")
+    if not spans:
+        return questions, sections
+    return ([q for q in questions if not _within(spans, q.line, inclusive_start=False)],
+            [h for h in sections if not _within(spans, h.line, inclusive_start=False)])
+
+
 def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = True) -> bool:
     """Whether ``line`` falls in one of the sorted, disjoint ``(start, end)`` ranges."""
     index = bisect_right(ranges, (line, float("inf") if inclusive_start else -1)) - 1
@@ -127,7 +151,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
             asked = None
-        if asked and questions and _is_subheading(heading, questions[-1], outline, asked[0]):
+        if asked and questions and _is_subheading(heading, questions[-1], outline, asked[0],
+                                                  bool(asked[1] or heading.list_number)):
             asked = None
         if asked:
             number = asked[1] or heading.list_number
@@ -164,10 +189,14 @@ def _is_leaf(outline: Outline, index: int) -> bool:
     return not following or following[0].level <= outline.headings[index].level
 
 
-def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str) -> bool:
-    """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it asks."""
-    return (question.kind == "heading" and heading.level > question.level and not asked.endswith("?")
-            and heading.line < outline.next_heading(question.line, question.level))
+def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str, numbered: bool
+                   ) -> bool:
+    """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it
+    asks. Under a numbered question (``## 1. What is Go?``) an unnumbered sub-heading is part of
+    the answer even when it asks (``### Who uses Go?``): the document counts its questions."""
+    inside = (question.kind == "heading" and heading.level > question.level
+              and heading.line < outline.next_heading(question.line, question.level))
+    return inside and (not asked.endswith("?") or bool(question.number) and not numbered)
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
@@ -252,10 +281,13 @@ def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
 
 
 def _html_page_links(outline: Outline) -> set[int]:
-    """HTML blocks (up to a blank line) whose only text is links into the page, wrapper tags included."""
+    """HTML blocks (up to a blank line, or from the end of a code block) whose only text is links
+    into the page, wrapper tags included."""
     skip: set[int] = set()
     index = 0
     while index < len(outline.lines):
+        while index in outline.code_lines:
+            index += 1
         start = index
         while index < len(outline.lines) and outline.lines[index].strip():
             index += 1
@@ -281,16 +313,22 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items: list[Item] = []
     dropped: list[Dropped] = []
     unique_ref = RefAllocator()
+    symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
     for anchor, answer in zip(anchors, answers, strict=True):
         if not answer and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
-        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
-        if not answer:
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+        question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
+        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(question))
+        if not answer or is_blank(ANY_LINK.sub("", answer)):  # only "[Solution](…)": a pointer
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question))
+            continue
+        if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))):  # "*ToDo*", "Answer here<br/>"
+            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta.update({"level": level} if level else {})
         meta.update(anchor.meta)
-        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
+        items.append(Item(question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
@@ -307,20 +345,30 @@ def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
-    """A list item's answer written indented ends at the first paragraph back at the margin."""
+    """A list item's answer written indented ends at the first paragraph back at the margin, and
+    at the next item of its own list: ``- **Ask this?**`` over ``- Or this?`` lists questions,
+    it does not answer one."""
     if anchor.kind != "bold" or not anchor.dedent:
         return end
     indented = False
+    own_margin = _margin(outline.lines[anchor.line])
     for index in range(anchor.body, end):
         line = outline.lines[index]
         if not line.strip() or index in outline.code_lines:
             continue
-        margin = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        margin = _margin(line)
+        if index in outline.item_indents and margin == own_margin:
+            return index
         if margin >= anchor.dedent:
             indented = True
         elif indented and not outline.lines[index - 1].strip():
             return index
     return end
+
+
+def _margin(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def _last_line(outline: Outline, start: int, end: int) -> str:
@@ -351,7 +399,23 @@ def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -
         if len(after) <= 2 and not outline.code_lines.intersection(after) and not any(
                 i in outline.heading_lines or i in outline.item_indents for i in after):
             return rules[-1]
+    return _linked_heading_footer(outline, start, end)
+
+
+def _linked_heading_footer(outline: Outline, start: int, end: int) -> int:
+    """Where a footer led by a heading that links away (``#### Explore all answers here 👉
+    [site](https://…)``) starts, when only HTML, links and blank lines follow it; else ``end``."""
+    for index in range(start, end):
+        heading = outline.heading_lines.get(index)
+        if heading and EXTERNAL_LINK.search(heading.text) and all(
+                i not in outline.code_lines and _is_link_or_markup(outline.lines[i])
+                for i in range(index + 1, end)):
+            return index
     return end
+
+
+def _is_link_or_markup(line: str) -> bool:
+    return is_blank(EXTERNAL_LINK.sub("", line))
 
 
 def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> str:
@@ -360,7 +424,42 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
     answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
-    return _without_answer_mark(trim_block(_without_page_chrome(answer)))
+    return _without_answer_mark(trim_block(_without_page_chrome(_fenced_code_boxes(answer))))
+
+
+def _fenced_code_boxes(markdown: str) -> str:
+    """Code boxes pasted from a chat or web page (``hcl`` / ``Copy code`` / the code) as fences
+    with their language: rendered as paragraphs they would lose the code's lines and indents."""
+    if not BOX_HINT.search(markdown):
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    fence = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not fence and (box := code_box(lines, index)):
+            end = box_end(lines, box.start, _ends_pasted_code)
+            fence_mark = "````" if any("```" in code for code in lines[box.start:end]) else "```"
+            out += [fence_mark + box.language, *lines[box.start:end], fence_mark]
+            index = end
+            continue
+        opening = None if fence else FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+        elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = ""
+        out.append(line)
+        index += 1
+    return "\n".join(out)
+
+
+def _ends_pasted_code(line: str, after_blank: bool) -> bool:
+    """Markdown that ends pasted code: a fence, a ``##`` heading or a rule; after a blank line a
+    quote or an HTML tag too (a ``#`` line may be a comment of the code)."""
+    text = line.strip()
+    return bool(FENCE.match(line) or re.match(r"#{2,6}\s", text) or THEMATIC_BREAK.match(line)
+                or after_blank and text.startswith((">", "<")))
 
 
 def _without_page_chrome(markdown: str) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .markdown_outline import Outline, Table
 
 NUMBERING = re.compile(
-    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))\s*[.):\-–—]?\s+",
+    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))"
+    r"\s*(?:[.):\-–—]|\ufe0f?\u20e3)?\s+",  # "1.", "1)", "1 -", or a keycap emoji "1️⃣"
     re.IGNORECASE,
 )
 QUESTION_WORDS = re.compile(

@@ -184,11 +184,14 @@ def _as_fence(block: IndentedCode) -> list[str]:
 
 
 def _list_indent(lines: list[str], content_indent: int) -> int:
-    """How far a list item's answer is indented: its content indent, or up to 3 more (``1. `` + 4)."""
+    """How far a list item's answer is indented: its content indent, or up to 3 more (``1. `` + 4).
+
+    Lines left of the content indent (an HTML comment or a back link at the margin after the
+    list) are outside the item and say nothing about its indentation."""
     if not content_indent:
         return 0
     leading = [len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip(" ")) for ln in lines if ln.strip()]
-    actual = min(leading, default=content_indent)
+    actual = min((width for width in leading if width >= content_indent), default=content_indent)
     return actual if content_indent <= actual <= content_indent + 3 else content_indent
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..codetext import (
 from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
 from .base import Adapter
+from .codebox import NOTE, CodeBox, box_end, code_box
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import (
     dedented_page_lines,
@@ -57,7 +58,6 @@ QUESTION_LEVEL = re.compile(
 ANSWER_LABEL = re.compile(
     r"\s*(?:(?:answer|ans|a|solution|explanation)\s*[:.)\-–](?:\s+|$)|(?:answer|solution)\s*$)", re.IGNORECASE
 )
-COPY_BUTTON = re.compile(r"copy(?: code)?|copied!?", re.IGNORECASE)
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 #: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
 INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
@@ -288,9 +288,16 @@ def answer_markdown(lines: list[str]) -> str:
             flush_paragraph()
             index += 1
             continue
+        if box := code_box(lines, index):  # "python" / "Copy code" / the code, from a chat or blog
+            flush_paragraph()
+            flush_bullets()
+            code, index = _take_box(lines, box)
+            blocks.append(code_fence(code, box.language or guess_language(code.splitlines())))
+            continue
+        if NOTE.fullmatch(line.strip()):  # "Use code with caution." under a chat's code box
+            index += 1
+            continue
         following = _next_nonblank(lines, index + 1)
-        if following is not None and COPY_BUTTON.fullmatch(lines[following].strip()):
-            following = _next_nonblank(lines, following + 1)  # the code box's button, copied along
         label = language_label(line, lines[following] if following is not None else "")
         if label and following is not None and not BULLET.fullmatch(lines[following]):
             flush_paragraph()
@@ -367,6 +374,12 @@ def _take_code(lines: list[str], start: int) -> tuple[str, int]:
     return textwrap.dedent("\n".join(line.rstrip() for line in lines[start:end])), end
 
 
+def _take_box(lines: list[str], box: CodeBox) -> tuple[str, int]:
+    """A copied code box's code, indentation as written, and the index after it."""
+    end = box_end(lines, box.start)
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines[box.start:end])), end
+
+
 def _end_of_code_run(lines: list[str], index: int) -> int:
     """The end of a run of non-blank code lines; an unindented sentence ends it early."""
     while index < len(lines) and lines[index].strip():
@@ -420,6 +433,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
         diagnostics += footer_notes
         blocks = with_sections(lines, blocks)
+        blocks, section_notes = trim_trailing_section(source, lines, blocks)
+        diagnostics += section_notes
     unique_ref = RefAllocator()
     asked_later = {block.question for block in blocks if any(line.strip() for line in block.answer_lines)}
     contents: list[int] = []
@@ -450,32 +465,104 @@ def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
     """Blocks under the section heading above them; a heading ending an answer is cut from it.
 
     A page has sections only if a heading stands between two questions: a lone line above the
-    first question is the page's title, not a section.
+    first question is the page's title, not a section. A heading stands alone between blank
+    lines; a page copied without blank lines ("…the answer ends.\nAdvanced Level\n7. What…")
+    has them too, when its Title Case lines stand right above questions two times or more.
     """
-    inner = [_heading_after(lines, block) if following else None
-             for block, following in zip(blocks, [*blocks[1:], None], strict=True)]
+    following = [*blocks[1:], None]
+    inner = [_heading_after(lines, block, section_heading) if after else None
+             for block, after in zip(blocks, following, strict=True)]
+    first = section_heading(lines, blocks[0].marker.index)
+    titled = [_heading_after(lines, block, title_above) if after else None
+              for block, after in zip(blocks, following, strict=True)]
+    first_title = title_above(lines, blocks[0].marker.index)
+    if sum(title is not None for title in [first_title, *titled]) >= 2:  # the page's own pattern
+        inner = [heading or title for heading, title in zip(inner, titled, strict=True)]
+        first = first if first is not None else first_title
     if not any(heading is not None for heading in inner):
         return blocks
-    first = section_heading(lines, blocks[0].marker.index)
     section = lines[first].strip() if first is not None else ""
     out = []
     for block, heading in zip(blocks, inner, strict=True):
         if heading is None:
             out.append(replace(block, section=section))
             continue
-        answer = block.answer_lines[: heading - block.answer_start]
-        out.append(replace(block, section=section, answer_lines=answer))
+        cut = _titles_start(lines, heading, block.answer_start) - block.answer_start
+        out.append(replace(block, section=section, answer_lines=block.answer_lines[:cut]))
         section = lines[heading].strip()
     return out
 
 
-def _heading_after(lines: list[str], block: Block) -> int | None:
-    """A section heading ending the block's answer lines (with answer text above it)."""
-    heading = section_heading(lines, block.answer_start + len(block.answer_lines))
+def _heading_after(lines: list[str], block: Block, find: Callable[[list[str], int], int | None]
+                   ) -> int | None:
+    """A section heading (as ``find`` sees them) ending the block's answer lines, with answer
+    text above it."""
+    heading = find(lines, block.answer_start + len(block.answer_lines))
     if heading is not None and heading > block.answer_start and any(
-        line.strip() for line in lines[block.answer_start:heading]
+        line.strip() for line in lines[block.answer_start:_titles_start(lines, heading, block.answer_start)]
     ):
         return heading
+    return None
+
+
+def title_above(lines: list[str], end: int) -> int | None:
+    """The index of a title line right above line ``end`` (blank lines between allowed)."""
+    index = end - 1
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    return index if index >= 0 and is_title_line(lines[index]) else None
+
+
+def _titles_start(lines: list[str], heading: int, floor: int) -> int:
+    """The first of the title lines stacked right above ``heading`` ("Part II" over "Advanced")."""
+    while heading - 1 > floor and is_title_line(lines[heading - 1]):
+        heading -= 1
+    return heading
+
+
+def is_title_line(line: str) -> bool:
+    """A line that can title a section: unindented, short, Title Case, no end mark, no code."""
+    text = line.strip()
+    words = text.split()
+    if not words or text != line.rstrip() or len(words) > HEADING_WORDS or not text[0].isupper():
+        return False
+    if ends_sentence(text) or text.endswith((",", ";")) or re.search(r"[=(){}\[\];<>]", text):
+        return False
+    if any(word[0].isalpha() and word[0].islower() and len(word) > 3 for word in words):
+        return False  # a sentence's words: "Use modules for reuse"
+    return not (BULLET.fullmatch(text) or MARKER.fullmatch(text) or code_language(text)
+                or text.lower() in LANGUAGE_NAMES or is_placeholder(text) or NOTE.fullmatch(text))
+
+
+def trim_trailing_section(source: str, lines: list[str], blocks: list[Block]
+                          ) -> tuple[list[Block], list[Diagnostic]]:
+    """Page text after the last answer: a section under a title of its own ("Contributing",
+    "License") on a page whose titles stand between answers and never inside one, or a closing
+    question to the reader standing alone ("Would you like more questions on X?")."""
+    last = blocks[-1]
+    cut = _closing_question(last.answer_lines)
+    if any(block.section for block in blocks) and not any(
+            is_title_line(line) for block in blocks[:-1] for line in block.answer_lines):
+        cut = next((offset for offset, line in enumerate(last.answer_lines) if is_title_line(line)
+                    and any(text.strip() for text in last.answer_lines[:offset])), cut)
+    if cut is None:
+        return blocks, []
+    start, end = last.answer_start + cut, last.answer_start + len(last.answer_lines)
+    notes = _furniture_notes(source, lines, start, end, "page text after the last answer")
+    return [*blocks[:-1], replace(last, answer_lines=last.answer_lines[:cut])], notes
+
+
+def _closing_question(answer: tuple[str, ...]) -> int | None:
+    """The offset of a last paragraph that is one unindented line asking the reader something,
+    after a blank line and answer text."""
+    filled = [offset for offset, line in enumerate(answer) if line.strip()]
+    if len(filled) < 2:
+        return None
+    offset = filled[-1]
+    line = answer[offset]
+    if line.rstrip().endswith("?") and line == line.lstrip() and not answer[offset - 1].strip() \
+            and code_language(line) is None and not BULLET.fullmatch(line):
+        return offset
     return None
 
 
