@@ -37,6 +37,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, is_answer_heading, read_quiz
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
@@ -273,37 +274,73 @@ def _normal(text: str) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    outline = outline_of(_normalised(text))
+    outline = _quiz_outline(outline_of(_normalised(text)))
     anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
-    answers = _answers(anchors, outline)
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    ends = _ends(anchors, outline)
+    quizzes = [_quiz(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
+    quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
+    answers = [_answer_of(a, end, outline, skip, quiz)
+               for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
     unique_ref = RefAllocator()
-    for anchor, answer in zip(anchors, answers, strict=True):
-        if not answer and _normal(anchor.question) in answered:
+    for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
+        unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
+        if not answer and not unanswered and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
         ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
-        if not answer:
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+        last = _last_line(outline, anchor.line, end)
+        if unanswered or not answer:
+            reason = quiz.reason if isinstance(quiz, Unanswered) and unanswered else "no-answer"
+            dropped.append(Dropped(source, ref, anchor.line + 1, reason, anchor.question, last))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update(anchor.meta)
-        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
+        prompt = quiz.prompt if isinstance(quiz, QuizItem) else ""
+        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta,
+                          prompt=prompt, end_line=last))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
-def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
-    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+@lru_cache(maxsize=4)
+def _quiz_outline(outline: Outline) -> Outline:
+    """The parse with ``#### Answer: D`` headings read as lines of the answer they head, not as
+    sections (a quiz puts them inside its collapsed answer)."""
+    return outline.without_headings({h.line for h in outline.headings if is_answer_heading(h.text)})
+
+
+def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
+    """Where each anchor's answer region ends (exclusive)."""
     following = [*anchors[1:], None]
     ends = [_item_end(a, _answer_end(a, after, outline), outline)
             for a, after in zip(anchors, following, strict=False)]
     if anchors and anchors[-1].end is None:
-        ends[-1] = _last_answer_end(anchors, ends, outline)
-    answers = [_answer(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
-    return ["" if is_blank(answer) else answer for answer in answers]
+        ends[-1] = _last_answer_end(list(anchors), ends, outline)
+    return ends
+
+
+def _quiz(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> QuizItem | Unanswered | None:
+    """A question heading or bold question over options or an answer label: see :mod:`.markdown_quiz`."""
+    if anchor.kind not in ("heading", "bold") or anchor.lead:
+        return None
+    return read_quiz(outline, anchor.body, end, anchor.dedent, skip)
+
+
+def _answer_of(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int],
+               quiz: QuizItem | Unanswered | None) -> str:
+    """The answer's markdown, "" where it answers nothing (only tags and blanks)."""
+    if isinstance(quiz, QuizItem):
+        return quiz.answer
+    answer = _answer(anchor, end, outline, skip)
+    return "" if is_blank(answer) else answer
+
+
+def _last_line(outline: Outline, start: int, end: int) -> int:
+    """The 1-based last non-blank line of lines ``start``..``end``."""
+    return next((i + 1 for i in range(end - 1, start, -1) if outline.lines[i].strip()), start + 1)
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
@@ -323,14 +360,14 @@ def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
     return end
 
 
-def _last_line(outline: Outline, start: int, end: int) -> str:
+def _last_text(outline: Outline, start: int, end: int) -> str:
     return next((outline.lines[i] for i in range(end - 1, start - 1, -1) if outline.lines[i].strip()), "")
 
 
 def _rules_separate(anchors: list[Anchor], ends: list[int], outline: Outline) -> bool:
     """Whether horizontal rules divide the questions (then one after the last question ends it)."""
     gaps = [(a.body, end) for a, end in zip(anchors[:-1], ends[:-1], strict=True) if a.end is None]
-    ruled = sum(1 for start, end in gaps if THEMATIC_BREAK.match(_last_line(outline, start, end)))
+    ruled = sum(1 for start, end in gaps if THEMATIC_BREAK.match(_last_text(outline, start, end)))
     return len(gaps) >= 2 and ruled * 2 >= len(gaps)
 
 
@@ -424,7 +461,7 @@ def _unwrapped_answer(answer: str) -> str:
 
 def sniff(text: str) -> float:
     """Sure when the text has question structure; unsure on prose with headings only."""
-    outline = outline_of(_normalised(text))
+    outline = _quiz_outline(outline_of(_normalised(text)))
     questions = len(_shared_layout(outline)[0])
     if questions >= 2:
         return min(0.9, 0.5 + 0.05 * questions)
