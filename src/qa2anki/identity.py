@@ -4,7 +4,8 @@ Anki matches an imported note to the one it has by GUID, so a card must keep its
 its item moves, is renumbered, reworded, re-answered, or gains duplicates from other sources.
 The lockfile remembers every GUID handed out with the items it stood for; a rebuild matches
 items to those records (same ``file#ref`` first, then the most similar previous item of the
-same source; what an item shows under its question, its prompt, is part of the question), and a card takes the identity of its members' records (the oldest, when two
+same source; what an item shows under its question, its prompt, is part of the
+question), and a card takes the identity of its members' records (the oldest, when two
 cards have become one). A GUID is never handed to a second card, in one build or later.
 
 A note's modification time is the time its content last changed, so re-importing an

@@ -312,7 +312,9 @@ class _GithubBlocksExtension(Extension):
 
 
 #: What opens a block at the start of a line: a list item (``1.``, ``-``), a heading, a quote.
-BLOCK_OPENER = re.compile(r"^(?P<lead>[ \t]*)(?:(?P<number>\d{1,9})(?P<dot>[.)])(?=[ \t]|$)|(?P<mark>[-+*>](?=[ \t]|$)|#))")
+BLOCK_OPENER = re.compile(
+    r"^(?P<lead>[ \t]*)(?:(?P<number>\d{1,9})(?P<dot>[.)])(?=[ \t]|$)|(?P<mark>[-+*>](?=[ \t]|$)|#))"
+)
 
 
 def _as_inline(question: str) -> str:
