@@ -22,7 +22,7 @@ AMBIGUOUS = "ambiguous-answer"
 _REF = r"\(?(?:[A-Za-z]|\d{1,2})\)?"
 #: ``B``, ``(b)``, ``Option D``, ``A, C``, ``A and C``, ``2``, ``B.`` / ``B)`` / ``B:`` then the rest.
 REFERENCES = re.compile(
-    rf"^(?:options?\s+|choices?\s+)?(?P<refs>{_REF}(?:\s*(?:,|&|/|;|\band\b)\s*{_REF})*)"
+    rf"^(?:options?\s+|choices?\s+)?(?P<refs>{_REF}(?:\s*(?:,|&|/|;|\||\band\b)\s*{_REF})*)"
     r"(?P<sep>[.):]?)(?P<rest>(?:\s.*|[—–,;-].*)?)$",
     re.IGNORECASE | re.DOTALL,
 )

@@ -21,6 +21,7 @@ from ._choices import AMBIGUOUS, NO_ANSWER, back, option_list
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
 from .record_choices import (
+    APART,
     ChoiceFields,
     Numbering,
     choice_fields,
@@ -28,6 +29,7 @@ from .record_choices import (
     numbering,
     options_of,
     resolve_answer,
+    with_answer,
 )
 from .refs import RefAllocator, slug
 
@@ -441,6 +443,8 @@ class _Walker:
         label and text, then the explanation, on the back; an unresolvable answer is dropped."""
         fields = keys.choices or ChoiceFields()
         listed = options_of(fields, record, low)
+        if counting == APART and fields.correct in low:
+            listed = with_answer(record[low[fields.correct]], listed)
         choice = flagged_choice(fields, record, low) or (
             resolve_answer(record[low[fields.correct]], listed, counting) if fields.correct in low
             else NO_ANSWER)

@@ -32,7 +32,7 @@ from ._choices import (
 
 #: ``a``, ``option_1``, ``option1``, ``opt_a``, ``choice_b``, ``answer1``: one option's column.
 OPTION_COLUMN = re.compile(
-    r"(?P<stem>option|opt|choice|alternative|alt|answer|ans)?[\s_.-]*(?P<suffix>[a-h]|\d)"
+    r"(?P<stem>option|opt|choice|alternative|alt|answer|ans|response)?[\s_.-]*(?P<suffix>[a-h]|\d)"
 )
 #: Words naming a field that holds every option of a question.
 OPTION_LISTS = frozenset({"options", "choices", "alternatives", "variants", "option", "choice"})
@@ -61,7 +61,10 @@ class ChoiceFields:
         return frozenset({*self.columns, self.listed} - {""})
 
 
-Numbering = str | int | None  # "text" (numbers are option texts), 0, 1, or None (undecided)
+#: How a collection's answers name options: numbers counting from 0 or 1, "text" (numbers that
+#: are option texts), "apart" (the correct text is kept apart from the other options), or None.
+Numbering = str | int | None
+APART = "apart"
 
 
 def choice_fields(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mapping[str, str]],
@@ -185,8 +188,10 @@ def flagged_choice(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping
 def _raw_options(value: Any) -> list[Any]:
     if isinstance(value, dict):
         return list(value.values())
-    if isinstance(value, str) and "|" in value:  # "Paris|Rome|Oslo" in one cell
-        return [part.strip() for part in value.split("|")]
+    if isinstance(value, str):  # "Paris|Rome|Oslo" or "Paris;Rome;Oslo" in one cell
+        separator = "|" if "|" in value else ";"
+        parts = [part.strip() for part in value.split(separator)]
+        return parts if len(parts) >= 2 else []
     return list(value) if isinstance(value, list) else []
 
 
@@ -219,7 +224,9 @@ def _scalar_text(value: Any) -> str:
 
 def numbering(answers: Sequence[tuple[Any, Sequence[Option]]], fields: ChoiceFields,
               options: Mapping[str, Any]) -> Numbering:
-    """How a collection's numeric answers count options (see the module's docstring)."""
+    """How a collection's answers name its options (see the module's docstring)."""
+    if _kept_apart(answers):
+        return APART
     numeric = [(number, listed) for value, listed in answers for number in _numbers(value)]
     if not numeric:
         return None
@@ -239,12 +246,28 @@ def numbering(answers: Sequence[tuple[Any, Sequence[Option]]], fields: ChoiceFie
     return fields.first
 
 
+def _kept_apart(answers: Sequence[tuple[Any, Sequence[Option]]]) -> bool:
+    """``correct_answer: Jupiter`` beside ``choice_1..3`` holding only the wrong ones: every answer
+    is a text, and none is among its record's options."""
+    texts = [(_scalar_text(value), listed) for value, listed in answers]
+    return bool(texts) and all(
+        len(text.strip("().")) > 1 and not _numbers(text) and not isinstance(resolve(text, listed), Choice)
+        for text, listed in texts)
+
+
+def with_answer(value: Any, listed: Sequence[Option]) -> list[Option]:
+    """The options with the correct one kept apart put among them, all in alphabetical order (so
+    the correct one is not always first), relabelled A, B, …"""
+    texts = sorted({_scalar_text(value), *(option.text for option in listed)}, key=normal_text)
+    return [_option(label, text) for label, text in zip(letters(len(texts)), texts, strict=True)]
+
+
 def _numbers(value: Any) -> list[int]:
     if isinstance(value, bool):
         return []
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return [int(value)]
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(?:\s*[,;|]\s*\d{1,3})*\s*", value):
         return [int(n) for n in re.findall(r"\d+", value)]
     if isinstance(value, list):
         return [n for v in value for n in _numbers(v)]
