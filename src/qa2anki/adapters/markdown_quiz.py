@@ -98,7 +98,8 @@ def read_quiz(outline: Outline, start: int, end: int, dedent: int = 0,
     """The quiz (or long question) in lines ``start``..``end`` below a question, or None when
     they are an ordinary answer."""
     skip = frozenset(skip)
-    run = _option_run(outline, start, end, skip)
+    label = _marker(outline, start, end, skip, weak=False)  # options come before the answer
+    run = _option_run(outline, start, label.line if label else end, skip)
     if run is not None and any(option.ticked for option in run.options):
         return _picked_quiz(outline, start, end, dedent, skip, run, "ticked")
     marker = _marker(outline, run.end if run else start, end, skip, weak=run is not None)

@@ -4,8 +4,9 @@ Options sit in columns (``a``..``d``, ``A``..``E``, ``option_1``.., ``option1``,
 ``answer1``..) or in one field holding a list or mapping (``choices: [...]``,
 ``options: {a: …}``, ``answers: [...]`` beside a field naming the correct one). The answer is
 a letter, an option's number, the option's text, several of those, or a flag on each option.
-Numbers count from 0 or from 1, and the data decides: an answer of 0 counts from 0, an answer
-equal to the number of options counts from 1; failing that the field names decide
+Numbers count from 0 or from 1, and the data decides: the way of counting that puts more
+answers on an option wins (an answer of 0 counts from 0, one equal to the number of options from
+1); failing that the field names decide
 (``answer_index`` counts from 0, ``option_1`` from 1), or the source's ``index_base`` option;
 otherwise the questions are dropped and the user is told how to say which.
 """
@@ -235,12 +236,9 @@ def numbering(answers: Sequence[tuple[Any, Sequence[Option]]], fields: ChoiceFie
     stated = options.get("index_base")
     if stated in (0, 1, "0", "1"):
         return int(stated)
-    zero = any(n == 0 for n, _ in numeric)
-    top = any(n == len(listed) for n, listed in numeric)
-    if zero != top:
-        return 0 if zero else 1
-    if zero:
-        return None  # both 0 and the last number: no one way to count fits
+    fits = {base: sum(base <= n < len(listed) + base for n, listed in numeric) for base in (0, 1)}
+    if fits[0] != fits[1]:  # a 0 somewhere, or the last option's number: the data says
+        return 0 if fits[0] > fits[1] else 1
     if _words(fields.correct) & INDEX_WORDS:
         return 0
     return fields.first
