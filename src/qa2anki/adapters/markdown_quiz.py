@@ -210,7 +210,9 @@ def _run_end(outline: Outline, options: Sequence[_Candidate], end: int) -> int:
     """Where the last option's content ends; when code blocks follow every option (an option
     that is a label above its snippet), the code after the last option is its snippet too."""
     last = options[-1]
-    stop = last.item_end if last.item_end is not None else _paragraph_end(outline, last.line, end)
+    stop = _paragraph_end(outline, last.line, end)
+    if last.item_end is not None:  # its code samples, not an explanation indented under it
+        stop = _code_below(outline, stop, min(last.item_end, end))
     stop = min(_trim_end(outline, last.line, stop), end)
     snippets = all(_has_code(outline, a.line, b.line) for a, b in zip(options, options[1:], strict=False))
     if snippets:
@@ -219,6 +221,16 @@ def _run_end(outline: Outline, options: Sequence[_Candidate], end: int) -> int:
             stop = following
             while stop < end and stop in outline.code_lines:
                 stop += 1
+    return stop
+
+
+def _code_below(outline: Outline, line: int, end: int) -> int:
+    """Past the code blocks (and blank lines) from ``line``, up to ``end``."""
+    stop = line
+    while line < end and (not outline.lines[line].strip() or line in outline.code_lines):
+        line += 1
+        if line - 1 in outline.code_lines:
+            stop = line
     return stop
 
 
