@@ -151,3 +151,14 @@ def test_numbers_that_may_count_from_0_or_1_are_dropped_and_reported_until_the_s
     assert any("index_base" in d.message for d in unsure.diagnostics)
     told = read_text_as(csv, "q.csv", "csv", {"index_base": 0})
     assert [i.answer for i in told.items] == ["B. y", "C. r"]
+
+
+def test_normalize_keeps_each_quiz_prompt(tmp_path):
+    out = tmp_path / "normalized"
+    result = CliRunner().invoke(main, ["normalize", str(QUIZ / "js-output-quiz.md"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = next(out.iterdir())
+    original = read_text_as((QUIZ / "js-output-quiz.md").read_text(encoding="utf-8"), "js-output-quiz.md")
+    again = read_text_as(written.read_text(encoding="utf-8"), written.name)
+    assert [(i.question, i.prompt, i.answer) for i in again.items] == \
+        [(i.question, i.prompt, i.answer) for i in original.items]
