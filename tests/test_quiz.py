@@ -162,3 +162,13 @@ def test_normalize_keeps_each_quiz_prompt(tmp_path):
     again = read_text_as(written.read_text(encoding="utf-8"), written.name)
     assert [(i.question, i.prompt, i.answer) for i in again.items] == \
         [(i.question, i.prompt, i.answer) for i in original.items]
+
+
+def test_a_collapsed_example_inside_an_ordinary_answer_is_no_answer_label():
+    text = ("# Notes\n\n## What is a closure?\n\nA function that keeps the scope it was made in.\n\n"
+            "<details><summary>Example</summary>\n\n```js\nconst add = a => b => a + b;\n```\n\n"
+            "</details>\n\n## What is hoisting?\n\nDeclarations move to the top of their scope.\n")
+    closure = read_text_as(text, "notes.md", "markdown").items[0]
+    assert closure.prompt == ""
+    assert closure.answer.startswith("A function that keeps the scope")
+    assert "<summary>Example</summary>" in closure.answer

@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ._choices import AMBIGUOUS, NO_ANSWER, UNKNOWN_OPTION, Choice, Option, back, letters, resolve
-from .markdown_layouts import ANSWER_LABELS, ANY_TAG, DETAILS_OPEN, SUMMARY, summary_text
+from .markdown_layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, summary_text
 from .markdown_outline import LIST_MARKER, Outline, trim_block
 
 #: ``A)``, ``(b)``, ``C.``, ``D:`` (text may follow a colon at once), ``**A.**``, ``**D. whole line**``.
@@ -43,6 +43,13 @@ STATEMENT = re.compile(
 #: Tags of the lines that only wrap a collapsed answer: ``<details>``, ``<summary>…</summary>``, ``<p>``.
 WRAPPER_TAGS = frozenset({"details", "summary", "p", "br", "b", "strong", "em", "i"})
 TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+#: A collapsed block's summary that hides the answer (not an example or more detail):
+#: ``Answer``, ``Solution``, ``Show answer``, ``Click to see the solution``.
+ANSWER_SUMMARY = re.compile(
+    r"^(?:(?:show|reveal|view|see|check|click(?:\s+(?:here|to\s+\w+))?)\s+(?:the\s+)?)?"
+    r"(?:answers?|ans|solutions?)\b",
+    re.IGNORECASE,
+)
 #: Fewest answered quiz questions that make a document a quiz (then unanswered ones are dropped).
 QUIZ_DOCUMENT = 2
 
@@ -188,17 +195,20 @@ def _continues(outline: Outline, run: list[_Candidate], candidate: _Candidate) -
         return False
     if candidate.kind == "label" and candidate.label != letters(len(run) + 1)[-1]:
         return False
-    between = range(previous.line + 1, candidate.line)
-    return all(_belongs_to_option(outline, previous, line) for line in between)
+    return _only_option_between(outline, previous, candidate.line)
 
 
-def _belongs_to_option(outline: Outline, option: _Candidate, line: int) -> bool:
-    """A line between two options: blank, code, or the first option's own continuation."""
-    if not outline.lines[line].strip() or line in outline.code_lines:
-        return True
-    if option.item_end is not None:
-        return line < option.item_end
-    return all(outline.lines[i].strip() for i in range(option.line, line))  # the same paragraph
+def _only_option_between(outline: Outline, option: _Candidate, stop: int) -> bool:
+    """Whether every line between an option and the next is blank, code, or the option's own
+    continuation (its list item, or the rest of its paragraph)."""
+    in_paragraph = option.item_end is None
+    for line in range(option.line + 1, stop):
+        if not outline.lines[line].strip():
+            in_paragraph = False
+        elif not (in_paragraph or line in outline.code_lines
+                  or (option.item_end is not None and line < option.item_end)):
+            return False
+    return True
 
 
 def _asks_each(options: Sequence[_Candidate]) -> bool:
@@ -283,7 +293,7 @@ def _marker(outline: Outline, start: int, end: int, skip: frozenset[int], weak: 
 def _answer_summary(outline: Outline, line: int, end: int) -> bool:
     chunk = "\n".join(outline.lines[line:min(end, line + 3)])
     summary = SUMMARY.search(chunk)
-    return bool(summary and ANSWER_LABELS.match(summary_text(summary.group("question"))))
+    return bool(summary and ANSWER_SUMMARY.match(summary_text(summary.group("question"))))
 
 
 def _statement(raw: str) -> tuple[str, bool] | None:
@@ -394,7 +404,7 @@ def _is_wrapper(line: str) -> bool:
     if not tags or any(tag.lower() not in WRAPPER_TAGS for tag in tags):
         return False
     text = ANY_TAG.sub("", line).strip()
-    return not text or (len(text.split()) <= 3 and bool(ANSWER_LABELS.match(text)))
+    return not text or (len(text.split()) <= 5 and bool(ANSWER_SUMMARY.match(text)))
 
 
 def _options(outline: Outline, run: _Run, dedent: int, skip: frozenset[int]) -> list[Option]:
