@@ -377,12 +377,15 @@ def _rules(outline: Outline, start: int, end: int) -> list[int]:
 
 
 def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -> int:
-    """The last answer stops at a rule when rules separate the questions, or at a rule followed
-    only by a line or two of page footer (``*Found this useful? Share it!*``)."""
+    """The last answer stops at a rule when rules separate the questions (past as many rules as
+    the other answers hold inside them: ``---`` then ``Feedback``), or at a rule followed only by
+    a line or two of page footer (``*Found this useful? Share it!*``)."""
     start, end = anchors[-1].body, ends[-1]
     rules = _rules(outline, start, end)
     if rules and _rules_separate(anchors, ends, outline):
-        return rules[0]
+        open_ended = [(a.body, stop) for a, stop in zip(anchors[:-1], ends[:-1], strict=True) if a.end is None]
+        inner = min(len(_rules(outline, body, stop)) - 1 for body, stop in open_ended)
+        return rules[inner] if 0 <= inner < len(rules) else rules[0]
     if rules:
         after = [i for i in range(rules[-1] + 1, end) if outline.lines[i].strip()]
         if len(after) <= 2 and not outline.code_lines.intersection(after) and not any(

@@ -40,6 +40,15 @@ STATEMENT = re.compile(
     r"(?P<sep>[ \t]*[:：]|[ \t]+is\b|[ \t]+[—–-](?=[ \t]))?[ \t]*(?P<close>\*\*|__|\*|_)?(?P<value>.*)$",
     re.IGNORECASE,
 )
+#: ``B (Correct Answer) - because …``: the option's label, then a note that it is the correct one.
+MARKED_CORRECT = re.compile(
+    r"^[*_]*(?P<refs>[A-Za-z](?:\s*(?:,|and|&)\s*[A-Za-z])*)[*_]*\s*"
+    r"\((?:the\s+)?(?:correct|right)(?:\s+(?:answer|option|choice))?\)[*_]*\s*[—–:-]?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+#: A one-word line between the options and the answer (``Feedback``, ``**Solution**``): a label
+#: of what follows, not part of the question.
+LABEL_LINE = re.compile(r"^[ \t]*[*_]*[A-Za-z]+[*_]*[ \t]*:?[ \t]*$")
 #: Tags of the lines that only wrap a collapsed answer: ``<details>``, ``<summary>…</summary>``, ``<p>``.
 WRAPPER_TAGS = frozenset({"details", "summary", "p", "br", "b", "strong", "em", "i"})
 TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
@@ -299,6 +308,9 @@ def _answer_summary(outline: Outline, line: int, end: int) -> bool:
 def _statement(raw: str) -> tuple[str, bool] | None:
     """``(value, strong)`` when ``raw`` states the answer; strong labels may split a question."""
     text = ANY_TAG.sub("", raw).strip()
+    marked = MARKED_CORRECT.match(text)
+    if marked:
+        return f"{marked.group('refs')}. {marked.group('rest')}".strip(), True
     match = STATEMENT.match(text)
     if not match:
         return None
@@ -355,7 +367,8 @@ def _labelled_quiz(outline: Outline, start: int, end: int, dedent: int, skip: fr
     choice = resolve(marker.value, options)
     if isinstance(choice, str):
         return Unanswered(choice)
-    front = outline.markdown(start, marker.line, dedent, skip, _front_lines(outline, run))
+    labels = frozenset(i for i in range(run.end, marker.line) if LABEL_LINE.match(outline.lines[i]))
+    front = outline.markdown(start, marker.line, dedent, skip | labels, _front_lines(outline, run))
     return QuizItem(front, back(options, choice, explanation), True)
 
 
