@@ -383,7 +383,8 @@ def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -
     start, end = anchors[-1].body, ends[-1]
     rules = _rules(outline, start, end)
     if rules and _rules_separate(anchors, ends, outline):
-        open_ended = [(a.body, stop) for a, stop in zip(anchors[:-1], ends[:-1], strict=True) if a.end is None]
+        pairs = zip(anchors[:-1], ends[:-1], strict=True)
+        open_ended = [(a.body, stop) for a, stop in pairs if a.end is None]
         inner = min(len(_rules(outline, body, stop)) - 1 for body, stop in open_ended)
         return rules[inner] if 0 <= inner < len(rules) else rules[0]
     if rules:
