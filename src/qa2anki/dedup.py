@@ -6,7 +6,9 @@ How a merge is decided (precision first: a wrong merge hides a question from the
    one of its answer; rare words ("cookie", "header", "body") weigh most.
 2. Candidate pairs come from an inverted index over each item's heaviest words (and pairs of
    them), never from all pairs, so 100,000 items take seconds.
-3. Two questions score ``0.5 * question cosine + 0.5 * answer cosine``, less a penalty when one
+3. Items whose prompts differ (a quiz's code or options under the same question text) are
+   different questions and never merge (only the manifest's ``merge:`` may join them).
+   Two questions score ``0.5 * question cosine + 0.5 * answer cosine``, less a penalty when one
    names or compares something the other item never mentions (path/query vs path/query/body,
    Swagger UI, a number). Pairs at or above the threshold join, best first, but two clusters
    only join when every cross pair is close and their average clears the threshold (no
@@ -138,6 +140,8 @@ class PairScorer:
         return self._cache[key]
 
     def _compute(self, i: int, j: int) -> Score:
+        if _shown_prompt(self.items[i]) != _shown_prompt(self.items[j]):
+            return Score(0.0, 0.0, 0.0)  # "What's the output?" of two snippets: two questions
         first, second = self.profiles[i], self.profiles[j]
         answer = cosine(first.answer, second.answer)
         if not (self.items[i].question and self.items[j].question):
@@ -158,6 +162,11 @@ class PairScorer:
             for term in one.subjects
         )
         return CONTRAST_PENALTY if uncovered else 0.0
+
+
+def _shown_prompt(item: Item) -> str:
+    """What an item shows under its question (a quiz's code and options), spacing aside."""
+    return " ".join(item.prompt.split())
 
 
 class _Clusters:

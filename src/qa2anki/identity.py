@@ -4,7 +4,8 @@ Anki matches an imported note to the one it has by GUID, so a card must keep its
 its item moves, is renumbered, reworded, re-answered, or gains duplicates from other sources.
 The lockfile remembers every GUID handed out with the items it stood for; a rebuild matches
 items to those records (same ``file#ref`` first, then the most similar previous item of the
-same source), and a card takes the identity of its members' records (the oldest, when two
+same source; what an item shows under its question, its prompt, is part of the
+question), and a card takes the identity of its members' records (the oldest, when two
 cards have become one). A GUID is never handed to a second card, in one build or later.
 
 A note's modification time is the time its content last changed, so re-importing an
@@ -151,6 +152,16 @@ class _ShingleHashes(dict[str, int]):
 _SHINGLE_HASHES = _ShingleHashes()
 
 
+def prompt_sketch(prompt: str) -> str:
+    """What the front shows under the question, sketched: a hash of all of it (equal only for the
+    same prompt, spacing aside), then its word sketch (how much two prompts share); "" for none."""
+    text = " ".join(prompt.split())
+    if not text:
+        return ""
+    whole = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=3).digest(), "big")
+    return f"{whole:06x}{answer_sketch(text)}"
+
+
 def _sketch_values(sketch: str) -> set[int]:
     return {int(sketch[i:i + 6], 16) for i in range(0, len(sketch) - 5, 6)}
 
@@ -161,15 +172,21 @@ class _Text:
 
     words: str  # the question's content words
     hashes: frozenset[int]  # the answer sketch's values
+    prompt: frozenset[int] = frozenset()  # the prompt sketch's values (none without a prompt)
 
     @classmethod
-    def of(cls, question: str, sketch: str) -> _Text:
-        return cls(_content_words(question), frozenset(_sketch_values(sketch)))
+    def of(cls, question: str, sketch: str, prompt: str = "") -> _Text:
+        return cls(_content_words(question), frozenset(_sketch_values(sketch)),
+                   frozenset(_sketch_values(prompt)))
 
 
 def match_score(current: _Text, previous: _Text) -> float | None:
-    """How well a current item fits a previous one, or None when it is not the same item."""
-    q = _words_similarity(current.words, previous.words)
+    """How well a current item fits a previous one, or None when it is not the same item.
+
+    What a question shows under it is part of the question: the same words over other code are
+    another question, so the question counts only as far as the prompts agree too.
+    """
+    q = _with_prompts(_words_similarity(current.words, previous.words), current, previous)
     a = _shared(current.hashes, previous.hashes)
     long_answers = min(len(current.hashes), len(previous.hashes)) >= SKETCH_SIZE
     if q >= QUESTION_SURE or (q >= QUESTION_LIKELY and a >= ANSWER_SUPPORT) or (
@@ -177,6 +194,16 @@ def match_score(current: _Text, previous: _Text) -> float | None:
     ):
         return 0.6 * q + 0.4 * a
     return None
+
+
+def _with_prompts(question: float, current: _Text, previous: _Text) -> float:
+    """The question's similarity bounded by its prompt's: one prompt unknown (a lockfile from
+    before prompts), the answer must agree too."""
+    if current.prompt and previous.prompt:
+        return min(question, _shared(current.prompt, previous.prompt))
+    if current.prompt or previous.prompt:
+        return min(question, QUESTION_LIKELY)
+    return question
 
 
 def _shared(x: frozenset[int], y: frozenset[int]) -> float:
@@ -204,10 +231,12 @@ class _Previous:
 
 
 def _unchanged(item: Item, locked: LockedItem) -> bool:
-    """Same question (or, for an answer-only item, same answer) as the previous item of that key."""
+    """Same question and prompt (or, for an answer-only item, same answer) as the previous item of
+    that key. A lockfile from before prompts knows none: then the question alone decides."""
     words = _content_words(item.question)
     if words:
-        return words == _content_words(locked.question)
+        same_prompt = not locked.prompt or locked.prompt == prompt_sketch(item.prompt)
+        return same_prompt and words == _content_words(locked.question)
     return not locked.question.strip() and answer_sketch(item.answer) == locked.answer
 
 
@@ -296,7 +325,7 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
     by_source: dict[str, list[_Previous]] = {}
     for record, locked in [*previous.values(), *unsure]:
         if (record.guid, locked.key) not in used:
-            entry = _Previous(record, locked, _Text.of(locked.question, locked.answer))
+            entry = _Previous(record, locked, _Text.of(locked.question, locked.answer, locked.prompt))
             for source in moves.targets(_source_of(locked.key)):
                 by_source.setdefault(source, []).append(entry)
     pairs = []
@@ -304,7 +333,7 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
         candidates = by_source.get(item.source)
         if not candidates:
             continue  # nothing of its source to follow (a first build): no sketch needed
-        text = _Text.of(item.question, answer_sketch(item.answer))
+        text = _Text.of(item.question, answer_sketch(item.answer), prompt_sketch(item.prompt))
         for candidate in _likely(text, candidates):
             score = match_score(text, candidate.text)
             if score is not None:
@@ -468,7 +497,8 @@ class Ledger:
 
 
 def _locked(item: Item) -> LockedItem:
-    return LockedItem(item_key(item.source, item.ref), item.question, answer_sketch(item.answer))
+    return LockedItem(item_key(item.source, item.ref), item.question, answer_sketch(item.answer),
+                      prompt_sketch(item.prompt))
 
 
 def _retire(record: LockRecord, when: int) -> LockRecord:

@@ -50,6 +50,9 @@ class LockedItem:
     key: str  # file#ref
     question: str  # the question text, for similarity (and for a readable diff)
     answer: str  # a small sketch of the answer's words (see identity.answer_sketch)
+    #: a sketch of what the front showed under the question (identity.prompt_sketch); "" for none
+    #: (and in lockfiles written before prompts): "What's the output?" of two snippets differ here
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,8 @@ def _record(data: dict[str, Any]) -> LockRecord:
         position=int(data["position"]),
         mtime=int(data["mtime"]),
         content=str(data["content"]),
-        items=tuple(LockedItem(str(i["key"]), str(i["question"]), str(i["answer"])) for i in data["items"]),
+        items=tuple(LockedItem(str(i["key"]), str(i["question"]), str(i["answer"]), str(i.get("prompt", "")))
+                    for i in data["items"]),
         removed=int(data["removed"]) if data.get("removed") is not None else None,
     )
 
@@ -277,10 +281,18 @@ def _record_data(record: LockRecord) -> dict[str, Any]:
         "position": record.position,
         "mtime": record.mtime,
         "content": record.content,
-        "items": [{"key": i.key, "question": i.question, "answer": i.answer} for i in record.items],
+        "items": [_item_data(i) for i in record.items],
     }
     if record.removed is not None:
         data["removed"] = record.removed
+    return data
+
+
+def _item_data(item: LockedItem) -> dict[str, str]:
+    """A member as written: ``prompt`` only when it had one, so other decks' lines stay as they were."""
+    data = {"key": item.key, "question": item.question, "answer": item.answer}
+    if item.prompt:
+        data["prompt"] = item.prompt
     return data
 
 

@@ -394,6 +394,23 @@ class _GithubBlocksExtension(Extension):
         md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKETHROUGH, "del"), "qa2anki_del", 45)
 
 
+#: What opens a block at the start of a line: a list item (``1.``, ``-``), a heading, a quote.
+BLOCK_OPENER = re.compile(
+    r"^(?P<lead>[ \t]*)(?:(?P<number>\d{1,9})(?P<dot>[.)])(?=[ \t]|$)|(?P<mark>[-+*>](?=[ \t]|$)|#))"
+)
+
+
+def _as_inline(question: str) -> str:
+    """``1. Define the term X.`` is a question's text, not a list: escape what would open a block
+    at its start (later lines, as in a summary that holds a list, keep their markdown)."""
+    def escaped(match: re.Match[str]) -> str:
+        if match.group("number"):
+            return f"{match.group('lead')}{match.group('number')}\\{match.group('dot')}"
+        return f"{match.group('lead')}\\{match.group('mark')}"
+
+    return BLOCK_OPENER.sub(escaped, question)
+
+
 class Renderer:
     """Converts answer markdown and question text to HTML; reuse one per build."""
 
@@ -418,7 +435,7 @@ class Renderer:
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
-        text = text.strip()
+        text = _as_inline(text.strip())
         if not MARKUP_CHARS.search(text):
             return html.escape(text, quote=False)  # most questions: no markdown to parse
         rendered = self.block(text)
@@ -564,6 +581,14 @@ def _file_name(source: str) -> str:
     return PurePosixPath(source).name or source
 
 
+def question_html(card: Card, renderer: Renderer) -> str:
+    """The Question field: the question, then what the learner must see to answer it (a quiz's
+    code and options, a long question's table), from the primary member."""
+    question = renderer.inline(card.shown_question)
+    prompt = card.primary.prompt
+    return f'{question}<div class="qa-prompt">{renderer.block(prompt)}</div>' if prompt.strip() else question
+
+
 def render_note(
     card: Card,
     renderer: Renderer,
@@ -585,7 +610,7 @@ def render_note(
     """
     primary = card.primary
     fields = (
-        _safe(renderer.inline(card.shown_question), primary, media),
+        _safe(question_html(card, renderer), primary, media),
         _safe(renderer.block(primary.answer), primary, media),
         other_answers(card, renderer, media),
         provenance(card.items),

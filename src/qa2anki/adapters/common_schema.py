@@ -71,22 +71,38 @@ def dump(source: str, format: str, items: Iterable[Item], dropped: Iterable[Drop
     dropped = list(dropped)
     if dropped:
         document["dropped"] = [
-            {"ref": d.ref, "line": d.line, "reason": d.reason, "question": d.question} for d in dropped
+            {"ref": d.ref, "line": d.line, **_end(d.end_line), "reason": d.reason, "question": d.question}
+            for d in dropped
         ]
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return HEADER + body
 
 
 def _item_fields(item: Item) -> dict[str, Any]:
+    prompt = {"prompt": item.prompt} if item.prompt else {}  # a quiz's code and options
     return {
         "question": item.question,
+        **prompt,
         "answer": item.answer,
         "ref": item.ref,
         "line": item.line,
+        **_end(item.end_line),
         "meta": {str(k): str(v) for k, v in item.meta.items()},
         "tags": list(item.tags),
         "flags": sorted(item.flags),
     }
+
+
+ITEM_FIELDS = frozenset({"question", "prompt", "answer", "ref", "line", "end_line", "meta", "tags", "flags"})
+
+
+def _end(end_line: int | None) -> dict[str, int]:
+    """The last source line, when the adapter knows it (older files have none)."""
+    return {} if end_line is None else {"end_line": end_line}
+
+
+def _line(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def sniff(text: str) -> float:
@@ -101,7 +117,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
     dropped = tuple(
         Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
-                str(d.get("question") or ""))
+                str(d.get("question") or ""), _line(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
     return SourceResult(origin, ADAPTER.name, items, dropped)
@@ -115,7 +131,7 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
 
     if not isinstance(entry, dict):
         raise fail("each entry under 'items' must be a mapping with question and answer")
-    unknown = set(entry) - {"question", "answer", "ref", "line", "meta", "tags", "flags"}
+    unknown = set(entry) - ITEM_FIELDS
     if unknown:
         raise fail(f"unknown field(s) {', '.join(sorted(map(str, unknown)))} in an item")
     question, answer = entry.get("question"), entry.get("answer")
@@ -124,9 +140,11 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
         raise fail("an item needs a non-empty 'answer'")
     if not isinstance(question, str) or (not question.strip() and ANSWER_ONLY not in flags):
         raise fail("an item needs a 'question' (or the flag answer-only)")
-    meta, tags = entry.get("meta") or {}, entry.get("tags") or []
+    meta, tags, prompt = entry.get("meta") or {}, entry.get("tags") or [], entry.get("prompt") or ""
     if not isinstance(meta, dict) or not isinstance(tags, list):
         raise fail("'meta' must be a mapping and 'tags' a list")
+    if not isinstance(prompt, str):
+        raise fail("'prompt' must be text (markdown shown under the question)")
     ref = str(entry.get("ref") or "").strip()
     if not ref:
         raise fail("an item needs a 'ref' (its identity in the source)")
@@ -134,7 +152,7 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
         question=question, answer=answer, source=origin, ref=ref,
         line=entry.get("line") if isinstance(entry.get("line"), int) else None,
         meta={str(k): str(v) for k, v in meta.items()},
-        tags=tuple(str(t) for t in tags), flags=flags,
+        tags=tuple(str(t) for t in tags), flags=flags, prompt=prompt, end_line=_line(entry.get("end_line")),
     )
 
 

@@ -28,6 +28,7 @@ from .markdown_layouts import (
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
+    ends_asking,
     find_bold_questions,
     find_details,
     find_pairs,
@@ -40,6 +41,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, is_answer_heading, read_quiz
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
@@ -193,10 +195,13 @@ def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: 
                    ) -> bool:
     """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it
     asks. Under a numbered question (``## 1. What is Go?``) an unnumbered sub-heading is part of
-    the answer even when it asks (``### Who uses Go?``): the document counts its questions."""
+    the answer even when it asks (``### Who uses Go?``): the document counts its questions. Under a
+    numbered title that does not ask (``## Question 4: Counting``) the asking sub-heading is the
+    question the title names."""
     inside = (question.kind == "heading" and heading.level > question.level
               and heading.line < outline.next_heading(question.line, question.level))
-    return inside and (not asked.endswith("?") or bool(question.number) and not numbered)
+    counted = bool(question.number) and not numbered and ends_asking(question.question)
+    return inside and (not ends_asking(asked) or counted)
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
@@ -305,43 +310,81 @@ def _normal(text: str) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    outline = outline_of(_normalised(text))
+    outline = _quiz_outline(outline_of(_normalised(text)))
     anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
-    answers = _answers(anchors, outline)
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    ends = _ends(anchors, outline)
+    quizzes = [_quiz(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
+    quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
+    answers = [_answer_of(a, end, outline, skip, quiz)
+               for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
     unique_ref = RefAllocator()
     symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
-    for anchor, answer in zip(anchors, answers, strict=True):
-        if not answer and _normal(anchor.question) in answered:
+    for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
+        unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
+        if not answer and not unanswered and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
         question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
         ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(question))
+        last = _last_line(outline, anchor.line, end)
+        if unanswered:
+            dropped.append(Dropped(source, ref, anchor.line + 1, quiz.reason, question, last))
+            continue
         if not answer or is_blank(ANY_LINK.sub("", answer)):  # only "[Solution](…)": a pointer
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question))
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question, last))
             continue
         if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))):  # "*ToDo*", "Answer here<br/>"
-            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question))
+            dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question, last))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update({"level": level} if level else {})
         meta.update(anchor.meta)
-        items.append(Item(question, answer, source, ref, anchor.line + 1, meta))
+        prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
+        items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
+                          prompt=prompt, end_line=last))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
 
 
-def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
-    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+@lru_cache(maxsize=4)
+def _quiz_outline(outline: Outline) -> Outline:
+    """The parse with ``#### Answer: D`` headings read as lines of the answer they head, not as
+    sections (a quiz puts them inside its collapsed answer)."""
+    return outline.without_headings({h.line for h in outline.headings if is_answer_heading(h.text)})
+
+
+def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
+    """Where each anchor's answer region ends (exclusive)."""
     following = [*anchors[1:], None]
     ends = [_item_end(a, _answer_end(a, after, outline), outline)
             for a, after in zip(anchors, following, strict=False)]
     if anchors and anchors[-1].end is None:
-        ends[-1] = _last_answer_end(anchors, ends, outline)
-    answers = [_answer(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
-    return ["" if is_blank(answer) else answer for answer in answers]
+        ends[-1] = _last_answer_end(list(anchors), ends, outline)
+    return ends
+
+
+def _quiz(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> QuizItem | Unanswered | None:
+    """A question heading or bold question over options or an answer label: see :mod:`.markdown_quiz`."""
+    if anchor.kind not in ("heading", "bold") or anchor.lead:
+        return None
+    return read_quiz(outline, anchor.body, end, anchor.dedent, skip)
+
+
+def _answer_of(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int],
+               quiz: QuizItem | Unanswered | None) -> str:
+    """The answer's markdown, "" where it answers nothing (only tags and blanks)."""
+    if isinstance(quiz, QuizItem):
+        return quiz.answer
+    answer = _answer(anchor, end, outline, skip)
+    return "" if is_blank(answer) else answer
+
+
+def _last_line(outline: Outline, start: int, end: int) -> int:
+    """The 1-based last non-blank line of lines ``start``..``end``."""
+    return next((i + 1 for i in range(end - 1, start, -1) if outline.lines[i].strip()), start + 1)
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
@@ -371,14 +414,14 @@ def _margin(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-def _last_line(outline: Outline, start: int, end: int) -> str:
+def _last_text(outline: Outline, start: int, end: int) -> str:
     return next((outline.lines[i] for i in range(end - 1, start - 1, -1) if outline.lines[i].strip()), "")
 
 
 def _rules_separate(anchors: list[Anchor], ends: list[int], outline: Outline) -> bool:
     """Whether horizontal rules divide the questions (then one after the last question ends it)."""
     gaps = [(a.body, end) for a, end in zip(anchors[:-1], ends[:-1], strict=True) if a.end is None]
-    ruled = sum(1 for start, end in gaps if THEMATIC_BREAK.match(_last_line(outline, start, end)))
+    ruled = sum(1 for start, end in gaps if THEMATIC_BREAK.match(_last_text(outline, start, end)))
     return len(gaps) >= 2 and ruled * 2 >= len(gaps)
 
 
@@ -388,12 +431,16 @@ def _rules(outline: Outline, start: int, end: int) -> list[int]:
 
 
 def _last_answer_end(anchors: list[Anchor], ends: list[int], outline: Outline) -> int:
-    """The last answer stops at a rule when rules separate the questions, or at a rule followed
-    only by a line or two of page footer (``*Found this useful? Share it!*``)."""
+    """The last answer stops at a rule when rules separate the questions (past as many rules as
+    the other answers hold inside them: ``---`` then ``Feedback``), or at a rule followed only by
+    a line or two of page footer (``*Found this useful? Share it!*``)."""
     start, end = anchors[-1].body, ends[-1]
     rules = _rules(outline, start, end)
     if rules and _rules_separate(anchors, ends, outline):
-        return rules[0]
+        pairs = zip(anchors[:-1], ends[:-1], strict=True)
+        open_ended = [(a.body, stop) for a, stop in pairs if a.end is None]
+        inner = min(len(_rules(outline, body, stop)) - 1 for body, stop in open_ended)
+        return rules[inner] if 0 <= inner < len(rules) else rules[0]
     if rules:
         after = [i for i in range(rules[-1] + 1, end) if outline.lines[i].strip()]
         if len(after) <= 2 and not outline.code_lines.intersection(after) and not any(
@@ -523,7 +570,7 @@ def _unwrapped_answer(answer: str) -> str:
 
 def sniff(text: str) -> float:
     """Sure when the text has question structure; unsure on prose with headings only."""
-    outline = outline_of(_normalised(text))
+    outline = _quiz_outline(outline_of(_normalised(text)))
     questions = len(_shared_layout(outline)[0])
     if questions >= 2:
         return min(0.9, 0.5 + 0.05 * questions)

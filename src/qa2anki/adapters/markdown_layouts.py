@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .markdown_outline import Outline, Table
+from .markdown_outline import Outline, Table, trim_block
 
 NUMBERING = re.compile(
     r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))"
@@ -85,6 +85,10 @@ TABLE_NUMBER = {"#", "no", "nr", "num", "number", "id", "sl", "sno", "slno", "in
 TABLE_META = {"topic": "topic", "category": "topic", "section": "topic", "area": "topic",
               "level": "level", "difficulty": "level"}
 
+#: Lines that make a summary's tail something to show, not more question words.
+FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
+LIST_LINE = re.compile(r"^[ \t]*[-*+][ \t]+\S", re.MULTILINE)
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -101,6 +105,7 @@ class Anchor:
     dedent: int = 0  # list indentation to take off the answer's lines
     level: int = 0  # heading level; 0 for the other layouts
     meta: tuple[tuple[str, str], ...] = ()
+    prompt: str = ""  # markdown the question shows with it (code or a list inside a summary)
 
 
 # --- question text -------------------------------------------------------------------------
@@ -124,6 +129,15 @@ def split_number(text: str) -> tuple[str, str | None, bool]:
         return text, None, False
     number = numbered.group("q") or numbered.group("n")
     return plain_question(text[numbered.end():]), number, not numbered.group("n")
+
+
+#: Question marks of the scripts people write interview notes in (Latin, full-width, Arabic).
+QUESTION_MARKS = ("?", "？", "؟")
+
+
+def ends_asking(text: str) -> bool:
+    """The text ends with a question mark of any script."""
+    return text.rstrip().endswith(QUESTION_MARKS)
 
 
 def looks_like_question(text: str) -> bool:
@@ -210,7 +224,8 @@ def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str
     if not opening or not summary or DETAILS_OPEN.search(chunk, opening.end(), summary.start()):
         return []
     summary_line = start + chunk.count("\n", 0, summary.end())
-    label = summary_text(summary.group("question"))
+    asked, prompt = _summary_parts(summary.group("question"))
+    label = summary_text(asked)
     inner = sum(1 for i in range(summary_line + 1, close) if i not in outline.code_lines
                 and DETAILS_OPEN.search(outline.lines[i]))
     if inner >= 2 and len(meta) < MAX_SECTION_DEPTH:  # a collapsible section of collapsible questions
@@ -226,7 +241,18 @@ def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str
         match = DETAILS_CLOSE.search(closing)
         lead, tail = after_summary, closing[:match.start()] if match else closing
         body = summary_line + 1
-    return [Anchor("details", start, text, number, body, close, lead.strip(), tail.strip(), meta=meta)]
+    return [Anchor("details", start, text, number, body, close, lead.strip(), tail.strip(), meta=meta,
+                   prompt=prompt)]
+
+
+def _summary_parts(summary: str) -> tuple[str, str]:
+    """A summary's question and, when a blank line sets apart a code block or list the question
+    is about, that markdown as written (the front shows it; alignment inside code kept)."""
+    asked, _, rest = summary.strip("\n").partition("\n\n")
+    rest = trim_block(rest)
+    if not rest.strip() or not (FENCE_LINE.search(rest) or LIST_LINE.search(rest)):
+        return summary, ""
+    return asked, rest
 
 
 def _column_after(chunk: str, offset: int) -> int:

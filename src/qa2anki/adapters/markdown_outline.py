@@ -9,9 +9,11 @@ original lines, so the source's own markdown (and any HTML in it) is kept as wri
 
 from __future__ import annotations
 
+import copy
 import re
 import textwrap
 from bisect import bisect_right
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -33,6 +35,17 @@ class Heading:
     text: str  # the heading's inline markdown
     indent: int  # content indent of the list item holding it (0 outside lists)
     list_number: str | None = None  # ``7`` for ``7. ### What …?``
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list item: where it is, its marker, and the text its first paragraph opens with."""
+
+    line: int  # 0-based first line
+    end: int  # first line after it (trailing blank lines included, as markdown-it maps it)
+    marker: str  # "-", "*", "+" for bullets; "." or ")" for ordered items
+    number: str | None  # "2" for ``2. …``
+    text: str  # the first paragraph's inline markdown ("" when the item opens with another block)
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class Outline:
         self.indented_code: dict[int, IndentedCode] = {}
         self.block_starts: set[int] = set()  # first lines of paragraphs and list items
         self.item_indents: dict[int, int] = {}  # list item's first line -> its content indent
+        self.list_items: dict[int, ListItem] = {}  # list item's first line -> the item
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
@@ -84,6 +98,7 @@ class Outline:
                 indent = self._content_indent(token.map[0])
                 items.append((token.map[0], indent, token.info))
                 self.item_indents[token.map[0]] = indent
+                self.list_items[token.map[0]] = _list_item(tokens, index)
                 self.block_starts.add(token.map[0])
             elif token.type == "list_item_close":
                 items.pop()
@@ -116,6 +131,17 @@ class Outline:
     def _heading_starts(self) -> list[int]:
         return [heading.line for heading in self.headings]
 
+    def without_headings(self, lines: Collection[int]) -> Outline:
+        """This parse with the headings on ``lines`` read as plain lines of the text around them
+        (``#### Answer: D`` inside a question's answer labels it; it opens no section)."""
+        if not lines:
+            return self
+        other = copy.copy(self)
+        other.headings = [heading for heading in self.headings if heading.line not in lines]
+        for cached in ("heading_lines", "_heading_starts"):
+            other.__dict__.pop(cached, None)
+        return other
+
     def next_heading(self, after: int, level: int = 6) -> int:
         """The line of the first heading below line ``after`` at ``level`` or higher (else the end)."""
         for index in range(bisect_right(self._heading_starts, after), len(self.headings)):
@@ -123,13 +149,16 @@ class Outline:
                 return self.headings[index].line
         return len(self.lines)
 
-    def markdown(self, start: int, end: int, dedent: int = 0, skip: frozenset[int] = frozenset()) -> str:
+    def markdown(self, start: int, end: int, dedent: int = 0, skip: Collection[int] = frozenset(),
+                 replace: Mapping[int, str] | None = None) -> str:
         """Lines ``start``..``end`` as answer markdown.
 
         Indented code becomes an unlabelled fence (the repair stage guesses languages),
         ``dedent`` columns of list indentation go, ``skip`` lines (navigation) are left out,
+        ``replace`` gives some lines other text (a quiz option without its tick),
         and surrounding blank lines and rules are trimmed.
         """
+        replace = replace or {}
         out: list[str] = []
         index = start
         while index < end:
@@ -139,11 +168,19 @@ class Outline:
                 index = block.end
                 continue
             if index not in skip:
-                out.append(self.lines[index])
+                out.append(replace.get(index, self.lines[index]))
             index += 1
         prose = [self.lines[i] for i in range(start, end) if i not in self.code_lines and i not in skip]
         columns = _list_indent(prose, dedent)
         return trim_block("\n".join(_dedent(line, columns) for line in out))
+
+
+def _list_item(tokens: list[Token], index: int) -> ListItem:
+    token = tokens[index]
+    start, end = token.map or (0, 0)
+    opens_paragraph = index + 2 < len(tokens) and tokens[index + 1].type == "paragraph_open"
+    text = tokens[index + 2].content if opens_paragraph else ""
+    return ListItem(start, end, token.markup, token.info or None, text)
 
 
 def _heading(token: Token, text: str, item: tuple[int, int, str] | None) -> Heading:

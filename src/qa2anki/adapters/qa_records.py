@@ -9,15 +9,28 @@ topic, the subtopic).
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SourceError
-from ..models import Dropped, Item
+from ..models import Diagnostic, Dropped, Item
+from ._choices import AMBIGUOUS, NO_ANSWER, back, option_list
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
+from .record_choices import (
+    APART,
+    ChoiceFields,
+    Numbering,
+    choice_fields,
+    flagged_choice,
+    numbering,
+    options_of,
+    resolve_answer,
+    with_answer,
+)
 from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
@@ -58,15 +71,17 @@ class Keys:
     """Which field of a record holds the question and which the answer."""
 
     question: str
-    answer: str
+    answer: str  # for multiple-choice records: the field naming the correct option ("" if none)
+    choices: ChoiceFields | None = None  # where multiple-choice records keep their options
 
 
 @dataclass
 class Found:
-    """What a tree held: items and dropped records, in document order."""
+    """What a tree held: items and dropped records, in document order, and what to tell the user."""
 
     items: list[Item] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 LineOf = Callable[[Mapping[str, Any]], "int | None"]
@@ -112,6 +127,10 @@ def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) ->
         return _key_by_words(records, lowered, vocabulary, lambda key: share(key, test), skip)
 
     question = pick(options.get("question"), QUESTION_KEYS, lambda v: isinstance(v, (str, int, float)))
+    named_answer = str(options.get("answer") or "").lower()
+    fields = choice_fields(records, lowered, question, named_answer) if question else None
+    if fields is not None:
+        return Keys(question, fields.correct, fields)
     answer = pick(options.get("answer"), ANSWER_KEYS, _answer_value, question) if question else ""
     vague = _main_word(question, QUESTION_KEYS) in VAGUE_QUESTION_KEYS and not options.get("question")
     if question and vague and _main_word(answer, ANSWER_KEYS) not in STRONG_ANSWER_KEYS:
@@ -363,16 +382,34 @@ class _Walker:
         return context
 
     def _collection(self, node: Any, keys: Keys, context: dict[str, str]) -> None:
-        pairs = node.items() if isinstance(node, dict) else ((None, v) for v in node)
+        pairs = list(node.items() if isinstance(node, dict) else ((None, v) for v in node))
+        counting = self._numbering([v for _, v in pairs if isinstance(v, dict)], keys)
         for key, value in pairs:
             low = _lower_keys(value) if isinstance(value, dict) else {}
             if keys.question in low or keys.answer in low:
                 self.seen.add(id(value))
-                self._record(value, keys, context, "" if key is None else str(key))
+                self._record(value, keys, context, "" if key is None else str(key), counting)
             else:
                 self.walk(value, context)
 
-    def _record(self, record: Mapping[str, Any], keys: Keys, context: dict[str, str], key: str) -> None:
+    def _numbering(self, records: list[Mapping[str, Any]], keys: Keys) -> Numbering:
+        """How the collection's numeric answers count its options; undecided is reported once."""
+        fields = keys.choices
+        if fields is None or not fields.correct:
+            return None
+        answers = [(r[low[fields.correct]], options_of(fields, r, low))
+                   for r in records if fields.correct in (low := _lower_keys(r))]
+        counting = numbering(answers, fields, self.options)
+        if counting is None and any(resolve_answer(v, o, None) == AMBIGUOUS for v, o in answers):
+            line = self.line_of(records[0]) if records else None
+            self.found.diagnostics.append(Diagnostic(
+                self.source, line, f"the answers in '{fields.correct}' are option numbers that may "
+                "count from 0 or from 1, and the data does not say which; those questions are "
+                "dropped: set 'index_base: 0' or 'index_base: 1' in this source's options"))
+        return counting
+
+    def _record(self, record: Mapping[str, Any], keys: Keys, context: dict[str, str], key: str,
+                counting: Numbering = None) -> None:
         low = _lower_keys(record)
         question = _text(record.get(low.get(keys.question, keys.question)))
         has_answer = keys.answer in low
@@ -383,6 +420,11 @@ class _Walker:
             if answer or any(_text(v) for v in record.values()):
                 self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
             return
+        meta = {**context, **meta_of(record)}
+        if keys.choices is not None:
+            self._quiz(record, low, keys, Item(question, "", self.source, ref, line, meta,
+                                               tags_of(record, low)), counting)
+            return
         if not answer:
             reason = "empty-answer" if has_answer else "no-answer"
             self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
@@ -390,11 +432,32 @@ class _Walker:
         if is_placeholder(answer):
             self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question))
             return
-        meta = {**context, **meta_of(record)}
         self.found.items.append(Item(
             question=question, answer=answer, source=self.source, ref=ref, line=line,
             meta=meta, tags=tags_of(record, low),
         ))
+
+    def _quiz(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys, item: Item,
+              counting: Numbering) -> None:
+        """A multiple-choice record: options (and any code) on the front; the correct option's
+        label and text, then the explanation, on the back; an unresolvable answer is dropped."""
+        fields = keys.choices or ChoiceFields()
+        listed = options_of(fields, record, low)
+        if counting == APART and fields.correct in low:
+            listed = with_answer(record[low[fields.correct]], listed)
+        choice = flagged_choice(fields, record, low) or (
+            resolve_answer(record[low[fields.correct]], listed, counting) if fields.correct in low
+            else NO_ANSWER)
+        if isinstance(choice, str):
+            self.found.dropped.append(Dropped(self.source, item.ref, item.line, choice, item.question))
+            return
+        used = {keys.question, *fields.keys, fields.correct}
+        code = [fenced(text, _language(record, low)) for k in CODE_KEYS
+                if k in low and k not in used and (text := _text(record[low[k]]))]
+        explanation = "\n\n".join(_extra_parts(record, low, used | CODE_KEYS))
+        self.found.items.append(dataclasses.replace(
+            item, prompt="\n\n".join([*code, option_list(listed)]),
+            answer=back(listed, choice, explanation)))
 
 
 def _text(value: Any) -> str:
@@ -431,9 +494,19 @@ def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
 
 def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> str:
     """The answer field plus every extra text field (an example, code), code as a fenced block."""
-    parts = [_text(record.get(low.get(keys.answer, keys.answer)))]
-    language = next((_text(record[low[k]]) for k in LANGUAGE_KEYS if k in low), "")
-    used = {keys.question, keys.answer}
+    answer = _text(record.get(low.get(keys.answer, keys.answer)))
+    if not answer:
+        return ""
+    return "\n\n".join([answer, *_extra_parts(record, low, {keys.question, keys.answer})])
+
+
+def _language(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    return next((_text(record[low[k]]) for k in LANGUAGE_KEYS if k in low), "")
+
+
+def _extra_parts(record: Mapping[str, Any], low: dict[str, str], used: Collection[str]) -> list[str]:
+    """Every extra text field not ``used``, under a bold label; code as a fenced block."""
+    parts = []
     for key in EXTRA_KEYS:
         if key in used or key not in low:
             continue
@@ -441,9 +514,9 @@ def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -
         if not text:
             continue
         if key in CODE_KEYS or (key.startswith("example") and looks_like_code(text)):
-            text = fenced(text, language)
+            text = fenced(text, _language(record, low))
         parts.append(f"**{key.capitalize()}:**\n\n{text}")
-    return "\n\n".join(p for p in parts if p) if parts[0] else ""
+    return parts
 
 
 def fenced(code: str, language: str = "") -> str:

@@ -429,7 +429,7 @@ def _result(tree: Any, source: str, options: Mapping[str, Any], format: str,
             line_of: Callable[[Mapping[str, Any]], int | None]) -> SourceResult:
     found = find_items(tree, source, options, line_of)
     require_items(found, source, options, tree)
-    return SourceResult(source, format, tuple(found.items), tuple(found.dropped))
+    return SourceResult(source, format, tuple(found.items), tuple(found.dropped), tuple(found.diagnostics))
 
 
 YAML_ADAPTER = Adapter("yaml", "YAML records with question and answer fields", sniff_yaml, read_yaml,
