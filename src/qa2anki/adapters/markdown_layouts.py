@@ -85,9 +85,8 @@ TABLE_NUMBER = {"#", "no", "nr", "num", "number", "id", "sl", "sno", "slno", "in
 TABLE_META = {"topic": "topic", "category": "topic", "section": "topic", "area": "topic",
               "level": "level", "difficulty": "level"}
 
-#: Lines that make a summary's tail something to show, not more question words.
+#: A fence in a summary: code to show under the question, not more question words.
 FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
-LIST_LINE = re.compile(r"^[ \t]*[-*+][ \t]+\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -246,11 +245,12 @@ def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str
 
 
 def _summary_parts(summary: str) -> tuple[str, str]:
-    """A summary's question and, when a blank line sets apart a code block or list the question
-    is about, that markdown as written (the front shows it; alignment inside code kept)."""
+    """A summary's question and, when a blank line sets apart a code block the question is about,
+    that markdown as written (the front shows it, alignment kept). A list stays in the question's
+    text (its lines are kept there), as it always has, so such a question keeps its identity."""
     asked, _, rest = summary.strip("\n").partition("\n\n")
     rest = trim_block(rest)
-    if not rest.strip() or not (FENCE_LINE.search(rest) or LIST_LINE.search(rest)):
+    if not rest.strip() or not FENCE_LINE.search(rest):
         return summary, ""
     return asked, rest
 
