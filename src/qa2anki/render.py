@@ -31,6 +31,7 @@ from pygments.util import ClassNotFound
 
 from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
 from .levels import LEVELS
+from .math_spans import MathSpan, math_spans
 from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import Card, Diagnostic, Item, Note
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
@@ -41,7 +42,7 @@ from .workers import process_pool
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
-MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~$]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 #: A line of nothing but ``<details>``/``<summary>…</summary>``/``</details>`` tags.
 DETAILS_TAG_LINE = re.compile(
@@ -303,8 +304,39 @@ class _DenseBrackets(Preprocessor):
         return defuse_brackets(lines)
 
 
+def mathjax_html(span: MathSpan) -> str:
+    """A formula as Anki's MathJax delimiters: ``\\(…\\)`` inline, ``\\[…\\]`` display.
+
+    Its TeX is escaped for HTML (``<`` and ``&`` mean what they say) and otherwise kept as written.
+    """
+    tex = html.escape(span.tex.strip() if span.display else span.tex, quote=False)
+    return f"\\[{tex}\\]" if span.display else f"\\({tex}\\)"
+
+
+class _MathSpans(Preprocessor):
+    """Formulas stashed whole before any markdown rule runs, as code spans are.
+
+    Otherwise ``_`` and ``*`` in TeX become emphasis, ``\\{`` and ``\\\\`` lose a backslash, and
+    a ``$$`` block holding ``- `` or ``#`` lines turns into a list or a heading. Where the math
+    is, and what is code or a dollar in prose, is decided by :mod:`.math_spans`.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        spans = math_spans(text)
+        if not spans:
+            return lines
+        out, last = [], 0
+        for span in spans:
+            out.extend((text[last:span.start], self.md.htmlStash.store(mathjax_html(span))))
+            last = span.end
+        out.append(text[last:])
+        return "".join(out).split("\n")
+
+
 class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
+        md.preprocessors.register(_MathSpans(md), "qa2anki_math", 28)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
         md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
         md.preprocessors.register(_DenseBrackets(md), "qa2anki_dense_brackets", 25)
