@@ -99,7 +99,8 @@ def add_math_rules(md: MarkdownIt, record: bool = False) -> None:
         md.inline.ruler.before("escape", name, _recording(rule) if record else rule)
     # display math may follow a line of text directly, as pandoc and kramdown read it
     interrupts = {"alt": ["paragraph", "reference", "blockquote", "list"]}
-    md.block.ruler.before("fence", "math_block", _quiet(_bounded(math_block_dollar(False, None, False))), interrupts)
+    dollar_block = _quiet(_bounded(math_block_dollar(False, None, False)))
+    md.block.ruler.before("fence", "math_block", dollar_block, interrupts)
     md.block.ruler.before("fence", "math_block_brackets", _block_brackets, interrupts)
 
 

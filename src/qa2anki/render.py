@@ -30,10 +30,11 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
+from .html_answers import replace_code_blocks
 from .levels import LEVELS
 from .math_spans import MathSpan, math_spans
 from .media import DEFAULT_IMAGE_MB, MediaCollector
-from .models import Card, Diagnostic, Item, Note
+from .models import HTML_ANSWER, Card, Diagnostic, Item, Note
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
@@ -365,6 +366,15 @@ class Renderer:
             self._md.reset()
             return f"<pre>{html.escape(text, quote=False)}</pre>"
 
+    def html(self, text: str) -> str:
+        """An answer that is already HTML (:data:`~.models.HTML_ANSWER`): passed through as written,
+        its ``<pre>`` blocks highlighted as fenced code is (the sanitizer still runs after)."""
+        return replace_code_blocks(text, highlight_code)
+
+    def answer(self, item: Item) -> str:
+        """An item's answer, as its format says: HTML as it is, markdown rendered."""
+        return self.html(item.answer) if HTML_ANSWER in item.flags else self.block(item.answer)
+
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
         text = text.strip()
@@ -504,7 +514,7 @@ def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) 
     """
     return "".join(
         f'<div class="qa-other"><div class="qa-from">{html.escape(_file_name(item.source), quote=False)} · '
-        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.block(item.answer), item, media)}</div>"
+        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.answer(item), item, media)}</div>"
         for item in card.others
     )
 
@@ -535,7 +545,7 @@ def render_note(
     primary = card.primary
     fields = (
         _safe(renderer.inline(card.shown_question), primary, media),
-        _safe(renderer.block(primary.answer), primary, media),
+        _safe(renderer.answer(primary), primary, media),
         other_answers(card, renderer, media),
         provenance(card.items),
         html.escape(level_of(card), quote=False),
