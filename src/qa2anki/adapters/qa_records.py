@@ -136,9 +136,6 @@ NOT_TEXT_WORDS = frozenset({
     "type", "kind", "count", "date", "time", "url", "link", "score", "votes", "status", "author",
     "created", "updated", "format", "length", "index",
 })
-#: Words naming the format a field is written in (``answer_html``, ``bodyMarkdown``): beside a
-#: question or answer word they neither match nor disqualify the field.
-FORMAT_WORDS = frozenset({"html", "markdown", "md"})
 
 
 def key_words(key: Any) -> list[str]:
