@@ -464,20 +464,30 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
+        end = _end_line(block)
         if not block.question.strip():
-            dropped.append(Dropped(source, ref, line_number, "no-question"))
+            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=end))
         elif not answer:
-            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, end_line=end))
         elif is_placeholder("\n".join(block.answer_lines)):
-            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, end_line=end))
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
-            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
+                              end_line=end))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+
+
+def _end_line(block: Block) -> int:
+    """The block's last non-blank line, 1-based: its last answer line, else the question's."""
+    last = max((i for i, line in enumerate(block.answer_lines) if line.strip()), default=None)
+    if last is None:
+        return max(block.marker.index + 1, block.answer_start)
+    return block.answer_start + last + 1
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
