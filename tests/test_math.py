@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankitools import import_apkg
@@ -71,9 +71,12 @@ def test_math_is_found_with_its_delimiters(text: str, found: str, display: bool)
     assert (text[span.start:span.end], span.display) == (found, display)
 
 
+#: Deterministic and without time limits: the machine is shared, a slow example is no failure.
+QUICK = settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 _AMOUNT = st.integers(0, 10**7).map(lambda n: f"${n:,}")
 
 
+@QUICK
 @given(st.lists(_AMOUNT, min_size=2, max_size=6), st.sampled_from([" and ", ", ", "/", "-", " to ", "; "]))
 def test_dollar_amounts_are_never_math(amounts: list[str], separator: str):
     assert math_spans("Prices: " + separator.join(amounts) + ".") == []
@@ -84,6 +87,7 @@ _TEX = st.lists(st.sampled_from(_TEX_PIECES), min_size=1, max_size=14).map("".jo
     .filter(lambda tex: tex == tex.strip())
 
 
+@QUICK
 @given(_TEX)
 def test_inline_tex_reaches_the_card_untouched(tex: str):
     """No emphasis from _ or *, no lost backslash, <, > and & escaped for HTML and nothing else."""
@@ -93,6 +97,7 @@ def test_inline_tex_reaches_the_card_untouched(tex: str):
     assert sanitize_html(rendered).count("\\(") == 1
 
 
+@QUICK
 @given(_TEX)
 def test_display_tex_in_a_block_keeps_its_lines(tex: str):
     rendered = RENDERER.block(f"Text:\n\n$$\n{tex}\n- {tex}\n$$\n\nAfter.")
