@@ -116,7 +116,7 @@ def test_other_numbering_styles_levels_placeholder_no_answer_and_footer():
                          "        print(line)\n```")  # a multi-line sample keeps its lines
     assert "Related" not in last and "©" not in last
     assert [(d.line, d.severity) for d in result.diagnostics] == [(1, "info"), (34, "info")]
-    assert "- Syntax\n    - \\[expr for x in items if cond\\]" in result.items[0].answer
+    assert "- Syntax\n    - \\[expr for x in items if cond]" in result.items[0].answer
 
 
 def test_crlf_and_bom_with_question_on_the_marker_line():

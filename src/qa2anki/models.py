@@ -20,6 +20,9 @@ DEDENTED = "dedented"  # newlines kept, indentation lost
 #: Item flags.
 ANSWER_ONLY = "answer-only"  # a scraped answer whose question was lost; dedup attaches it
 UNREPAIRED = "unrepaired-code"  # repair could not mend a damaged block; kept verbatim
+#: The answer is HTML, not markdown (a record's value made of HTML elements; see
+#: :mod:`.html_answers`): rendered as HTML, sanitized, its ``<pre>`` blocks highlighted.
+HTML_ANSWER = "html-answer"
 
 
 def damaged_fence(code: str, language: str, damage: str) -> str:

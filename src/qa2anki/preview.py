@@ -5,6 +5,10 @@ so what looks right here looks right in Anki. Each card sits in a ``.card`` elem
 body of an Anki card; the theme switch puts ``nightMode night_mode`` on it as Anki desktop and
 AnkiDroid do, and narrow windows get the ``.mobile`` class phones set. Images are inlined as
 data URIs; nothing is loaded from the network.
+
+Formulas (``\\(…\\)``, ``\\[…\\]``) are typeset by Anki's own MathJax on every client. Here
+they are typeset by a MathJax installed on this machine (Debian's ``libjs-mathjax``), loaded from
+its file; without one the page says that the formulas show as TeX until Anki typesets them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import mimetypes
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from .manifest import Manifest
 from .models import NOTE_FIELDS, Note
@@ -84,8 +89,37 @@ def _note_html(note: Note, media: Mapping[str, bytes]) -> str:
     )
 
 
-def preview_html(report: BuildReport) -> str:
-    """The whole page for every deck of ``report``."""
+#: Where MathJax 2 is installed by distributions (Debian's libjs-mathjax first).
+MATHJAX_PATHS = (Path("/usr/share/javascript/mathjax/MathJax.js"), Path("/usr/share/mathjax/MathJax.js"))
+_MATH_DELIMITERS = re.compile(r"\\[(\[]")
+#: MathJax configured as Anki configures it: only ``\\(…\\)`` and ``\\[…\\]``, never in code.
+_MATHJAX_CONFIG = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({tex2jax: {inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]],
+  processEscapes: false, processEnvironments: false}, messageStyle: "none"});
+</script>
+<script src="%s?config=TeX-AMS_CHTML"></script>"""
+_NO_MATHJAX = ('<p class="pv-math-note">Formulas show as TeX here; Anki typesets them. '
+               "(Install MathJax 2, e.g. Debian's libjs-mathjax, to see them typeset in this preview.)</p>")
+
+
+def local_mathjax() -> Path | None:
+    """The MathJax 2 script installed on this machine, if any."""
+    return next((path for path in MATHJAX_PATHS if path.is_file()), None)
+
+
+def _math_parts(report: BuildReport, mathjax: Path | None) -> tuple[str, str]:
+    """What the page needs for formulas: MathJax's scripts for the head, or a note for the header."""
+    if not any(_MATH_DELIMITERS.search(field) for deck in report.decks for note in deck.notes
+               for field in note.fields):
+        return "", ""
+    if mathjax is None:
+        return "", _NO_MATHJAX
+    return _MATHJAX_CONFIG % html.escape(mathjax.resolve().as_uri()), ""
+
+
+def preview_html(report: BuildReport, mathjax: Path | None | Literal["auto"] = "auto") -> str:
+    """The whole page for every deck of ``report``; ``mathjax`` is the MathJax script to typeset
+    formulas with (by default the one installed here, see :func:`local_mathjax`)."""
     sections = []
     total = 0
     for deck in report.decks:
@@ -96,7 +130,10 @@ def preview_html(report: BuildReport) -> str:
             f'<small>{len(deck.notes)} cards</small></h2>\n{notes}\n</section>'
         )
     title = " + ".join(deck.name for deck in report.decks) or "qa2anki"
+    math_head, math_note = _math_parts(report, local_mathjax() if mathjax == "auto" else mathjax)
     return _PAGE.format(
+        math_head=math_head,
+        math_note=math_note,
         marker=PREVIEW_MARKER,
         title=html.escape(title),
         total=total,
@@ -150,12 +187,14 @@ _PAGE = """<!DOCTYPE html>
 <style>
 {page_css}
 </style>
+{math_head}
 </head>
 <body class="pv-page">
 <header class="pv-header">
   <strong>{title}</strong> <span class="pv-count">{total} cards</span>
   <input id="pv-search" type="search" placeholder="Search cards…" aria-label="Search cards">
   <button id="pv-theme" type="button">Dark</button>
+  {math_note}
 </header>
 <main>
 {body}
@@ -186,6 +225,7 @@ main { padding: 8px; }
   margin: 0 4px 2px; }
 .pv-side > .card { border-radius: 8px; box-shadow: 0 1px 3px #0003; }
 .pv-hidden { display: none; }
+.pv-math-note { flex-basis: 100%; margin: 0; font-size: 0.85em; opacity: 0.75; }
 """
 
 _SCRIPT = """

@@ -30,9 +30,11 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
+from .html_answers import replace_code_blocks
 from .levels import LEVELS
+from .math_spans import MathSpan, math_spans
 from .media import DEFAULT_IMAGE_MB, MediaCollector
-from .models import Card, Diagnostic, Item, Note
+from .models import HTML_ANSWER, Card, Diagnostic, Item, Note
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
 from .sanitize import ALLOWED_TAGS, sanitize_html
@@ -41,7 +43,7 @@ from .workers import process_pool
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
-MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~]|^\s*([-+]|\d+[.)])\s|^\s{4}")
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~$]|^\s*([-+]|\d+[.)])\s|^\s{4}")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 #: A line of nothing but ``<details>``/``<summary>…</summary>``/``</details>`` tags.
 DETAILS_TAG_LINE = re.compile(
@@ -385,8 +387,39 @@ def _piped(row: str) -> str:
     return f"{indent}| {_cells(row).strip()} |"
 
 
+def mathjax_html(span: MathSpan) -> str:
+    """A formula as Anki's MathJax delimiters: ``\\(…\\)`` inline, ``\\[…\\]`` display.
+
+    Its TeX is escaped for HTML (``<`` and ``&`` mean what they say) and otherwise kept as written.
+    """
+    tex = html.escape(span.tex.strip() if span.display else span.tex, quote=False)
+    return f"\\[{tex}\\]" if span.display else f"\\({tex}\\)"
+
+
+class _MathSpans(Preprocessor):
+    """Formulas stashed whole before any markdown rule runs, as code spans are.
+
+    Otherwise ``_`` and ``*`` in TeX become emphasis, ``\\{`` and ``\\\\`` lose a backslash, and
+    a ``$$`` block holding ``- `` or ``#`` lines turns into a list or a heading. Where the math
+    is, and what is code or a dollar in prose, is decided by :mod:`.math_spans`.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        spans = math_spans(text)
+        if not spans:
+            return lines
+        out, last = [], 0
+        for span in spans:
+            out.extend((text[last:span.start], self.md.htmlStash.store(mathjax_html(span))))
+            last = span.end
+        out.append(text[last:])
+        return "".join(out).split("\n")
+
+
 class _GithubBlocksExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
+        md.preprocessors.register(_MathSpans(md), "qa2anki_math", 29)
         md.preprocessors.register(_TableDelimiterRows(md), "qa2anki_table_delimiter_rows", 28)
         md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
         md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
@@ -432,6 +465,15 @@ class Renderer:
         except RecursionError:  # a construct nesting that no cap foresaw: show the text as written
             self._md.reset()
             return f"<pre>{html.escape(text, quote=False)}</pre>"
+
+    def html(self, text: str) -> str:
+        """An answer that is already HTML (:data:`~.models.HTML_ANSWER`): passed through as written,
+        its ``<pre>`` blocks highlighted as fenced code is (the sanitizer still runs after)."""
+        return replace_code_blocks(text, highlight_code)
+
+    def answer(self, item: Item) -> str:
+        """An item's answer, as its format says: HTML as it is, markdown rendered."""
+        return self.html(item.answer) if HTML_ANSWER in item.flags else self.block(item.answer)
 
     def inline(self, text: str) -> str:
         """A question: inline markup only, no wrapping paragraph."""
@@ -572,7 +614,7 @@ def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) 
     """
     return "".join(
         f'<div class="qa-other"><div class="qa-from">{html.escape(_file_name(item.source), quote=False)} · '
-        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.block(item.answer), item, media)}</div>"
+        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.answer(item), item, media)}</div>"
         for item in card.others
     )
 
@@ -611,7 +653,7 @@ def render_note(
     primary = card.primary
     fields = (
         _safe(question_html(card, renderer), primary, media),
-        _safe(renderer.block(primary.answer), primary, media),
+        _safe(renderer.answer(primary), primary, media),
         other_answers(card, renderer, media),
         provenance(card.items),
         html.escape(level_of(card), quote=False),

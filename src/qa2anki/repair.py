@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from .codelang import UNLABELLED, guess_language
 from .codelayout import relayout
-from .models import DAMAGE_MARK, UNREPAIRED, Diagnostic, Item
+from .html_answers import code_block, replace_code_blocks
+from .models import DAMAGE_MARK, HTML_ANSWER, UNREPAIRED, Diagnostic, Item
 from .repair_python import repair_python
 
 PYTHON_NAMES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython"})
@@ -79,12 +80,27 @@ def label_code_blocks(markdown: str) -> str:
     return ANY_FENCE.sub(label, markdown)
 
 
+def label_html_code_blocks(html_text: str) -> str:
+    """An HTML answer's ``<pre>`` blocks without a language given the one their content clearly shows."""
+
+    def label(code: str, language: str) -> str | None:
+        guessed = None if language else guess_language(code)
+        return code_block(code, guessed) if guessed else None
+
+    return replace_code_blocks(html_text, label)
+
+
 def repair_items(items: Iterable[Item]) -> RepairResult:
     """Mend every marked block of every item; unmarked answers pass through untouched."""
     out: list[Item] = []
     stats: dict[str, RepairStats] = {}
     diagnostics: list[Diagnostic] = []
     for item in items:
+        if HTML_ANSWER in item.flags:  # HTML has no fences to mend: only its code to label
+            stats.setdefault(item.source, RepairStats())
+            labelled = label_html_code_blocks(item.answer)
+            out.append(replace(item, answer=labelled) if labelled != item.answer else item)
+            continue
         mended, item_stats = _repair_answer(item.answer)
         mended = label_code_blocks(mended)
         if item_stats.found:

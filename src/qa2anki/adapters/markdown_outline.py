@@ -20,8 +20,12 @@ from functools import cached_property, lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-#: Block structure only: inline parsing (a third of the time) is the renderer's job.
+from ..math_spans import add_math_rules
+
+#: Block structure only: inline parsing (a third of the time) is the renderer's job. Display
+#: math (``$$``/``\\[`` blocks) is one block, so a ``- `` or ``#`` line inside it is no structure.
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+add_math_rules(_PARSER)
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -84,7 +88,7 @@ class Outline:
         self.lines = text.split("\n")
         self.headings: list[Heading] = []
         self.tables: list[Table] = []
-        self.code_lines: set[int] = set()
+        self.code_lines: set[int] = set()  # literal lines: code, and display math blocks
         self.indented_code: dict[int, IndentedCode] = {}
         self.block_starts: set[int] = set()  # first lines of paragraphs and list items
         self.item_indents: dict[int, int] = {}  # list item's first line -> its content indent
@@ -104,6 +108,8 @@ class Outline:
                 items.pop()
             elif token.type == "paragraph_open" and token.map:
                 self.block_starts.add(token.map[0])
+            elif token.type in ("math_block", "math_block_brackets") and token.map:
+                self.code_lines.update(range(*token.map))
             elif token.type in ("fence", "code_block") and token.map:
                 self.code_lines.update(range(*token.map))
                 if token.type == "code_block":

@@ -182,13 +182,21 @@ def section_heading(lines: list[str], end: int) -> int | None:
         index -= 1
     if index < 0 or index == end - 1 or (index > 0 and lines[index - 1].strip()):
         return None
-    text = lines[index].strip()
-    if (len(text.split()) > HEADING_WORDS or text != lines[index].rstrip() or ends_sentence(text)
+    text = section_name(lines[index])  # "🔹 Decorators" is headed "Decorators"
+    if (not text or len(text.split()) > HEADING_WORDS or not lines[index].rstrip().endswith(text)
+            or lines[index][:1].isspace() or ends_sentence(text)
             or text.endswith((",", ";")) or BULLET.fullmatch(text) or code_language(text)
             or text.lower() in LANGUAGE_NAMES or is_furniture(text) or is_placeholder(text)
             or not text[0].isupper() or re.search(r"[=(){}\[\];<>]", text)):
         return None
     return index
+
+
+def section_name(line: str) -> str:
+    """A heading line without the symbols decorating its start (``🔹``, ``■``, ``—``)."""
+    text = line.strip()
+    start = next((i for i, char in enumerate(text) if char.isalnum()), len(text))
+    return text[start:] if not any(char.isdigit() for char in text[:start]) else text
 
 
 def split_block(lines: list[str], marker: Marker, end: int) -> Block:
@@ -298,6 +306,12 @@ def answer_markdown(lines: list[str]) -> str:
             index += 1
             continue
         following = _next_nonblank(lines, index + 1)
+        if display := _display_math(lines, index):
+            flush_paragraph()
+            flush_bullets()
+            blocks.append(display[0])
+            index = display[1]
+            continue
         label = language_label(line, lines[following] if following is not None else "")
         if label and following is not None and not BULLET.fullmatch(lines[following]):
             flush_paragraph()
@@ -334,6 +348,26 @@ def answer_markdown(lines: list[str]) -> str:
     flush_paragraph()
     flush_bullets()
     return "\n\n".join(blocks)
+
+
+#: Display math standing on its own lines: the opening and the closing delimiter.
+DISPLAY_MATH = {"\\[": "\\]", "$$": "$$"}
+
+
+def _display_math(lines: list[str], start: int) -> tuple[str, int] | None:
+    """A formula on lines of its own (``\\[`` … ``\\]``, ``$$`` … ``$$``), kept as written so
+    its lines stay together and its TeX is not escaped; with the line after it."""
+    first = lines[start].strip()
+    closer = next((c for o, c in DISPLAY_MATH.items() if first.startswith(o)), None)
+    if closer is None:
+        return None
+    for end in range(start, len(lines)):
+        text = lines[end].strip()
+        if not text:
+            return None
+        if text.endswith(closer) and (end > start or len(text) > 2 * len(closer)):
+            return "\n".join(line.strip() for line in lines[start:end + 1]), end + 1
+    return None
 
 
 def _tab_table(lines: list[str], start: int) -> tuple[str, int] | None:
@@ -445,20 +479,30 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
+        end = _end_line(block)
         if not block.question.strip():
-            dropped.append(Dropped(source, ref, line_number, "no-question"))
+            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=end))
         elif not answer:
-            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, end_line=end))
         elif is_placeholder("\n".join(block.answer_lines)):
-            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, end_line=end))
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
-            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
+                              end_line=end))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+
+
+def _end_line(block: Block) -> int:
+    """The block's last non-blank line, 1-based: its last answer line, else the question's."""
+    last = max((i for i, line in enumerate(block.answer_lines) if line.strip()), default=None)
+    if last is None:
+        return max(block.marker.index + 1, block.answer_start)
+    return block.answer_start + last + 1
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
@@ -481,7 +525,7 @@ def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
         first = first if first is not None else first_title
     if not any(heading is not None for heading in inner):
         return blocks
-    section = lines[first].strip() if first is not None else ""
+    section = section_name(lines[first]) if first is not None else ""
     out = []
     for block, heading in zip(blocks, inner, strict=True):
         if heading is None:
@@ -489,7 +533,7 @@ def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
             continue
         cut = _titles_start(lines, heading, block.answer_start) - block.answer_start
         out.append(replace(block, section=section, answer_lines=block.answer_lines[:cut]))
-        section = lines[heading].strip()
+        section = section_name(lines[heading])
     return out
 
 

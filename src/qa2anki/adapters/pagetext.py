@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+from ..math_spans import math_spans
+
 _LOREM_WORDS = frozenset(
     "lorem ipsum dolor sit amet consectetur adipiscing adipisci elit sed do eiusmod tempor incididunt ut "
     "labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi "
@@ -118,9 +120,23 @@ def starts_sentence(line: str) -> bool:
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text as markdown that renders back to the same text."""
+    """Plain text as markdown that renders back to the same text.
+
+    Formulas (``$…$``, ``\\(…\\)``; see :mod:`..math_spans`) are kept as written, for the
+    renderer to find and typeset; the text around them is escaped.
+    """
+    pieces, last = [], 0
+    for span in math_spans(text):
+        pieces += [_escape_text(text[last:span.start]), text[span.start:span.end]]
+        last = span.end
+    pieces.append(_escape_text(text[last:]))
+    return "".join(pieces)
+
+
+def _escape_text(text: str) -> str:
+    """``[`` is escaped and ``]`` is not: no link can open, and no ``\\[…\\]`` reads as math."""
     text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*")
-    text = re.sub(r"[\[\]]", lambda m: "\\" + m.group(0), text)
+    text = text.replace("[", "\\[")
     text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
     text = text.replace("<", "&lt;")
     text = re.sub(r"^(\s*)(\d+)([.)])(?=\s|$)", r"\1\2\\\3", text)  # "1. x" is not a list item

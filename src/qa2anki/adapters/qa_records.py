@@ -10,13 +10,16 @@ topic, the subtopic).
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SourceError
-from ..models import Diagnostic, Dropped, Item
+from ..html_answers import code_block, is_html
+from ..models import HTML_ANSWER, Diagnostic, Dropped, Item
+from ..plaintext import plain_text
 from ._choices import AMBIGUOUS, NO_ANSWER, back, option_list
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
@@ -150,7 +153,7 @@ def _answer_value(value: Any) -> bool:
 NOT_TEXT_WORDS = frozenset({
     *ID_KEYS, *TAG_KEYS, *LANGUAGE_KEYS, *(key for keys in META_KEYS.values() for key in keys),
     "type", "kind", "count", "date", "time", "url", "link", "score", "votes", "status", "author",
-    "created", "updated", "html", "format", "length", "index",
+    "created", "updated", "format", "length", "index",
 })
 
 
@@ -300,17 +303,29 @@ def _members(node: Any) -> list[Mapping[str, Any]] | None:
 
 
 def meta_of(node: Mapping[str, Any]) -> dict[str, str]:
-    """The topic/subtopic/framework/level a mapping states about itself (names of nested groups too)."""
+    """The topic/subtopic/framework/level a mapping states about itself (names of nested groups too).
+
+    A field counts by its name's words: ``category``, ``Category``, ``categoryName``,
+    ``topic_title``, ``sections`` (a list: its first name); ``category_id`` does not.
+    """
     low = _lower_keys(node)
     meta: dict[str, str] = {}
     for name, keys in META_KEYS.items():
-        for key in keys:
-            if key in low:
-                text = _name_of(node[low[key]])
-                if text:
-                    meta[name] = text
-                    break
+        for key in _meta_fields(low, keys):
+            text = _name_of(node[low[key]])
+            if text:
+                meta[name] = text
+                break
     return meta
+
+
+def _meta_fields(low: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    """The fields naming one meta: the exact names first, in ``keys`` order, then variants."""
+    exact = [key for key in keys if key in low]
+    named = {*keys, *(key + "s" for key in keys), *(key[:-1] + "ies" for key in keys if key.endswith("y"))}
+    variants = [key for key, original in low.items() if key not in exact and (words := key_words(original))
+                and words[0] in named and all(word in GROUP_NAME_KEYS for word in words[1:])]
+    return exact + variants
 
 
 def _name_of(value: Any) -> str:
@@ -318,6 +333,9 @@ def _name_of(value: Any) -> str:
         return ""
     if isinstance(value, (str, int, float)):
         return str(value).strip()
+    if isinstance(value, list):
+        names = (_name_of(v) for v in value if not isinstance(v, (dict, list)))
+        return next((name for name in names if name), "")
     if isinstance(value, dict):
         low = _lower_keys(value)
         for key in GROUP_NAME_KEYS:
@@ -413,7 +431,8 @@ class _Walker:
         low = _lower_keys(record)
         question = _text(record.get(low.get(keys.question, keys.question)))
         has_answer = keys.answer in low
-        answer = compose_answer(record, low, keys)
+        composed = compose_answer(record, low, keys)
+        answer = composed.text
         line = self.line_of(record)
         ref = self.unique_ref(_ref_of(record, low) or key or slug(question or answer[:40]))
         if not question:
@@ -421,20 +440,22 @@ class _Walker:
                 self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
             return
         meta = {**context, **meta_of(record)}
+        tags = tags_of(record, low)
+        if "topic" not in meta and (named := _named_by_tag(record, low, tags)):
+            meta["topic"] = named
         if keys.choices is not None:
-            self._quiz(record, low, keys, Item(question, "", self.source, ref, line, meta,
-                                               tags_of(record, low)), counting)
+            self._quiz(record, low, keys, Item(question, "", self.source, ref, line, meta, tags), counting)
             return
         if not answer:
             reason = "empty-answer" if has_answer else "no-answer"
             self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
             return
-        if is_placeholder(answer):
+        if is_placeholder(plain_text(answer) if composed.html else answer):
             self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question))
             return
         self.found.items.append(Item(
             question=question, answer=answer, source=self.source, ref=ref, line=line,
-            meta=meta, tags=tags_of(record, low),
+            meta=meta, tags=tags, flags=frozenset({HTML_ANSWER}) if composed.html else frozenset(),
         ))
 
     def _quiz(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys, item: Item,
@@ -492,31 +513,66 @@ def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
     return ()
 
 
-def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> str:
-    """The answer field plus every extra text field (an example, code), code as a fenced block."""
-    answer = _text(record.get(low.get(keys.answer, keys.answer)))
-    if not answer:
-        return ""
-    return "\n\n".join([answer, *_extra_parts(record, low, {keys.question, keys.answer})])
+def _named_by_tag(record: Mapping[str, Any], low: dict[str, str], tags: tuple[str, ...]) -> str:
+    """A record's one tag, given as a string (``tags: python``), names its category."""
+    value = next((record[low[key]] for key in TAG_KEYS if key in low), None)
+    return tags[0] if isinstance(value, str) and len(tags) == 1 else ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A record's answer text, and whether it is HTML (:func:`..html_answers.is_html`) or markdown."""
+
+    text: str
+    html: bool = False
+
+
+def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> Answer:
+    """The answer field plus every extra text field (an example, code), code as a fenced block.
+
+    An answer that is HTML stays HTML, and its extra fields join it as HTML.
+    """
+    main = _text(record.get(low.get(keys.answer, keys.answer)))
+    if not main:
+        return Answer("")
+    as_html = is_html(main)
+    parts = [main, *_extra_parts(record, low, {keys.question, keys.answer}, as_html)]
+    return Answer(("\n" if as_html else "\n\n").join(parts), as_html)
 
 
 def _language(record: Mapping[str, Any], low: dict[str, str]) -> str:
     return next((_text(record[low[k]]) for k in LANGUAGE_KEYS if k in low), "")
 
 
-def _extra_parts(record: Mapping[str, Any], low: dict[str, str], used: Collection[str]) -> list[str]:
-    """Every extra text field not ``used``, under a bold label; code as a fenced block."""
+def _extra_parts(record: Mapping[str, Any], low: dict[str, str], used: Collection[str],
+                 as_html: bool = False) -> list[str]:
+    """Every extra text field not ``used``, under a bold label; code as a fenced block (as HTML
+    beside an HTML answer)."""
     parts = []
+    language = _language(record, low)
     for key in EXTRA_KEYS:
         if key in used or key not in low:
             continue
         text = _text(record[low[key]])
         if not text:
             continue
-        if key in CODE_KEYS or (key.startswith("example") and looks_like_code(text)):
-            text = fenced(text, _language(record, low))
-        parts.append(f"**{key.capitalize()}:**\n\n{text}")
+        is_code = key in CODE_KEYS or (key.startswith("example") and looks_like_code(text))
+        label = f"{key.capitalize()}:"
+        if as_html:
+            parts.append(f"<p><strong>{label}</strong></p>" + _html_extra(text, is_code, language))
+        else:
+            parts.append(f"**{label}**\n\n{fenced(text, language) if is_code else text}")
     return parts
+
+
+def _html_extra(text: str, is_code: bool, language: str) -> str:
+    """An extra field beside an HTML answer, as HTML: itself when it is HTML, else its text escaped."""
+    if is_html(text):
+        return text
+    if is_code:
+        return code_block(text, language)
+    paragraphs = (html.escape(part.strip(), quote=False).replace("\n", "<br>") for part in text.split("\n\n"))
+    return "".join(f"<p>{part}</p>" for part in paragraphs if part)
 
 
 def fenced(code: str, language: str = "") -> str:
