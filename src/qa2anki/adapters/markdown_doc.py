@@ -18,10 +18,10 @@ from functools import lru_cache
 from typing import Any
 
 from ..models import Dropped, Item, SourceResult
+from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
-    ANSWER_LABELS,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
@@ -51,10 +51,12 @@ NAVIGATION_LINK = re.compile(
 HTML_PAGE_LINK = re.compile(
     r"<a\s[^<>]*href=[\"']#[^<>]*>(?P<text>[^<]*(?:<(?!/?a[\s>])[^<]*)*)</a\s*>", re.IGNORECASE
 )
-#: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
+#: ``**Answer**``, ``**Ans.**``, ``**Solution:**``, ``**Ответ**``, ``#### 答案`` opening an answer:
+#: a label, not the answer (labels of every language: qalabels).
+_LABEL = rf"(?:{ANSWER_LABEL_ANY}|Solution)"
 ANSWER_LABEL = re.compile(
-    r"^(?:(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
-    r"|#{1,6}[ \t]+(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
+    rf"^(?:(?:\*\*|__){_LABEL}\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
+    rf"|#{{1,6}}[ \t]+{_LABEL}\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 #: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
@@ -166,7 +168,7 @@ def _is_leaf(outline: Outline, index: int) -> bool:
 
 def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: str) -> bool:
     """``##### Buffered vs unbuffered`` inside a ``#### Q2. How …?`` answer: part of it, unless it asks."""
-    return (question.kind == "heading" and heading.level > question.level and not asked.endswith("?")
+    return (question.kind == "heading" and heading.level > question.level and not asks(asked)
             and heading.line < outline.next_heading(question.line, question.level))
 
 
@@ -183,7 +185,7 @@ def _holds_questions(outline: Outline, index: int, other_lines: list[int],
             nested.append(outline.headings[later].line)
     if len(nested) < 2:
         return False
-    return not question.endswith("?") or not outline.markdown(heading.end, min(nested))
+    return not asks(question) or not outline.markdown(heading.end, min(nested))
 
 
 def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
@@ -269,7 +271,7 @@ def _html_page_links(outline: Outline) -> set[int]:
 
 def _normal(text: str) -> str:
     asked = question_of(text)
-    return " ".join(re.findall(r"[a-z0-9]+", (asked[0] if asked else text).lower()))
+    return " ".join(re.findall(r"[^\W_]+", (asked[0] if asked else text).lower()))
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
@@ -417,7 +419,7 @@ def _unwrapped_answer(answer: str) -> str:
     whole = WRAPPED_ANSWER.match(answer)
     if not whole or "<details" in whole.group("body"):
         return answer
-    if not ANSWER_LABELS.match(summary_text(whole.group("label"))):
+    if not is_reveal_label(summary_text(whole.group("label"))):
         return answer
     return trim_block(whole.group("body"))
 
