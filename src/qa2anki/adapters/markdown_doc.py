@@ -37,6 +37,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .markdown_prompts import find_bold_prompts, structural_prompts
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
@@ -94,7 +95,8 @@ def _shared_layout(outline: Outline) -> tuple[tuple[Anchor, ...], tuple[Heading,
 def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
     found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
-    found += find_bold_questions(outline)
+    bold = find_bold_questions(outline)
+    found += bold + find_bold_prompts(outline, bold)
     details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
@@ -123,8 +125,9 @@ def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = Tr
 def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
     questions: list[Anchor] = []
     sections: list[Heading] = []
-    asked_by = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
     other_lines = sorted(anchor.line for anchor in others)
+    asked_by = structural_prompts(
+        outline, _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings]), other_lines)
     for index, heading in enumerate(outline.headings):
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
@@ -133,7 +136,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
             asked = None
         if asked:
             number = asked[1] or heading.list_number
-            questions.append(Anchor("heading", heading.line, asked[0], number, heading.end,
+            body = heading.end if asked.body is None else asked.body
+            questions.append(Anchor("heading", heading.line, asked[0], number, body,
                                     dedent=heading.indent, level=heading.level))
         else:
             sections.append(heading)
@@ -147,6 +151,7 @@ def _numbered_tasks(outline: Outline, asked_by: list[tuple[str, str | None] | No
     runs: dict[int, list[tuple[int, str, str]]] = {}
     for index, heading in enumerate(outline.headings):
         text, number, q_prefixed = split_number(plain_question(heading.text))
+        number = number or heading.list_number
         if number and not q_prefixed and text and not NOT_QUESTIONS.match(text):
             runs.setdefault(heading.level, []).append((index, text, number))
     asked_by = list(asked_by)
@@ -286,7 +291,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     for anchor, answer in zip(anchors, answers, strict=True):
         if not answer and _normal(anchor.question) in answered:
             continue  # a list of the questions (a table of contents without links) repeats it
-        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
+        ref = unique_ref(_ref_of(anchor))
         if not answer:
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
             continue
@@ -294,6 +299,13 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         meta.update(anchor.meta)
         items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
     return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+
+
+def _ref_of(anchor: Anchor) -> str:
+    """``Q7`` for a numbered question, its own code for a coded one (``C4``), else a slug."""
+    if not anchor.number:
+        return slug(anchor.question)
+    return f"Q{anchor.number}" if anchor.number[0].isdigit() else anchor.number
 
 
 def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
