@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..models import Dropped, Item, SourceResult
+from ..models import Dropped, Item, Skipped, SourceResult
 from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
 from .base import Adapter
 from .markdown_layouts import (
@@ -36,6 +36,7 @@ from .markdown_layouts import (
     summary_text,
     topic_of,
 )
+from .markdown_coverage import Accounted, unaccounted
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .markdown_prompts import find_bold_prompts, structural_prompts
 from .refs import RefAllocator, slug
@@ -283,22 +284,49 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     outline = outline_of(_normalised(text))
     anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
-    answers = _answers(anchors, outline)
+    navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    ends = _ends(anchors, outline)
+    answers = _answers(anchors, ends, outline, navigation)
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
+    repeats: set[int] = set()
     unique_ref = RefAllocator()
-    for anchor, answer in zip(anchors, answers, strict=True):
+    for anchor, answer, end in zip(anchors, answers, ends, strict=True):
         if not answer and _normal(anchor.question) in answered:
+            repeats.update(range(anchor.line, _end_line(anchor, end, outline)))
             continue  # a list of the questions (a table of contents without links) repeats it
         ref = unique_ref(_ref_of(anchor))
+        last = _end_line(anchor, end, outline)
         if not answer:
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question, last))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update(anchor.meta)
-        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
-    return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta, end_line=last))
+    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats)
+    return SourceResult(source=source, format="markdown", items=tuple(items),
+                        dropped=tuple(dropped + unasked), skipped=tuple(skipped))
+
+
+def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list[Dropped],
+                 navigation: frozenset[int] | set[int]) -> tuple[list[Skipped], list[Dropped]]:
+    """The lines no item or dropped item spans: skipped regions and headings that asked nothing."""
+    spans = sorted((entry.line - 1, (entry.end_line or entry.line) - 1)
+                   for entry in (*items, *dropped) if entry.line is not None)
+    accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline))
+    return unaccounted(source, outline, accounted)
+
+
+def _end_line(anchor: Anchor, end: int, outline: Outline) -> int:
+    """The last source line (1-based) an item spans: a details block's closing line, a table
+    row, or the last non-blank line before its answer's end."""
+    if anchor.kind == "details" and anchor.end is not None:
+        return anchor.end + 1
+    if anchor.kind == "row":
+        return anchor.line + 1
+    last = next((i for i in range(end - 1, anchor.line, -1) if outline.lines[i].strip()), anchor.line)
+    return last + 1
 
 
 def _ref_of(anchor: Anchor) -> str:
@@ -308,14 +336,18 @@ def _ref_of(anchor: Anchor) -> str:
     return f"Q{anchor.number}" if anchor.number[0].isdigit() else anchor.number
 
 
-def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
-    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
+    """Where each anchor's answer ends (exclusive line index)."""
     following = [*anchors[1:], None]
     ends = [_item_end(a, _answer_end(a, after, outline), outline)
             for a, after in zip(anchors, following, strict=False)]
     if anchors and anchors[-1].end is None:
         ends[-1] = _last_answer_end(anchors, ends, outline)
+    return ends
+
+
+def _answers(anchors: Sequence[Anchor], ends: list[int], outline: Outline, skip: frozenset[int]) -> list[str]:
+    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
     answers = [_answer(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
     return ["" if is_blank(answer) else answer for answer in answers]
 
