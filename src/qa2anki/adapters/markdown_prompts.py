@@ -12,9 +12,12 @@ structure does. A heading that is not a section over questions is a prompt when
 (c) it stands among same-level headings, each followed by text, most of which ask (only
     between the first and the last asking one: a page's intro and its trailing "License"
     stay outside the run);
-(d) it belongs to a run of letter-coded numbering (``C1.``, ``C2.``, ``C3.``);
+(d) it belongs to a run of letter-coded numbering (``C1.``, ``C2.``, ``C3.``) that asks at least
+    once (a requirements list ``R1. Login``, ``R2. Logout`` asks nothing);
 (e) it is only a question label (``## 第 1 题``, ``## Question 3``) and its first paragraph is the
-    question.
+    question;
+(f) it is a glossary's term: five or more short headings of one level, each followed by its
+    definition, in alphabetical order (a README's sections are not).
 
 Bold questions (``**什么是闭包？**``) get the same treatment: a bold line standing alone
 between bold questions, after an answer and followed by one, is a prompt (``**事件的三个阶段**``).
@@ -27,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import NamedTuple
 
-from ..qalabels import ANSWER_LABEL_ANY, is_reveal_label
+from ..qalabels import ANSWER_LABEL_ANY, asks, fold, is_reveal_label
 from .markdown_layouts import (
     A_MARK,
     BOLD_Q,
@@ -66,7 +69,7 @@ def structural_prompts(outline: Outline, asked_by: list[tuple[str, str | None] |
     asked: list[Asked | None] = [Asked(*entry) if entry else None for entry in asked_by]
     for index, found in _label_only(outline, asked).items():
         asked[index] = found
-    for finder in (_labelled, _letter_coded, _sibling_runs):
+    for finder in (_labelled, _letter_coded, _sibling_runs, _glossary):
         for index, found in finder(outline, asked, other_lines).items():
             asked[index] = asked[index] or found
     return asked
@@ -192,13 +195,52 @@ def _letter_coded(outline: Outline, asked: list[Asked | None], other_lines: list
         for _, coded in run:
             numbers.setdefault(coded.group("code"), []).append(int(coded.group("number")))
         counting = all(b > a for series in numbers.values() for a, b in zip(series, series[1:], strict=False))
-        if len(run) < MIN_RUN or not counting:
+        if len(run) < MIN_RUN or not counting or not any(asks(coded.group("text")) for _, coded in run):
             continue
         for index, coded in run:
             heading = outline.headings[index]
             if _has_text(outline, heading) and not _holds_anchors(outline, index, asked, other_lines):
                 found[index] = Asked(plain_question(coded.group("text")), coded.group("code") + coded.group("number"))
     return found
+
+
+# --- (f): a glossary ------------------------------------------------------------------------
+
+#: The fewest terms that make a glossary, and the most words a term has.
+MIN_GLOSSARY = 5
+TERM_WORDS = 8
+
+
+def _glossary(outline: Outline, asked: list[Asked | None], other_lines: list[int]) -> dict[int, Asked]:
+    """Runs of short leaf headings of one level, each with a definition under it, in
+    alphabetical order (a heading of that level that is no term, "Contents", ends a run)."""
+    found: dict[int, Asked] = {}
+    for level in sorted({heading.level for heading in outline.headings}):
+        run: dict[int, Asked] = {}
+        for index in [i for i, heading in enumerate(outline.headings) if heading.level == level] + [-1]:
+            term = _term(outline, index, asked, other_lines) if index >= 0 else None
+            if term:
+                run[index] = term
+                continue
+            keys = [_sort_key(term.text) for term in run.values()]
+            if len(run) >= MIN_GLOSSARY and keys == sorted(keys) and len(set(keys)) == len(keys):
+                found.update(run)
+            run = {}
+    return found
+
+
+def _term(outline: Outline, index: int, asked: list[Asked | None], other_lines: list[int]) -> Asked | None:
+    heading = outline.headings[index]
+    prompt = _prompt_text(heading)
+    if asked[index] or not prompt or len(prompt[0].split()) > TERM_WORDS or prompt[0].endswith((".", ":", "：")):
+        return None
+    if not _has_text(outline, heading) or _holds_anchors(outline, index, asked, other_lines):
+        return None
+    return Asked(*prompt)
+
+
+def _sort_key(term: str) -> str:
+    return "".join(char for char in fold(term).casefold() if char.isalnum())
 
 
 # --- (e): a label-only heading, the question below it ---------------------------------------
