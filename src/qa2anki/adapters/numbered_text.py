@@ -28,7 +28,7 @@ from ..codetext import (
     plain_fence,
 )
 from ..levels import LEVEL_WORD, level_pattern
-from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
+from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
 from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
 from .markdown_layouts import QUESTION_WORDS
@@ -463,20 +463,51 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
+        last = _end_line(lines, block)
         if not block.question.strip():
-            dropped.append(Dropped(source, ref, line_number, "no-question"))
+            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=last))
         elif not answer:
-            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, last))
         elif is_placeholder("\n".join(block.answer_lines)):
-            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, last))
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
-            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
+                              end_line=last))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
-    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+    skipped = _skipped(source, lines, [*items, *dropped], contents)
+    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics), skipped)
+
+
+def _end_line(lines: list[str], block: Block) -> int:
+    """The last non-blank source line (1-based) of the block's question and answer."""
+    end = block.answer_start + len(block.answer_lines)
+    return next((i + 1 for i in range(end - 1, block.marker.index, -1) if lines[i].strip()),
+                block.marker.index + 1)
+
+
+def _skipped(source: str, lines: list[str], spanned: list[Item | Dropped], contents: list[int]
+             ) -> tuple[Skipped, ...]:
+    """The lines no item spans: the page before the first question, its footer after the last,
+    the table of contents, and section headings between questions."""
+    covered = {i for entry in spanned for i in range((entry.line or 1) - 1, entry.end_line or entry.line or 0)}
+    first = min((entry.line or 1 for entry in spanned), default=len(lines) + 1)
+    regions: list[Skipped] = []
+    for index, line in enumerate(lines):
+        if not line.strip() or index in covered:
+            continue
+        reason = ("table-of-contents" if index + 1 in contents else "intro" if index + 1 < first
+                  else "section-title" if any(index < (entry.line or 0) - 1 for entry in spanned)
+                  else "page-chrome")
+        last = regions[-1] if regions else None
+        if last and last.reason == reason and not covered.intersection(range(last.end_line, index)):
+            regions[-1] = Skipped(source, last.line, index + 1, reason)
+        else:
+            regions.append(Skipped(source, index + 1, index + 1, reason))
+    return tuple(regions)
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
