@@ -115,9 +115,14 @@ REVEAL_END = re.compile(rf"(?:(?<![^\W\d_])(?:{_alternation(_spaced(_ANSWER_NOUN
 CONTENTS = _alternation({word for row in LANGUAGES for word in row.contents})
 
 
+#: A tag after a question: ``[senior]``, ``(Easy)``, ``【必考】``.
+TRAILING_TAG = re.compile(r"[\[(（【][^\[\]()（）【】]{1,20}[\])）】][ \t]*$")
+
+
 def asks(text: str) -> bool:
-    """Whether ``text`` ends with a question mark of any script (``…?**``, ``什么是闭包？``)."""
-    stripped = text.rstrip(_CLOSERS)
+    """Whether ``text`` ends with a question mark of any script (``…?**``, ``什么是闭包？``), a
+    trailing tag (``What is X? [Easy]``) aside, or opens one (``¿Qué es…``)."""
+    stripped = TRAILING_TAG.sub("", text).rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in QUESTION_MARKS or text.lstrip().startswith("¿")
 
 

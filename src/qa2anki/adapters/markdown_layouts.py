@@ -94,9 +94,11 @@ INLINE_A = re.compile(
     rf"(?:\*\*|__)(?:{ANSWER_LABEL_ANY})[ \t]*[:：](?:\*\*|__)"
     rf"|(?<=[?.!？。！])[ \t]*(?:A|Answer|{ANSWER_LABEL_WORDS})[:：][ \t]"
 )
+#: ``1. **What is X?**``, ``**What is X?** X is…``; ``** What is X?**`` too (a space GitHub shows
+#: as literal asterisks, but still the author's question, not the answer above's).
 BOLD_Q = re.compile(
     r"^(?P<lead>[ \t]{0,3}(?:(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[-*+]))[ \t]+)?)"
-    r"(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
+    r"(?P<mark>\*\*|__)[ \t]?(?P<question>[^*_\s].*?)"
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 

@@ -61,6 +61,9 @@ ANSWER_HEADING = re.compile(rf"^(?:{ANSWER_LABEL_ANY}|Solution)\s*[.:：]?$", re
 LETTER_CODE = re.compile(r"^(?P<code>[A-Z]{1,3})(?P<number>\d{1,3})[.:)：]\s+(?P<text>\S.*)$")
 #: The fewest headings a run needs before its pattern counts.
 MIN_RUN = 3
+#: A heading written as a sentence: an imperative or statement, not a section's name.
+SENTENCE_END = re.compile(r"[^.。．][.。．]$")
+
 
 
 def structural_prompts(outline: Outline, asked_by: list[tuple[str, str | None] | None],
@@ -69,7 +72,7 @@ def structural_prompts(outline: Outline, asked_by: list[tuple[str, str | None] |
     asked: list[Asked | None] = [Asked(*entry) if entry else None for entry in asked_by]
     for index, found in _label_only(outline, asked).items():
         asked[index] = found
-    for finder in (_labelled, _letter_coded, _sibling_runs, _glossary):
+    for finder in (_letter_coded, _labelled, _sibling_runs, _glossary):
         for index, found in finder(outline, asked, other_lines).items():
             asked[index] = asked[index] or found
     return asked
@@ -158,24 +161,33 @@ def _labelled(outline: Outline, asked: list[Asked | None], other_lines: list[int
 
 
 def _sibling_runs(outline: Outline, asked: list[Asked | None], other_lines: list[int]) -> dict[int, Asked]:
-    """Leaf headings with text between the first and last asking heading of their level, when
-    those that ask are the most of them."""
+    """Leaf headings with text among the asking headings of their level, when those that ask are
+    the most of them: between the first and the last asking one, and beyond them only while the
+    headings are sentences (``Explain event delegation.``), never a README's "License"."""
     found: dict[int, Asked] = {}
     for level in sorted({heading.level for heading in outline.headings}):
         indices = [i for i, heading in enumerate(outline.headings) if heading.level == level]
         asking = [i for i in indices if asked[i]]
         if len(asking) < 2:
             continue
-        candidates = {}
-        for index in indices:
-            if asking[0] < index < asking[-1] and not asked[index]:
-                prompt = _prompt_text(outline.headings[index])
-                if prompt and _has_text(outline, outline.headings[index]) and not _holds_anchors(
-                        outline, index, asked, other_lines):
-                    candidates[index] = Asked(*prompt)
+        candidates = {index: prompt for index in indices
+                      if asking[0] < index < asking[-1] and (prompt := _sibling_prompt(outline, index, asked, other_lines))}
+        for outward in (reversed([i for i in indices if i < asking[0]]), [i for i in indices if i > asking[-1]]):
+            for index in outward:
+                prompt = _sibling_prompt(outline, index, asked, other_lines)
+                if not prompt or not SENTENCE_END.search(prompt.text):
+                    break
+                candidates[index] = prompt
         if len(asking) + len(candidates) >= MIN_RUN and len(candidates) <= len(asking):
             found.update(candidates)
     return found
+
+
+def _sibling_prompt(outline: Outline, index: int, asked: list[Asked | None], other_lines: list[int]) -> Asked | None:
+    prompt = _prompt_text(outline.headings[index])
+    if asked[index] or not prompt or not _has_text(outline, outline.headings[index]):
+        return None
+    return None if _holds_anchors(outline, index, asked, other_lines) else Asked(*prompt)
 
 
 # --- (d): letter-coded numbering -------------------------------------------------------------
@@ -283,28 +295,38 @@ def _first_paragraph(outline: Outline, heading: Heading) -> tuple[int, int] | No
 
 
 def find_bold_prompts(outline: Outline, bold: list[Anchor]) -> list[Anchor]:
-    """Bold lines standing alone between standalone bold questions that prompt without asking
-    (``**事件的三个阶段**``): after the previous question's answer, followed by an answer,
-    unique in the document (a repeated ``**Example**`` labels a part of each answer), fewer than
-    the questions."""
+    """Bold lines standing alone among standalone bold questions that prompt without asking
+    (``**事件的三个阶段**``): after the previous question's answer (or opening the list of
+    questions), followed by an answer, unique in the document (a repeated ``**Example**``
+    labels a part of each answer), fewer than the questions."""
     standalone = sorted(a.line for a in bold if not a.lead and not a.dedent and a.number is None)
     if len(standalone) < MIN_RUN:
         return []
     texts = Counter(line.strip() for line in outline.lines)
     found = []
-    previous = standalone[0]
+    previous = _opening_of_list(outline, standalone[0])
     for index in sorted(outline.block_starts):
-        if not standalone[0] < index < standalone[-1] or index in outline.code_lines:
+        if not previous < index < standalone[-1] or index in outline.code_lines:
             continue
         if index in standalone:
             previous = index
             continue
         prompt = _bold_prompt(outline, index, texts)
-        if prompt and _text_between(outline, previous + 1, index) and _text_between(
+        opens_list = previous < standalone[0] and not _text_between(outline, previous + 1, index)
+        if prompt and (opens_list or _text_between(outline, previous + 1, index)) and _text_between(
                 outline, index + 1, _next_block(outline, index)):
             found.append(Anchor("bold", index, prompt, None, index + 1))
             previous = index
     return found if len(found) <= len(standalone) else []
+
+
+def _opening_of_list(outline: Outline, first: int) -> int:
+    """The line before which the list of bold questions starts: the last heading or rule above
+    the first question (-1: the document's start)."""
+    for index in range(first - 1, -1, -1):
+        if index in outline.heading_lines or THEMATIC_BREAK.match(outline.lines[index]):
+            return index
+    return -1
 
 
 def _bold_prompt(outline: Outline, index: int, texts: Counter[str]) -> str | None:

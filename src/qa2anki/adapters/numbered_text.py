@@ -214,14 +214,15 @@ def section_heading(lines: list[str], end: int) -> int | None:
     if (len(text.split()) > HEADING_WORDS or text != lines[index].rstrip() or ends_sentence(text)
             or text.endswith((",", ";")) or BULLET.fullmatch(text) or code_language(text)
             or text.lower() in LANGUAGE_NAMES or is_furniture(text) or is_placeholder(text)
-            or not _capital(text[0]) or re.search(r"[=(){}\[\];<>]", text)):
+            or not _capitalised(text) or re.search(r"[=(){}\[\];<>]", text)):
         return None
     return index
 
 
-def _capital(char: str) -> bool:
-    """An upper-case letter, or a letter of a script without case (``基础``, ``基礎``)."""
-    return char.isupper() or char.isalpha() and char.lower() == char.upper()
+def _capitalised(text: str) -> bool:
+    """Starts with a capital, or is written in a script without case (``基础``, ``js简答题``):
+    such headings have no capital to show."""
+    return text[0].isupper() or any(char.isalpha() and char.lower() == char.upper() for char in text)
 
 
 def split_block(lines: list[str], marker: Marker, end: int) -> Block:
