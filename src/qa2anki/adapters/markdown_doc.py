@@ -43,8 +43,10 @@ from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+#: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
-    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)(?:\s[^)]*)?\)"
+    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
+    r"\((?P<target>[^)\s]*)(?:\s[^)]*)?\)"
     r"(?:\*\*|__)?\s*$"
 )
 #: An HTML line whose only text is a link into the page (``<a href="#top">↥ back to top</a>``).
