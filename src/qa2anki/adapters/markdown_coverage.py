@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..models import Dropped, Skipped
 from .markdown_layouts import plain_question
-from .markdown_outline import Heading, Outline
+from .markdown_outline import THEMATIC_BREAK, Heading, Outline
 from .refs import slug
 
 NOT_A_QUESTION = "not-a-question"
@@ -55,7 +55,7 @@ def _reason(line: int, outline: Outline, accounted: Accounted) -> str:
     heading = outline.heading_lines.get(line)
     if line in outline.front_matter:
         return "front-matter"
-    if line in accounted.navigation:
+    if line in accounted.navigation or heading is not None and _over_navigation(outline, heading, accounted):
         return "table-of-contents"
     if line == accounted.title:
         return "title"
@@ -66,6 +66,14 @@ def _reason(line: int, outline: Outline, accounted: Accounted) -> str:
     if line > questions[-1]:
         return "page-chrome"
     return NOT_A_QUESTION if heading is not None else "intro"
+
+
+def _over_navigation(outline: Outline, heading: Heading, accounted: Accounted) -> bool:
+    """A heading whose section holds only links into the page (and sub-headings): ``## Contents``."""
+    scope = range(heading.end, outline.next_heading(heading.line, heading.level))
+    text = [i for i in scope if outline.lines[i].strip() and i not in outline.heading_lines
+            and not THEMATIC_BREAK.match(outline.lines[i])]
+    return bool(text) and all(i in accounted.navigation for i in text)
 
 
 def _over_questions(outline: Outline, heading: Heading, questions: Sequence[int]) -> bool:
