@@ -22,6 +22,7 @@ from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
 from .base import Adapter
 from .markdown_layouts import (
     A_MARK,
+    LONE_LINK,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
@@ -258,7 +259,23 @@ def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
             link.group("target").startswith("#") or _normal(link.group("text")) in questions
         ):
             skip.add(index)
-    return frozenset(skip | _html_page_links(outline))
+    return frozenset(skip | _html_page_links(outline) | _contents_tables(outline))
+
+
+def _contents_tables(outline: Outline) -> set[int]:
+    """Tables whose every row links into the page (``| 1 | [What is X?](#what-is-x) |``): a table
+    of contents, header and delimiter row included."""
+    lines: set[int] = set()
+    for table in outline.tables:
+        rows = [row for row in table.rows if any(_page_link(cell) for cell in row.cells)]
+        if table.rows and len(rows) == len(table.rows):
+            lines.update(range(table.line, table.rows[-1].line + 1))
+    return lines
+
+
+def _page_link(cell: str) -> bool:
+    link = LONE_LINK.match(plain_question(cell))
+    return bool(link) and link.group("target").startswith("#")
 
 
 def _html_page_links(outline: Outline) -> set[int]:
