@@ -72,7 +72,9 @@ def structural_prompts(outline: Outline, asked_by: list[tuple[str, str | None] |
     asked: list[Asked | None] = [Asked(*entry) if entry else None for entry in asked_by]
     for index, found in _label_only(outline, asked).items():
         asked[index] = found
-    for finder in (_letter_coded, _labelled, _sibling_runs, _glossary):
+    for index, found in _letter_coded(outline, asked, other_lines).items():
+        asked[index] = found  # the code is the number (``C4``), not part of the question
+    for finder in (_labelled, _sibling_runs, _glossary):
         for index, found in finder(outline, asked, other_lines).items():
             asked[index] = asked[index] or found
     return asked
