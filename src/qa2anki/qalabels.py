@@ -44,7 +44,8 @@ LANGUAGES: tuple[LanguageLabels, ...] = (
                    ("目录", "目錄")),
     LanguageLabels("ja", ("質問", "問題", "問"), ("回答", "解答", "答え", "答"),
                    ("答え", "回答", "解答", "解説", "答えを見る", "クリック"), ("目次",)),
-    LanguageLabels("ko", ("질문", "문제"), ("답변", "정답", "답"), ("답변", "정답", "보기", "펼치기"), ("목차",)),
+    LanguageLabels("ko", ("질문", "문제"), ("답변", "정답", "답"),
+                   ("답변", "정답", "보기", "펼치기"), ("목차",)),
     LanguageLabels("ru", ("Вопрос",), ("Ответ",), ("ответ", "показать", "решение", "пояснение"),
                    ("содержание", "оглавление")),
     LanguageLabels("uk", ("Питання",), ("Відповідь",), ("відповідь", "показати", "розв'язок"), ("зміст",)),
@@ -60,9 +61,12 @@ LANGUAGES: tuple[LanguageLabels, ...] = (
     LanguageLabels("pl", ("Pytanie",), ("Odpowiedź",), ("odpowiedź", "pokaż"), ("spis treści",)),
 )
 
-#: Question marks of every script: Latin/Cyrillic ``?``, full-width ``？``, the Greek question mark
-#: ``;`` (U+037E, not the ASCII semicolon), Arabic ``؟``, the small and vertical forms.
-QUESTION_MARKS = "?？;؟⸮﹖︖"
+#: Question marks of every script: Latin/Cyrillic ``?``, full-width ``？``, Arabic ``؟``, the
+#: reversed, small and vertical forms. The Greek question mark (U+037E) is the same character as
+#: the semicolon once text is normalised, so ``;`` asks only in Greek text (:func:`asks`).
+QUESTION_MARKS = "?\uff1f\u061f\u2e2e\ufe56\ufe16"
+_GREEK_QUESTION_MARKS = "\u037e;"
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 #: What may follow a question mark at the end of a question: closing emphasis, quotes, brackets.
 _CLOSERS = "*_`\"'”’»」』）)]】 \t"
 COLON = "[:：]"
@@ -105,10 +109,11 @@ ANSWER_LABEL_ANY = _alternation(_labels("answers", letters=True))
 _REVEALS = {word for row in LANGUAGES for word in row.reveals}
 #: A summary ending in an answer noun labels the answer too (``第 1 题的答案``, ``Показать ответ``).
 #: (Each row's first reveal word is its noun for "answer".)
-_ANSWER_NOUNS = {word.lower() for row in LANGUAGES for word in (*row.answers, *row.reveals[:1]) if len(word) > 1}
+_ANSWER_NOUNS = {word.lower() for row in LANGUAGES
+                 for word in (*row.answers, *row.reveals[:1]) if len(word) > 1}
 _ANSWER_NOUNS |= {"answers", "solution", "solutions"}
-REVEAL = re.compile(rf"^(?:(?:{_alternation(_spaced(_REVEALS))})(?![^\W\d_])|{_alternation(_unspaced(_REVEALS))})",
-                    re.IGNORECASE)
+REVEAL = re.compile(rf"^(?:(?:{_alternation(_spaced(_REVEALS))})(?![^\W\d_])"
+                    rf"|{_alternation(_unspaced(_REVEALS))})", re.IGNORECASE)
 REVEAL_END = re.compile(rf"(?:(?<![^\W\d_])(?:{_alternation(_spaced(_ANSWER_NOUNS))})"
                         rf"|{_alternation(_unspaced(_ANSWER_NOUNS))})$", re.IGNORECASE)
 #: Headings of a table of contents in every language (``Contents``, ``目录``, ``Оглавление``).
@@ -123,7 +128,11 @@ def asks(text: str) -> bool:
     """Whether ``text`` ends with a question mark of any script (``…?**``, ``什么是闭包？``), a
     trailing tag (``What is X? [Easy]``) aside, or opens one (``¿Qué es…``)."""
     stripped = TRAILING_TAG.sub("", text).rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in QUESTION_MARKS or text.lstrip().startswith("¿")
+    if not stripped:
+        return False
+    if stripped[-1] in _GREEK_QUESTION_MARKS:
+        return bool(_GREEK.search(stripped))
+    return stripped[-1] in QUESTION_MARKS or text.lstrip().startswith("¿")
 
 
 def is_reveal_label(summary: str) -> bool:

@@ -37,7 +37,7 @@ class Accounted:
 def unaccounted(source: str, outline: Outline, accounted: Accounted) -> tuple[list[Skipped], list[Dropped]]:
     """The regions no item spans, skipped with a reason, and the headings between questions
     that made no card, dropped as ``not-a-question``."""
-    lines = [i for i in range(len(outline.lines)) if outline.lines[i].strip() and not _spanned(accounted.spans, i)]
+    lines = [i for i, text in enumerate(outline.lines) if text.strip() and not _spanned(accounted.spans, i)]
     reasons = {line: _reason(line, outline, accounted) for line in lines}
     dropped = _unasked_headings(source, outline, lines, reasons)
     taken = {line for entry in dropped for line in range(entry.line - 1, (entry.end_line or entry.line))}
@@ -81,7 +81,8 @@ def _over_questions(outline: Outline, heading: Heading, questions: Sequence[int]
     return bisect_left(questions, scope) > bisect_right(questions, heading.line)
 
 
-def _unasked_headings(source: str, outline: Outline, lines: list[int], reasons: dict[int, str]) -> list[Dropped]:
+def _unasked_headings(source: str, outline: Outline, lines: list[int], reasons: dict[int, str]
+                      ) -> list[Dropped]:
     """A heading between questions that asks nothing and holds none, with the text under it."""
     dropped = []
     for line in lines:

@@ -20,6 +20,7 @@ from typing import Any
 from ..models import Dropped, Item, Skipped, SourceResult
 from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
 from .base import Adapter
+from .markdown_coverage import Accounted, unaccounted
 from .markdown_layouts import (
     A_MARK,
     LONE_LINK,
@@ -37,7 +38,6 @@ from .markdown_layouts import (
     summary_text,
     topic_of,
 )
-from .markdown_coverage import Accounted, unaccounted
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .markdown_prompts import find_bold_prompts, structural_prompts
 from .refs import RefAllocator, slug
@@ -130,8 +130,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
     questions: list[Anchor] = []
     sections: list[Heading] = []
     other_lines = sorted(anchor.line for anchor in others)
-    asked_by = structural_prompts(
-        outline, _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings]), other_lines)
+    by_words = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
+    asked_by = structural_prompts(outline, by_words, other_lines)
     for index, heading in enumerate(outline.headings):
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):

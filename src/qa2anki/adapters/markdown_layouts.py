@@ -87,7 +87,8 @@ Q_MARK = re.compile(
 )
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY})[ \t]*[:：])"
+    rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY})[ \t]*[:：])"
     r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(

@@ -172,9 +172,10 @@ def _sibling_runs(outline: Outline, asked: list[Asked | None], other_lines: list
         asking = [i for i in indices if asked[i]]
         if len(asking) < 2:
             continue
-        candidates = {index: prompt for index in indices
-                      if asking[0] < index < asking[-1] and (prompt := _sibling_prompt(outline, index, asked, other_lines))}
-        for outward in (reversed([i for i in indices if i < asking[0]]), [i for i in indices if i > asking[-1]]):
+        candidates = {index: prompt for index in indices if asking[0] < index < asking[-1]
+                      and (prompt := _sibling_prompt(outline, index, asked, other_lines))}
+        before = reversed([i for i in indices if i < asking[0]])
+        for outward in (before, [i for i in indices if i > asking[-1]]):
             for index in outward:
                 prompt = _sibling_prompt(outline, index, asked, other_lines)
                 if not prompt or not SENTENCE_END.search(prompt.text):
@@ -185,7 +186,8 @@ def _sibling_runs(outline: Outline, asked: list[Asked | None], other_lines: list
     return found
 
 
-def _sibling_prompt(outline: Outline, index: int, asked: list[Asked | None], other_lines: list[int]) -> Asked | None:
+def _sibling_prompt(outline: Outline, index: int, asked: list[Asked | None], other_lines: list[int]
+                    ) -> Asked | None:
     prompt = _prompt_text(outline.headings[index])
     if asked[index] or not prompt or not _has_text(outline, outline.headings[index]):
         return None
@@ -214,7 +216,8 @@ def _letter_coded(outline: Outline, asked: list[Asked | None], other_lines: list
         for index, coded in run:
             heading = outline.headings[index]
             if _has_text(outline, heading) and not _holds_anchors(outline, index, asked, other_lines):
-                found[index] = Asked(plain_question(coded.group("text")), coded.group("code") + coded.group("number"))
+                code = coded.group("code") + coded.group("number")
+                found[index] = Asked(plain_question(coded.group("text")), code)
     return found
 
 
@@ -223,6 +226,8 @@ def _letter_coded(outline: Outline, asked: list[Asked | None], other_lines: list
 #: The fewest terms that make a glossary, and the most words a term has.
 MIN_GLOSSARY = 5
 TERM_WORDS = 8
+#: A term ends in no full stop or colon: a heading ending so is a sentence or a label.
+_CLAUSE_ENDS = (".", ":", "：", "。")
 
 
 def _glossary(outline: Outline, asked: list[Asked | None], other_lines: list[int]) -> dict[int, Asked]:
@@ -246,7 +251,7 @@ def _glossary(outline: Outline, asked: list[Asked | None], other_lines: list[int
 def _term(outline: Outline, index: int, asked: list[Asked | None], other_lines: list[int]) -> Asked | None:
     heading = outline.headings[index]
     prompt = _prompt_text(heading)
-    if asked[index] or not prompt or len(prompt[0].split()) > TERM_WORDS or prompt[0].endswith((".", ":", "：")):
+    if asked[index] or not prompt or len(prompt[0].split()) > TERM_WORDS or prompt[0].endswith(_CLAUSE_ENDS):
         return None
     if not _has_text(outline, heading) or _holds_anchors(outline, index, asked, other_lines):
         return None
@@ -347,7 +352,8 @@ def _bold_prompt(outline: Outline, index: int, texts: Counter[str]) -> str | Non
 
 def _next_block(outline: Outline, index: int) -> int:
     later = [start for start in outline.block_starts if start > index and outline.lines[start].strip()]
-    following = [start for start in later if BOLD_Q.match(outline.lines[start]) or start in outline.heading_lines]
+    following = [start for start in later
+                 if BOLD_Q.match(outline.lines[start]) or start in outline.heading_lines]
     return min(following, default=len(outline.lines))
 
 

@@ -494,7 +494,8 @@ def _skipped(source: str, lines: list[str], spanned: list[Item | Dropped], conte
              ) -> tuple[Skipped, ...]:
     """The lines no item spans: the page before the first question, its footer after the last,
     the table of contents, and section headings between questions."""
-    covered = {i for entry in spanned for i in range((entry.line or 1) - 1, entry.end_line or entry.line or 0)}
+    covered = {i for entry in spanned
+               for i in range((entry.line or 1) - 1, entry.end_line or entry.line or 0)}
     first = min((entry.line or 1 for entry in spanned), default=len(lines) + 1)
     regions: list[Skipped] = []
     for index, line in enumerate(lines):
