@@ -131,8 +131,12 @@ def _holds_anchors(outline: Outline, index: int, asked: list[Asked | None], othe
     scope = outline.next_heading(heading.line, heading.level)
     if bisect_left(other_lines, scope) > bisect_right(other_lines, heading.line):
         return True
-    return any(asked[later] for later in range(index + 1, len(outline.headings))
-               if outline.headings[later].line < scope)
+    for later in range(index + 1, len(outline.headings)):
+        if outline.headings[later].line >= scope:
+            return False
+        if asked[later]:
+            return True
+    return False
 
 
 def _prompt_text(heading: Heading) -> tuple[str, str | None] | None:
@@ -324,6 +328,9 @@ def find_bold_prompts(outline: Outline, bold: list[Anchor]) -> list[Anchor]:
                 outline, index + 1, _next_block(outline, index)):
             found.append(Anchor("bold", index, prompt, None, index + 1))
             previous = index
+    inner = [anchor for anchor in found if anchor.line > standalone[0]]
+    if len(inner) < len(found) and len(inner) < MIN_RUN - 1:
+        found = inner  # a bold line opening the list is a prompt only where others prompt too
     return found if len(found) <= len(standalone) else []
 
 
@@ -351,10 +358,12 @@ def _bold_prompt(outline: Outline, index: int, texts: Counter[str]) -> str | Non
 
 
 def _next_block(outline: Outline, index: int) -> int:
-    later = [start for start in outline.block_starts if start > index and outline.lines[start].strip()]
-    following = [start for start in later
-                 if BOLD_Q.match(outline.lines[start]) or start in outline.heading_lines]
-    return min(following, default=len(outline.lines))
+    """The next bold line or heading after ``index``: where the text under a bold line ends."""
+    for line in range(index + 1, len(outline.lines)):
+        if line in outline.heading_lines or (
+                line in outline.block_starts and BOLD_Q.match(outline.lines[line])):
+            return line
+    return len(outline.lines)
 
 
 def _text_between(outline: Outline, start: int, end: int) -> bool:

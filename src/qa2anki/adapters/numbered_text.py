@@ -135,8 +135,9 @@ def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
     questions, so markers are not taken greedily: of all runs where each marker is the one before
     plus one (or a 1 under a section heading: numbering restarts per section), the one with the
     most weight wins; a marker weighs more after a blank line and when it asks with ``?``.
-    A marker that does not ask ("2. 解释一下事件循环", "5. Назовите…") counts only as a bridge
-    between asking ones: it weighs little and never starts or ends the run.
+    A marker that does not ask ("2. 解释一下事件循环", "5. Назовите…") weighs little: it bridges
+    asking ones or continues them, but never starts the run, nor ends it as page furniture
+    ("9. Conclusion").
     """
     asking = {m.index for m in markers if _asks_question(m.rest or _next_text(lines, m.index))}
     asked = [m for m in markers if m.index in asking or _after_blank(lines, m.index)]
@@ -164,11 +165,13 @@ def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
     while cursor is not None:
         chain.append(asked[cursor])
         cursor = parents[cursor]
+    chain.reverse()
     while chain and chain[0].index not in asking:
-        chain.pop(0)
-    while chain and chain[-1].index not in asking:
-        chain.pop()
-    return chain[::-1]
+        chain.pop(0)  # "1. Introduction" before the questions
+    while chain and chain[-1].index not in asking and is_furniture(
+            chain[-1].rest or _next_text(lines, chain[-1].index)):
+        chain.pop()  # "9. Conclusion" after them
+    return chain
 
 
 #: What a numbered line that does not ask weighs in a run of questions: enough to bridge two
