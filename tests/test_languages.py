@@ -164,3 +164,17 @@ def test_cjk_questions_and_answers_reach_anki_as_written(tmp_path, collection):
     assert "怎样让一个网址原样显示，而不被自动转换成链接？" in notes
     answer = notes["怎样让一个网址原样显示，而不被自动转换成链接？"]["Answer"]
     assert "用行内代码把它包起来：" in answer and "https://example.com" in answer
+
+
+def test_a_one_letter_label_of_another_language_is_no_question_in_a_q_a_document():
+    text = "Q: What is a drive letter?\nA: A name for a volume.\n\nD: the usual system drive\n\nQ: Why C?\nA: History.\n"
+    result = read_text_as(text, "pairs.md", "markdown")
+    assert [item.question for item in result.items] == ["What is a drive letter?", "Why C?"]
+    assert "D: the usual system drive" in result.items[0].answer
+
+
+def test_spanish_pairs_with_one_letter_labels():
+    text = "P: ¿Qué es un closure?\nR: Una función con su entorno.\n\nP: ¿Qué es slice?\nR: Una copia.\n"
+    result = read_text_as(text, "pares.md", "markdown")
+    assert [(item.question, item.answer) for item in result.items] == [
+        ("¿Qué es un closure?", "Una función con su entorno."), ("¿Qué es slice?", "Una copia.")]

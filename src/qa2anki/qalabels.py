@@ -124,6 +124,13 @@ CONTENTS = _alternation({word for row in LANGUAGES for word in row.contents})
 TRAILING_TAG = re.compile(r"[\[(（【][^\[\]()（）【】]{1,20}[\])）】][ \t]*$")
 
 
+def question_label_languages(label: str) -> frozenset[str]:
+    """The languages that write ``label`` before a question (``Question``: en, fr; ``P``: es, pt)."""
+    folded = label.casefold()
+    return frozenset(row.language for row in LANGUAGES
+                     if any(word.casefold() == folded for word in row.questions))
+
+
 def asks(text: str) -> bool:
     """Whether ``text`` ends with a question mark of any script (``…?**``, ``什么是闭包？``), a
     trailing tag (``What is X? [Easy]``) aside, or opens one (``¿Qué es…``)."""

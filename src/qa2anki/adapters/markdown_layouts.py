@@ -23,6 +23,7 @@ from ..qalabels import (
     asks,
     is_reveal_label,
     number_value,
+    question_label_languages,
 )
 from .markdown_outline import Outline, Table
 
@@ -278,20 +279,28 @@ def is_blank(markdown: str) -> bool:
 
 
 def find_pairs(outline: Outline) -> list[Anchor]:
-    """``Q:``/``A:`` pairs; only when the document marks at least one answer with ``A:``."""
-    found = [pair for i in range(len(outline.lines)) if (pair := _pair_at(outline, i))]
-    if not any(marked for _, marked in found):
-        return []
-    return [anchor for anchor, _ in found if anchor]
+    """``Q:``/``A:`` pairs; only when the document marks at least one answer with ``A:``, and
+    only with question labels of a language whose answers it marks (a ``D:`` line is no
+    question in a document of ``Q:``/``A:`` pairs)."""
+    found = [(pair, mark) for i in range(len(outline.lines)) if (mark := _q_mark(outline, i))
+             and (pair := _pair_at(outline, i, mark))]
+    languages = {language for (_, marked), mark in found if marked
+                 for language in question_label_languages(mark.group("label"))}
+    return [anchor for (anchor, marked), mark in found
+            if anchor and (marked or languages & question_label_languages(mark.group("label")))]
 
 
-def _pair_at(outline: Outline, index: int) -> tuple[Anchor | None, bool] | None:
-    """The pair whose ``Q:`` is on line ``index``, and whether its answer is marked ``A:``."""
+def _q_mark(outline: Outline, index: int) -> re.Match[str] | None:
     if index in outline.code_lines:
         return None
     mark = Q_MARK.match(outline.lines[index])
     if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
         return None  # "Q1." alone on its line is numbered scraped text, another format
+    return mark
+
+
+def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor | None, bool]:
+    """The pair whose ``Q:`` is on line ``index``, and whether its answer is marked ``A:``."""
     rest = mark.group("rest")
     inline = INLINE_A.search(rest)
     if inline:
