@@ -167,7 +167,8 @@ def test_cjk_questions_and_answers_reach_anki_as_written(tmp_path, collection):
 
 
 def test_a_one_letter_label_of_another_language_is_no_question_in_a_q_a_document():
-    text = "Q: What is a drive letter?\nA: A name for a volume.\n\nD: the usual system drive\n\nQ: Why C?\nA: History.\n"
+    text = ("Q: What is a drive letter?\nA: A name for a volume.\n\nD: the usual system drive\n\n"
+            "Q: Why C?\nA: History.\n")
     result = read_text_as(text, "pairs.md", "markdown")
     assert [item.question for item in result.items] == ["What is a drive letter?", "Why C?"]
     assert "D: the usual system drive" in result.items[0].answer
