@@ -142,6 +142,10 @@ def asks(text: str) -> bool:
     return stripped[-1] in QUESTION_MARKS or text.lstrip().startswith("¿")
 
 
+#: The longest summary read as a label ("Show the answer to question 12").
+_SHORT_SUMMARY = 60
+
+
 def is_reveal_label(summary: str) -> bool:
     """A collapsible block's summary that labels the hidden answer instead of asking: one that
     starts with a reveal word (``Answer``, ``Show answer``, ``点击查看答案``) or, short and not
@@ -149,7 +153,8 @@ def is_reveal_label(summary: str) -> bool:
     text = summary.strip().strip("*_:：.!！ ")
     if REVEAL.match(text):
         return True
-    return bool(text) and not asks(text) and len(text.split()) <= 5 and bool(REVEAL_END.search(text))
+    short = 0 < len(text) <= _SHORT_SUMMARY and len(text.split()) <= 5
+    return short and not asks(text) and bool(REVEAL_END.search(text))
 
 
 def number_value(number: str) -> str:
