@@ -81,19 +81,21 @@ DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
 
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
+#: Space before a label's colon; French sets a (narrow) no-break space there: ``Réponse :``.
+_GAP = "[ \t\u00a0\u202f]*"
 #: ``Q:``, ``**Question 3:**``, ``Вопрос:``, ``问：``, ``P:`` (a language's labels: qalabels).
 Q_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{QUESTION_LABEL_ANY})[ \t]*(?P<number>\d+)?[ \t]*"
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{QUESTION_LABEL_ANY})[ \t]*(?P<number>\d+)?{_GAP}"
     r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
-    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY})[ \t]*[:：])"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY}){_GAP}[:：])"
     r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(
-    rf"(?:\*\*|__)(?:{ANSWER_LABEL_ANY})[ \t]*[:：](?:\*\*|__)"
+    rf"(?:\*\*|__)(?:{ANSWER_LABEL_ANY}){_GAP}[:：](?:\*\*|__)"
     rf"|(?<=[?.!？。！])[ \t]*(?:A|Answer|{ANSWER_LABEL_WORDS})[:：][ \t]"
 )
 #: ``1. **What is X?**``, ``**What is X?** X is…``; ``** What is X?**`` too (a space GitHub shows
