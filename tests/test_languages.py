@@ -183,7 +183,8 @@ def test_spanish_pairs_with_one_letter_labels():
 
 @pytest.mark.parametrize(("label", "answer"), [
     ("Réponse\u00a0:", "Un objet."), ("Antwort:", "Ein Objekt."), ("**Resposta:**", "Um objeto."),
-    ("答案：", "一个对象。"), ("A：", "An object."), ("【答案】", "一个对象。"), ("> **Answer:**", "An object."),
+    ("答案：", "一个对象。"), ("A：", "An object."), ("【答案】", "一个对象。"),
+    ("> **Answer:**", "An object."),
 ])
 def test_answer_labels_open_the_answer_and_are_not_part_of_it(label, answer):
     text = "".join(f"## {n}. Question {n}?\n\n{label} {answer}\n\n" for n in (1, 2, 3))
@@ -192,6 +193,7 @@ def test_answer_labels_open_the_answer_and_are_not_part_of_it(label, answer):
 
 
 def test_a_chinese_numbered_heading_is_a_question_with_its_number_as_ref():
-    text = "# 面试题\n\n## 7. 什么是闭包？\n\n函数和它的词法环境。\n\n## 8. 什么是原型链？\n\n对象之间的链接。\n"
+    text = ("# 面试题\n\n## 7. 什么是闭包？\n\n函数和它的词法环境。\n\n"
+            "## 8. 什么是原型链？\n\n对象之间的链接。\n")
     items = read_text_as(text, "zh.md", "markdown").items
     assert [(item.ref, item.question) for item in items] == [("Q7", "什么是闭包？"), ("Q8", "什么是原型链？")]

@@ -71,7 +71,8 @@ def dump(source: str, format: str, items: Iterable[Item], dropped: Iterable[Drop
     dropped = list(dropped)
     if dropped:
         document["dropped"] = [
-            {"ref": d.ref, "line": d.line, "reason": d.reason, "question": d.question} for d in dropped
+            {"ref": d.ref, "line": d.line, **_end_line(d.end_line), "reason": d.reason,
+             "question": d.question} for d in dropped
         ]
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return HEADER + body
@@ -83,10 +84,16 @@ def _item_fields(item: Item) -> dict[str, Any]:
         "answer": item.answer,
         "ref": item.ref,
         "line": item.line,
+        **_end_line(item.end_line),
         "meta": {str(k): str(v) for k, v in item.meta.items()},
         "tags": list(item.tags),
         "flags": sorted(item.flags),
     }
+
+
+def _end_line(end_line: int | None) -> dict[str, int]:
+    """``end_line`` where the source adapter knew it (files written before it existed lack it)."""
+    return {} if end_line is None else {"end_line": end_line}
 
 
 def sniff(text: str) -> float:
@@ -101,7 +108,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
     dropped = tuple(
         Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
-                str(d.get("question") or ""))
+                str(d.get("question") or ""), _int(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
     return SourceResult(origin, ADAPTER.name, items, dropped)
@@ -115,7 +122,7 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
 
     if not isinstance(entry, dict):
         raise fail("each entry under 'items' must be a mapping with question and answer")
-    unknown = set(entry) - {"question", "answer", "ref", "line", "meta", "tags", "flags"}
+    unknown = set(entry) - {"question", "answer", "ref", "line", "end_line", "meta", "tags", "flags"}
     if unknown:
         raise fail(f"unknown field(s) {', '.join(sorted(map(str, unknown)))} in an item")
     question, answer = entry.get("question"), entry.get("answer")
@@ -132,10 +139,14 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
         raise fail("an item needs a 'ref' (its identity in the source)")
     return Item(
         question=question, answer=answer, source=origin, ref=ref,
-        line=entry.get("line") if isinstance(entry.get("line"), int) else None,
+        line=_int(entry.get("line")),
         meta={str(k): str(v) for k, v in meta.items()},
-        tags=tuple(str(t) for t in tags), flags=flags,
+        tags=tuple(str(t) for t in tags), flags=flags, end_line=_int(entry.get("end_line")),
     )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 ADAPTER = Adapter(
