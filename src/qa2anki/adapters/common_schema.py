@@ -101,10 +101,6 @@ def _end(end_line: int | None) -> dict[str, int]:
     return {} if end_line is None else {"end_line": end_line}
 
 
-def _line(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def sniff(text: str) -> float:
     return 0.99 if MARKER.search(text[:2000]) else 0.0
 
@@ -117,7 +113,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
     dropped = tuple(
         Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
-                str(d.get("question") or ""), _line(d.get("end_line")))
+                str(d.get("question") or ""), _int(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
     return SourceResult(origin, ADAPTER.name, items, dropped)
@@ -150,10 +146,14 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
         raise fail("an item needs a 'ref' (its identity in the source)")
     return Item(
         question=question, answer=answer, source=origin, ref=ref,
-        line=entry.get("line") if isinstance(entry.get("line"), int) else None,
+        line=_int(entry.get("line")),
         meta={str(k): str(v) for k, v in meta.items()},
-        tags=tuple(str(t) for t in tags), flags=flags, prompt=prompt, end_line=_line(entry.get("end_line")),
+        tags=tuple(str(t) for t in tags), flags=flags, prompt=prompt, end_line=_int(entry.get("end_line")),
     )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 ADAPTER = Adapter(

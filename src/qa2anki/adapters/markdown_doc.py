@@ -17,18 +17,19 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..models import Dropped, Item, SourceResult
+from ..models import Dropped, Item, Skipped, SourceResult
+from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
 from .base import Adapter
 from .codebox import box_end, code_box
 from .level_symbols import legend, split_level
+from .markdown_coverage import Accounted, unaccounted
 from .markdown_layouts import (
     A_MARK,
-    ANSWER_LABELS,
     ANY_TAG,
+    LONE_LINK,
     NOT_QUESTIONS,
     NOT_TOPICS,
     Anchor,
-    ends_asking,
     find_bold_questions,
     find_details,
     find_pairs,
@@ -41,14 +42,17 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .markdown_prompts import find_bold_prompts, structural_prompts
 from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, is_answer_heading, read_quiz
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+#: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
-    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]*)(?:\s[^)]*)?\)"
+    r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
+    r"\((?P<target>[^)\s]*)(?:\s[^)]*)?\)"
     r"(?:\*\*|__)?\s*$"
 )
 #: An HTML line whose only text is a link into the page (``<a href="#top">↥ back to top</a>``).
@@ -57,10 +61,12 @@ NAVIGATION_LINK = re.compile(
 HTML_PAGE_LINK = re.compile(
     r"<a\s[^<>]*href=[\"']#[^<>]*>(?P<text>[^<]*(?:<(?!/?a[\s>])[^<]*)*)</a\s*>", re.IGNORECASE
 )
-#: ``**Answer**``, ``**Ans.**``, ``**Solution:**`` opening an answer: a label, not the answer.
+#: ``**Answer**``, ``**Ans.**``, ``**Solution:**``, ``**Ответ**``, ``#### 答案`` opening an answer:
+#: a label, not the answer (labels of every language: qalabels).
+_LABEL = rf"(?:{ANSWER_LABEL_ANY}|Solution)"
 ANSWER_LABEL = re.compile(
-    r"^(?:(?:\*\*|__)(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
-    r"|#{1,6}[ \t]+(?:Ans(?:wer)?|Solution)\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
+    rf"^(?:(?:\*\*|__){_LABEL}\s*[.:：]?\s*(?:\*\*|__)\s*[:：]?"
+    rf"|#{{1,6}}[ \t]+{_LABEL}\s*[.:：]?\s*$)[ \t]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 #: A link back up the page at the end of a line: ``… <a href="#top">⬆️</a>``, ``[↑ Top](#index)``.
@@ -107,7 +113,8 @@ def _shared_layout(outline: Outline) -> tuple[tuple[Anchor, ...], tuple[Heading,
 def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
     found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
-    found += find_bold_questions(outline)
+    bold = find_bold_questions(outline)
+    found += bold + find_bold_prompts(outline, bold)
     details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
@@ -147,8 +154,9 @@ def _within(ranges: list[tuple[int, int]], line: int, inclusive_start: bool = Tr
 def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anchor], list[Heading]]:
     questions: list[Anchor] = []
     sections: list[Heading] = []
-    asked_by = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
     other_lines = sorted(anchor.line for anchor in others)
+    by_words = _numbered_tasks(outline, [question_of(heading.text) for heading in outline.headings])
+    asked_by = structural_prompts(outline, by_words, other_lines)
     for index, heading in enumerate(outline.headings):
         asked = asked_by[index]
         if asked and _holds_questions(outline, index, other_lines, asked_by, asked[0]):
@@ -158,7 +166,8 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
             asked = None
         if asked:
             number = asked[1] or heading.list_number
-            questions.append(Anchor("heading", heading.line, asked[0], number, heading.end,
+            body = heading.end if asked.body is None else asked.body
+            questions.append(Anchor("heading", heading.line, asked[0], number, body,
                                     dedent=heading.indent, level=heading.level))
         else:
             sections.append(heading)
@@ -172,6 +181,7 @@ def _numbered_tasks(outline: Outline, asked_by: list[tuple[str, str | None] | No
     runs: dict[int, list[tuple[int, str, str]]] = {}
     for index, heading in enumerate(outline.headings):
         text, number, q_prefixed = split_number(plain_question(heading.text))
+        number = number or heading.list_number
         if number and not q_prefixed and text and not NOT_QUESTIONS.match(text):
             runs.setdefault(heading.level, []).append((index, text, number))
     asked_by = list(asked_by)
@@ -200,8 +210,8 @@ def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: 
     question the title names."""
     inside = (question.kind == "heading" and heading.level > question.level
               and heading.line < outline.next_heading(question.line, question.level))
-    counted = bool(question.number) and not numbered and ends_asking(question.question)
-    return inside and (not ends_asking(asked) or counted)
+    counted = bool(question.number) and not numbered and asks(question.question)
+    return inside and (not asks(asked) or counted)
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
@@ -217,7 +227,7 @@ def _holds_questions(outline: Outline, index: int, other_lines: list[int],
             nested.append(outline.headings[later].line)
     if len(nested) < 2:
         return False
-    return not question.endswith("?") or not outline.markdown(heading.end, min(nested))
+    return not asks(question) or not outline.markdown(heading.end, min(nested))
 
 
 def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
@@ -282,7 +292,23 @@ def _navigation_lines(outline: Outline, questions: set[str]) -> frozenset[int]:
             link.group("target").startswith("#") or _normal(link.group("text")) in questions
         ):
             skip.add(index)
-    return frozenset(skip | _html_page_links(outline))
+    return frozenset(skip | _html_page_links(outline) | _contents_tables(outline))
+
+
+def _contents_tables(outline: Outline) -> set[int]:
+    """Tables whose every row links into the page (``| 1 | [What is X?](#what-is-x) |``): a table
+    of contents, header and delimiter row included."""
+    lines: set[int] = set()
+    for table in outline.tables:
+        rows = [row for row in table.rows if any(_page_link(cell) for cell in row.cells)]
+        if table.rows and len(rows) == len(table.rows):
+            lines.update(range(table.line, table.rows[-1].line + 1))
+    return lines
+
+
+def _page_link(cell: str) -> bool:
+    link = LONE_LINK.match(plain_question(cell))
+    return bool(link) and link.group("target").startswith("#")
 
 
 def _html_page_links(outline: Outline) -> set[int]:
@@ -306,31 +332,33 @@ def _html_page_links(outline: Outline) -> set[int]:
 
 def _normal(text: str) -> str:
     asked = question_of(text)
-    return " ".join(re.findall(r"[a-z0-9]+", (asked[0] if asked else text).lower()))
+    return " ".join(re.findall(r"[^\W_]+", (asked[0] if asked else text).lower()))
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     outline = _quiz_outline(outline_of(_normalised(text)))
     anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     ends = _ends(anchors, outline)
-    quizzes = [_quiz(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
+    quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
-    answers = [_answer_of(a, end, outline, skip, quiz)
+    answers = [_answer_of(a, end, outline, navigation, quiz)
                for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
+    repeats: set[int] = set()
     unique_ref = RefAllocator()
     symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
     for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
         unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
+        last = _end_line(anchor, end, outline)
         if not answer and not unanswered and _normal(anchor.question) in answered:
+            repeats.update(range(anchor.line, last))
             continue  # a list of the questions (a table of contents without links) repeats it
         question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
-        ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(question))
-        last = _last_line(outline, anchor.line, end)
+        ref = unique_ref(_ref_of(anchor, question))
         if unanswered:
             dropped.append(Dropped(source, ref, anchor.line + 1, quiz.reason, question, last))
             continue
@@ -346,7 +374,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
         items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
                           prompt=prompt, end_line=last))
-    return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats)
+    return SourceResult(source=source, format="markdown", items=tuple(items),
+                        dropped=tuple(dropped + unasked), skipped=tuple(skipped))
 
 
 @lru_cache(maxsize=4)
@@ -356,8 +386,35 @@ def _quiz_outline(outline: Outline) -> Outline:
     return outline.without_headings({h.line for h in outline.headings if is_answer_heading(h.text)})
 
 
+def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list[Dropped],
+                 navigation: frozenset[int] | set[int]) -> tuple[list[Skipped], list[Dropped]]:
+    """The lines no item or dropped item spans: skipped regions and headings that asked nothing."""
+    spans = sorted((entry.line - 1, (entry.end_line or entry.line) - 1)
+                   for entry in (*items, *dropped) if entry.line is not None)
+    accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline))
+    return unaccounted(source, outline, accounted)
+
+
+def _end_line(anchor: Anchor, end: int, outline: Outline) -> int:
+    """The last source line (1-based) an item spans: a details block's closing line, a table
+    row, or the last non-blank line before its answer's end."""
+    if anchor.kind == "details" and anchor.end is not None:
+        return anchor.end + 1
+    if anchor.kind == "row":
+        return anchor.line + 1
+    last = next((i for i in range(end - 1, anchor.line, -1) if outline.lines[i].strip()), anchor.line)
+    return last + 1
+
+
+def _ref_of(anchor: Anchor, question: str) -> str:
+    """``Q7`` for a numbered question, its own code for a coded one (``C4``), else a slug."""
+    if not anchor.number:
+        return slug(question)
+    return f"Q{anchor.number}" if anchor.number[0].isdigit() else anchor.number
+
+
 def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
-    """Where each anchor's answer region ends (exclusive)."""
+    """Where each anchor's answer ends (exclusive line index)."""
     following = [*anchors[1:], None]
     ends = [_item_end(a, _answer_end(a, after, outline), outline)
             for a, after in zip(anchors, following, strict=False)]
@@ -380,11 +437,6 @@ def _answer_of(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int],
         return quiz.answer
     answer = _answer(anchor, end, outline, skip)
     return "" if is_blank(answer) else answer
-
-
-def _last_line(outline: Outline, start: int, end: int) -> int:
-    """The 1-based last non-blank line of lines ``start``..``end``."""
-    return next((i + 1 for i in range(end - 1, start, -1) if outline.lines[i].strip()), start + 1)
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
@@ -563,7 +615,7 @@ def _unwrapped_answer(answer: str) -> str:
     whole = WRAPPED_ANSWER.match(answer)
     if not whole or "<details" in whole.group("body"):
         return answer
-    if not ANSWER_LABELS.match(summary_text(whole.group("label"))):
+    if not is_reveal_label(summary_text(whole.group("label"))):
         return answer
     return trim_block(whole.group("body"))
 

@@ -11,11 +11,34 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..qalabels import (
+    ANSWER_LABEL_ANY,
+    ANSWER_LABEL_WORDS,
+    ANSWER_WORD_SET,
+    CJK_NUMBER,
+    CONTENTS,
+    QUESTION_LABEL_ANY,
+    QUESTION_LABEL_WORDS,
+    QUESTION_WORD_SET,
+    asks,
+    is_reveal_label,
+    number_value,
+    question_label_languages,
+)
 from .markdown_outline import Outline, Table, trim_block
 
+_Q_LABEL = rf"(?:{QUESTION_LABEL_WORDS}|q|#)"
+#: ``Q7.``, ``Question 7:``, ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``（7）``,
+#: ``七、``, a keycap emoji ``1️⃣``, or a bare ``Q:``; the separator is followed by a space, or
+#: directly by text in a script other than ASCII (``1.什么是…``, ``1、Что…``), never by a digit
+#: (``1.1 Intro``).
 NUMBERING = re.compile(
-    r"^(?:(?:q(?:uestion)?|#)\s*(?P<q>\d+)|(?P<n>\d+)|(?P<bare>q(?:uestion)?)(?=\s*[.:]))"
-    r"\s*(?:[.):\-–—]|\ufe0f?\u20e3)?\s+",  # "1.", "1)", "1 -", or a keycap emoji "1️⃣"
+    rf"^(?:{_Q_LABEL}\s*(?:no\.?\s*)?(?P<q>\d{{1,4}})"
+    rf"|第\s*(?P<nth>\d{{1,4}}|{CJK_NUMBER})\s*[题題问問道章节]"
+    rf"|[(（【]\s*(?P<paren>\d{{1,4}}|{CJK_NUMBER})\s*[)）】]"
+    rf"|(?P<n>\d{{1,4}})|(?P<cjk>{CJK_NUMBER})(?=\s*[、．.])"
+    rf"|(?P<bare>{_Q_LABEL})(?=\s*[.:：]))"
+    r"(?:\s*\ufe0f?\u20e3\s*|\s*[.):：\-–—．、]?\s+|\s*[.):：．、]\s*(?=[^\x00-\x7f\d０-９])|(?<=[题題问問道章节)）】])\s*)",
     re.IGNORECASE,
 )
 QUESTION_WORDS = re.compile(
@@ -33,25 +56,22 @@ PROMPTS = re.compile(
 COMPARISON = re.compile(r"^\S.*?\s(?:vs\.?|versus)\s+\S", re.IGNORECASE)
 NOT_QUESTIONS = re.compile(
     r"^(table of contents|contents|toc|index|introduction|intro|overview|summary|conclusion|"
-    r"references|resources|further reading|license|contributing|about|faq|questions)\b",
+    rf"references|resources|further reading|license|contributing|about|faq|questions|{CONTENTS})\b",
     re.IGNORECASE,
 )
 #: Headings that organise the page rather than name a subject: no topic.
 NOT_TOPICS = re.compile(
     r"^(table of contents|contents|toc|index|faqs?|frequently asked questions|questions|"
-    r"q\s*&\s*a)\s*:?\s*$",
-    re.IGNORECASE,
-)
-#: Summaries that label a hidden answer rather than ask something.
-ANSWER_LABELS = re.compile(
-    r"^(answers?|ans|solutions?|show|hide|click|hint|output|result|explanation|details|more|"
-    r"example|code|expand|see|view|reveal|toggle)\b",
+    rf"q\s*&\s*a|{CONTENTS})\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
-LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\]+\s*")  # "❓ FAQ", "🔥 What is …?"
+LEADING_SYMBOLS = re.compile(r"^[^\w\s`\"“'(\[<*_~\\¿¡（【「『]+\s*")  # "❓ FAQ", "🔥 What is …?"
 TRAILING_PERMALINK = re.compile(r"(?<=\S)\s+\[[^\]]*\]\(#[^)\s]*\)\s*$")
-QUESTION_COUNT = re.compile(r"\s*[(\[]\s*\d+\s*(?:questions?|qs?|items?)?\s*[)\]]\s*$", re.IGNORECASE)
+#: ``(12 questions)``, ``（12道）``, ``(15 вопросов)``: a count after a section's name.
+QUESTION_COUNT = re.compile(r"\s*[(\[（【]\s*\d+\s*[^\W\d_]{0,12}\s*[)\]）】]\s*$")
+#: ``1.1 ``, ``2.3.1. ``: a section number before a section's name.
+SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?\s+")
 EMPTY_ANCHOR = re.compile(r"<a\s[^<>]*>\s*</a>", re.IGNORECASE)
 CODE_TAG = re.compile(r"<code>(.*?)</code>", re.IGNORECASE | re.DOTALL)
 ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # [^>]* made a line of unclosed tags quadratic
@@ -62,25 +82,34 @@ DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
 
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
+#: Space before a label's colon; French sets a (narrow) no-break space there: ``Réponse :``.
+_GAP = "[ \t\u00a0\u202f]*"
+#: ``Q:``, ``**Question 3:**``, ``Вопрос:``, ``问：``, ``P:`` (a language's labels: qalabels).
 Q_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?:Q|Ques|Question|QUESTION)[ \t]*(?P<number>\d+)?[ \t]*"
-    r"(?P<sep>[:：]|(?<=\d)[.)])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{QUESTION_LABEL_ANY})[ \t]*(?P<number>\d+)?{_GAP}"
+    r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
+#: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?:\*\*|__)?(?:A|Ans|Answer|ANSWER)[ \t]*[:：](?:\*\*|__)?[ \t]*(?P<rest>.*)$"
+    rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY}){_GAP}[:：])"
+    r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(
-    r"(?:\*\*|__)(?:A|Ans|Answer)[ \t]*[:：](?:\*\*|__)|(?<=[?.!])[ \t]+(?:A|Answer)[:：][ \t]"
+    rf"(?:\*\*|__)(?:{ANSWER_LABEL_ANY}){_GAP}[:：](?:\*\*|__)"
+    rf"|(?<=[?.!？。！])[ \t]*(?:A|Answer|{ANSWER_LABEL_WORDS})[:：][ \t]"
 )
+#: ``1. **What is X?**``, ``**What is X?** X is…``; ``** What is X?**`` too (a space GitHub shows
+#: as literal asterisks, but still the author's question, not the answer above's).
 BOLD_Q = re.compile(
     r"^(?P<lead>[ \t]{0,3}(?:(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[-*+]))[ \t]+)?)"
-    r"(?P<mark>\*\*|__)(?P<question>[^*_\s].*?)"
+    r"(?P<mark>\*\*|__)[ \t]?(?P<question>[^*_\s].*?)"
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 
-TABLE_QUESTION = {"q", "question", "questions", "prompt", "front", "term", "query", "ask"}
+TABLE_QUESTION = {"q", "question", "questions", "prompt", "front", "term", "query", "ask"} | QUESTION_WORD_SET
 TABLE_ANSWER = {"a", "answer", "answers", "ans", "response", "back", "explanation", "definition",
-                "solution", "reply"}
+                "solution", "reply"} | ANSWER_WORD_SET
 TABLE_NUMBER = {"#", "no", "nr", "num", "number", "id", "sl", "sno", "slno", "index"}
 TABLE_META = {"topic": "topic", "category": "topic", "section": "topic", "area": "topic",
               "level": "level", "difficulty": "level"}
@@ -122,28 +151,22 @@ def plain_question(text: str) -> str:
 
 
 def split_number(text: str) -> tuple[str, str | None, bool]:
-    """``(text, number, q_prefixed)`` with a leading ``Q7.`` / ``7)`` numbering taken off."""
+    """``(text, number, q_prefixed)`` with a leading ``Q7.`` / ``7)`` / ``第７题`` numbering taken
+    off; the number in plain digits (``７`` -> ``7``)."""
     numbered = NUMBERING.match(text)
     if not numbered:
         return text, None, False
-    number = numbered.group("q") or numbered.group("n")
-    return plain_question(text[numbered.end():]), number, not numbered.group("n")
-
-
-#: Question marks of the scripts people write interview notes in (Latin, full-width, Arabic).
-QUESTION_MARKS = ("?", "？", "؟")
-
-
-def ends_asking(text: str) -> bool:
-    """The text ends with a question mark of any script."""
-    return text.rstrip().endswith(QUESTION_MARKS)
+    labelled = numbered.group("q") or numbered.group("nth")
+    number = labelled or numbered.group("n") or numbered.group("paren") or numbered.group("cjk")
+    q_prefixed = bool(labelled or numbered.group("bare"))
+    return plain_question(text[numbered.end():]), number_value(number) if number else None, q_prefixed
 
 
 def looks_like_question(text: str) -> bool:
     """Asks (``…?``, ``What …``, ``Explain …``) or prompts (``Difference between X and Y``)."""
     stripped = text.strip().rstrip("*_ ")
     start = stripped.lstrip("*_`")
-    return stripped.endswith("?") or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start)
+    return asks(stripped) or bool(QUESTION_WORDS.match(start) or PROMPTS.match(start)
                                           or COMPARISON.search(start))
 
 
@@ -160,7 +183,7 @@ def question_of(heading: str) -> tuple[str, str | None] | None:
 def topic_of(heading: str) -> str:
     """A section heading as a topic name (numbering, emphasis and a count such as
     ``(12 questions)`` taken off)."""
-    return QUESTION_COUNT.sub("", split_number(plain_question(heading))[0])
+    return SECTION_NUMBER.sub("", QUESTION_COUNT.sub("", split_number(plain_question(heading))[0]))
 
 
 # --- <details><summary>Question</summary>answer</details> ----------------------------------
@@ -230,7 +253,7 @@ def _one_details(outline: Outline, start: int, close: int, meta: tuple[tuple[str
     if inner >= 2 and len(meta) < MAX_SECTION_DEPTH:  # a collapsible section of collapsible questions
         return summary_line + 1, close, meta + (("topic", topic_of(label)),)
     text, number, _ = split_number(label)
-    if not text or NOT_QUESTIONS.match(text) or ANSWER_LABELS.match(text):
+    if not text or NOT_QUESTIONS.match(text) or is_reveal_label(label) or is_reveal_label(text):
         return []
     after_summary = outline.lines[summary_line][_column_after(chunk, summary.end()):]
     if summary_line == close:
@@ -276,20 +299,28 @@ def is_blank(markdown: str) -> bool:
 
 
 def find_pairs(outline: Outline) -> list[Anchor]:
-    """``Q:``/``A:`` pairs; only when the document marks at least one answer with ``A:``."""
-    found = [pair for i in range(len(outline.lines)) if (pair := _pair_at(outline, i))]
-    if not any(marked for _, marked in found):
-        return []
-    return [anchor for anchor, _ in found if anchor]
+    """``Q:``/``A:`` pairs; only when the document marks at least one answer with ``A:``, and
+    only with question labels of a language whose answers it marks (a ``D:`` line is no
+    question in a document of ``Q:``/``A:`` pairs)."""
+    found = [(pair, mark) for i in range(len(outline.lines)) if (mark := _q_mark(outline, i))
+             and (pair := _pair_at(outline, i, mark))]
+    languages = {language for (_, marked), mark in found if marked
+                 for language in question_label_languages(mark.group("label"))}
+    return [anchor for (anchor, marked), mark in found
+            if anchor and (marked or languages & question_label_languages(mark.group("label")))]
 
 
-def _pair_at(outline: Outline, index: int) -> tuple[Anchor | None, bool] | None:
-    """The pair whose ``Q:`` is on line ``index``, and whether its answer is marked ``A:``."""
+def _q_mark(outline: Outline, index: int) -> re.Match[str] | None:
     if index in outline.code_lines:
         return None
     mark = Q_MARK.match(outline.lines[index])
     if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
         return None  # "Q1." alone on its line is numbered scraped text, another format
+    return mark
+
+
+def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor | None, bool]:
+    """The pair whose ``Q:`` is on line ``index``, and whether its answer is marked ``A:``."""
     rest = mark.group("rest")
     inline = INLINE_A.search(rest)
     if inline:
@@ -410,7 +441,7 @@ def table_columns(table: Table) -> tuple[int, int, int | None, list[tuple[str, i
 
 
 def _header_name(cell: str) -> str:
-    return re.sub(r"[^a-z#]+", " ", cell.strip("*_ ").lower()).strip()
+    return re.sub(r"[^\w#]+|[\d_]+", " ", cell.strip("*_ ").lower()).strip()
 
 
 def _first(names: list[str], wanted: set[str]) -> int | None:

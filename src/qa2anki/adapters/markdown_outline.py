@@ -19,12 +19,15 @@ from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..math_spans import add_math_rules
 
 #: Block structure only: inline parsing (a third of the time) is the renderer's job. Display
 #: math (``$$``/``\\[`` blocks) is one block, so a ``- `` or ``#`` line inside it is no structure.
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+#: A blog's YAML front matter is metadata, not a ``---`` rule over a setext heading.
+_PARSER = (MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+           .use(front_matter_plugin))
 add_math_rules(_PARSER)
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
@@ -93,6 +96,7 @@ class Outline:
         self.block_starts: set[int] = set()  # first lines of paragraphs and list items
         self.item_indents: dict[int, int] = {}  # list item's first line -> its content indent
         self.list_items: dict[int, ListItem] = {}  # list item's first line -> the item
+        self.front_matter: range = range(0)  # the lines of YAML front matter
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
@@ -118,6 +122,8 @@ class Outline:
                 self.headings.append(_heading(token, tokens[index + 1].content, items[-1] if items else None))
             elif token.type == "table_open":
                 self.tables.append(_table(tokens, index))
+            elif token.type == "front_matter" and token.map:
+                self.front_matter = range(*token.map)
 
     def _content_indent(self, line: int) -> int:
         marker = LIST_MARKER.match(self.lines[line])

@@ -28,7 +28,8 @@ from ..codetext import (
     plain_fence,
 )
 from ..levels import LEVEL_WORD, level_pattern
-from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, SourceResult, damaged_fence
+from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
+from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
 from .codebox import NOTE, CodeBox, box_end, code_box
 from .markdown_layouts import QUESTION_WORDS
@@ -43,9 +44,13 @@ from .pagetext import (
 )
 from .refs import RefAllocator
 
+#: ``Q7.``, ``Question 7:``, ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``; the question
+#: after a space, or directly when it is in a script other than ASCII (``7、什么是闭包？``).
 MARKER = re.compile(
-    r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)]))(?:\s+(?P<rest>\S.*))?",  # matched on a right-stripped line
+    rf"(?:(?P<prefix>(?:{QUESTION_LABEL_WORDS}|q)\.?|#(?=\d)|第)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{{1,4}})"
+    r"(?P<qsep>[.:)：．、]|\s*[-–—]|(?<=第\d)[题題问問道]|(?<=第\d\d)[题題问問道])?"
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]))"
+    r"(?:\s+(?P<rest>\S.*)|(?P<tight>[^\x00-\x7f\d０-９\s].*))?",  # matched on a right-stripped line
     re.IGNORECASE,
 )
 LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")
@@ -55,8 +60,10 @@ QUESTION_LEVEL = re.compile(
     rf"|\s[-–—|]\s*(?P<dashed>{LEVEL_WORD}))\s*$",
     re.IGNORECASE,
 )
+#: ``Answer:``, ``A.``, ``Ответ:``, ``Respuesta:``, ``R:``, ``答：`` (labels of every language: qalabels).
 ANSWER_LABEL = re.compile(
-    r"\s*(?:(?:answer|ans|a|solution|explanation)\s*[:.)\-–](?:\s+|$)|(?:answer|solution)\s*$)", re.IGNORECASE
+    rf"\s*(?:(?:answer|ans|a|r|solution|explanation|{ANSWER_LABEL_WORDS})\s*(?:[:.)\-–](?:\s+|$)|：\s*)"
+    rf"|(?:answer|solution|{ANSWER_LABEL_WORDS})\s*$)", re.IGNORECASE
 )
 BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
 #: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
@@ -83,17 +90,22 @@ class Block:
     facts: tuple[tuple[str, str], ...] = ()  # topic, tags stated on a line under the question
 
 
+#: Full-width and CJK separators number alike with their ASCII forms (``7、`` among ``8.``).
+_SAME_SEPARATOR = {"．": ".", "、": ".", "：": ":", "）": ")"}
+
+
 def find_markers(lines: list[str]) -> list[Marker]:
     """Every line that could start a question, unindented: ``Q7.``, ``Question 7:``, ``7.``."""
     markers = []
     for index, line in enumerate(lines):
         match = MARKER.fullmatch(line.rstrip())
-        if not match or (match.group("rest") or "").startswith("["):
+        rest = match and (match.group("rest") or match.group("tight") or "")
+        if not match or rest.startswith("["):
             continue
         prefix = (match.group("prefix") or "").lower()
-        separator = (match.group("qsep") or match.group("sep") or "").strip()
+        separator = _SAME_SEPARATOR.get(sep := (match.group("qsep") or match.group("sep") or "").strip(), sep)
         number = int(match.group("qnum") or match.group("num"))
-        markers.append(Marker(index, number, (prefix, separator), match.group("rest") or ""))
+        markers.append(Marker(index, number, (prefix, separator), rest))
     return markers
 
 
@@ -123,19 +135,23 @@ def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
     questions, so markers are not taken greedily: of all runs where each marker is the one before
     plus one (or a 1 under a section heading: numbering restarts per section), the one with the
     most weight wins; a marker weighs more after a blank line and when it asks with ``?``.
+    A marker that does not ask ("2. 解释一下事件循环", "5. Назовите…") weighs little: it bridges
+    asking ones or continues them, but never starts the run, nor ends it as page furniture
+    ("9. Conclusion").
     """
-    asked = [m for m in markers if _asks_question(m.rest or _next_text(lines, m.index))]
+    asking = {m.index for m in markers if _asks_question(m.rest or _next_text(lines, m.index))}
+    asked = [m for m in markers if m.index in asking or _after_blank(lines, m.index)]
     parents: list[int | None] = []
     scores: list[float] = []
     best_by_number: dict[int, Chain] = {}
     best: Chain | None = None
     for position, marker in enumerate(asked):
-        weight = _marker_weight(lines, marker)
+        weight = _marker_weight(lines, marker) if marker.index in asking else BRIDGE_WEIGHT
         options: list[tuple[float, int | None]] = [(weight, None)]
         if (previous := best_by_number.get(marker.number - 1)) is not None:
             options.append((previous[0] + weight, previous[1]))
         if best is not None and marker.number == 1 and section_heading(lines, marker.index) is not None \
-                and (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?"):
+                and asks(marker.rest or _next_text(lines, marker.index)):
             options.append((best[0] + weight, best[1]))
         score, parent = max(options, key=lambda option: option[0])
         scores.append(score)
@@ -149,17 +165,32 @@ def numbered_sequence(lines: list[str], markers: list[Marker]) -> list[Marker]:
     while cursor is not None:
         chain.append(asked[cursor])
         cursor = parents[cursor]
-    return chain[::-1]
+    chain.reverse()
+    while chain and chain[0].index not in asking:
+        chain.pop(0)  # "1. Introduction" before the questions
+    while chain and chain[-1].index not in asking and is_furniture(
+            chain[-1].rest or _next_text(lines, chain[-1].index)):
+        chain.pop()  # "9. Conclusion" after them
+    return chain
+
+
+#: What a numbered line that does not ask weighs in a run of questions: enough to bridge two
+#: asking ones, too little for an answer's own numbered list to outweigh the questions.
+BRIDGE_WEIGHT = 0.1
+
+
+def _after_blank(lines: list[str], index: int) -> bool:
+    return index == 0 or not lines[index - 1].strip()
 
 
 def _asks_question(text: str) -> bool:
-    return text.rstrip().endswith("?") or bool(QUESTION_WORDS.match(text))
+    return asks(text) or bool(QUESTION_WORDS.match(text))
 
 
 def _marker_weight(lines: list[str], marker: Marker) -> float:
     """A question's marker usually follows a blank line and asks with ``?``; a list item less so."""
     after_blank = marker.index == 0 or not lines[marker.index - 1].strip()
-    question_mark = (marker.rest or _next_text(lines, marker.index)).rstrip().endswith("?")
+    question_mark = asks(marker.rest or _next_text(lines, marker.index))
     return 1.0 + 0.5 * after_blank + 0.25 * question_mark
 
 
@@ -187,7 +218,7 @@ def section_heading(lines: list[str], end: int) -> int | None:
             or lines[index][:1].isspace() or ends_sentence(text)
             or text.endswith((",", ";")) or BULLET.fullmatch(text) or code_language(text)
             or text.lower() in LANGUAGE_NAMES or is_furniture(text) or is_placeholder(text)
-            or not text[0].isupper() or re.search(r"[=(){}\[\];<>]", text)):
+            or not _capitalised(text) or re.search(r"[=(){}\[\];<>]", text)):
         return None
     return index
 
@@ -199,6 +230,12 @@ def section_name(line: str) -> str:
     return text[start:] if not any(char.isdigit() for char in text[:start]) else text
 
 
+def _capitalised(text: str) -> bool:
+    """Starts with a capital, or is written in a script without case (``基础``, ``js简答题``):
+    such headings have no capital to show."""
+    return text[0].isupper() or any(char.isalpha() and char.lower() == char.upper() for char in text)
+
+
 def split_block(lines: list[str], marker: Marker, end: int) -> Block:
     """The question, level and answer lines of the block from ``marker`` to line ``end``."""
     position = marker.index + 1
@@ -208,7 +245,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
         for count in range(1, len(following) + 1):
             if not following[count - 1]:
                 break
-            if following[count - 1].endswith("?"):
+            if asks(following[count - 1]):
                 question = " ".join([question, *following[:count]])
                 position += count
                 break
@@ -479,30 +516,52 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
-        end = _end_line(block)
+        last = _end_line(lines, block)
         if not block.question.strip():
-            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=end))
+            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=last))
         elif not answer:
-            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, end_line=end))
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, last))
         elif is_placeholder("\n".join(block.answer_lines)):
-            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, end_line=end))
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, last))
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
             items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
-                              end_line=end))
+                              end_line=last))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
-    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+    skipped = _skipped(source, lines, [*items, *dropped], contents)
+    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics), skipped)
 
 
-def _end_line(block: Block) -> int:
-    """The block's last non-blank line, 1-based: its last answer line, else the question's."""
-    last = max((i for i, line in enumerate(block.answer_lines) if line.strip()), default=None)
-    if last is None:
-        return max(block.marker.index + 1, block.answer_start)
-    return block.answer_start + last + 1
+def _end_line(lines: list[str], block: Block) -> int:
+    """The last non-blank source line (1-based) of the block's question and answer."""
+    end = block.answer_start + len(block.answer_lines)
+    return next((i + 1 for i in range(end - 1, block.marker.index, -1) if lines[i].strip()),
+                block.marker.index + 1)
+
+
+def _skipped(source: str, lines: list[str], spanned: list[Item | Dropped], contents: list[int]
+             ) -> tuple[Skipped, ...]:
+    """The lines no item spans: the page before the first question, its footer after the last,
+    the table of contents, and section headings between questions."""
+    covered = {i for entry in spanned
+               for i in range((entry.line or 1) - 1, entry.end_line or entry.line or 0)}
+    first = min((entry.line or 1 for entry in spanned), default=len(lines) + 1)
+    regions: list[Skipped] = []
+    for index, line in enumerate(lines):
+        if not line.strip() or index in covered:
+            continue
+        reason = ("table-of-contents" if index + 1 in contents else "intro" if index + 1 < first
+                  else "section-title" if any(index < (entry.line or 0) - 1 for entry in spanned)
+                  else "page-chrome")
+        last = regions[-1] if regions else None
+        if last and last.reason == reason and not covered.intersection(range(last.end_line, index)):
+            regions[-1] = Skipped(source, last.line, index + 1, reason)
+        else:
+            regions.append(Skipped(source, index + 1, index + 1, reason))
+    return tuple(regions)
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:

@@ -64,7 +64,7 @@ _INTRO = re.compile(
 )
 _URL = re.compile(r"https?://\S+")
 _URL_END = re.compile(r"https?://\S+$")
-_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?:。！？：؟][\"'”’)\]」』）]*$")
 #: A sentence starts with a capital, a digit, a quote or bracket, or a code name (``orm_mode``, ``jsonify``).
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
 
