@@ -119,9 +119,7 @@ def read_text_as(
     result = _bound_markdown(result, text, min(nesting, MARKDOWN_MAX_NESTING))
     if warnings:
         extra = tuple(Diagnostic(source, None, message) for message in warnings)
-        result = SourceResult(
-            result.source, result.format, result.items, result.dropped, extra + result.diagnostics
-        )
+        result = dataclasses.replace(result, diagnostics=extra + result.diagnostics)
     return result
 
 

@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..models import ANSWER_ONLY, Dropped, Item, SourceResult
+from ..models import ANSWER_ONLY, Dropped, Item, Skipped, SourceResult
 from ..nesting import yaml_too_deep
 from .base import Adapter
-from .records import load_yaml
+from .records import load_yaml, yaml_comments, yaml_spans
+from .regions import skipped_regions
 
 SCHEMA_VERSION = 1
 HEADER = (
@@ -71,7 +72,8 @@ def dump(source: str, format: str, items: Iterable[Item], dropped: Iterable[Drop
     dropped = list(dropped)
     if dropped:
         document["dropped"] = [
-            {"ref": d.ref, "line": d.line, "reason": d.reason, "question": d.question} for d in dropped
+            {"ref": d.ref, "line": d.line, **({"end_line": d.end_line} if d.end_line is not None else {}),
+             "reason": d.reason, "question": d.question} for d in dropped
         ]
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return HEADER + body
@@ -83,6 +85,7 @@ def _item_fields(item: Item) -> dict[str, Any]:
         "answer": item.answer,
         "ref": item.ref,
         "line": item.line,
+        **({"end_line": item.end_line} if item.end_line is not None else {}),
         "meta": {str(k): str(v) for k, v in item.meta.items()},
         "tags": list(item.tags),
         "flags": sorted(item.flags),
@@ -101,10 +104,28 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     items = tuple(_item(entry, origin, source, lines) for entry in tree["items"])
     dropped = tuple(
         Dropped(origin, str(d.get("ref", "")), d.get("line"), str(d.get("reason", "")),
-                str(d.get("question") or ""))
+                str(d.get("question") or ""), _line(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
-    return SourceResult(origin, ADAPTER.name, items, dropped)
+    return SourceResult(origin, ADAPTER.name, items, dropped, skipped=_passed_over(tree, text, source))
+
+
+def _passed_over(tree: dict[str, Any], text: str, source: str) -> tuple[Skipped, ...]:
+    """This file's own lines that are no card text: comments, the schema's fields, each item's
+    ``line`` and ``flags``, and the list of what the original source dropped (its items' and
+    dropped entries' lines are the original's, not this file's)."""
+    lines = text.split("\n")
+    starts, ends = yaml_spans(text)
+    marks = [(index, "comment") for index in yaml_comments(text)]
+    fields = [(tree, key, "document-field") for key in tree if key not in ("items", "dropped")]
+    fields += [(tree, "dropped", "dropped-list")] if "dropped" in tree else []
+    fields += [(entry, key, "markup") for entry in tree["items"] if isinstance(entry, dict)
+               for key in ("line", "end_line", "flags") if key in entry]
+    for mapping, key, reason in fields:
+        first, last = starts.get((id(mapping), key)), ends.get((id(mapping), key))
+        if first is not None and last is not None:
+            marks += [(index, reason) for index in range(first - 1, last)]
+    return skipped_regions(source, lines, marks)
 
 
 def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
@@ -115,7 +136,7 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
 
     if not isinstance(entry, dict):
         raise fail("each entry under 'items' must be a mapping with question and answer")
-    unknown = set(entry) - {"question", "answer", "ref", "line", "meta", "tags", "flags"}
+    unknown = set(entry) - {"question", "answer", "ref", "line", "end_line", "meta", "tags", "flags"}
     if unknown:
         raise fail(f"unknown field(s) {', '.join(sorted(map(str, unknown)))} in an item")
     question, answer = entry.get("question"), entry.get("answer")
@@ -132,10 +153,14 @@ def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:
         raise fail("an item needs a 'ref' (its identity in the source)")
     return Item(
         question=question, answer=answer, source=origin, ref=ref,
-        line=entry.get("line") if isinstance(entry.get("line"), int) else None,
+        line=_line(entry.get("line")), end_line=_line(entry.get("end_line")),
         meta={str(k): str(v) for k, v in meta.items()},
         tags=tuple(str(t) for t in tags), flags=flags,
     )
+
+
+def _line(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 ADAPTER = Adapter(

@@ -38,6 +38,7 @@ from .markdown_layouts import (
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .refs import RefAllocator, slug
+from .regions import skipped_regions
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
@@ -276,34 +277,122 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     outline = outline_of(_normalised(text))
     anchors, sections = _shared_layout(outline)
     topics = _topics(anchors, sections, outline)
-    answers = _answers(anchors, outline)
+    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+    answers, ends = _answers(anchors, outline, skip)
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
     items: list[Item] = []
     dropped: list[Dropped] = []
+    contents: list[int] = []
     unique_ref = RefAllocator()
-    for anchor, answer in zip(anchors, answers, strict=True):
+    for anchor, answer, end in zip(anchors, answers, ends, strict=True):
+        last = end + 1 if anchor.kind == "details" else end  # 1-based: the closing tag's line
         if not answer and _normal(anchor.question) in answered:
-            continue  # a list of the questions (a table of contents without links) repeats it
+            contents.extend(range(anchor.line, last))  # a list of the questions (a TOC without links)
+            continue
         ref = unique_ref(f"Q{anchor.number}" if anchor.number else slug(anchor.question))
         if not answer:
-            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question))
+            dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", anchor.question, last))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
         meta.update(anchor.meta)
-        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta))
-    return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped))
+        items.append(Item(anchor.question, answer, source, ref, anchor.line + 1, meta, end_line=last))
+    regions = _passed_over(outline, anchors, sections, ends, skip, contents)
+    return SourceResult(source=source, format="markdown", items=tuple(items), dropped=tuple(dropped),
+                        skipped=skipped_regions(source, outline.lines, regions))
 
 
-def _answers(anchors: Sequence[Anchor], outline: Outline) -> list[str]:
-    """Each anchor's answer markdown, "" where it answers nothing (only tags and blanks)."""
-    skip = _navigation_lines(outline, {_normal(a.question) for a in anchors})
+def _passed_over(outline: Outline, anchors: Sequence[Anchor], sections: Sequence[Heading],
+                 ends: Sequence[int], skip: frozenset[int], contents: list[int]) -> list[tuple[int, str]]:
+    """``(line, reason)`` for the lines no question reads: front matter, the title, a table of
+    contents and intro above the first question; navigation and answer labels among the answers;
+    section headings between them; page chrome below the last answer."""
+    first = anchors[0].line if anchors else len(outline.lines)
+    last = max((end + (a.kind == "details") for a, end in zip(anchors, ends, strict=True)), default=first)
+    marks = [(index, "table-of-contents") for index in contents]
+    marks += [(index, "front-matter") for index in outline.front_matter]
+    marks += [(index, _before_questions(outline, index)) for index in range(first)
+              if index not in outline.front_matter]
+    marks += [(index, "page-chrome") for index in skip if index >= first]
+    marks += [(heading.line, "section-title") for heading in sections if first <= heading.line < last]
+    marks += [(index, "markup") for index in _answer_labels(anchors, ends, outline)]
+    marks += [(index, "page-chrome") for index in range(last, len(outline.lines))]
+    return marks
+
+
+def _before_questions(outline: Outline, index: int) -> str:
+    """Why a line above the first question is no answer: the title, a table of contents, an intro."""
+    line = outline.lines[index]
+    heading = outline.heading_lines.get(index)
+    if IN_PAGE_LINK.search(line) or _in_navigation_table(outline, index) or _under_contents(outline, index):
+        return "table-of-contents"
+    if heading:
+        return "title" if index == _title_line(outline) else "section-title"
+    first = next((i for i, text in enumerate(outline.lines)
+                  if text.strip() and i not in outline.front_matter), None)
+    return "title" if index == first and HTML_HEADING.match(line) else "intro"
+
+
+def _under_contents(outline: Outline, index: int) -> bool:
+    """Whether line ``index`` is a "Contents" heading or in its section."""
+    above = [heading for heading in outline.headings if heading.line <= index]
+    return bool(above) and bool(NOT_TOPICS.match(topic_of(above[-1].text)))
+
+
+#: A title written as HTML (``<h1 align="center">…</h1>``).
+HTML_HEADING = re.compile(r"\s*<h[1-6]\b", re.IGNORECASE)
+
+
+#: A link to a place in the page itself: what a table of contents is made of.
+IN_PAGE_LINK = re.compile(r"\]\(#[^)\s]*\)|href=[\"']#", re.IGNORECASE)
+
+
+def _in_navigation_table(outline: Outline, index: int) -> bool:
+    """Whether line ``index`` is in a table whose rows link into the page (a table of contents)."""
+    for table in outline.tables:
+        end = table.rows[-1].line if table.rows else table.line + 1
+        if table.line <= index <= end:
+            return any(IN_PAGE_LINK.search(outline.lines[row.line]) for row in table.rows)
+    return False
+
+
+def _answer_labels(anchors: Sequence[Anchor], ends: Sequence[int], outline: Outline) -> list[int]:
+    """Lines that only label an answer (``**Answer:**``, ``<summary>Answer</summary>``, a table's
+    header row): markup the answer leaves out."""
+    labels: list[int] = []
+    for anchor, end in zip(anchors, ends, strict=True):
+        if anchor.kind == "row":  # the table's header and delimiter rows
+            labels.extend(range(_region_start(anchor, outline), _region_start(anchor, outline) + 2))
+            continue
+        for index in range(anchor.line + 1, end):  # up to the answer's first words
+            line = outline.lines[index].strip()
+            if _only_a_label(line):
+                labels.append(index)
+            elif index >= anchor.body and not is_blank(line):
+                break
+    return labels
+
+
+def _only_a_label(line: str) -> bool:
+    """A line that is nothing but an answer label or the opening of a collapsible answer."""
+    mark = A_MARK.match(line) or ANSWER_LABEL.match(line)
+    if mark and not mark.group("rest").strip():
+        return True
+    summary = re.fullmatch(r"(?:<details\b[^>]*>\s*)?<summary\b[^>]*>(?P<label>.*?)</summary\s*>", line,
+                           re.IGNORECASE)
+    return bool(summary and ANSWER_LABELS.match(summary_text(summary.group("label"))))
+
+
+def _answers(anchors: Sequence[Anchor], outline: Outline, skip: frozenset[int]
+             ) -> tuple[list[str], list[int]]:
+    """Each anchor's answer markdown ("" where it answers nothing: only tags and blanks), and
+    the line its answer ends before (0-based; a details block's closing line)."""
     following = [*anchors[1:], None]
     ends = [_item_end(a, _answer_end(a, after, outline), outline)
             for a, after in zip(anchors, following, strict=False)]
     if anchors and anchors[-1].end is None:
         ends[-1] = _last_answer_end(anchors, ends, outline)
     answers = [_answer(a, end, outline, skip) for a, end in zip(anchors, ends, strict=True)]
-    return ["" if is_blank(answer) else answer for answer in answers]
+    return ["" if is_blank(answer) else answer for answer in answers], ends
 
 
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:

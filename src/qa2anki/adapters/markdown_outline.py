@@ -17,9 +17,11 @@ from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 #: Block structure only: inline parsing (a third of the time) is the renderer's job.
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+_PARSER = (MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+           .use(front_matter_plugin))
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -75,6 +77,7 @@ class Outline:
         self.indented_code: dict[int, IndentedCode] = {}
         self.block_starts: set[int] = set()  # first lines of paragraphs and list items
         self.item_indents: dict[int, int] = {}  # list item's first line -> its content indent
+        self.front_matter: range = range(0)  # the ``---`` YAML block opening the document, if any
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
@@ -97,6 +100,8 @@ class Outline:
                 self.headings.append(_heading(token, tokens[index + 1].content, items[-1] if items else None))
             elif token.type == "table_open":
                 self.tables.append(_table(tokens, index))
+            elif token.type == "front_matter" and token.map:
+                self.front_matter = range(*token.map)
 
     def _content_indent(self, line: int) -> int:
         marker = LIST_MARKER.match(self.lines[line])

@@ -41,6 +41,7 @@ from .pagetext import (
     starts_sentence,
 )
 from .refs import RefAllocator
+from .regions import skipped_regions
 
 MARKER = re.compile(
     r"(?:(?P<prefix>q(?:uestion)?\.?|#(?=\d))\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{1,4})(?P<qsep>[.:)]|\s*[-–—])?"
@@ -425,25 +426,52 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     contents: list[int] = []
     for block in blocks:
         line_number = block.marker.index + 1
+        last = block_end(block)
         answer = answer_markdown(list(block.answer_lines))
         if not answer and block.question in asked_later:
             contents.append(line_number)  # a table-of-contents entry: the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
         if not block.question.strip():
-            dropped.append(Dropped(source, ref, line_number, "no-question"))
+            dropped.append(Dropped(source, ref, line_number, "no-question", end_line=last))
         elif not answer:
-            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question))
+            dropped.append(Dropped(source, ref, line_number, "no-answer", block.question, last))
         elif is_placeholder("\n".join(block.answer_lines)):
-            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question))
+            dropped.append(Dropped(source, ref, line_number, "placeholder", block.question, last))
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
-            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags))
+            items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
+                              end_line=last))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
             "questions asked below; skipped", severity="info"))
-    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics))
+    skipped = skipped_regions(source, lines, _passed_over(lines, blocks, set(contents)))
+    return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics), skipped)
+
+
+def block_end(block: Block) -> int:
+    """The last line of the block, 1-based (its marker's line when it holds nothing else)."""
+    return max(block.answer_start + len(block.answer_lines), block.marker.index + 1)
+
+
+def _passed_over(lines: list[str], blocks: list[Block], contents: set[int]) -> list[tuple[int, str]]:
+    """``(line, reason)`` for the page text no question reads: the intro above the first question,
+    a table of contents, answer labels and copy buttons, section headings, the page footer."""
+    marks = [(index, "intro") for index in range(blocks[0].marker.index)]
+    if (heading := section_heading(lines, blocks[0].marker.index)) is not None:
+        marks.append((heading, "section-title"))
+    for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+        stop = block.answer_start + len(block.answer_lines)
+        if block.marker.index + 1 in contents:
+            marks += [(index, "table-of-contents") for index in range(block.marker.index, stop)]
+        for index in range(block.marker.index + 1, stop):
+            text = lines[index].strip()
+            if ANSWER_LABEL.fullmatch(text) or COPY_BUTTON.fullmatch(text):
+                marks.append((index, "markup" if ANSWER_LABEL.fullmatch(text) else "page-chrome"))
+        after = following.marker.index if following else len(lines)
+        marks += [(index, "section-title" if following else "page-chrome") for index in range(stop, after)]
+    return marks
 
 
 def with_sections(lines: list[str], blocks: list[Block]) -> list[Block]:
