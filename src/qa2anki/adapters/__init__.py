@@ -93,9 +93,20 @@ def read_source(
 
     ``key`` names the source in its items (see :attr:`SourceSpec.key`); by default the file's name.
     """
+    return read_source_text(path, format, options, limits, key)[0]
+
+
+def read_source_text(
+    path: str | Path,
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    key: str | None = None,
+) -> tuple[SourceResult, str]:
+    """:func:`read_source`, and the text it read (what :func:`qa2anki.coverage.coverage_of` checks)."""
     path = Path(path)
     text, warnings = read_text(path, limits.source_mb)
-    return read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting)
+    return read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting), text
 
 
 def read_text_as(
