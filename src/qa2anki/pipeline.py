@@ -293,7 +293,8 @@ ReadOutcome = tuple[SourceResult, Coverage] | UnsupportedFormatError
 
 def _read_one(spec: SourceSpec, limits: Limits) -> ReadOutcome:
     try:
-        result, text = read_source_text(spec.path, spec.format, spec.options, limits, key=spec.name)
+        result, text = read_source_text(spec.path, spec.format, spec.options, limits, key=spec.name,
+                                        named_by_flag=spec.named_by_flag)
     except UnsupportedFormatError as exc:
         return exc  # skipped with a warning, not an error
     return result, coverage_of(text, result, spec.name)
