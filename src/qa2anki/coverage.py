@@ -113,8 +113,9 @@ def _line_words(line: str) -> list[str]:
     return words(line)
 
 
-def _source_lines(text: str) -> list[str]:
-    """The text's lines with HTML comments blanked (GitHub shows nothing of them); numbers kept."""
+def _shown_lines(text: str) -> list[str]:
+    """The text's lines with HTML comments blanked (GitHub shows nothing of them: markup, no
+    words); the lines keep their numbers."""
     if "<!--" in text:
         text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     return text.split("\n")
@@ -217,8 +218,8 @@ def coverage_of(text: str, result: SourceResult, source: str | None = None) -> C
     ``source`` is the name items give this text: items and dropped entries naming another
     (a common-schema file lists the original's lines) are matched by their words only.
     """
-    lines = _source_lines(text)
-    ledger = _Ledger(lines)
+    lines = text.split("\n")
+    ledger = _Ledger(_shown_lines(text))
     unclaimed: Counter[str] = Counter()
     claimed = set()
     for item, first, last in _spans(result, len(lines), source):

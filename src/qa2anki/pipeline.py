@@ -301,8 +301,8 @@ def _read_one(spec: SourceSpec, limits: Limits) -> ReadOutcome:
 
 
 #: The warning for source lines that reached no card and were not reported dropped or skipped.
-LOST_LINES = ("on no card, and not reported as dropped or skipped: qa2anki would lose this text "
-              "without a word (please report it)")
+LOST_LINES = ("text on no card, and not dropped or skipped with a reason: it would be lost without a word "
+              "(see how the file is read with 'qa2anki inspect --items')")
 
 
 def lost_lines(source: str, coverage: Coverage) -> list[Diagnostic]:
