@@ -100,16 +100,21 @@ class Coverage:
 
 def words(text: str) -> list[str]:
     """Letters-and-digits tokens, case-folded; each CJK/kana/hangul character is its own word."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _WORD.findall(_IDEOGRAPH.sub(r" \1 ", folded))
+    if text.isascii():
+        return _WORD.findall(text.casefold())
+    return _WORD.findall(_IDEOGRAPH.sub(r" \1 ", unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _line_words(line: str) -> list[str]:
-    """The words a source line holds once markup and field names are taken off."""
-    line = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line)
-    line = _ESCAPE.sub(" ", line)
-    line = _ENTITY.sub(" ", _HTML_TAG.sub(" ", line))
-    line = _YAML_KEY.sub(" ", _JSON_KEY.sub(" ", line))
+    """The words a source line holds once markup, escapes and field names are taken off."""
+    if "\\" in line:
+        line = _ESCAPE.sub(" ", _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line))
+    if "<" in line:
+        line = _HTML_TAG.sub(" ", line)
+    if "&" in line:
+        line = _ENTITY.sub(" ", line)
+    if ":" in line:
+        line = _YAML_KEY.sub(" ", _JSON_KEY.sub(" ", line) if '"' in line else line)
     return words(line)
 
 
@@ -128,67 +133,99 @@ def _item_fields(item: Item) -> list[list[str]]:
 
 
 class _Ledger:
-    """Per line: its words and which of them reached a card."""
+    """Per line: its words and which of them reached a card, worked out when first asked and
+    forgotten once the line is settled (a large source is never held word by word)."""
 
     def __init__(self, lines: Sequence[str]):
-        self.words = [_line_words(line) for line in lines]
-        self.found = [[False] * len(tokens) for tokens in self.words]
+        self.lines = lines
+        self.open: dict[int, tuple[list[str], list[bool]]] = {}
 
-    def open_tokens(self, first: int, last: int) -> list[tuple[int, int]]:
-        """``(line index, word index)`` of the words not yet found in lines ``first``..``last``."""
-        return [(index, position) for index in range(first, last + 1)
-                for position, done in enumerate(self.found[index]) if not done]
+    def words(self, index: int) -> list[str]:
+        return self.entry(index)[0]
 
-    def word(self, place: tuple[int, int]) -> str:
-        return self.words[place[0]][place[1]]
+    def found(self, index: int) -> list[bool]:
+        return self.entry(index)[1]
 
-    def mark(self, place: tuple[int, int]) -> None:
-        self.found[place[0]][place[1]] = True
+    def entry(self, index: int) -> tuple[list[str], list[bool]]:
+        """The line's words and, for each, whether a card holds it."""
+        entry = self.open.get(index)
+        if entry is None:
+            tokens = _line_words(self.lines[index])
+            entry = self.open[index] = (tokens, [False] * len(tokens))
+        return entry
+
+    def forget(self, index: int) -> None:
+        self.open.pop(index, None)
 
     def carded(self, index: int) -> bool:
-        tokens = self.words[index]
+        tokens, found = self.entry(index)
         total = sum(map(len, tokens))
-        found = sum(len(token) for token, done in zip(tokens, self.found[index], strict=True) if done)
-        return total > 0 and found >= CARDED_SHARE * total
+        return total > 0 and sum(len(token) for token, hit in zip(tokens, found, strict=True) if hit) \
+            >= CARDED_SHARE * total
 
 
 def _align(ledger: _Ledger, first: int, last: int, fields: list[list[str]]) -> list[list[str]]:
     """Find each field's words, in order, among the open words of lines ``first``..``last``;
     returns the words of the fields that were not found there."""
+    places: list[tuple[list[bool], int]] = []  # (the line's found flags, word index)
+    span: list[str] = []
+    for index in range(first, last + 1):
+        tokens, found = ledger.entry(index)
+        for position, token in enumerate(tokens):
+            if not found[position]:
+                places.append((found, position))
+                span.append(token)
+    taken = [False] * len(places)
     leftover: list[list[str]] = []
     for text in fields:
-        places = ledger.open_tokens(first, last)
-        if not places:
-            leftover.append(text)
-            continue
-        if len(places) > MAX_ALIGNED or len(text) > MAX_ALIGNED:
-            leftover.append(_match_unordered(ledger, places, text))
-            continue
-        span = [ledger.word(place) for place in places]
-        used = [False] * len(text)
-        matcher = SequenceMatcher(None, span, text, autojunk=False)
-        for a, b, size in matcher.get_matching_blocks():
-            for offset in range(size):
-                ledger.mark(places[a + offset])
-                used[b + offset] = True
-        leftover.append([token for token, hit in zip(text, used, strict=True) if not hit])
+        alive = [index for index, done in enumerate(taken) if not done] if any(taken) else range(len(span))
+        hits = _hits([span[index] for index in alive] if any(taken) else span, text)
+        for position in hits:
+            taken[alive[position]] = True
+        leftover.append([] if len(hits) == len(text) else _missing(text, [span[alive[p]] for p in hits]))
+    for (found, position), done in zip(places, taken, strict=True):
+        if done:
+            found[position] = True
     return leftover
 
 
-def _match_unordered(ledger: _Ledger, places: list[tuple[int, int]], field: list[str]) -> list[str]:
-    """Each word of ``field`` found once among ``places``, ignoring order (huge spans only)."""
-    pool = Counter(field)
-    for place in places:
-        token = ledger.word(place)
-        if pool[token] > 0:
-            pool[token] -= 1
-            ledger.mark(place)
-    return list(pool.elements())
+def _hits(span: list[str], text: list[str]) -> list[int]:
+    """The positions in ``span`` of the words of ``text`` found there, in order."""
+    if not span or not text:
+        return []
+    run = _run_in(span, text)
+    if run is not None:  # the usual case, copied as it stands: no alignment needed
+        return list(range(run, run + len(text)))
+    if len(span) > MAX_ALIGNED or len(text) > MAX_ALIGNED:
+        pool = Counter(text)
+        hits = []
+        for index, token in enumerate(span):
+            if pool[token] > 0:
+                pool[token] -= 1
+                hits.append(index)
+        return hits
+    matcher = SequenceMatcher(None, span, text, autojunk=False)
+    return [a + offset for a, _, size in matcher.get_matching_blocks() for offset in range(size)]
+
+
+def _missing(text: list[str], found: list[str]) -> list[str]:
+    """The words of ``text`` left once ``found`` (some of them) are taken out."""
+    rest = Counter(text)
+    rest.subtract(found)
+    return list(rest.elements())
+
+
+def _run_in(span: list[str], text: list[str]) -> int | None:
+    """Where ``text`` stands in ``span`` word for word, if it does."""
+    joined = "\0" + "\0".join(span) + "\0"
+    found = joined.find("\0" + "\0".join(text) + "\0")
+    return None if found < 0 else joined.count("\0", 0, found)
 
 
 def _spans(result: SourceResult, count: int, source: str | None) -> list[tuple[Item, int, int]]:
-    """Each item with a line in this text and the 0-based lines it was read from; an item without
-    an end runs to the line before the next item, dropped entry or skipped region starts."""
+    """Each item with a line in this text and the 0-based lines it was read from, by first line;
+    an item without an end runs to the line before the next item, dropped entry or skipped
+    region starts."""
     starts = sorted({entry.line for entry in (*result.items, *result.dropped, *result.skipped)
                      if entry.line})
     spans = []
@@ -200,7 +237,7 @@ def _spans(result: SourceResult, count: int, source: str | None) -> list[tuple[I
             following = bisect_right(starts, item.line)
             end = starts[following] - 1 if following < len(starts) else count
         spans.append((item, item.line - 1, min(max(end, item.line), count) - 1))
-    return spans
+    return sorted(spans, key=lambda span: span[1])
 
 
 def _regions(entries: Iterable[tuple[int | None, int | None]], count: int) -> set[int]:
@@ -212,6 +249,52 @@ def _regions(entries: Iterable[tuple[int | None, int | None]], count: int) -> se
     return lines
 
 
+class _Tally:
+    """Settles lines one by one, in order, as soon as no item left to align can reach them;
+    lines only the items' unclaimed words could card wait for the end."""
+
+    def __init__(self, lines: list[str], ledger: _Ledger, result: SourceResult, source: str | None):
+        self.lines = lines
+        self.ledger = ledger
+        here = [entry for entry in result.dropped if source is None or entry.source == source]
+        self.dropped = _regions(((d.line, d.end_line) for d in here), len(lines))
+        self.skipped = _regions(((s.line, s.end_line) for s in result.skipped), len(lines))
+        self.topics = {tuple(words(value)) for item in result.items for value in item.meta.values()}
+        self.kinds = [""] * len(lines)
+        self.waiting: list[int] = []
+        self.settled = 0
+
+    def settle(self, before: int) -> None:
+        """Settle every line above line ``before`` (0-based)."""
+        for index in range(self.settled, before):
+            kind = self._kind(index)
+            if kind:
+                self.kinds[index] = KINDS[kind]
+                self.ledger.forget(index)
+            else:
+                self.waiting.append(index)
+        self.settled = max(self.settled, before)
+
+    def _kind(self, index: int) -> str:
+        if not self.lines[index].strip():
+            return "blank"
+        tokens = self.ledger.words(index)
+        if self.ledger.carded(index) or _names_topic(tokens, self.topics):
+            return "carded"
+        if index in self.dropped:
+            return "dropped"
+        if index in self.skipped:
+            return "skipped"
+        return "" if tokens else "structure"
+
+    def finish(self, unclaimed: Counter[str]) -> Coverage:
+        self.settle(len(self.lines))
+        for index in self.waiting:
+            carded = _claim_unclaimed(self.ledger, index, unclaimed)
+            self.kinds[index] = KINDS["carded" if carded else "unaccounted"]
+        return Coverage.of_kinds("".join(self.kinds))
+
+
 def coverage_of(text: str, result: SourceResult, source: str | None = None) -> Coverage:
     """Where each non-blank line of ``text`` (the source as read) went in ``result``.
 
@@ -220,61 +303,30 @@ def coverage_of(text: str, result: SourceResult, source: str | None = None) -> C
     """
     lines = text.split("\n")
     ledger = _Ledger(_shown_lines(text))
+    tally = _Tally(lines, ledger, result, source)
     unclaimed: Counter[str] = Counter()
     claimed = set()
     for item, first, last in _spans(result, len(lines), source):
+        tally.settle(first)
         claimed.add(id(item))
         for leftover in _align(ledger, first, last, _item_fields(item)):
             unclaimed.update(leftover)
     for item in result.items:
         if id(item) not in claimed:
             unclaimed.update(token for texts in _item_fields(item) for token in texts)
-    here = [entry for entry in result.dropped if source is None or entry.source == source]
-    dropped = _regions(((d.line, d.end_line) for d in here), len(lines))
-    skipped = _regions(((s.line, s.end_line) for s in result.skipped), len(lines))
-    topics = {tuple(words(value)) for item in result.items for value in item.meta.values()}
-    kinds = "".join(KINDS[_kind(index, line, ledger, unclaimed, dropped, skipped, topics)]
-                    for index, line in enumerate(lines))
-    return Coverage.of_kinds(kinds)
-
-
-def _kind(index: int, line: str, ledger: _Ledger, unclaimed: Counter[str], dropped: set[int],
-          skipped: set[int], topics: set[tuple[str, ...]]) -> str:
-    if not line.strip():
-        return "blank"
-    if ledger.carded(index) or _names_topic(ledger.words[index], topics):
-        return "carded"
-    if index in dropped:
-        return "dropped"
-    if index in skipped:
-        return "skipped"
-    if not ledger.words[index]:
-        return "structure"
-    if _claim_unclaimed(ledger, index, unclaimed):
-        return "carded"
-    return "unaccounted"
+    return tally.finish(unclaimed)
 
 
 def _claim_unclaimed(ledger: _Ledger, index: int, unclaimed: Counter[str]) -> bool:
     """Whether the line's open words are among the items' unclaimed words (taken if so)."""
-    places = ledger.open_tokens(index, index)
-    wanted = Counter(ledger.word(place) for place in places)
-    available = {token: min(count, unclaimed[token]) for token, count in wanted.items()}
-    trial = dict(available)
-    hits = []
-    for place in places:
-        token = ledger.word(place)
-        if trial[token] > 0:
-            trial[token] -= 1
-            hits.append(place)
-    found_chars = sum(len(ledger.word(place)) for place in hits)
-    done = sum(len(t) for t, hit in zip(ledger.words[index], ledger.found[index], strict=True) if hit)
-    total = sum(map(len, ledger.words[index]))
-    if done + found_chars < CARDED_SHARE * total:
+    tokens, found = ledger.words(index), ledger.found(index)
+    wanted = Counter(token for token, hit in zip(tokens, found, strict=True) if not hit)
+    taken = Counter({token: min(count, unclaimed[token]) for token, count in wanted.items()})
+    total = sum(map(len, tokens))
+    done = sum(len(token) for token, hit in zip(tokens, found, strict=True) if hit)
+    if done + sum(len(token) * count for token, count in taken.items()) < CARDED_SHARE * total:
         return False
-    for place in hits:
-        ledger.mark(place)
-        unclaimed[ledger.word(place)] -= 1
+    unclaimed.subtract(taken)
     return True
 
 
