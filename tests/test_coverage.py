@@ -216,3 +216,14 @@ def test_a_cached_build_keeps_the_coverage_and_its_warning(tmp_path: Path):
     assert "stray.md:7-9: text on no card" in again.output
     record = json.loads((tmp_path / ".qa2anki-cache" / "build.json").read_text())
     assert record["decks"][0]["sources"][0]["coverage"]["unaccounted"] == [[7, 9]]
+
+
+def test_a_record_of_another_shape_among_records_is_dropped_not_passed_over(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    path.write_text('[\n  {"question": "What is DNS?", "answer": "Names to addresses."},\n'
+                    '  {"question": "What is TCP?", "answer": "A reliable stream."},\n'
+                    '  {"title": "What is UDP?", "body": "Datagrams."}\n]\n', encoding="utf-8")
+    result, text = read_source_text(path)
+    dropped = [(d.line, d.end_line, d.reason, d.ref) for d in result.dropped]
+    assert dropped == [(4, 4, "not-a-record", "what-is-udp")]
+    assert coverage_of(text, result, path.name).unaccounted == ()

@@ -28,6 +28,7 @@ DROP_MESSAGES: Mapping[str, str] = {
     "no-question": "answer with no matching question in any source",
     "empty-answer": "empty answer",
     "no-answer": "question without an answer",
+    "not-a-record": "entry without the question and answer fields the records around it have",
 }
 
 

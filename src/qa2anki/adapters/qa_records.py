@@ -416,8 +416,19 @@ class _Walker:
             if keys.question in low or keys.answer in low:
                 self.seen.add(id(value))
                 self._record(value, keys, context, "" if key is None else str(key))
+            elif isinstance(value, dict) and not has_records(value) and any(_text(v) for v in value.values()):
+                self._stray(value, "" if key is None else str(key))
             else:
                 self.walk(value, context)
+
+    def _stray(self, member: Mapping[str, Any], key: str) -> None:
+        """A member of a collection with neither its question nor its answer field: a record
+        of another shape, reported rather than read as something else."""
+        self.seen.add(id(member))
+        line, end = self.locator.record(member)
+        first_text = next(text for text in map(_text, member.values()) if text)
+        ref = self.unique_ref(_ref_of(member, _lower_keys(member)) or key or slug(first_text[:40]))
+        self.found.dropped.append(Dropped(self.source, ref, line, "not-a-record", "", end))
 
     def _record(self, record: Mapping[str, Any], keys: Keys, context: dict[str, str], key: str) -> None:
         low = _lower_keys(record)
