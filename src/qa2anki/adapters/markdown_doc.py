@@ -305,18 +305,59 @@ def _passed_over(outline: Outline, anchors: Sequence[Anchor], sections: Sequence
                  ends: Sequence[int], skip: frozenset[int], contents: list[int]) -> list[tuple[int, str]]:
     """``(line, reason)`` for the lines no question reads: front matter, the title, a table of
     contents and intro above the first question; navigation and answer labels among the answers;
-    section headings between them; page chrome below the last answer."""
+    section headings between them and the text introducing a section's questions; page chrome
+    below the last answer."""
     first = anchors[0].line if anchors else len(outline.lines)
     last = max((end + (a.kind == "details") for a, end in zip(anchors, ends, strict=True)), default=first)
-    marks = [(index, "table-of-contents") for index in contents]
+    marks = [(index, "intro") for index in _section_intros(anchors, sections, ends, first, last)]
+    marks += [(index, "table-of-contents") for index in contents]
     marks += [(index, "front-matter") for index in outline.front_matter]
     marks += [(index, _before_questions(outline, index)) for index in range(first)
               if index not in outline.front_matter]
     marks += [(index, "page-chrome") for index in skip if index >= first]
     marks += [(heading.line, "section-title") for heading in sections if first <= heading.line < last]
     marks += [(index, "markup") for index in _answer_labels(anchors, ends, outline)]
-    marks += [(index, "page-chrome") for index in range(last, len(outline.lines))]
+    marks += [(index, "page-chrome") for index in _page_end(outline, anchors, last)]
     return marks
+
+
+def _page_end(outline: Outline, anchors: Sequence[Anchor], last: int) -> list[int]:
+    """The lines below the last answer that close the page rather than answer: a footer under a
+    rule or of a line or two, sections such as ``## License``, or any heading above the
+    questions' own level. Other text there is no answer, yet not known to be chrome either."""
+    level = max((a.level for a in anchors if a.kind == "heading"), default=7) if anchors else 7
+    cuts = [h.line for h in outline.headings if h.line >= last] + [len(outline.lines)]
+    footer = [i for i in range(last, cuts[0]) if outline.lines[i].strip()]
+    chrome = list(range(last, cuts[0])) if not footer or THEMATIC_BREAK.match(outline.lines[footer[0]]) \
+        or _short_footer(outline, footer) else []
+    for start, stop in zip(cuts, cuts[1:], strict=False):
+        heading = outline.heading_lines[start]
+        if heading.level < level or NOT_QUESTIONS.match(topic_of(heading.text)):
+            chrome += range(start, stop)
+    return chrome
+
+
+def _short_footer(outline: Outline, lines: list[int]) -> bool:
+    """A line or two of prose (a sign-off), no code, list or heading."""
+    return len(lines) <= 2 and not any(i in outline.code_lines or i in outline.item_indents for i in lines)
+
+
+def _section_intros(anchors: Sequence[Anchor], sections: Sequence[Heading], ends: Sequence[int],
+                    first: int, last: int) -> list[int]:
+    """Lines between a section heading and the section's first question that no answer holds
+    (``## Networking`` / ``Questions about the stack below.``)."""
+    read = set()
+    for anchor, end in zip(anchors, ends, strict=True):
+        read.update(range(anchor.line, end + (anchor.kind == "details")))
+    starts = [anchor.line for anchor in anchors]
+    intros: list[int] = []
+    for heading in sections:
+        if not first <= heading.line < last:
+            continue
+        following = bisect_right(starts, heading.line)
+        stop = starts[following] if following < len(starts) else heading.end
+        intros += [index for index in range(heading.end, stop) if index not in read]
+    return intros
 
 
 def _before_questions(outline: Outline, index: int) -> str:
