@@ -212,7 +212,7 @@ def test_a_cached_build_keeps_the_coverage_and_its_warning(tmp_path: Path):
     first = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
     again = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml")])
     assert first.exit_code == again.exit_code == 0, again.output
-    assert "up to date" in again.output.lower() or "unchanged" in again.output.lower()
+    assert "up to date: no input changed" in again.output
     assert "stray.md:7-9: text on no card" in again.output
     record = json.loads((tmp_path / ".qa2anki-cache" / "build.json").read_text())
     assert record["decks"][0]["sources"][0]["coverage"]["unaccounted"] == [[7, 9]]
@@ -227,3 +227,22 @@ def test_a_record_of_another_shape_among_records_is_dropped_not_passed_over(tmp_
     dropped = [(d.line, d.end_line, d.reason, d.ref) for d in result.dropped]
     assert dropped == [(4, 4, "not-a-record", "what-is-udp")]
     assert coverage_of(text, result, path.name).unaccounted == ()
+
+
+@pytest.mark.parametrize("damage", [
+    {"unaccounted": [[9, 7]]}, {"unaccounted": [[7, 9], [8, 10]]}, {"carded": -1}, {"lines": 1},
+    {"skipped": "3"}, {"extra": 1}, {"unaccounted": [[0, 1]]},
+])
+def test_a_cache_record_with_a_damaged_coverage_is_a_miss(tmp_path: Path, damage: dict[str, object]):
+    (tmp_path / "stray.md").write_text(STRAY, encoding="utf-8")
+    (tmp_path / "qa2anki.yaml").write_text(
+        "decks:\n  - name: D\n    output: d.apkg\n    sources: [stray.md]\n")
+    manifest = str(tmp_path / "qa2anki.yaml")
+    assert CliRunner().invoke(main, ["build", "-c", manifest]).exit_code == 0
+    cache = tmp_path / ".qa2anki-cache" / "build.json"
+    record = json.loads(cache.read_text())
+    record["decks"][0]["sources"][0]["coverage"].update(damage)
+    cache.write_text(json.dumps(record))
+    again = CliRunner().invoke(main, ["build", "-c", manifest])
+    assert again.exit_code == 0, again.output
+    assert "up to date" not in again.output  # rebuilt, not replayed from the damaged record
