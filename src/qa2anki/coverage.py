@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,8 +31,9 @@ from .models import Item, SourceResult
 
 #: Share of a line's word characters that must reach a card for the line to be carded.
 CARDED_SHARE = 0.5
-#: Longest token run aligned exactly; longer spans fall back to unordered matching (speed).
-MAX_ALIGNED = 20_000
+#: Largest alignment (span words x text words) done word by word; beyond it (a huge answer
+#: that is no plain copy of its lines) words are matched unordered, so no input is quadratic.
+MAX_ALIGNED = 2_000_000
 
 #: Ideographic scripts: one character is one word (no spaces between words).
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -196,7 +197,10 @@ def _hits(span: list[str], text: list[str]) -> list[int]:
     run = _run_in(span, text)
     if run is not None:  # the usual case, copied as it stands: no alignment needed
         return list(range(run, run + len(text)))
-    if len(span) > MAX_ALIGNED or len(text) > MAX_ALIGNED:
+    within = _within(span, text)
+    if within is not None:  # every line's words kept, in order, among others (labels, tags)
+        return within
+    if len(span) * len(text) > MAX_ALIGNED:
         pool = Counter(text)
         hits = []
         for index, token in enumerate(span):
@@ -206,6 +210,27 @@ def _hits(span: list[str], text: list[str]) -> list[int]:
         return hits
     matcher = SequenceMatcher(None, span, text, autojunk=False)
     return [a + offset for a, _, size in matcher.get_matching_blocks() for offset in range(size)]
+
+
+def _within(span: list[str], text: list[str]) -> list[int] | None:
+    """The positions in ``span`` of its words that ``text`` has, if those are most of the span
+    and stand in ``text`` in the same order (words ``text`` lacks altogether are left out);
+    None if they do not."""
+    places: dict[str, list[int]] = {}
+    for position, token in enumerate(text):
+        places.setdefault(token, []).append(position)
+    hits: list[int] = []
+    cursor = 0
+    for index, token in enumerate(span):
+        positions = places.get(token)
+        if positions is None:
+            continue
+        next_one = bisect_left(positions, cursor)
+        if next_one == len(positions):
+            return None
+        cursor = positions[next_one] + 1
+        hits.append(index)
+    return hits if 2 * len(hits) >= len(span) else None
 
 
 def _missing(text: list[str], found: list[str]) -> list[str]:
