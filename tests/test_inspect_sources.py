@@ -76,8 +76,8 @@ def test_unrecognised_file_names_the_formats_tried_and_suggests_format(tmp_path:
     assert result.exit_code == 1
     assert result.stdout.startswith(str(MARKDOWN / "table.md"))  # the good file is still shown
     expected = (
-        rf"error: {re.escape(str(prose))}: no adapter recognises this file "
-        r"\(tried [^)]*\bmarkdown\b[^)]*\); set 'format:' for it in the manifest\n"
+        rf"error: {re.escape(str(prose))}: no adapter recognises this file; "
+        r"pass --format FORMAT \(one of [^)]*\bmarkdown\b[^)]*\)\n"
     )
     assert re.fullmatch(expected, result.stderr), result.stderr
     assert "Traceback" not in result.output

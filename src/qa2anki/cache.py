@@ -46,7 +46,7 @@ from .repair import RepairStats
 
 CACHE_DIR = ".qa2anki-cache"
 CACHE_FILE = "build.json"
-_FORMAT = 2
+_FORMAT = 3
 
 #: A record larger than this is not read (a miss) nor written; real ones are far smaller.
 MAX_RECORD_BYTES = 32 * 2**20
@@ -65,7 +65,10 @@ _UNSAFE_TEXT = re.compile(
 _SEVERITIES = frozenset({"error", "warning", "note", "info"})
 _RECORD_KEYS = frozenset({"format", "fingerprint", "lockfile", "outputs", "images", "decks"})
 _DECK_KEYS = frozenset({"name", "output", "cards", "source_cards", "sources", "dropped", "diagnostics"})
-_SOURCE_KEYS = frozenset({"path", "name", "format", "items", "dropped", "repair"})
+_SOURCE_KEYS = frozenset({"path", "name", "format", "items", "dropped", "repair", "coverage"})
+_COVERAGE_KEYS = frozenset({"lines", "carded", "dropped", "skipped", "structure", "unaccounted"})
+#: The most lost-line ranges a record keeps per source (each is also a warning in the record).
+MAX_RANGES = 10_000
 
 
 # --- fingerprints ---------------------------------------------------------------------------
@@ -294,7 +297,26 @@ def _source_ok(source: object, paths: dict[str, str]) -> bool:
         and _count(source["items"])
         and _count(source["dropped"])
         and _fields_ok(source["repair"], RepairStats)
+        and (source["coverage"] is None or _coverage_ok(source["coverage"]))
     )
+
+
+def _coverage_ok(coverage: object) -> bool:
+    """Counts that add up within the source's lines, and ordered, disjoint ranges inside them."""
+    if not isinstance(coverage, dict) or set(coverage) != _COVERAGE_KEYS:
+        return False
+    counts = [coverage[key] for key in ("lines", "carded", "dropped", "skipped", "structure")]
+    ranges = coverage["unaccounted"]
+    if not all(_count(value) for value in counts) or sum(counts[1:]) > counts[0]:
+        return False
+    if not isinstance(ranges, list) or len(ranges) > MAX_RANGES or not all(_pair(pair) for pair in ranges):
+        return False
+    previous = 0
+    for first, last in ranges:
+        if not previous < first <= last:
+            return False
+        previous = last
+    return True
 
 
 def _diagnostic_ok(entry: object) -> bool:

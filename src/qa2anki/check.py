@@ -13,7 +13,7 @@ from pathlib import Path
 from .adapters import UnsupportedFormatError, read_source
 from .errors import ManifestError, OutputError, Qa2AnkiError
 from .manifest import Manifest, load_manifest, with_source_mb
-from .models import Card, Dropped
+from .models import Card, Dropped, location
 from .outputs import check_outputs
 from .pipeline import BuildReport, Progress, build
 
@@ -29,6 +29,7 @@ DROP_MESSAGES: Mapping[str, str] = {
     "empty-answer": "empty answer",
     "no-answer": "question without an answer",
     "not-a-question": "heading among the questions that asks nothing (end it with '?' if it is a question)",
+    "not-a-record": "entry without the question and answer fields the records around it have",
 }
 
 
@@ -40,9 +41,10 @@ class Finding:
     file: str
     line: int | None
     message: str
+    end_line: int | None = None  # a finding about several lines: ``FILE:LINE-LINE``
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = location(self.file, self.line, self.end_line)
         return f"{self.severity}: {where}: {self.message}" if where else f"{self.severity}: {self.message}"
 
 
@@ -111,7 +113,8 @@ def in_source_order(found: list[Finding], paths: Mapping[str, str]) -> list[Find
 
 
 def diagnostic_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:
-    return [Finding(d.severity, paths.get(d.source, d.source), d.line, d.message) for d in report.diagnostics]
+    return [Finding(d.severity, paths.get(d.source, d.source), d.line, d.message, d.end_line)
+            for d in report.diagnostics]
 
 
 def dropped_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:

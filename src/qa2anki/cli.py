@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
+import yaml
 
 from . import __version__, console
 from .adapters import ADAPTERS
@@ -54,16 +57,29 @@ def main() -> None:
     """
 
 
+@dataclasses.dataclass(frozen=True)
+class FileFormat:
+    """How to read the FILEs named on the command line (``--format``, ``--option``)."""
+
+    format: str = "auto"
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def given(self) -> bool:
+        return self.format != "auto" or bool(self.options)
+
+
 def _manifest(
-    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None
+    files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None,
+    reading: FileFormat = FileFormat(),
 ) -> Manifest:
-    _files_or_config(files, config)
+    _files_or_config(files, config, reading)
     if files:
         if not output:
             raise click.UsageError("with FILE arguments, name the deck file with -o OUT.apkg")
         if not output.lower().endswith(".apkg"):
             raise click.UsageError(f"-o names the deck file, which must end in .apkg (got '{output}')")
-        manifest = manifest_for_files(list(files), output, deck or "qa2anki")
+        manifest = manifest_for_files(list(files), output, deck or "qa2anki", reading.format, reading.options)
     else:
         if output or deck:
             raise click.UsageError("-o and --deck go with FILE arguments; the manifest names its own decks")
@@ -72,9 +88,41 @@ def _manifest(
     return dataclasses.replace(manifest, lockfile=Path(lock), lockfile_line=None) if lock else manifest
 
 
-def _files_or_config(files: tuple[str, ...], config: str | None) -> None:
+def _files_or_config(files: tuple[str, ...], config: str | None, reading: FileFormat = FileFormat()) -> None:
     if files and config:
         raise click.UsageError("name source FILEs or a --config manifest, not both")
+    if reading.given and not files:
+        raise click.UsageError("--format and --option go with FILE arguments; in a manifest, "
+                               "set 'format:' and 'options:' on each source")
+
+
+def _options(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:
+    """``--option KEY=VALUE`` pairs as a manifest's ``options:``; each VALUE is read as a YAML
+    scalar (``3``, ``true``, ``heading``), as it would be in the manifest."""
+    options: dict[str, Any] = {}
+    for text in values:
+        key, equals, raw = text.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"'{text}' is not KEY=VALUE (e.g. --option question=title)")
+        options[key.strip()] = _scalar(raw)
+    return options
+
+
+def _scalar(raw: str) -> Any:
+    """VALUE as a manifest reads it: a YAML scalar (``3``, ``true``, ``null``); text that YAML
+    reads as a list or a mapping, or as nothing (``x: y``, ``[Q]``, ``#1``), stays as written."""
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    nothing = value is None and raw.strip() not in ("null", "Null", "NULL", "~")
+    if isinstance(value, (dict, list)) or nothing:
+        return raw
+    return value
+
+
+def _reading(format_: str, options: dict[str, Any]) -> FileFormat:
+    return FileFormat(format_, options)
 
 
 def _verbosity(quiet: bool, verbose: bool) -> int:
@@ -89,6 +137,14 @@ _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
 _force = click.option("--force", is_flag=True, help="Replace existing files that qa2anki did not write.")
+_format = click.option(
+    "--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto", show_default=True,
+    help="Read the FILEs as this format instead of detecting it.",
+)
+_option = click.option(
+    "--option", "options", multiple=True, metavar="KEY=VALUE", callback=_options,
+    help="An option for reading the FILEs, as under 'options:' in a manifest (repeatable).",
+)
 _max_source_mb = click.option(
     "--max-source-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
     help="Refuse sources bigger than this (default: the manifest's 'limits: source_mb:', or 100).",
@@ -113,12 +169,14 @@ _max_source_mb = click.option(
               help="Let the manifest write its decks and lockfile outside its own folder.")
 @_force
 @_max_source_mb
+@_format
+@_option
 @_quiet
 @_verbose
 def build_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None,
     report_path: str | None, no_cache: bool, rebuild_lock: bool, allow_outside: bool, force: bool,
-    max_source_mb: float | None, quiet: bool, verbose: bool,
+    max_source_mb: float | None, format_: str, options: dict[str, Any], quiet: bool, verbose: bool,
 ) -> None:
     """Build the decks: every deck of the manifest, or one deck from FILEs.
 
@@ -130,9 +188,11 @@ def build_command(
       qa2anki build
       qa2anki build --config interview.yaml --report decks/report.json
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
+      qa2anki build sheet.txt --format csv --option question=Front -o decks/sheet.apkg
     """
     verbosity = _verbosity(quiet, verbose)
-    manifest = with_source_mb(_manifest(files, config, output, deck, lock), max_source_mb)
+    manifest = _manifest(files, config, output, deck, lock, _reading(format_, options))
+    manifest = with_source_mb(manifest, max_source_mb)
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         report = build(
             manifest, progress=progress, use_cache=not (no_cache or rebuild_lock), report_path=report_path,
@@ -148,11 +208,13 @@ def build_command(
 @_config
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
 @_max_source_mb
+@_format
+@_option
 @_quiet
 @_verbose
 def check_command(
     files: tuple[str, ...], config: str | None, strict: bool, max_source_mb: float | None,
-    quiet: bool, verbose: bool,
+    format_: str, options: dict[str, Any], quiet: bool, verbose: bool,
 ) -> None:
     """Check the manifest and every source without writing anything.
 
@@ -166,10 +228,10 @@ def check_command(
       qa2anki check notes.md faq.json -v
     """
     verbosity = _verbosity(quiet, verbose)
-    _files_or_config(files, config)
+    _files_or_config(files, config, _reading(format_, options))
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
         if files:
-            manifest = manifest_for_files(list(files), CHECK_ONLY_OUTPUT)
+            manifest = manifest_for_files(list(files), CHECK_ONLY_OUTPUT, format=format_, options=options)
             result = check(with_source_mb(manifest, max_source_mb), progress)
         else:
             result = check_config(config or DEFAULT_MANIFEST, progress, max_source_mb)
@@ -181,7 +243,9 @@ def check_command(
 @main.command(name="dups")
 @click.argument("files", nargs=-1, type=click.Path())
 @_config
-def dups_command(files: tuple[str, ...], config: str | None) -> None:
+@_format
+@_option
+def dups_command(files: tuple[str, ...], config: str | None, format_: str, options: dict[str, Any]) -> None:
     """List the questions merged into one card, with their members and similarity.
 
     \b
@@ -190,7 +254,8 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
       qa2anki dups notes.md faq.json
     To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
     """
-    manifest = _manifest(files, config, default_output("qa2anki") if files else None, None)
+    manifest = _manifest(files, config, default_output("qa2anki") if files else None, None,
+                         reading=_reading(format_, options))
     for deck in manifest.decks:
         result, diagnostics = find_duplicates(deck, manifest.limits)
         for diagnostic in diagnostics:
@@ -212,9 +277,11 @@ def dups_command(files: tuple[str, ...], config: str | None) -> None:
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 @_force
 @_max_source_mb
+@_format
+@_option
 def preview_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool,
-    force: bool, max_source_mb: float | None,
+    force: bool, max_source_mb: float | None, format_: str, options: dict[str, Any],
 ) -> None:
     """Write one HTML page showing every card as Anki will (front, back, light and dark).
 
@@ -223,7 +290,8 @@ def preview_command(
       qa2anki preview --open
       qa2anki preview notes.md -o /tmp/cards.html
     """
-    manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck)
+    manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck,
+                         reading=_reading(format_, options))
     report, path = build_preview(with_source_mb(manifest, max_source_mb), output, force=force)
     for diagnostic in report.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
@@ -254,12 +322,14 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
 
 @main.command(name="inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto",
-              show_default=True, help="Read the files as this format instead of detecting it.")
+@_format
+@_option
 @click.option("--items", "show_items", is_flag=True,
               help="Also list every item: ref, line, question, answer start.")
 @click.pass_context
-def inspect_command(ctx: click.Context, files: tuple[str, ...], format_: str, show_items: bool) -> None:
+def inspect_command(
+    ctx: click.Context, files: tuple[str, ...], format_: str, options: dict[str, Any], show_items: bool
+) -> None:
     """Show how FILEs are read: detected format, how sure, items, code, dropped.
 
     \b
@@ -271,7 +341,7 @@ def inspect_command(ctx: click.Context, files: tuple[str, ...], format_: str, sh
     failed = False
     for path in files:
         try:
-            click.echo(describe(inspect_source(path, format_), items=show_items))
+            click.echo(describe(inspect_source(path, format_, options), items=show_items))
         except Qa2AnkiError as exc:
             click.echo(f"error: {exc}", err=True)
             failed = True

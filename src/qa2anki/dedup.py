@@ -419,7 +419,7 @@ def _override_warning(items: list[Item], group: list[int], message: str) -> Diag
 
 
 def _no_question(item: Item) -> Dropped:
-    return Dropped(item.source, item.ref, item.line, "no-question", item.question)
+    return Dropped(item.source, item.ref, item.line, "no-question", item.question, item.end_line)
 
 
 # --- review ------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def inspect_source(path: str | Path, format: str = "auto", options: Mapping[str,
     scores = sniff_scores(text)
     detected = format == "auto"
     if detected:
-        format = detect(text, str(path)).format
+        format = detect(text, str(path), named_by_flag=True).format
     result = read_text_as(text, path.name, format, options, str(path), warnings)
     return Inspection(str(path), result, detected, scores)
 

@@ -36,6 +36,8 @@ class SourceSpec:
     #: manifest's folder (the current folder for files named on the command line), so two
     #: ``README.md`` in different folders never share an identity. "": the file's name.
     key: str = ""
+    #: Named on the command line (``build FILE...``): ``--format`` names its format, not a manifest.
+    named_by_flag: bool = False
 
     @property
     def name(self) -> str:
@@ -391,10 +393,17 @@ def default_output(deck_name: str) -> str:
 
 
 def manifest_for_files(
-    files: list[str | Path], output: str | Path, deck_name: str = "qa2anki"
+    files: list[str | Path],
+    output: str | Path,
+    deck_name: str = "qa2anki",
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
 ) -> Manifest:
-    """The one-deck manifest that ``qa2anki build FILE... -o OUT`` implies."""
-    sources = tuple(SourceSpec(path=Path(f)) for f in files)
+    """The one-deck manifest that ``qa2anki build FILE... -o OUT`` implies; every file is read as
+    ``format`` with ``options`` (``--format``, ``--option``), as a manifest's ``format:`` and
+    ``options:`` would."""
+    sources = tuple(SourceSpec(path=Path(f), format=format, options=dict(options or {}), named_by_flag=True)
+                    for f in files)
     deck = DeckSpec(name=plain_text(deck_name) or "qa2anki", output=Path(output), sources=sources)
     return Manifest(decks=keyed_sources((deck,), Path(".")), root=Path("."), path=None)
 

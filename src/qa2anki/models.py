@@ -90,10 +90,17 @@ class Diagnostic:
     message: str
     ref: str = ""
     severity: str = "warning"  # or "error"
+    end_line: int | None = None  # the last line it is about, when it is about several
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
+        return f"{location(self.source, self.line, self.end_line)}: {self.message}"
+
+
+def location(file: str, line: int | None, end_line: int | None = None) -> str:
+    """``FILE``, ``FILE:LINE`` or ``FILE:LINE-LINE``: where an editor can jump to."""
+    if not line:
+        return file
+    return f"{file}:{line}-{end_line}" if end_line and end_line > line else f"{file}:{line}"
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ class NormalizeResult:
 def normalize_source(
     path: str | Path, format: str = "auto", options: Mapping[str, Any] | None = None, key: str | None = None
 ) -> str:
-    """The common-schema YAML text for one source file; ``key`` is the source it records."""
-    result = read_source(path, format, options, key=key)
+    """The common-schema YAML text for one source file (named on the command line: ``--format``
+    names its format); ``key`` is the source it records."""
+    result = read_source(path, format, options, key=key, named_by_flag=True)
     repaired = repair_items(result.items)
     return dump(result.source, result.format, repaired.items, result.dropped)
 

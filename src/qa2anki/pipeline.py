@@ -15,8 +15,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source
+from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source_text
 from .cache import BuildCache, image_states, inputs_fingerprint, plain
+from .coverage import Coverage, coverage_of
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
@@ -43,6 +44,7 @@ class SourceSummary:
     dropped: int
     repair: RepairStats = RepairStats()
     name: str = ""  # the source's key in items and reports (SourceSpec.name); "": the file's name
+    coverage: Coverage | None = None  # where its lines went (see qa2anki.coverage)
 
     @property
     def key(self) -> str:
@@ -204,7 +206,8 @@ def _summary(report: DeckReport) -> dict[str, Any]:
         "source_cards": report.source_cards(),
         "sources": [
             {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
-             "dropped": s.dropped, "repair": dataclasses.asdict(s.repair)}
+             "dropped": s.dropped, "repair": dataclasses.asdict(s.repair),
+             "coverage": s.coverage.summary() if s.coverage else None}
             for s in report.sources
         ],
         "dropped": plain(report.dropped),
@@ -224,7 +227,7 @@ def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
                 notes=(),
                 sources=tuple(
                     SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
-                                  RepairStats(**s["repair"]), s["name"])
+                                  RepairStats(**s["repair"]), s["name"], coverage_from(s["coverage"]))
                     for s in deck["sources"]
                 ),
                 dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
@@ -258,12 +261,13 @@ def read_deck_sources(
     dropped: list[Dropped] = []
     diagnostics: list[Diagnostic] = []
     read = _read_each(deck.sources, limits)
-    for done, (spec, result) in enumerate(zip(deck.sources, read, strict=True)):
+    for done, (spec, outcome) in enumerate(zip(deck.sources, read, strict=True)):
         if progress:
             progress("read", done, len(deck.sources))
-        if isinstance(result, UnsupportedFormatError):
-            diagnostics.append(Diagnostic(str(spec.path), None, f"skipped: {result.message}"))
+        if isinstance(outcome, UnsupportedFormatError):
+            diagnostics.append(Diagnostic(str(spec.path), None, f"skipped: {outcome.message}"))
             continue
+        result, coverage = outcome
         extra = tuple(spec.tags)
         items.extend(
             Item(**{**item.__dict__, "tags": item.tags + extra}) if extra else item
@@ -271,9 +275,9 @@ def read_deck_sources(
         )
         dropped.extend(result.dropped)
         diagnostics.extend(result.diagnostics)
-        summaries.append(
-            SourceSummary(spec.path, result.format, len(result.items), len(result.dropped), name=spec.name)
-        )
+        diagnostics.extend(lost_lines(spec.name, coverage))
+        summaries.append(SourceSummary(spec.path, result.format, len(result.items), len(result.dropped),
+                                       name=spec.name, coverage=coverage))
     if progress:
         progress("read", len(deck.sources), len(deck.sources))
     return items, summaries, dropped, diagnostics
@@ -283,16 +287,38 @@ def read_deck_sources(
 PARALLEL_READ_BYTES = 2_000_000
 
 
-def _read_one(spec: SourceSpec, limits: Limits) -> SourceResult | UnsupportedFormatError:
+#: What reading one source gives: its items and where its lines went, or why it was skipped.
+ReadOutcome = tuple[SourceResult, Coverage] | UnsupportedFormatError
+
+
+def _read_one(spec: SourceSpec, limits: Limits) -> ReadOutcome:
     try:
-        return read_source(spec.path, spec.format, spec.options, limits, key=spec.name)
+        result, text = read_source_text(spec.path, spec.format, spec.options, limits, key=spec.name,
+                                        named_by_flag=spec.named_by_flag)
     except UnsupportedFormatError as exc:
         return exc  # skipped with a warning, not an error
+    return result, coverage_of(text, result, spec.name)
 
 
-def _read_each(
-    specs: tuple[SourceSpec, ...], limits: Limits
-) -> Iterator[SourceResult | UnsupportedFormatError]:
+#: The warning for source lines that reached no card and were not reported dropped or skipped.
+LOST_LINES = ("text on no card, and not dropped or skipped with a reason: it would be lost without a word "
+              "(see how the file is read with 'qa2anki inspect --items')")
+
+
+def lost_lines(source: str, coverage: Coverage) -> list[Diagnostic]:
+    """A warning at every range of lines the coverage could not account for."""
+    return [Diagnostic(source, first, LOST_LINES, end_line=last) for first, last in coverage.unaccounted]
+
+
+def coverage_from(summary: Any) -> Coverage | None:
+    """A coverage summary read back (from the cache): counts and lost ranges, no per-line detail."""
+    if summary is None:
+        return None
+    return Coverage(summary["lines"], summary["carded"], summary["dropped"], summary["skipped"],
+                    summary["structure"], tuple((first, last) for first, last in summary["unaccounted"]))
+
+
+def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOutcome]:
     """Every source through its adapter, in order; large decks of many files on every core.
 
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
@@ -336,10 +362,12 @@ def build_deck(
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
-    summaries = [
-        dataclasses.replace(s, repair=repaired.stats.get(s.key, RepairStats())) for s in summaries
-    ]
     merged = deduplicate(repaired.items, deck.dedup)
+    summaries = [
+        dataclasses.replace(s, repair=repaired.stats.get(s.key, RepairStats()),
+                            coverage=_after_dedup(s.coverage, s.key, merged.dropped))
+        for s in summaries
+    ]
     dropped.extend(merged.dropped)
     made = notes_for_cards(deck, merged.cards, ledger, progress, root=root, limits=limits)
     diagnostics.extend(made.diagnostics)
@@ -356,6 +384,12 @@ def build_deck(
         media=made.media,
         image_paths=made.image_paths,
     )
+
+
+def _after_dedup(coverage: Coverage | None, source: str, dropped: tuple[Dropped, ...]) -> Coverage | None:
+    """A source's coverage once dedup dropped some of its items (answers no question claimed)."""
+    spans = [(entry.line, entry.end_line) for entry in dropped if entry.source == source]
+    return coverage.with_dropped(spans) if coverage and spans else coverage
 
 
 @dataclass(frozen=True)

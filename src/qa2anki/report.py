@@ -19,7 +19,8 @@ def _member(item: Item) -> dict[str, Any]:
 
 
 def _dropped(entry: Dropped) -> dict[str, Any]:
-    return {"file": entry.source, "ref": entry.ref, "line": entry.line, "reason": entry.reason}
+    return {"file": entry.source, "ref": entry.ref, "line": entry.line, "end_line": entry.end_line,
+            "reason": entry.reason}
 
 
 def report_data(report: BuildReport) -> dict[str, Any]:
@@ -51,12 +52,13 @@ def report_data(report: BuildReport) -> dict[str, Any]:
                     "repaired": summary.repair.repaired,
                     "unrepaired": summary.repair.unrepaired,
                 },
+                "coverage": summary.coverage.summary() if summary.coverage else None,
             }
             for deck in report.decks
             for summary in deck.sources
         ],
         "warnings": [
-            {"file": d.source, "line": d.line, "ref": d.ref, "message": d.message}
+            {"file": d.source, "line": d.line, "end_line": d.end_line, "ref": d.ref, "message": d.message}
             for d in report.diagnostics
         ],
         "decks": [

@@ -57,17 +57,25 @@ class Detection:
     scores: Mapping[str, float]
 
 
-def detect(text: str, name: str = "<text>") -> Detection:
-    """The adapter whose ``sniff`` is most confident about ``text``."""
+def detect(text: str, name: str = "<text>", named_by_flag: bool = False) -> Detection:
+    """The adapter whose ``sniff`` is most confident about ``text``.
+
+    ``named_by_flag``: the file was named on the command line, where ``--format`` sets its format
+    (the error says so); otherwise a manifest's ``format:`` does.
+    """
     scores = sniff_scores(text)
     best = max(scores, key=lambda key: scores[key])
     if scores[best] < MIN_CONFIDENCE:
-        raise UnsupportedFormatError(
-            f"no adapter recognises this file (tried {', '.join(ADAPTERS)}); "
-            "set 'format:' for it in the manifest",
-            file=name,
-        )
+        raise UnsupportedFormatError(unrecognised_message(named_by_flag), file=name)
     return Detection(best, scores[best], scores)
+
+
+def unrecognised_message(named_by_flag: bool) -> str:
+    """Why a file was not read, and how to name its format where the user named the file."""
+    if named_by_flag:
+        return f"no adapter recognises this file; pass --format FORMAT (one of {', '.join(ADAPTERS)})"
+    tried = ", ".join(ADAPTERS)
+    return f"no adapter recognises this file (tried {tried}); set 'format:' for it in the manifest"
 
 
 def sniff_scores(text: str) -> dict[str, float]:
@@ -88,14 +96,31 @@ def read_source(
     options: Mapping[str, Any] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     key: str | None = None,
+    named_by_flag: bool = False,
 ) -> SourceResult:
     """Read one source file through its adapter (``format='auto'`` detects it), within ``limits``.
 
     ``key`` names the source in its items (see :attr:`SourceSpec.key`); by default the file's name.
+    ``named_by_flag``: see :func:`detect`.
     """
+    return read_source_text(path, format, options, limits, key, named_by_flag)[0]
+
+
+def read_source_text(
+    path: str | Path,
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    key: str | None = None,
+    named_by_flag: bool = False,
+) -> tuple[SourceResult, str]:
+    """:func:`read_source`, and the text it read (what :func:`qa2anki.coverage.coverage_of` checks)."""
     path = Path(path)
     text, warnings = read_text(path, limits.source_mb)
-    return read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting)
+    if format == "auto":
+        format = detect(text, str(path), named_by_flag).format
+    result = read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting)
+    return result, text
 
 
 def read_text_as(

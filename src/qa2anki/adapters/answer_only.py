@@ -46,6 +46,7 @@ from .pagetext import (
     page_lines,
     starts_sentence,
 )
+from .regions import skipped_regions
 
 CLOSING_LABEL = re.compile(
     r"(?P<label>rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"
@@ -399,7 +400,7 @@ def _trim_footer(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    lines = page_lines(text)
+    page = lines = page_lines(text)
     title = _title_line(lines)
     if title is not None:
         lines = [*lines[:title], "", *lines[title + 1:]]  # keeps every other line's number
@@ -417,6 +418,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     if not units:
         diagnostics.append(Diagnostic(source, None, "no answer text found; is 'format: answer-only' "
                                       "right for this file?"))
+    trailing = leftover + footer
+    starts = [unit[0].start for unit in units] + [trailing[0].start if trailing else len(lines)]
     items = tuple(
         Item(
             question="",
@@ -425,10 +428,21 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             ref=f"U{number}",
             line=unit[0].start + 1,
             flags=frozenset({ANSWER_ONLY}),
+            end_line=_last_text_line(lines, unit[0].start, following),
         )
-        for number, unit in enumerate(units, start=1)
+        for number, (unit, following) in enumerate(zip(units, starts[1:], strict=True), start=1)
     )
-    return SourceResult(source, "answer-only", items, (), tuple(diagnostics))
+    skipped = skipped_regions(source, page, [
+        *((index, "title") for index in ([title] if title is not None else [])),
+        *((index, "intro") for index in range(intro[0].start if intro else 0, starts[0] if intro else 0)),
+        *((index, "page-chrome") for index in range(starts[-1], len(lines))),
+    ])
+    return SourceResult(source, "answer-only", items, (), tuple(diagnostics), skipped)
+
+
+def _last_text_line(lines: list[str], start: int, stop: int) -> int:
+    """The 1-based number of the last non-blank line before ``stop`` (``start`` at least)."""
+    return next((index + 1 for index in range(stop - 1, start, -1) if lines[index].strip()), start + 1)
 
 
 def _note(source: str, lines: list[str], pieces: list[Piece], what: str) -> Diagnostic:

@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..models import ANSWER_ONLY, Dropped, Item, SourceResult
+from ..models import ANSWER_ONLY, Dropped, Item, Skipped, SourceResult
 from ..nesting import yaml_too_deep
 from .base import Adapter
-from .records import load_yaml
+from .records import load_yaml, yaml_comments, yaml_spans
+from .regions import skipped_regions
 
 SCHEMA_VERSION = 1
 HEADER = (
@@ -116,7 +117,25 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
                 str(d.get("question") or ""), _int(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
-    return SourceResult(origin, ADAPTER.name, items, dropped)
+    return SourceResult(origin, ADAPTER.name, items, dropped, skipped=_passed_over(tree, text, source))
+
+
+def _passed_over(tree: dict[str, Any], text: str, source: str) -> tuple[Skipped, ...]:
+    """This file's own lines that are no card text: comments, the schema's fields, each item's
+    ``line`` and ``flags``, and the list of what the original source dropped (its items' and
+    dropped entries' lines are the original's, not this file's)."""
+    lines = text.split("\n")
+    starts, ends = yaml_spans(text)
+    marks = [(index, "comment") for index in yaml_comments(text)]
+    fields = [(tree, key, "document-field") for key in tree if key not in ("items", "dropped")]
+    fields += [(tree, "dropped", "dropped-list")] if "dropped" in tree else []
+    fields += [(entry, key, "markup") for entry in tree["items"] if isinstance(entry, dict)
+               for key in ("line", "end_line", "flags") if key in entry]
+    for mapping, key, reason in fields:
+        first, last = starts.get((id(mapping), key)), ends.get((id(mapping), key))
+        if first is not None and last is not None:
+            marks += [(index, reason) for index in range(first - 1, last)]
+    return skipped_regions(source, lines, marks)
 
 
 def _item(entry: Any, origin: str, file: str, lines: dict[int, int]) -> Item:

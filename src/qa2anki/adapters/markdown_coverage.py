@@ -17,11 +17,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..models import Dropped, Skipped
+from ..qalabels import asks
 from .markdown_layouts import plain_question
-from .markdown_outline import THEMATIC_BREAK, Heading, Outline
+from .markdown_outline import LIST_MARKER, THEMATIC_BREAK, Heading, Outline
 from .refs import slug
 
 NOT_A_QUESTION = "not-a-question"
+#: A line no structure explains: left out of the regions, so coverage reports it as lost.
+LOST = ""
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,9 @@ def unaccounted(source: str, outline: Outline, accounted: Accounted) -> tuple[li
     that made no card, dropped as ``not-a-question``."""
     lines = [i for i, text in enumerate(outline.lines) if text.strip() and not _spanned(accounted.spans, i)]
     reasons = {line: _reason(line, outline, accounted) for line in lines}
-    dropped = _unasked_headings(source, outline, lines, reasons)
+    dropped = _unasked_headings(source, outline, lines, reasons) + _unanswered_items(source, outline, reasons)
     taken = {line for entry in dropped for line in range(entry.line - 1, (entry.end_line or entry.line))}
-    kept = [line for line in lines if line not in taken]
+    kept = [line for line in lines if line not in taken and reasons[line] != LOST]
     return _regions(source, kept, reasons, accounted.spans), dropped
 
 
@@ -65,7 +68,21 @@ def _reason(line: int, outline: Outline, accounted: Accounted) -> str:
         return "intro"
     if line > questions[-1]:
         return "page-chrome"
-    return NOT_A_QUESTION if heading is not None else "intro"
+    if heading is not None:
+        return NOT_A_QUESTION
+    return "intro" if _introduces_section(outline, line, questions) else LOST
+
+
+def _introduces_section(outline: Outline, line: int, questions: Sequence[int]) -> bool:
+    """Text under a section heading, before the section's first question (``## Networking`` /
+    ``Questions about the stack below.``); other text between answers is on no card and not
+    known to be anything else, so it stays unaccounted for the user to see."""
+    above = [h for h in outline.headings if h.line < line]
+    if not above:
+        return False
+    heading = above[-1]
+    return _over_questions(outline, heading, questions) and \
+        bisect_right(questions, heading.line) == bisect_right(questions, line)
 
 
 def _over_navigation(outline: Outline, heading: Heading, accounted: Accounted) -> bool:
@@ -92,6 +109,19 @@ def _unasked_headings(source: str, outline: Outline, lines: list[int], reasons: 
         end = _last_unspanned(outline, heading, lines)
         text = plain_question(heading.text)
         dropped.append(Dropped(source, slug(text), line + 1, NOT_A_QUESTION, text, end + 1))
+    return dropped
+
+
+def _unanswered_items(source: str, outline: Outline, reasons: dict[int, str]) -> list[Dropped]:
+    """A list item between answers that asks (``- How is performance measured?``) and has no
+    answer: a question the document lists without answering, reported as ``no-answer``."""
+    dropped = []
+    for line, reason in reasons.items():
+        if reason != LOST or line not in outline.item_indents:
+            continue
+        text = plain_question(LIST_MARKER.sub("", outline.lines[line], count=1).strip())
+        if asks(text):
+            dropped.append(Dropped(source, slug(text), line + 1, "no-answer", text, line + 1))
     return dropped
 
 

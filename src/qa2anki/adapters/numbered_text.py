@@ -755,9 +755,16 @@ def sniff(text: str) -> float:
     score = 0.5 + 0.4 * answered / len(markers)
     if not markers[0].style[0]:
         score -= 0.2  # bare "1." numbering is weaker evidence than "Q1."
-    if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines):
-        score /= 2  # markdown headings or fenced code: the markdown adapter's file
+    if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines) \
+            or _bold_questions(markers):
+        score /= 2  # markdown headings, fenced code or bold questions: the markdown adapter's file
     return min(score, 0.9)
+
+
+def _bold_questions(markers: list[Marker]) -> bool:
+    """Most numbered questions wrapped in bold (``1. **What is X?**``): written as markdown."""
+    bold = sum(1 for marker in markers if re.match(r"(\*\*|__)\S", marker.rest or ""))
+    return bold * 2 > len(markers)
 
 
 def _has_fences(lines: list[str]) -> bool:

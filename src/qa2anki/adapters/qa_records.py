@@ -14,11 +14,11 @@ import html
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import SourceError
 from ..html_answers import code_block, is_html
-from ..models import HTML_ANSWER, Diagnostic, Dropped, Item
+from ..models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
 from ..plaintext import plain_text
 from ._choices import AMBIGUOUS, NO_ANSWER, back, option_list
 from .markdown_layouts import QUESTION_WORDS
@@ -28,6 +28,7 @@ from .record_choices import (
     ChoiceFields,
     Numbering,
     choice_fields,
+    flag_fields,
     flagged_choice,
     numbering,
     options_of,
@@ -80,14 +81,41 @@ class Keys:
 
 @dataclass
 class Found:
-    """What a tree held: items and dropped records, in document order, and what to tell the user."""
+    """What a tree held: items and dropped records, in document order, the fields passed over,
+    and what to tell the user."""
 
     items: list[Item] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 LineOf = Callable[[Mapping[str, Any]], "int | None"]
+Span = tuple[int, int]  # 1-based first and last line
+
+
+class Locator(Protocol):
+    """Where a format's text holds what the walker meets, asked in document order."""
+
+    def record(self, record: Mapping[str, Any]) -> tuple[int | None, int | None]:
+        """The first and last line of a record (a mapping); None where unknown."""
+
+    def field(self, mapping: Mapping[str, Any], key: Any, within: Mapping[str, Any] | None) -> Span | None:
+        """The lines of one ``key: value`` entry of a mapping (inside record ``within``, if
+        given: a record's own field or one of an answer object in it); None where unknown."""
+
+
+@dataclass(frozen=True)
+class LineLocator:
+    """A record's first line only (formats that know no more): fields are not located."""
+
+    line_of: LineOf
+
+    def record(self, record: Mapping[str, Any]) -> tuple[int | None, int | None]:
+        return self.line_of(record), None
+
+    def field(self, mapping: Mapping[str, Any], key: Any, within: Mapping[str, Any] | None) -> Span | None:
+        return None
 
 
 def _lower_keys(record: Mapping[str, Any]) -> dict[str, str]:
@@ -106,10 +134,16 @@ def _texty(value: Any) -> bool:
 
 def _inner_text(value: Any) -> str | None:
     """The text of an answer object (a mapping with one of :data:`TEXT_FIELDS`), else None."""
+    key = _inner_text_key(value)
+    return None if key is None else value[key]  # type: ignore[no-any-return]
+
+
+def _inner_text_key(value: Any) -> Any:
+    """The key of an answer object's text (see :func:`_inner_text`), else None."""
     if not isinstance(value, dict):
         return None
     low = _lower_keys(value)
-    return next((value[low[k]] for k in TEXT_FIELDS if k in low and isinstance(value[low[k]], str)), None)
+    return next((low[k] for k in TEXT_FIELDS if k in low and isinstance(value[low[k]], str)), None)
 
 
 def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
@@ -266,9 +300,11 @@ def find_items(
     source: str,
     options: Mapping[str, Any] | None = None,
     line_of: LineOf | None = None,
+    locator: Locator | None = None,
 ) -> Found:
-    """Every question/answer record in ``tree`` as items (or dropped entries), with their meta."""
-    walker = _Walker(source, options or {}, line_of or (lambda record: None))
+    """Every question/answer record in ``tree`` as items (or dropped entries), with their meta,
+    and (where ``locator`` finds them) the fields no card shows, as skipped regions."""
+    walker = _Walker(source, options or {}, locator or LineLocator(line_of or (lambda record: None)))
     walker.walk(tree, {})
     return walker.found
 
@@ -308,15 +344,18 @@ def meta_of(node: Mapping[str, Any]) -> dict[str, str]:
     A field counts by its name's words: ``category``, ``Category``, ``categoryName``,
     ``topic_title``, ``sections`` (a list: its first name); ``category_id`` does not.
     """
+    return {name: _name_of(node[key]) for name, key in _meta_keys(node).items()}
+
+
+def _meta_keys(node: Mapping[str, Any]) -> dict[str, Any]:
+    """Meta name -> the key of ``node`` that states it (the first of its fields with a name in it)."""
     low = _lower_keys(node)
-    meta: dict[str, str] = {}
+    found: dict[str, Any] = {}
     for name, keys in META_KEYS.items():
-        for key in _meta_fields(low, keys):
-            text = _name_of(node[low[key]])
-            if text:
-                meta[name] = text
-                break
-    return meta
+        key = next((low[key] for key in _meta_fields(low, keys) if _name_of(node[low[key]])), None)
+        if key is not None:
+            found[name] = key
+    return found
 
 
 def _meta_fields(low: dict[str, str], keys: tuple[str, ...]) -> list[str]:
@@ -356,10 +395,10 @@ def with_category(context: dict[str, str], category: str) -> dict[str, str]:
 
 
 class _Walker:
-    def __init__(self, source: str, options: Mapping[str, Any], line_of: LineOf):
+    def __init__(self, source: str, options: Mapping[str, Any], locator: Locator):
         self.source = source
         self.options = options
-        self.line_of = line_of
+        self.locator = locator
         self.found = Found()
         self.seen: set[int] = set()
         self.unique_ref = RefAllocator()
@@ -387,7 +426,18 @@ class _Walker:
             return
         own = {**with_category(context, _name_of(node)), **meta_of(node)}
         for key, child in node.items():
-            self.walk(child, self._child_context(own, str(key), child))
+            if _is_leaf(child):  # a title, a date, a status: the document's, not a card's
+                self._pass(node, key, "document-field")
+            else:
+                self.walk(child, self._child_context(own, str(key), child))
+
+    def _pass(self, mapping: Mapping[str, Any], key: Any, reason: str,
+              within: Mapping[str, Any] | None = None) -> None:
+        """Report one field no card shows, where the locator can find it."""
+        span = self.locator.field(mapping, key, within)
+        skipped = self.found.skipped
+        if span is not None and not (skipped and (skipped[-1].line, skipped[-1].end_line) == span):
+            skipped.append(Skipped(self.source, span[0], span[1], reason))
 
     @staticmethod
     def _child_context(context: dict[str, str], key: str, child: Any) -> dict[str, str]:
@@ -407,8 +457,19 @@ class _Walker:
             if keys.question in low or keys.answer in low:
                 self.seen.add(id(value))
                 self._record(value, keys, context, "" if key is None else str(key), counting)
+            elif isinstance(value, dict) and not has_records(value) and any(_text(v) for v in value.values()):
+                self._stray(value, "" if key is None else str(key))
             else:
                 self.walk(value, context)
+
+    def _stray(self, member: Mapping[str, Any], key: str) -> None:
+        """A member of a collection with neither its question nor its answer field: a record
+        of another shape, reported rather than read as something else."""
+        self.seen.add(id(member))
+        line, end = self.locator.record(member)
+        first_text = next(text for text in map(_text, member.values()) if text)
+        ref = self.unique_ref(_ref_of(member, _lower_keys(member)) or key or slug(first_text[:40]))
+        self.found.dropped.append(Dropped(self.source, ref, line, "not-a-record", "", end))
 
     def _numbering(self, records: list[Mapping[str, Any]], keys: Keys) -> Numbering:
         """How the collection's numeric answers count its options; undecided is reported once."""
@@ -419,7 +480,7 @@ class _Walker:
                    for r in records if fields.correct in (low := _lower_keys(r))]
         counting = numbering(answers, fields, self.options)
         if counting is None and any(resolve_answer(v, o, None) == AMBIGUOUS for v, o in answers):
-            line = self.line_of(records[0]) if records else None
+            line = self.locator.record(records[0])[0] if records else None
             self.found.diagnostics.append(Diagnostic(
                 self.source, line, f"the answers in '{fields.correct}' are option numbers that may "
                 "count from 0 or from 1, and the data does not say which; those questions are "
@@ -433,29 +494,32 @@ class _Walker:
         has_answer = keys.answer in low
         composed = compose_answer(record, low, keys)
         answer = composed.text
-        line = self.line_of(record)
+        line, end = self.locator.record(record)
         ref = self.unique_ref(_ref_of(record, low) or key or slug(question or answer[:40]))
+        self._pass_unused(record, low, keys)
         if not question:
             if answer or any(_text(v) for v in record.values()):
-                self.found.dropped.append(Dropped(self.source, ref, line, "no-question", ""))
+                self.found.dropped.append(Dropped(self.source, ref, line, "no-question", "", end))
             return
         meta = {**context, **meta_of(record)}
         tags = tags_of(record, low)
         if "topic" not in meta and (named := _named_by_tag(record, low, tags)):
             meta["topic"] = named
         if keys.choices is not None:
-            self._quiz(record, low, keys, Item(question, "", self.source, ref, line, meta, tags), counting)
+            quiz = Item(question, "", self.source, ref, line, meta, tags, end_line=end)
+            self._quiz(record, low, keys, quiz, counting)
             return
         if not answer:
             reason = "empty-answer" if has_answer else "no-answer"
-            self.found.dropped.append(Dropped(self.source, ref, line, reason, question))
+            self.found.dropped.append(Dropped(self.source, ref, line, reason, question, end))
             return
         if is_placeholder(plain_text(answer) if composed.html else answer):
-            self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question))
+            self.found.dropped.append(Dropped(self.source, ref, line, "placeholder", question, end))
             return
         self.found.items.append(Item(
             question=question, answer=answer, source=self.source, ref=ref, line=line,
             meta=meta, tags=tags, flags=frozenset({HTML_ANSWER}) if composed.html else frozenset(),
+            end_line=end,
         ))
 
     def _quiz(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys, item: Item,
@@ -470,8 +534,13 @@ class _Walker:
             resolve_answer(record[low[fields.correct]], listed, counting) if fields.correct in low
             else NO_ANSWER)
         if isinstance(choice, str):
-            self.found.dropped.append(Dropped(self.source, item.ref, item.line, choice, item.question))
+            self.found.dropped.append(Dropped(self.source, item.ref, item.line, choice, item.question,
+                                              item.end_line))
             return
+        if fields.correct in low:  # the answer key is read, and shown as the option it names
+            self._pass(record, low[fields.correct], "answer-key", record)
+        for option, flag in flag_fields(fields, record, low):
+            self._pass(option, flag, "answer-key", record)
         used = {keys.question, *fields.keys, fields.correct}
         code = [fenced(text, _language(record, low)) for k in CODE_KEYS
                 if k in low and k not in used and (text := _text(record[low[k]]))]
@@ -479,6 +548,39 @@ class _Walker:
         self.found.items.append(dataclasses.replace(
             item, prompt="\n\n".join([*code, option_list(listed)]),
             answer=back(listed, choice, explanation)))
+
+    def _pass_unused(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> None:
+        """Report the record's fields that no card shows (an id not used as the ref, a date, a
+        URL), and those of a question or answer given as an object besides its text."""
+        if isinstance(record, KeyedRecord):
+            return
+        used = used_keys(record, low, keys)
+        for name, original in low.items():
+            if name not in used:
+                self._pass(record, original, "unused-field", record)
+            elif name in (keys.question, keys.answer) and _inner_text(record[original]) is not None:
+                inner = record[original]
+                text_key = _inner_text_key(inner)
+                for field_key in inner:
+                    if field_key != text_key:
+                        self._pass(inner, field_key, "unused-field", record)
+
+
+def _is_leaf(value: Any) -> bool:
+    """A value holding no mapping: a scalar, or a list of scalars."""
+    return not isinstance(value, (dict, list)) or (
+        isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value))
+
+
+def used_keys(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> set[str]:
+    """The (lower-case) field names whose values reach the item: its question and answer, the
+    extra texts folded into the answer, the ref, the tags and the meta."""
+    used = {keys.question, keys.answer, *(key for key in EXTRA_KEYS if key in low)}
+    if keys.choices is not None:  # a multiple-choice record shows its options and names its answer
+        used.update({*keys.choices.keys, keys.choices.correct} & set(low))
+    used.update(key for key in (_ref_key(record, low), _tag_key(low)) if key)
+    used.update(str(key).lower() for key in _meta_keys(record).values())
+    return used
 
 
 def _text(value: Any) -> str:
@@ -492,25 +594,35 @@ def _text(value: Any) -> str:
 
 
 def _ref_of(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    key = _ref_key(record, low)
+    return _text(record[low[key]]) if key else ""
+
+
+def _ref_key(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    """The (lower-case) id field that names the record's ref: one line of text."""
     for key in ID_KEYS:
         if key in low:
             text = _text(record[low[key]])
             if text and "\n" not in text:
-                return text
+                return key
     return ""
 
 
 def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
     """Tags given as a list, as one comma/semicolon separated string, or space separated (Anki)."""
-    for key in TAG_KEYS:
-        if key in low:
-            value = record[low[key]]
-            text = str(value or "")
-            parts = value if isinstance(value, list) else re.split(r"[,;]" if re.search(r"[,;]", text)
-                                                                   else r"\s+", text)
-            tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
-            return tuple(dict.fromkeys(t for t in tags if t))
-    return ()
+    key = _tag_key(low)
+    if not key:
+        return ()
+    value = record[low[key]]
+    text = str(value or "")
+    separator = r"[,;]" if re.search(r"[,;]", text) else r"\s+"
+    parts = value if isinstance(value, list) else re.split(separator, text)
+    tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
+    return tuple(dict.fromkeys(t for t in tags if t))
+
+
+def _tag_key(low: dict[str, str]) -> str:
+    return next((key for key in TAG_KEYS if key in low), "")
 
 
 def _named_by_tag(record: Mapping[str, Any], low: dict[str, str], tags: tuple[str, ...]) -> str:

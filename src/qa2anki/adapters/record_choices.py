@@ -203,6 +203,20 @@ def _option_text(option: Any) -> str:
     return _scalar_text(option)
 
 
+def flag_fields(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping[str, str]
+                ) -> list[tuple[Mapping[str, Any], Any]]:
+    """``(option, key)`` of each flag marking an option right or wrong: read, not shown."""
+    if not fields.listed:
+        return []
+    found = []
+    for option in _raw_options(record.get(low.get(fields.listed, fields.listed))):
+        if isinstance(option, dict):
+            squeezed = {re.sub(r"[^a-z]", "", str(key).lower()): key for key in option}
+            found += [(option, squeezed[key]) for key in (k.replace("_", "") for k in FLAG_KEYS)
+                      if key in squeezed]
+    return found
+
+
 def _flag(option: Any) -> bool | None:
     if not isinstance(option, dict):
         return None

@@ -13,20 +13,32 @@ import functools
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
 
 from ..errors import SourceError
-from ..models import Diagnostic, SourceResult
+from ..models import Diagnostic, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
 from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json, loads
 from .nuxt_payload import looks_like_payload
-from .qa_records import KeyedRecord, choose_keys, find_items, has_records, is_standalone_record, require_items
+from .qa_records import (
+    KeyedRecord,
+    LineLocator,
+    Locator,
+    Span,
+    choose_keys,
+    find_items,
+    has_records,
+    is_standalone_record,
+    require_items,
+)
+from .regions import skipped_regions
 
 # --------------------------------------------------------------------------- YAML
 
@@ -43,6 +55,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def __init__(self, stream: str):
         super().__init__(stream)
         self.lines: dict[Any, int] = {}  # id(mapping), or (id(mapping), key), -> line
+        self.ends: dict[Any, int] = {}  # the same -> the last line of the mapping or the key's value
+        self.text_lines: set[int] = set()  # lines inside a text value (a ``#`` there is no comment)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -57,11 +71,22 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
     data: dict[Any, Any] = {}
     loader.lines[id(data)] = node.start_mark.line + 1
+    loader.ends[id(data)] = max((_last_line(value) for _, value in node.value),
+                                default=node.start_mark.line + 1)
     yield data
     data.update(loader.construct_mapping(node))
-    for key_node, _ in node.value:  # each key's line too: a mapping keyed by questions needs them
+    for key_node, value_node in node.value:  # each key's lines too: a mapping keyed by questions needs them
         if isinstance(key_node, yaml.ScalarNode):
             loader.lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
+            loader.ends[(id(data), key_node.value)] = _last_line(value_node)
+        if isinstance(value_node, yaml.ScalarNode):
+            loader.text_lines.update(range(value_node.start_mark.line + 1, _last_line(value_node) + 1))
+
+
+def _last_line(node: yaml.Node) -> int:
+    """The 1-based last line of a node (its end mark is just past it, perhaps on the next line)."""
+    end = node.end_mark
+    return max(end.line + 1 if end.column else end.line, node.start_mark.line + 1)
 
 
 def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int | str:
@@ -77,7 +102,7 @@ LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
+def _parse_yaml(text: str) -> tuple[Any, dict[Any, int], dict[Any, int], set[int]]:
     """Parsed once for both sniff and read (a large file takes seconds); callers must not mutate it.
 
     A stream of several documents (``---`` between records) reads as the list of its documents.
@@ -87,7 +112,8 @@ def _parse_yaml(text: str) -> tuple[Any, dict[Any, int]]:
         documents = []
         while loader.check_data():
             documents.append(loader.get_data())
-        return (documents[0] if len(documents) == 1 else documents or None), loader.lines
+        tree = documents[0] if len(documents) == 1 else documents or None
+        return tree, loader.lines, loader.ends, loader.text_lines
     finally:
         loader.dispose()
 
@@ -103,7 +129,7 @@ def load_yaml(text: str, source: str, expand: bool = True) -> tuple[Any, dict[An
     values ("billion laughs"). Sniffing only walks each shared value once, so it skips that check
     and claims the file, for reading to say what is wrong."""
     try:
-        tree, lines = _parse_yaml(text)
+        tree, lines, _, _ = _parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -146,8 +172,49 @@ def sniff_yaml(text: str) -> float:
 
 
 def read_yaml(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
-    tree, lines = load_yaml(text, source)
-    return _result(tree, source, options, "yaml", lambda record: lines.get(_line_key(record)))
+    tree, _ = load_yaml(text, source)
+    result = _result(tree, source, options, "yaml", YamlLocator(text))
+    return replace(result, skipped=_with_comments(result.skipped, source, text))
+
+
+def yaml_spans(text: str) -> tuple[dict[Any, int], dict[Any, int]]:
+    """The first and last line of each mapping (by id) and of each ``(id(mapping), key)`` entry
+    in ``text``, once :func:`load_yaml` has read it."""
+    _, starts, ends, _ = _parse_yaml(text)
+    return starts, ends
+
+
+def yaml_comments(text: str) -> list[int]:
+    """The 0-based lines of ``text`` that are YAML comments (not ``#`` lines inside a text value),
+    once :func:`load_yaml` has read it."""
+    inside = _parse_yaml(text)[3]
+    return [index for index, line in enumerate(text.split("\n"))
+            if YAML_COMMENT.match(line) and index + 1 not in inside]
+
+
+class YamlLocator:
+    """Lines of records and fields as the loader marked them."""
+
+    def __init__(self, text: str):
+        _, self.lines, self.ends, _ = _parse_yaml(text)
+
+    def record(self, record: Mapping[str, Any]) -> tuple[int | None, int | None]:
+        key = _line_key(record)
+        return self.lines.get(key), self.ends.get(key)
+
+    def field(self, mapping: Mapping[str, Any], key: Any, within: Mapping[str, Any] | None) -> Span | None:
+        start, end = self.lines.get((id(mapping), key)), self.ends.get((id(mapping), key))
+        return (start, end) if start is not None and end is not None else None
+
+
+#: A YAML comment line (or a ``%`` directive): text the loader reads as nothing.
+YAML_COMMENT = re.compile(r"^[ \t]*(?:#|%)")
+
+
+def _with_comments(skipped: tuple[Skipped, ...], source: str, text: str) -> tuple[Skipped, ...]:
+    """``skipped`` and the file's comment lines."""
+    comments = [(index, "comment") for index in yaml_comments(text)]
+    return tuple(sorted(skipped + skipped_regions(source, text.split("\n"), comments), key=lambda s: s.line))
 
 
 def _line_key(record: Mapping[str, Any]) -> Any:
@@ -184,8 +251,9 @@ def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResul
         if lines is None:
             raise
         where = {id(record): line for record, line in lines}
-        return _result([r for r, _ in lines], source, options, "json", lambda r: where.get(id(r)))
-    return _result(tree, source, options, "json", _json_line_finder(text))
+        return _result([r for r, _ in lines], source, options, "json",
+                       LineLocator(lambda r: where.get(id(r))), one_line=True)
+    return _result(tree, source, options, "json", JsonLocator(text))
 
 
 def json_lines(text: str) -> list[tuple[Any, int]] | None:
@@ -204,26 +272,88 @@ def json_lines(text: str) -> list[tuple[Any, int]] | None:
     return out if len(out) >= 2 else None
 
 
-def _json_line_finder(text: str) -> Callable[[Mapping[str, Any]], int | None]:
-    """Best effort: the line of the ``{`` before a record's first string value, in document order."""
-    if text.count("\n") < 2:
-        return lambda record: None
-    cursor = 0
+class JsonLocator:
+    """Lines of records and fields in pretty-printed JSON (a one-line file has no lines to tell),
+    found by searching the text in document order, the order the walker meets them."""
 
-    def line_of(record: Mapping[str, Any]) -> int | None:
-        nonlocal cursor
+    def __init__(self, text: str):
+        self.text = text
+        self.pretty = text.count("\n") >= 2
+        self.cursor = 0
+        self.decoder = json.JSONDecoder()
+        self.spans: dict[int, list[int]] = {}  # id(record) -> [start, end, search cursor] offsets
+
+    def record(self, record: Mapping[str, Any]) -> tuple[int | None, int | None]:
+        """The first and last line of a record: its ``{`` (or its key, for an entry keyed by its
+        question) through the end of its value."""
         value = next((v for v in record.values() if isinstance(v, str) and v), None)
-        if value is None:
-            return None
+        if not self.pretty or value is None:
+            return None, None
         for encoded in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
-            found = text.find(encoded, cursor)
-            if found >= 0:
-                cursor = found + len(encoded)
-                start = found if isinstance(record, KeyedRecord) else text.rfind("{", 0, found)
-                return text.count("\n", 0, max(start, 0)) + 1
+            found = self.text.find(encoded, self.cursor)
+            if found < 0:
+                continue
+            keyed = isinstance(record, KeyedRecord)
+            start = found if keyed else self._opening(record, found)
+            end = self._entry_end(found + len(encoded)) if keyed else self._value_end(start)
+            self.cursor = max(found + len(encoded), end if end is not None else 0)
+            self.spans[id(record)] = [start, end if end is not None else found + len(encoded), start]
+            return self._line(start), self._line(end - 1) if end is not None else None
+        return None, None
+
+    def field(self, mapping: Mapping[str, Any], key: Any, within: Mapping[str, Any] | None) -> Span | None:
+        """The lines of ``"key": value``: searched inside the record ``within``, or ahead in the
+        document for a field of a mapping that holds records."""
+        if not self.pretty:
+            return None
+        bounds = self.spans.get(id(within)) if within is not None else None
+        start, stop = (bounds[2], bounds[1]) if bounds else (self.cursor, len(self.text))
+        for encoded in dict.fromkeys((json.dumps(str(key), ensure_ascii=False), json.dumps(str(key)))):
+            match = re.compile(re.escape(encoded) + r"\s*:\s*").search(self.text, start, stop)
+            end = self._value_end(match.end()) if match else None
+            if match and end is not None:
+                if bounds:
+                    bounds[2] = end
+                else:
+                    self.cursor = end
+                return self._line(match.start()), self._line(end - 1)
         return None
 
-    return line_of
+    def _opening(self, record: Mapping[str, Any], found: int) -> int:
+        """The ``{`` of the object that is ``record``, before its first string value at ``found``."""
+        start = self.text.rfind("{", 0, found)
+        candidate = start
+        for _ in range(MAX_OPENING_TRIES):
+            if candidate < 0:
+                break
+            try:
+                if self.decoder.raw_decode(self.text, candidate)[0] == record:
+                    return candidate
+            except ValueError:
+                pass
+            candidate = self.text.rfind("{", 0, candidate)
+        return start
+
+    def _value_end(self, start: int) -> int | None:
+        try:
+            return self.decoder.raw_decode(self.text, start)[1]
+        except (ValueError, RecursionError):
+            return None
+
+    def _entry_end(self, after_key: int) -> int | None:
+        colon = re.compile(r"\s*:\s*").match(self.text, after_key)
+        return self._value_end(colon.end()) if colon else None
+
+    def _line(self, offset: int) -> int:
+        return bisect_right(self._newlines, offset - 1) + 1
+
+    @functools.cached_property
+    def _newlines(self) -> list[int]:
+        return [match.start() for match in re.finditer("\n", self.text)]
+
+
+#: How many ``{`` back from a record's first value are tried for its own opening brace.
+MAX_OPENING_TRIES = 8
 
 
 # --------------------------------------------------------------------------- CSV / TSV
@@ -247,6 +377,28 @@ def _dialects(sample: str) -> list[type[csv.Dialect] | csv.Dialect]:
 
 class _Semicolon(csv.excel):
     delimiter = ";"
+
+
+@dataclass(frozen=True)
+class _CellLocator:
+    """A row's lines, and the line of one of its cells: found by its text within the row, when
+    that text stands on one line of it (a cell no card shows is then reported as skipped)."""
+
+    starts: dict[int, int]  # record id -> first line
+    ends: dict[int, int]  # first line -> last line of the row
+    text: list[str]
+
+    def record(self, record: Mapping[str, Any]) -> tuple[int | None, int | None]:
+        first = self.starts.get(id(record))
+        return first, self.ends.get(first) if first is not None else None
+
+    def field(self, mapping: Mapping[str, Any], key: Any, within: Mapping[str, Any] | None) -> Span | None:
+        first, last = self.record(within if within is not None else mapping)
+        value = str(mapping.get(key) or "").strip()
+        if first is None or not value or "\n" in value:
+            return None
+        holding = [n for n in range(first, (last or first) + 1) if value in self.text[n - 1]]
+        return (holding[0], holding[0]) if len(holding) == 1 else None
 
 
 def _rows(text: str, dialect: Any) -> list[tuple[int, list[str]]]:
@@ -417,19 +569,46 @@ def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult
             file=source, line=1,
         )
     records, lines, notes = table
-    result = _result(records, source, options, "csv", lambda record: lines.get(id(record)))
-    return replace(result, diagnostics=result.diagnostics + tuple(
-        Diagnostic(source, line, message) for line, message in notes))
+    text_lines = text.split("\n")
+    spans = _row_spans(lines, text_lines)
+    result = _result(records, source, options, "csv", _CellLocator(lines, spans, text_lines))
+    first = min(lines.values(), default=1)
+    header = skipped_regions(source, text_lines, ((index, "header") for index in range(first - 1)))
+    return replace(
+        result,
+        items=tuple(replace(item, end_line=spans.get(item.line)) for item in result.items),
+        dropped=tuple(replace(entry, end_line=spans.get(entry.line)) for entry in result.dropped),
+        skipped=header + result.skipped,
+        diagnostics=result.diagnostics + tuple(Diagnostic(source, line, message) for line, message in notes),
+    )
+
+
+def _row_spans(lines: dict[int, int], text_lines: list[str]) -> dict[int, int]:
+    """Each record's first line -> its last: a row runs to the next one (a quoted cell may hold
+    line breaks), blank lines after it aside."""
+    starts = sorted(set(lines.values()))
+    spans = {}
+    for start, following in zip(starts, [*starts[1:], len(text_lines) + 1], strict=True):
+        end = following - 1
+        while end > start and not text_lines[end - 1].strip():
+            end -= 1
+        spans[start] = end
+    return spans
 
 
 # --------------------------------------------------------------------------- shared
 
 
-def _result(tree: Any, source: str, options: Mapping[str, Any], format: str,
-            line_of: Callable[[Mapping[str, Any]], int | None]) -> SourceResult:
-    found = find_items(tree, source, options, line_of)
+def _result(tree: Any, source: str, options: Mapping[str, Any], format: str, locator: Locator,
+            one_line: bool = False) -> SourceResult:
+    """The items ``tree`` holds; ``one_line``: each record is the one line it starts on."""
+    found = find_items(tree, source, options, locator=locator)
     require_items(found, source, options, tree)
-    return SourceResult(source, format, tuple(found.items), tuple(found.dropped), tuple(found.diagnostics))
+    if one_line:
+        found.items = [replace(item, end_line=item.line) for item in found.items]
+        found.dropped = [replace(entry, end_line=entry.line) for entry in found.dropped]
+    return SourceResult(source, format, tuple(found.items), tuple(found.dropped),
+                        tuple(found.diagnostics), skipped=tuple(found.skipped))
 
 
 YAML_ADAPTER = Adapter("yaml", "YAML records with question and answer fields", sniff_yaml, read_yaml,
