@@ -1,0 +1,123 @@
+"""CrowdAnki exports: a deck shared as ``deck.json`` (plus a ``media/`` folder) in a git repository.
+
+The file is one deck: its ``note_models`` (field names in order, card templates), its ``notes``
+(fields by position, the note model's ``crowdanki_uuid``, tags, GUID) and nested ``children``
+decks. Each note becomes an item keeping its GUID, so a rebuilt deck updates the notes a
+learner already has; the deck path below the exported deck becomes its topic. Images are
+looked for in ``media/`` beside the file, where CrowdAnki puts them. How fields map to a
+question and an answer is shared with the other Anki formats (:mod:`._anki_notes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..errors import SourceError
+from ..models import Diagnostic, SourceResult
+from ..nesting import json_too_deep
+from ._anki_notes import AnkiNote, NoteType, note_type_of_model, read_notes
+from .base import Adapter
+from .json_text import load_json, loads, mapping_lines
+
+#: CrowdAnki keeps a deck's media files in this folder beside ``deck.json``.
+MEDIA_FOLDER = "media/"
+
+
+def sniff(text: str) -> float:
+    head = text.lstrip("\ufeff \t\n")
+    if not head.startswith("{") or ('"note_models"' not in text and '"__type__"' not in text):
+        return 0.0
+    try:
+        tree = loads(head)
+    except (ValueError, RecursionError):
+        return 0.0
+    return 0.95 if _is_deck(tree) else 0.0
+
+
+def _is_deck(tree: Any) -> bool:
+    if not isinstance(tree, dict):
+        return False
+    declared = tree.get("__type__") == "Deck" or isinstance(tree.get("note_models"), list)
+    return declared and isinstance(tree.get("notes", tree.get("children")), list)
+
+
+def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    tree = load_json(text, source)
+    if not _is_deck(tree):
+        raise SourceError("not a CrowdAnki deck: no top-level deck with 'note_models' and 'notes'",
+                          file=source, line=1)
+    lines = mapping_lines(tree, text)
+    models = {str(model.get("crowdanki_uuid")): note_type_of_model(model) for model in _note_models(tree)}
+    unknown: set[str] = set()
+    notes = list(_notes(tree, (), models, lines, unknown))
+    result = read_notes(notes, source, "crowdanki")
+    if unknown:
+        message = (f"note model {', '.join(sorted(unknown))} is not in the file: those notes' fields are "
+                   "read in order, the first two non-empty ones as question and answer")
+        result = SourceResult(result.source, result.format, result.items, result.dropped,
+                              (Diagnostic(source, None, message), *result.diagnostics))
+    return result
+
+
+def _note_models(deck: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every note model of the deck and its subdecks (CrowdAnki lists them on the top deck)."""
+    for model in deck.get("note_models") or []:
+        if isinstance(model, dict):
+            yield model
+    for child in deck.get("children") or []:
+        if isinstance(child, dict):
+            yield from _note_models(child)
+
+
+def _notes(deck: dict[str, Any], path: tuple[str, ...], models: dict[str, NoteType],
+           lines: dict[int, tuple[int, int]], unknown: set[str]) -> Iterator[AnkiNote]:
+    """The notes of ``deck`` and its subdecks, in the order the file lists them."""
+    for key, value in deck.items():
+        if key == "children" and isinstance(value, list):
+            for child in value:
+                if isinstance(child, dict):
+                    yield from _notes(child, (*path, _child_name(child, deck)), models, lines, unknown)
+        elif key == "notes" and isinstance(value, list):
+            for position, note in enumerate(value, start=1):
+                if isinstance(note, dict):
+                    yield _note(note, path, models, lines, unknown, position)
+
+
+def _child_name(child: dict[str, Any], parent: dict[str, Any]) -> str:
+    """A subdeck's own name (CrowdAnki writes it without the parent's; older exports with)."""
+    name, parent_name = str(child.get("name", "")).strip(), str(parent.get("name", "")).strip()
+    if parent_name and name.startswith(parent_name + "::"):
+        name = name[len(parent_name) + 2:]
+    return name or "untitled"
+
+
+def _note(note: dict[str, Any], path: tuple[str, ...], models: dict[str, NoteType],
+          lines: dict[int, tuple[int, int]], unknown: set[str], position: int) -> AnkiNote:
+    model_id = str(note.get("note_model_uuid", ""))
+    if model_id not in models:
+        unknown.add(model_id or "(none)")
+    guid = note.get("guid")
+    guid = guid.strip() if isinstance(guid, str) else ""
+    first, last = lines.get(id(note), (None, None))
+    tags = note.get("tags")
+    return AnkiNote(
+        fields=tuple("" if text is None else str(text) for text in note.get("fields") or []),
+        note_type=models.get(model_id, NoteType()),
+        ref=guid or f"{'/'.join(path) or 'note'}#{position}",
+        guid=guid,
+        tags=tuple(str(tag) for tag in tags if str(tag).strip()) if isinstance(tags, list) else (),
+        deck=path,
+        line=first,
+        end_line=last,
+        media_folder=MEDIA_FOLDER,
+    )
+
+
+ADAPTER = Adapter(
+    name="crowdanki",
+    summary="CrowdAnki deck.json export: notes by their note model's fields, GUIDs and subdecks kept",
+    sniff=sniff,
+    read=read,
+    too_deep=json_too_deep,
+)
