@@ -28,6 +28,7 @@ from . import (
     markdown_doc,
     numbered_text,
     nuxt_payload,
+    obsidian_cards,
     records,
 )
 from .base import Adapter
@@ -53,6 +54,7 @@ ADAPTERS: dict[str, Adapter] = {
         common_schema.ADAPTER,
         crowdanki.ADAPTER,
         anki_package.ADAPTER,
+        obsidian_cards.ADAPTER,
     )
 }
 
