@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 
 from rapidfuzz import fuzz, process
 
-from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp
+from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
 from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -434,8 +434,8 @@ class Ledger:
         return refused
 
     def _guid_taken(self, guid: str) -> str:
-        if not _usable_guid(guid):
-            return "cannot be a GUID (spaces, control characters or over 100 characters)"
+        if not usable_guid(guid):
+            return "cannot be kept as a GUID (only 1-64 printable ASCII characters without spaces can)"
         if guid in self._claimed:
             return "is already another card's in this build"
         record = self._records.get(guid)
@@ -499,10 +499,6 @@ class Ledger:
 def source_guid(card: Card) -> str:
     """The GUID a source gave the card's note: its primary member's, else another member's."""
     return next((item.guid.strip() for item in card.items if item.guid.strip()), "")
-
-
-def _usable_guid(guid: str) -> bool:
-    return len(guid) <= 100 and guid.isprintable() and not any(char.isspace() for char in guid)
 
 
 def _locked(item: Item) -> LockedItem:

@@ -9,8 +9,9 @@ fields that name a topic or level become meta; every other non-empty field is ke
 back under its name. Nothing of a note is dropped unreported.
 
 Fields are HTML. Markdown would read ``*``, ``_``, backslashes (MathJax's ``\\(``) or a leading
-``1.`` inside them as markup, so a field holding such characters is wrapped in one ``<div>``:
-markdown passes an HTML block through as written and the sanitizer then checks it.
+``1.`` inside them as markup, and split paragraphs around a ``<div>``, so a field holding such
+text or block elements is wrapped in one ``<div>``: markdown passes an HTML block through as
+written and the sanitizer then checks it.
 
 Cloze notes (``{{c1::…}}``) become one card: the front shows every deletion hidden (``[...]``,
 or its hint), the back the text with the deletions in bold. Anki makes one card per deletion
@@ -56,6 +57,8 @@ CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*
 SOUND = re.compile(r"\[sound:([^\]]*)\]")
 IMAGE_SOURCE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["']?)([^"'\s>]+)\2""", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
+BLOCK_TAG = re.compile(
+    r"<(?:div|p|pre|ul|ol|li|dl|table|h[1-6]|blockquote|hr|details|section|figure)\b", re.IGNORECASE)
 #: Characters markdown would read as markup inside a field's text (outside its tags).
 MARKDOWN_ACTIVE = re.compile(
     r"[\\`*_\[\]~|$]|^[ \t]*(?:[#>+=-]|\d{1,9}[.)](?:\s|$))|^(?: {4}|\t)", re.MULTILINE)
@@ -336,10 +339,12 @@ def _unclozed(text: str, replace) -> str:  # type: ignore[no-untyped-def]
 def as_markdown(field_html: str) -> str:
     """A field's HTML as answer markdown that renders to the same HTML.
 
-    Text markdown would read as markup (see :data:`MARKDOWN_ACTIVE`) is wrapped in a ``<div>``,
+    A field whose text markdown would read as markup (see :data:`MARKDOWN_ACTIVE`), or that
+    holds block elements markdown would split paragraphs around, is wrapped in a ``<div>``,
     which markdown passes through as an HTML block; other fields are left as they are.
     """
     text = field_html.strip()
-    if not text or ("\n" not in text and not MARKDOWN_ACTIVE.search(TAG.sub("", text))):
+    if not text or ("\n" not in text and not BLOCK_TAG.search(text)
+                    and not MARKDOWN_ACTIVE.search(TAG.sub("", text))):
         return text
     return f"<div>{text}</div>"

@@ -105,10 +105,10 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     diagnostics = []
     if note.reversible:
         diagnostics.append(Diagnostic(
-            source, note.reversible[0] + 1, f"{len(note.reversible)} reversible cards (::: or ??) kept as one "
-            "card each, front to back: qa2anki makes no reverse cards", severity="info"))
-    return SourceResult(source, "obsidian-cards", tuple(note.items), tuple(note.dropped), tuple(diagnostics),
-                        _skipped_regions(note))
+            source, note.reversible[0] + 1, f"{len(note.reversible)} reversible cards (::: or ??) kept as "
+            "one card each, front to back: qa2anki makes no reverse cards", severity="info"))
+    return SourceResult(source, "obsidian-cards", tuple(note.items), tuple(note.dropped),
+                        tuple(diagnostics), _skipped_regions(note))
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _tags_context(tags: list[str], context: _Context) -> _Context:
             other.append("::".join(parts))
     if deck is None and not other:
         return context
-    return replace(context, deck=deck if deck is not None else context.deck, tags=tuple(other) or context.tags)
+    return replace(context, deck=context.deck if deck is None else deck, tags=tuple(other) or context.tags)
 
 
 def _blocks(note: _Note, start: int, context: _Context) -> list[_Block]:
@@ -185,7 +185,8 @@ def _block_end(note: _Note, start: int) -> int:
     index = start
     while index < len(note.lines):
         line = note.lines[index]
-        if index not in note.code and (not line.strip() or index in note.headings or TAG_LINE.fullmatch(line)):
+        if index not in note.code and (not line.strip() or index in note.headings
+                                       or TAG_LINE.fullmatch(line)):
             break
         index += 1
         if SR_COMMENT.fullmatch(line.strip()):
@@ -201,8 +202,7 @@ def _cards(note: _Note, blocks: list[_Block]) -> None:
     for position, block in enumerate(blocks):
         if position in consumed:
             continue
-        separator = next((i for i in range(block.start, block.end)
-                          if i not in note.code and note.lines[i].strip() in MULTI_SEPARATORS), None)
+        separator = next((i for i in range(block.start, block.end) if _is_separator(note, i)), None)
         if separator is not None:
             consumed |= _multiline(note, blocks, position, separator)
         else:
@@ -213,7 +213,8 @@ def _multiline(note: _Note, blocks: list[_Block], position: int, separator: int)
     """The card a ``?`` line makes; the blocks it took besides its own."""
     block, taken = blocks[position], set()
     question_start, answer_end = block.start, block.end
-    if question_start == separator and block.joined and position > 0 and _is_prose(note, blocks[position - 1]):
+    above = blocks[position - 1] if position > 0 else None
+    if question_start == separator and block.joined and above and _is_prose(note, above):
         question_start = blocks[position - 1].start  # its question is the paragraph above
     following = blocks[position + 1] if position + 1 < len(blocks) else None
     if separator == block.end - 1 and following and following.joined and not _has_separator(note, following):
@@ -229,7 +230,11 @@ def _multiline(note: _Note, blocks: list[_Block], position: int, separator: int)
 
 
 def _has_separator(note: _Note, block: _Block) -> bool:
-    return any(i not in note.code and note.lines[i].strip() in MULTI_SEPARATORS for i in range(block.start, block.end))
+    return any(_is_separator(note, i) for i in range(block.start, block.end))
+
+
+def _is_separator(note: _Note, index: int) -> bool:
+    return index not in note.code and note.lines[index].strip() in MULTI_SEPARATORS
 
 
 def _is_prose(note: _Note, block: _Block) -> bool:
@@ -248,14 +253,16 @@ def _single_lines(note: _Note, block: _Block) -> None:
             rest.append(index)
             index += 1
             continue
-        end = index + 1 if index + 1 < block.end and SR_COMMENT.fullmatch(note.lines[index + 1].strip()) else index
+        commented = index + 1 < block.end and SR_COMMENT.fullmatch(note.lines[index + 1].strip())
+        end = index + 1 if commented else index
         _inline_card(note, block.context, index, end, split)
         index = end + 1
     if rest and not any(i in note.used for i in range(block.start, block.end)) and _highlights(note, rest):
         _cloze(note, block.context, rest)
         return
     for line in rest:
-        note.skipped.setdefault(line, "comment" if HTML_COMMENT.fullmatch(note.lines[line].strip()) else "notes")
+        comment = HTML_COMMENT.fullmatch(note.lines[line].strip())
+        note.skipped.setdefault(line, "comment" if comment else "notes")
 
 
 def _inline_split(line: str) -> tuple[str, str, bool] | None:
@@ -327,9 +334,9 @@ def _keep(note: _Note, context: _Context, question: str, answer: str, prompt: st
     parts = [*context.deck, *([context.heading] if context.heading else [])]
     if parts:
         meta = {"topic": parts[0], **({"subtopic": "/".join(parts[1:])} if parts[1:] else {}), **meta}
+    tags = tuple(dict.fromkeys(context.note_tags + context.tags))
     note.items.append(Item(question=question, answer=answer, source=note.source, ref=ref, line=first + 1,
-                           end_line=last + 1, meta=meta, tags=tuple(dict.fromkeys(context.note_tags + context.tags)),
-                           prompt=prompt))
+                           end_line=last + 1, meta=meta, tags=tags, prompt=prompt))
 
 
 def _joined(note: _Note, first: int, last: int) -> str:
@@ -410,7 +417,7 @@ def _skipped_regions(note: _Note) -> tuple[Skipped, ...]:
 
 ADAPTER = Adapter(
     name="obsidian-cards",
-    summary="Obsidian notes with spaced-repetition flashcards: Q::A lines, ? blocks, ==cloze==, #flashcards decks",
+    summary="Obsidian notes with spaced-repetition flashcards: Q::A lines, ? blocks, ==cloze==, #flashcards",
     sniff=sniff,
     read=read,
 )
