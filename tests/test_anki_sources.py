@@ -278,6 +278,23 @@ def test_damaged_packages_fail_with_one_line(tmp_path: Path, members: dict[str, 
     assert message is None or message in text
 
 
+# --- Anki's plain-text export ----------------------------------------------------------------
+
+
+def test_a_plain_text_export_names_its_fields_and_may_hold_plain_text(tmp_path: Path):
+    export = tmp_path / "notes.txt"
+    export.write_text(
+        "#separator:tab\n#html:false\n#notetype:Vocabulary\n#deck:Spanish::Verbs\n#guid column:1\n"
+        "#columns:GUID\tExample\tWord\tMeaning\n"
+        "es-001\tYo como <pan>\tcomer\tto eat\n"
+        "es-002\t\tbeber\tto drink *a lot*\n", encoding="utf-8")
+    eat, drink = read_source(export).items
+    assert (eat.question, eat.guid, eat.meta["notetype"]) == ("comer", "es-001", "Vocabulary")
+    assert eat.answer == "<div>to eat<div><b>Example:</b> Yo como &lt;pan&gt;</div></div>"
+    assert drink.answer == "<div>to drink *a lot*</div>"  # plain text: the stars are characters
+    assert "topic" not in eat.meta  # one deck for every row: the deck itself, no topic
+
+
 # --- identity -----------------------------------------------------------------------------------
 
 

@@ -34,13 +34,15 @@ from .refs import RefAllocator, slug
 
 #: Field names that mark the question or the answer, compared case-folded; several languages.
 QUESTION_NAMES = frozenset({
-    "front", "question", "q", "prompt", "term", "frage", "vorderseite", "pregunta", "anverso",
+    "front", "question", "q", "prompt", "term", "word", "expression", "vocabulary", "concept",
+    "frage", "vorderseite", "pregunta", "anverso",
     "frente", "recto", "domanda", "fronte", "pergunta", "vraag", "voorkant", "pytanie", "przód",
     "вопрос", "лицевая сторона", "问题", "問題", "问", "問", "正面", "题目", "題目", "質問", "表",
     "表面", "질문", "앞면", "soru", "câu hỏi", "mặt trước",
 })
 ANSWER_NAMES = frozenset({
-    "back", "answer", "a", "response", "solution", "definition", "antwort", "rückseite",
+    "back", "answer", "a", "response", "solution", "definition", "meaning", "translation",
+    "antwort", "rückseite",
     "respuesta", "reverso", "réponse", "reponse", "verso", "risposta", "retro", "resposta",
     "antwoord", "achterkant", "odpowiedź", "tył", "ответ", "оборотная сторона", "答案", "答",
     "回答", "背面", "解答", "答え", "裏", "裏面", "답", "대답", "뒷면", "cevap", "câu trả lời", "mặt sau",

@@ -99,7 +99,7 @@ def sniff(text: str) -> float:
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     note = _Note(text.split("\n"), source)
-    start, context = _front_matter(note, text)
+    start, context = _structure(note, text)
     blocks = _blocks(note, start, context)
     _cards(note, blocks)
     diagnostics = []
@@ -114,7 +114,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _front_matter(note: _Note, text: str) -> tuple[int, _Context]:
+def _structure(note: _Note, text: str) -> tuple[int, _Context]:
     """Parse once with markdown-it: fence and heading lines; the front matter's tags, if any."""
     start, context = 0, _Context()
     for index, token in enumerate(tokens := _PARSER.parse(text)):

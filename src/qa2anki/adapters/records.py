@@ -455,7 +455,10 @@ def _record(header: list[str], row: list[str]) -> dict[str, str]:
 
 def sniff_csv(text: str) -> float:
     head = text.lstrip("\ufeff \t\n")
-    if head.startswith(("{", "[", "#", "|", "<", "---")) and anki_header(head) is None:
+    anki = anki_header(head)
+    if anki is not None:  # Anki's export says what it is; its rows are notes, whatever the columns
+        return 0.85 if head.split("\n", anki.header_lines)[-1].strip() else 0.0
+    if head.startswith(("{", "[", "#", "|", "<", "---")):
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
