@@ -8,6 +8,7 @@ and checked note by note: front, back, tags, deck, and the GUID the source gave 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import sqlite3
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 
 from ankitools import import_apkg
 from conftest import DATA
-from qa2anki.adapters import read_source
+from qa2anki.adapters import read_source, read_text_as
 from qa2anki.cli import main
 from qa2anki.errors import SourceError
 from qa2anki.identity import Ledger
@@ -293,6 +294,24 @@ def test_a_plain_text_export_names_its_fields_and_may_hold_plain_text(tmp_path: 
     assert eat.answer == "<div>to eat<div><b>Example:</b> Yo como &lt;pan&gt;</div></div>"
     assert drink.answer == "<div>to drink *a lot*</div>"  # plain text: the stars are characters
     assert "topic" not in eat.meta  # one deck for every row: the deck itself, no topic
+
+
+@pytest.mark.parametrize("line", [
+    "==x " * 100_000, "` x " * 100_000 + "a::b", "![[" * 100_000, "[[a|" * 100_000, "<!--SR:" * 100_000,
+])
+def test_an_obsidian_line_of_unclosed_markup_is_read_in_linear_time(line: str):
+    """Each of these took minutes with a backtracking pattern; read now, every line accounted for."""
+    result = read_text_as(f"#flashcards\n{line}\nQ::A\n", "long.md", "obsidian-cards")
+    assert result.items[-1].question == "Q"
+    assert {region.line for region in result.skipped} | {i.line for i in result.items} >= {1, 3}
+
+
+def test_a_crowdanki_field_of_unclosed_markup_is_read(tmp_path: Path):
+    fields = ["Q?", "a<b " * 100_000 + "<img src " * 50_000 + "[sound:x " * 50_000 + "{{c1::x " * 50_000]
+    deck = {"__type__": "Deck", "note_models": [], "notes": [{"fields": fields, "guid": "g"}, 7]}
+    result = read_text_as(json.dumps(deck), "deck.json", "crowdanki")
+    assert [item.guid for item in result.items] == ["g"]
+    assert any("1 entries of a 'notes' list are not notes" in d.message for d in result.diagnostics)
 
 
 # --- identity -----------------------------------------------------------------------------------

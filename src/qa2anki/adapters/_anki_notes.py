@@ -56,9 +56,9 @@ SPECIAL_REFERENCES = frozenset({"frontside", "tags", "deck", "subdeck", "card", 
 
 TEMPLATE_REFERENCE = re.compile(r"\{\{([^#^/!{}][^{}]*)\}\}")
 CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.DOTALL)
-SOUND = re.compile(r"\[sound:([^\]]*)\]")
-IMAGE_SOURCE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["']?)([^"'\s>]+)\2""", re.IGNORECASE)
-TAG = re.compile(r"<[^>]*>")
+SOUND = re.compile(r"\[sound:([^\[\]]*)\]")
+IMAGE_SOURCE = re.compile(r"""(<img\b[^<>]{0,2000}?\bsrc\s*=\s*)(["']?)([^"'\s<>]+)\2""", re.IGNORECASE)
+TAG = re.compile(r"<[^<>]*>")
 BLOCK_TAG = re.compile(
     r"<(?:div|p|pre|ul|ol|li|dl|table|h[1-6]|blockquote|hr|details|section|figure)\b", re.IGNORECASE)
 #: Characters markdown would read as markup inside a field's text (outside its tags).

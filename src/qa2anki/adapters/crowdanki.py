@@ -11,6 +11,7 @@ question and an answer is shared with the other Anki formats (:mod:`._anki_notes
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SourceError
@@ -47,17 +48,11 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     if not _is_deck(tree):
         raise SourceError("not a CrowdAnki deck: no top-level deck with 'note_models' and 'notes'",
                           file=source, line=1)
-    lines = mapping_lines(tree, text)
     models = {str(model.get("crowdanki_uuid")): note_type_of_model(model) for model in _note_models(tree)}
-    unknown: set[str] = set()
-    notes = list(_notes(tree, (), models, lines, unknown))
-    result = read_notes(notes, source, "crowdanki")
-    if unknown:
-        message = (f"note model {', '.join(sorted(unknown))} is not in the file: those notes' fields are "
-                   "read in order, the first two non-empty ones as question and answer")
-        result = SourceResult(result.source, result.format, result.items, result.dropped,
-                              (Diagnostic(source, None, message), *result.diagnostics))
-    return result
+    walk = _Walk(models, mapping_lines(tree, text))
+    result = read_notes(list(walk.notes(tree, ())), source, "crowdanki")
+    return SourceResult(result.source, result.format, result.items, result.dropped,
+                        (*walk.diagnostics(source), *result.diagnostics))
 
 
 def _note_models(deck: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -70,48 +65,68 @@ def _note_models(deck: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from _note_models(child)
 
 
-def _notes(deck: dict[str, Any], path: tuple[str, ...], models: dict[str, NoteType],
-           lines: dict[int, tuple[int, int]], unknown: set[str]) -> Iterator[AnkiNote]:
-    """The notes of ``deck`` and its subdecks, in the order the file lists them."""
-    for key, value in deck.items():
-        if key == "children" and isinstance(value, list):
-            for child in value:
-                if isinstance(child, dict):
-                    yield from _notes(child, (*path, _child_name(child, deck)), models, lines, unknown)
-        elif key == "notes" and isinstance(value, list):
-            for position, note in enumerate(value, start=1):
-                if isinstance(note, dict):
-                    yield _note(note, path, models, lines, unknown, position)
+@dataclass
+class _Walk:
+    """The notes of a deck tree, and what in it was no note."""
+
+    models: dict[str, NoteType]
+    lines: dict[int, tuple[int, int]]
+    unknown: set[str] = field(default_factory=set)  # note model ids the file does not define
+    not_notes: int = 0  # entries of a 'notes' list that are no objects
+
+    def notes(self, deck: dict[str, Any], path: tuple[str, ...]) -> Iterator[AnkiNote]:
+        """The notes of ``deck`` and its subdecks, in the order the file lists them."""
+        for key, value in deck.items():
+            if key == "children" and isinstance(value, list):
+                for child in value:
+                    if isinstance(child, dict):
+                        yield from self.notes(child, (*path, _child_name(child, deck)))
+            elif key == "notes" and isinstance(value, list):
+                for position, note in enumerate(value, start=1):
+                    if isinstance(note, dict):
+                        yield self._note(note, path, position)
+                    else:
+                        self.not_notes += 1
+
+    def _note(self, note: dict[str, Any], path: tuple[str, ...], position: int) -> AnkiNote:
+        model_id = str(note.get("note_model_uuid", ""))
+        if model_id not in self.models:
+            self.unknown.add(model_id or "(none)")
+        guid = note.get("guid")
+        guid = guid.strip() if isinstance(guid, str) else ""
+        first, last = self.lines.get(id(note), (None, None))
+        fields, tags = note.get("fields"), note.get("tags")
+        texts = [("" if text is None else str(text)) for text in fields] if isinstance(fields, list) else []
+        return AnkiNote(
+            fields=tuple(texts),
+            note_type=self.models.get(model_id, NoteType()),
+            ref=guid or f"{'/'.join(path) or 'note'}#{position}",
+            guid=guid,
+            tags=tuple(str(tag) for tag in tags if str(tag).strip()) if isinstance(tags, list) else (),
+            deck=path,
+            line=first,
+            end_line=last,
+            media_folder=MEDIA_FOLDER,
+        )
+
+    def diagnostics(self, source: str) -> list[Diagnostic]:
+        out = []
+        if self.unknown:
+            out.append(Diagnostic(source, None, f"note model {', '.join(sorted(self.unknown))} is not in the "
+                                  "file: those notes' fields are read in order, the first two non-empty ones "
+                                  "as question and answer"))
+        if self.not_notes:
+            out.append(Diagnostic(source, None, f"{self.not_notes} entries of a 'notes' list are not notes "
+                                  "(not JSON objects); left out"))
+        return out
 
 
 def _child_name(child: dict[str, Any], parent: dict[str, Any]) -> str:
     """A subdeck's own name (CrowdAnki writes it without the parent's; older exports with)."""
-    name, parent_name = str(child.get("name", "")).strip(), str(parent.get("name", "")).strip()
+    name, parent_name = str(child.get("name") or "").strip(), str(parent.get("name") or "").strip()
     if parent_name and name.startswith(parent_name + "::"):
         name = name[len(parent_name) + 2:]
     return name or "untitled"
-
-
-def _note(note: dict[str, Any], path: tuple[str, ...], models: dict[str, NoteType],
-          lines: dict[int, tuple[int, int]], unknown: set[str], position: int) -> AnkiNote:
-    model_id = str(note.get("note_model_uuid", ""))
-    if model_id not in models:
-        unknown.add(model_id or "(none)")
-    guid = note.get("guid")
-    guid = guid.strip() if isinstance(guid, str) else ""
-    first, last = lines.get(id(note), (None, None))
-    tags = note.get("tags")
-    return AnkiNote(
-        fields=tuple("" if text is None else str(text) for text in note.get("fields") or []),
-        note_type=models.get(model_id, NoteType()),
-        ref=guid or f"{'/'.join(path) or 'note'}#{position}",
-        guid=guid,
-        tags=tuple(str(tag) for tag in tags if str(tag).strip()) if isinstance(tags, list) else (),
-        deck=path,
-        line=first,
-        end_line=last,
-        media_folder=MEDIA_FOLDER,
-    )
 
 
 ADAPTER = Adapter(

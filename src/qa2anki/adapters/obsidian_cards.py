@@ -21,6 +21,7 @@ is only an embedded note (``![[Note#Part]]``) is dropped: its text lives in anot
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,18 +36,18 @@ from .refs import RefAllocator, slug
 
 DECK_TAGS = ("flashcards", "flashcard")
 MULTI_SEPARATORS = ("?", "??")
-SR_COMMENT = re.compile(r"<!--SR:.*?-->")
-HTML_COMMENT = re.compile(r"<!--.*?-->")
+SR_COMMENT = re.compile(r"<!--SR:[^<>\n]{0,200}?-->")
+HTML_COMMENT = re.compile(r"<!--(?:[^-]|-(?!->)){0,2000}?-->")
 TAG = re.compile(r"#[^\s#]+")
 TAG_LINE = re.compile(r"[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*")
 LEADING_TAGS = re.compile(r"^[ \t]*((?:#[^\s#]+[ \t]+)+)(?=\S)")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
-EMBED = re.compile(r"!\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
-WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]*))?\]\]")
+HIGHLIGHT = re.compile(r"==(?=[^\s=])((?:[^=\n]|=(?!=)){1,2000}?)(?<=\S)==")
+EMBED = re.compile(r"!\[\[([^\[\]|\n]{1,500})(?:\|[^\[\]\n]{0,500})?\]\]")
+WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{0,500}))?\]\]")
 BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif", ".svg")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+BACKTICKS = re.compile(r"`+")
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).disable(["inline", "text_join"])
 
@@ -269,11 +270,10 @@ def _inline_split(line: str) -> tuple[str, str, bool] | None:
     """(question, answer, reversible) of a ``Q::A`` line; None when the line is no such card."""
     if line.lstrip().startswith(("|", ">", "<!--")):
         return None
-    masked = CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
-    at = masked.find("::")
+    at = _masked(line).find("::")
     if at < 0:
         return None
-    reversible = masked.startswith(":::", at)
+    reversible = line.startswith(":::", at)
     width = 3 if reversible else 2
     return line[:at], line[at + width:], reversible
 
@@ -292,7 +292,7 @@ def _inline_card(note: _Note, context: _Context, line: int, end: int,
 
 
 def _highlights(note: _Note, lines: list[int]) -> bool:
-    return any(HIGHLIGHT.search(CODE_SPAN.sub("", note.lines[i])) for i in lines if i not in note.code)
+    return any(HIGHLIGHT.search(_masked(note.lines[i])) for i in lines if i not in note.code)
 
 
 def _cloze(note: _Note, context: _Context, lines: list[int]) -> None:
@@ -393,12 +393,41 @@ def _outside_code(text: str, change) -> str:  # type: ignore[no-untyped-def]
 
 def _outside_spans(text: str, change) -> str:  # type: ignore[no-untyped-def]
     parts, last = [], 0
-    for span in CODE_SPAN.finditer(text):
-        parts.append(change(text[last:span.start()]) if span.start() > last else "")
-        parts.append(span.group())
-        last = span.end()
+    for start, end in code_spans(text):
+        parts.append(change(text[last:start]) if start > last else "")
+        parts.append(text[start:end])
+        last = end
     parts.append(change(text[last:]) if last < len(text) else "")
     return "".join(parts)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text``'s code spans are, as CommonMark pairs backtick runs: a run closes at the next
+    run of the same length; one with none is literal. Linear in the runs, however they nest."""
+    runs = [(match.start(), match.end()) for match in BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        later = bisect_right(same, index)
+        if later < len(same):
+            spans.append((start, runs[same[later]][1]))
+            index = same[later] + 1
+        else:
+            index += 1
+    return spans
+
+
+def _masked(line: str) -> str:
+    """``line`` with its code spans blanked, so nothing inside them reads as card syntax."""
+    out, last = [], 0
+    for start, end in code_spans(line):
+        out += [line[last:start], "\0" * (end - start)]
+        last = end
+    return "".join([*out, line[last:]])
 
 
 def _skipped_regions(note: _Note) -> tuple[Skipped, ...]:
