@@ -279,6 +279,22 @@ def test_damaged_packages_fail_with_one_line(tmp_path: Path, members: dict[str, 
     assert message is None or message in text
 
 
+def test_a_field_no_template_shows_is_meta_not_answer(tmp_path: Path):
+    """'Basic (optional reversed card)': its 'Add Reverse' field only switches a card on."""
+    cards = [{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr>{{Back}}"},
+             {"name": "Card 2", "qfmt": "{{#Add Reverse}}{{Back}}{{/Add Reverse}}",
+              "afmt": "{{FrontSide}}<hr>{{Front}}"}]
+    fields = [{"name": "Front"}, {"name": "Back"}, {"name": "Add Reverse"}]
+    model = genanki.Model(1742000003, "Basic (optional reversed card)", fields=fields, templates=cards)
+    deck = genanki.Deck(1742200000, "Optional")
+    deck.add_note(genanki.Note(model=model, fields=["What is a monad?", "A monoid in endofunctors", "y"],
+                               guid="optREV0001"))
+    genanki.Package(deck).write_to_file(str(tmp_path / "optional.apkg"))
+    (item,) = read_source(tmp_path / "optional.apkg").items
+    assert (item.question, item.answer) == ("What is a monad?", "A monoid in endofunctors")
+    assert item.meta["Add Reverse"] == "y"
+
+
 # --- Anki's plain-text export ----------------------------------------------------------------
 
 

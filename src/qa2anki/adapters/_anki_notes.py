@@ -77,14 +77,18 @@ class NoteType:
     front: tuple[str, ...] = ()  # field names the first card's front template shows, in order
     back: tuple[str, ...] = ()  # field names its back template shows
     cloze: bool = False
+    #: Field names any card template shows; a field none shows (a switch such as "Add Reverse")
+    #: is no content. Empty: the templates are unknown, every field counts.
+    shown: frozenset[str] = frozenset()
 
     @classmethod
     def from_templates(cls, name: str, fields: Sequence[str], templates: Sequence[tuple[str, str]],
                        cloze: bool = False) -> NoteType:
         """``templates``: (front, back) template text of each card type, in order."""
         front, back = templates[0] if templates else ("", "")
+        shown = frozenset(name for pair in templates for side in pair for name in template_fields(side))
         return cls(name, tuple(fields), template_fields(front), template_fields(back),
-                   cloze or "{{cloze:" in front)
+                   cloze or "{{cloze:" in front, shown)
 
 
 def note_type_of_model(model: Mapping[str, Any]) -> NoteType:
@@ -215,13 +219,19 @@ class _Reader:
         self._keep(note, ref, _unclozed(text, _hidden), answer, meta)
 
     def _meta_and_rest(self, note: AnkiNote, indexes: list[int]) -> tuple[dict[str, str], list[int]]:
+        """Fields that state meta (a topic, a level) or that no template shows go to meta; the
+        rest are content for the back."""
         meta: dict[str, str] = {}
         rest: list[int] = []
+        shown = note.note_type.shown
         for i in indexes:
-            key = META_NAMES.get(_name(note, i).strip().casefold())
-            text = _plain(note.fields[i]) if key else ""
-            if key and text and "\n" not in text and len(text) <= 80:
+            name = _name(note, i)
+            key = META_NAMES.get(name.strip().casefold())
+            text = _plain(note.fields[i])
+            if key and text and len(text) <= 80:
                 meta.setdefault(key, text)
+            elif shown and name not in shown:
+                meta.setdefault(name, text)
             else:
                 rest.append(i)
         return meta, rest
