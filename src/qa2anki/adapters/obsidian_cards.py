@@ -224,7 +224,7 @@ def _multiline(note: _Note, blocks: list[_Block], position: int, separator: int)
         note.reversible.append(separator)
     question_lines = [i for i in range(question_start, separator) if note.lines[i].strip() or i in note.code]
     answer_lines = [i for i in range(separator + 1, answer_end)]
-    _add(note, block.context, question_lines, answer_lines, question_start, answer_end - 1)
+    _multiline_card(note, block.context, question_lines, answer_lines, question_start, answer_end - 1)
     for index in range(question_start, answer_end):
         note.skipped.pop(index, None)
     return taken
@@ -302,7 +302,7 @@ def _cloze(note: _Note, context: _Context, lines: list[int]) -> None:
     _keep(note, context, question, answer, "", lines[0], lines[-1], {"cloze": "yes"})
 
 
-def _add(note: _Note, context: _Context, question_lines: list[int], answer_lines: list[int],
+def _multiline_card(note: _Note, context: _Context, question_lines: list[int], answer_lines: list[int],
          first: int, last: int) -> None:
     """A multi-line card: code in the question is its prompt (shown on the front)."""
     fence = next((i for i in question_lines if i in note.code), None)
@@ -393,7 +393,7 @@ def _outside_code(text: str, change) -> str:  # type: ignore[no-untyped-def]
 
 def _outside_spans(text: str, change) -> str:  # type: ignore[no-untyped-def]
     parts, last = [], 0
-    for start, end in code_spans(text):
+    for start, end in _code_spans(text):
         parts.append(change(text[last:start]) if start > last else "")
         parts.append(text[start:end])
         last = end
@@ -401,7 +401,7 @@ def _outside_spans(text: str, change) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts)
 
 
-def code_spans(text: str) -> list[tuple[int, int]]:
+def _code_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text``'s code spans are, as CommonMark pairs backtick runs: a run closes at the next
     run of the same length; one with none is literal. Linear in the runs, however they nest."""
     runs = [(match.start(), match.end()) for match in BACKTICKS.finditer(text)]
@@ -424,7 +424,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 def _masked(line: str) -> str:
     """``line`` with its code spans blanked, so nothing inside them reads as card syntax."""
     out, last = [], 0
-    for start, end in code_spans(line):
+    for start, end in _code_spans(line):
         out += [line[last:start], "\0" * (end - start)]
         last = end
     return "".join([*out, line[last:]])
