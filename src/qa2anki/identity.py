@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 
 from rapidfuzz import fuzz, process
 
-from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp
+from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
 from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -428,11 +428,11 @@ class Ledger:
             if candidate.card not in chosen and candidate.record.guid not in self._claimed:
                 chosen[candidate.card] = candidate.record
                 self._claimed.add(candidate.record.guid)
+        given = {i: record.guid for i, record in chosen.items()}
+        refused = self._source_guids(cards, given)
         shared = shared_file_names(cards)
-        guids = [
-            chosen[i].guid if i in chosen else self._new_guid(deck, card, shared)
-            for i, card in enumerate(cards)
-        ]
+        guids = [given[i] if i in given else self._new_guid(deck, card, shared)
+                 for i, card in enumerate(cards)]
         removed = tuple(r for r in pool if r.live and r.deck == deck and r.guid not in self._claimed)
         self._claimed.update(r.guid for r in removed)
         return Assignment(
@@ -440,8 +440,37 @@ class Ledger:
             guids=tuple(guids),
             previous=tuple(chosen.get(i) for i in range(len(cards))),
             removed=removed,
-            diagnostics=tuple(_merge_diagnostics(cards, candidates, chosen, removed)),
+            diagnostics=(*_merge_diagnostics(cards, candidates, chosen, removed), *refused),
         )
+
+    def _source_guids(self, cards: tuple[Card, ...], given: dict[int, str]) -> list[Diagnostic]:
+        """Cards the lockfile has no identity for take the GUID their source gave the note (an
+        Anki deck's), so Anki matches them to the notes a learner imported from that deck.
+        A GUID another card holds, in this build or in the lockfile, is not reused: say so."""
+        refused = []
+        for index, card in enumerate(cards):
+            guid = source_guid(card)
+            if index in given or not guid:
+                continue
+            why = self._guid_taken(guid)
+            if why:
+                primary = card.primary
+                refused.append(Diagnostic(primary.source, primary.line, f"the source's note GUID {guid!r} "
+                                          f"{why}; this card gets a new one", ref=primary.ref))
+                continue
+            given[index] = guid
+            self._claimed.add(guid)
+        return refused
+
+    def _guid_taken(self, guid: str) -> str:
+        if not usable_guid(guid):
+            return "cannot be kept as a GUID (only 1-64 printable ASCII characters without spaces can)"
+        if guid in self._claimed:
+            return "is already another card's in this build"
+        record = self._records.get(guid)
+        if record is None:
+            return ""
+        return "belongs to a removed card (see the lockfile)" if not record.live else "is another card's"
 
     def _new_guid(self, deck: str, card: Card, shared_names: frozenset[str]) -> str:
         """A GUID never handed out before (first choice: the card's first member's key)."""
@@ -494,6 +523,11 @@ class Ledger:
     def lock(self) -> Lock:
         """The lockfile to write after a successful build."""
         return Lock(tuple(self._records.values()), tuple(self._notetypes.values()))
+
+
+def source_guid(card: Card) -> str:
+    """The GUID a source gave the card's note: its primary member's, else another member's."""
+    return next((item.guid.strip() for item in card.items if item.guid.strip()), "")
 
 
 def _locked(item: Item) -> LockedItem:

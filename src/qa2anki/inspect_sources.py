@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .adapters import DEFAULT_LIMITS, detect, read_text_as, sniff_scores
+from .adapters import DEFAULT_LIMITS, binary_scores, detect, read_binary_as, read_text_as, sniff_scores
 from .models import Item, SourceResult
-from .textio import read_text
+from .textio import decode, read_source_bytes
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
 PREVIEW_CHARS = 60
@@ -62,9 +62,13 @@ def inspect_source(path: str | Path, format: str = "auto", options: Mapping[str,
                    ) -> Inspection:
     """Read one file the way a build would; raises :class:`~qa2anki.errors.SourceError` if it cannot."""
     path = Path(path)
-    text, warnings = read_text(path, DEFAULT_LIMITS.source_mb)
-    scores = sniff_scores(text)
+    data = read_source_bytes(path, DEFAULT_LIMITS.source_mb)
     detected = format == "auto"
+    packaged = read_binary_as(data, path.name, format, options, str(path))
+    if packaged is not None:
+        return Inspection(str(path), packaged, detected, binary_scores(data))
+    text, warnings = decode(data, str(path))
+    scores = sniff_scores(text)
     if detected:
         format = detect(text, str(path), named_by_flag=True).format
     result = read_text_as(text, path.name, format, options, str(path), warnings)

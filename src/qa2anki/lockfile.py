@@ -37,6 +37,11 @@ TRAILER = "end"  # the trailer's key: {"end": "qa2anki-lock", "cards": N, "sha25
 
 #: A GUID Anki can store and match: printable, no spaces, no field or record separators.
 _GUID = re.compile(r"[!-~]{1,64}")
+
+
+def usable_guid(guid: str) -> bool:
+    """Whether ``guid`` is one the lockfile can keep (a source's own GUID may not be)."""
+    return bool(_GUID.fullmatch(guid))
 _RECOVER = (
     "restore it from version control (git checkout -- {name}), or build with --rebuild-lock "
     "to keep what can be read and give the rest new identities"

@@ -18,6 +18,12 @@ def read_text(path: str | Path, max_mb: float | None = None) -> tuple[str, list[
     Fails with one clear line for what cannot be a source: a missing file, a folder,
     an empty or binary file, or one over ``max_mb`` (checked before a byte is read).
     """
+    return decode(read_source_bytes(path, max_mb), str(path))
+
+
+def read_source_bytes(path: str | Path, max_mb: float | None = None) -> bytes:
+    """The file's bytes, or one clear line for a missing file, a folder, a device, or a file
+    over ``max_mb`` (checked before a byte is read)."""
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -29,10 +35,9 @@ def read_text(path: str | Path, max_mb: float | None = None) -> tuple[str, list[
     if max_mb is not None:
         _check_size(path, max_mb)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", file=name) from None
-    return decode(data, name)
 
 
 def _check_size(path: Path, max_mb: float) -> None:

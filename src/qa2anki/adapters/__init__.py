@@ -19,8 +19,18 @@ from ..errors import SourceError
 from ..manifest import Limits
 from ..models import Diagnostic, Dropped, Item, SourceResult
 from ..nesting import MARKDOWN_MAX_NESTING, cap_markdown
-from ..textio import read_text
-from . import answer_only, common_schema, markdown_doc, numbered_text, nuxt_payload, records
+from ..textio import decode, read_source_bytes
+from . import (
+    anki_package,
+    answer_only,
+    common_schema,
+    crowdanki,
+    markdown_doc,
+    numbered_text,
+    nuxt_payload,
+    obsidian_cards,
+    records,
+)
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
@@ -42,6 +52,9 @@ ADAPTERS: dict[str, Adapter] = {
         records.YAML_ADAPTER,
         records.CSV_ADAPTER,
         common_schema.ADAPTER,
+        crowdanki.ADAPTER,
+        anki_package.ADAPTER,
+        obsidian_cards.ADAPTER,
     )
 }
 
@@ -116,11 +129,48 @@ def read_source_text(
 ) -> tuple[SourceResult, str]:
     """:func:`read_source`, and the text it read (what :func:`qa2anki.coverage.coverage_of` checks)."""
     path = Path(path)
-    text, warnings = read_text(path, limits.source_mb)
+    data = read_source_bytes(path, limits.source_mb)
+    packaged = read_binary_as(data, key or path.name, format, options, str(path), limits)
+    if packaged is not None:
+        return packaged, ""  # a package has no lines: coverage does not apply to it
+    text, warnings = decode(data, str(path))
     if format == "auto":
         format = detect(text, str(path), named_by_flag).format
     result = read_text_as(text, key or path.name, format, options, str(path), warnings, limits.nesting)
     return result, text
+
+
+def binary_scores(data: bytes) -> dict[str, float]:
+    """Every binary format's confidence (0.0-1.0) that ``data`` is that format."""
+    return {adapter.name: max(0.0, min(1.0, adapter.sniff_bytes(data)))
+            for adapter in ADAPTERS.values() if adapter.sniff_bytes}
+
+
+def read_binary_as(
+    data: bytes,
+    source: str,
+    format: str = "auto",
+    options: Mapping[str, Any] | None = None,
+    display_name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> SourceResult | None:
+    """``data`` read by the binary format it is (or is named as), or None: it is text to decode.
+
+    What the adapter may unpack is bounded by ``limits.source_mb`` too.
+    """
+    if format == "auto":
+        scores = binary_scores(data)
+        format = max(scores, key=lambda name: scores[name], default="")
+        if not format or scores[format] < MIN_CONFIDENCE:
+            return None
+    adapter = ADAPTERS.get(format)
+    if adapter is None or adapter.read_bytes is None:
+        return None
+    try:
+        result = adapter.read_bytes(data, source, options or {}, int(limits.source_mb * 2**20))
+    except SourceError as exc:
+        raise SourceError(exc.message, file=display_name or source, line=exc.line) from None
+    return _bound_markdown(_keep_schema(result), "", min(limits.nesting, MARKDOWN_MAX_NESTING))
 
 
 def read_text_as(

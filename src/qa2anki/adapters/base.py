@@ -18,6 +18,10 @@ class Adapter:
     Both must raise nothing but :class:`~qa2anki.errors.SourceError`.
     ``too_deep(text, limit)``, for formats whose parser recurses per level, is the line where
     ``text`` first nests deeper than ``limit`` (None if it does not); it runs before ``read``.
+
+    Binary formats (a zip package) also give ``sniff_bytes(data)`` and
+    ``read_bytes(data, source, options, max_bytes)``: a file such an adapter claims is never
+    decoded as text, and ``max_bytes`` bounds what reading may unpack from it.
     """
 
     name: str
@@ -25,3 +29,5 @@ class Adapter:
     sniff: Callable[[str], float]
     read: Callable[[str, str, Mapping[str, Any]], SourceResult]
     too_deep: Callable[[str, int], int | None] | None = None
+    sniff_bytes: Callable[[bytes], float] | None = None
+    read_bytes: Callable[[bytes, str, Mapping[str, Any], int], SourceResult] | None = None

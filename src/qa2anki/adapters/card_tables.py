@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HEADER_LINE = re.compile(r"#(?P<key>[a-z][a-z ]*):(?P<value>.*)", re.IGNORECASE)
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "colon": ":", "space": " "}
@@ -25,6 +25,9 @@ class AnkiHeader:
     delimiter: str
     names: dict[int, str]  # 0-based column -> name, for columns the header names
     header_lines: int  # how many ``#`` lines precede the first row
+    html: bool = True  # ``#html:false``: the fields are plain text
+    special: dict[int, str] = field(default_factory=dict)  # 0-based column -> tags, deck, notetype, guid
+    defaults: dict[str, str] = field(default_factory=dict)  # ``#deck:``/``#notetype:`` for every row
 
 
 def anki_header(text: str) -> AnkiHeader | None:
@@ -40,11 +43,15 @@ def anki_header(text: str) -> AnkiHeader | None:
     names: dict[int, str] = {}
     if directives.get("columns"):
         names = dict(enumerate(name.strip() for name in directives["columns"].split(delimiter)))
+    special: dict[int, str] = {}
     for key in SPECIAL_COLUMNS:
         number = directives.get(f"{key} column", "")
         if number.isdigit() and int(number) >= 1:
             names.setdefault(int(number) - 1, key)
-    return AnkiHeader(delimiter, names, len(directives))
+            special[int(number) - 1] = key
+    defaults = {key: directives[key] for key in ("deck", "notetype") if directives.get(key)}
+    html = directives.get("html", "true").lower() != "false"
+    return AnkiHeader(delimiter, names, len(directives), html, special, defaults)
 
 
 def column_names(header: AnkiHeader, width: int) -> list[str]:

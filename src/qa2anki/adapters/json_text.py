@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..errors import SourceError
@@ -53,3 +54,43 @@ def is_json(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+_OBJECT_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}]')
+
+
+def object_lines(text: str) -> list[tuple[int, int]]:
+    """The first and last 1-based line of every JSON object in ``text``, in the order their ``{``
+    appear: the order a pre-order walk of the parsed tree meets its mappings (see
+    :func:`mapping_lines`). Braces inside strings do not count."""
+    spans: list[list[int]] = []
+    open_objects: list[int] = []
+    line, position = 1, 0
+    for token in _OBJECT_TOKEN.finditer(text):
+        if token.group()[0] == '"':
+            continue
+        line += text.count("\n", position, token.start())
+        position = token.start()
+        if token.group() == "{":
+            open_objects.append(len(spans))
+            spans.append([line, line])
+        elif open_objects:
+            spans[open_objects.pop()][1] = line
+    return [(first, last) for first, last in spans]
+
+
+def mapping_lines(tree: Any, text: str) -> dict[int, tuple[int, int]]:
+    """``id(mapping) -> (first line, last line)`` for every mapping of ``tree`` parsed from ``text``;
+    empty when the two disagree (a duplicate key replaced an object), so no line is guessed."""
+    mappings: list[dict[Any, Any]] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            mappings.append(node)
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    spans = object_lines(text)
+    if len(spans) != len(mappings):
+        return {}
+    return {id(mapping): span for mapping, span in zip(mappings, spans, strict=True)}

@@ -23,6 +23,7 @@ import yaml
 from ..errors import SourceError
 from ..models import Diagnostic, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
+from ._anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
 from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
 from .json_text import is_json, load_json, loads
@@ -545,6 +546,59 @@ def _anki_table(text: str, anki: AnkiHeader, options: Mapping[str, Any]) -> Tabl
     return _named_records(column_names(anki, max((len(row) for _, row in rows), default=0)), rows, options)
 
 
+def _anki_export(text: str, anki: AnkiHeader, source: str) -> SourceResult | None:
+    """An Anki plain-text export read as Anki notes: its guid, deck, note type and tags columns
+    used as such, the other columns as the note's fields (see :mod:`._anki_notes`)."""
+    body = "\n" * anki.header_lines + text.split("\n", anki.header_lines)[-1]
+    try:
+        rows = _spanned_rows(body, type("AnkiExport", (csv.excel,), {"delimiter": anki.delimiter}))
+    except csv.Error:
+        return None
+    if not rows:
+        return None
+    decks = [_deck_path(_cell(row, anki, "deck")) for _, _, row in rows]
+    shared = shared_deck_depth(decks)
+    notes = [_export_note(anki, first, last, row, deck[shared:])
+             for (first, last, row), deck in zip(rows, decks, strict=True)]
+    return read_notes(notes, source, "csv")
+
+
+def _deck_path(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in name.split("::") if part.strip())
+
+
+def _cell(row: list[str], anki: AnkiHeader, key: str) -> str:
+    column = next((column for column, name in anki.special.items() if name == key), None)
+    if column is not None and column < len(row):
+        return row[column].strip()
+    return anki.defaults.get(key, "")
+
+
+def _export_note(anki: AnkiHeader, first: int, last: int, row: list[str], deck: tuple[str, ...]) -> AnkiNote:
+    columns = [column for column in range(len(row)) if column not in anki.special]
+    names = tuple(anki.names.get(column, "") for column in columns) if any(
+        column in anki.names for column in columns) else ()
+    guid = _cell(row, anki, "guid")
+    return AnkiNote(
+        fields=tuple(row[column] for column in columns),
+        note_type=NoteType(_cell(row, anki, "notetype"), names),
+        guid=guid, ref=guid, tags=tuple(_cell(row, anki, "tags").split()), deck=deck,
+        line=first, end_line=last, html=anki.html,
+    )
+
+
+def _spanned_rows(text: str, dialect: Any) -> list[tuple[int, int, list[str]]]:
+    """Each non-blank CSV record with its first and last line (a quoted field may span lines)."""
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple[int, int, list[str]]] = []
+    start = 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append((start, reader.line_num, row))
+        start = reader.line_num + 1
+    return rows
+
+
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
     """A row keyed by the header; missing cells are empty (cells beyond it: :func:`_fold_overflow`)."""
     cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
@@ -553,12 +607,23 @@ def _record(header: list[str], row: list[str]) -> dict[str, str]:
 
 def sniff_csv(text: str) -> float:
     head = text.lstrip("\ufeff \t\n")
-    if head.startswith(("{", "[", "#", "|", "<", "---")) and anki_header(head) is None:
+    anki = anki_header(head)
+    if anki is not None:  # Anki's export says what it is; its rows are notes, whatever the columns
+        return 0.85 if head.split("\n", anki.header_lines)[-1].strip() else 0.0
+    if head.startswith(("{", "[", "#", "|", "<", "---")):
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
 
 def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    anki = anki_header(text.lstrip("\ufeff"))
+    if anki is not None and not (options.get("question") or options.get("answer")):
+        exported = _anki_export(text.lstrip("\ufeff"), anki, source)
+        if exported is not None:  # its "#separator:tab" lines say how to read it: a header
+            starts = [entry.line for entry in (*exported.items, *exported.dropped) if entry.line]
+            header = skipped_regions(source, text.split("\n"),
+                                     ((index, "header") for index in range(min(starts, default=1) - 1)))
+            return replace(exported, skipped=header + exported.skipped)
     table = _table(text, options)
     if table is None:
         named = {k: options[k] for k in ("question", "answer") if options.get(k)}
