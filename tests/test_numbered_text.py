@@ -189,6 +189,8 @@ def test_labelled_code_ends_where_prose_starts():
         ("Q1.", 1, ""), ("Q12:", 12, ""), ("Q 3.", 3, ""), ("Question 4", 4, ""),
         ("Question 5: What is X?", 5, "What is X?"), ("6. Why?", 6, "Why?"), ("7) How?", 7, "How?"),
         ("Q.8 What is X?", 8, "What is X?"), ("#9 Why?", 9, "Why?"), ("Q 12 - How?", 12, "How?"),
+        ("Question 13 : Qu'est-ce que la JVM ?", 13, "Qu'est-ce que la JVM ?"),
+        ("Question 14\u00a0: Pourquoi ?", 14, "Pourquoi ?"),
     ],
 )
 def test_numbering_styles(line, number, rest):

@@ -59,6 +59,18 @@ LANGUAGES: tuple[LanguageLabels, ...] = (
                    ("sommaire", "table des matières")),
     LanguageLabels("it", ("Domanda", "D"), ("Risposta", "R"), ("risposta", "mostra"), ("indice", "sommario")),
     LanguageLabels("pl", ("Pytanie",), ("Odpowiedź",), ("odpowiedź", "pokaż"), ("spis treści",)),
+    LanguageLabels("nl", ("Vraag",), ("Antwoord",), ("antwoord", "toon", "bekijk"),
+                   ("inhoud", "inhoudsopgave")),
+    LanguageLabels("tr", ("Soru",), ("Cevap", "Yanıt", "Çözüm"), ("cevap", "yanıt", "çözüm", "göster"),
+                   ("içindekiler",)),
+    LanguageLabels("vi", ("Câu hỏi", "Câu"), ("Câu trả lời", "Trả lời", "Đáp án", "Lời giải"),
+                   ("đáp án", "xem đáp án", "trả lời", "lời giải", "giải thích", "hiện"), ("mục lục",)),
+    LanguageLabels("id", ("Pertanyaan", "Soal"), ("Jawaban", "Jawab", "Pembahasan"),
+                   ("jawaban", "lihat", "tampilkan", "pembahasan"), ("daftar isi",)),
+    LanguageLabels("fa", ("سوال", "سؤال", "پرسش"), ("پاسخ", "جواب"), ("پاسخ", "جواب", "نمایش"),
+                   ("فهرست مطالب", "فهرست")),
+    LanguageLabels("ar", ("السؤال", "سؤال"), ("الإجابة", "الجواب", "إجابة", "جواب"),
+                   ("الإجابة", "الجواب", "إظهار", "عرض"), ("المحتويات", "الفهرس")),
 )
 
 #: Question marks of every script: Latin/Cyrillic ``?``, full-width ``？``, Arabic ``؟``, the
@@ -116,6 +128,8 @@ REVEAL = re.compile(rf"^(?:(?:{_alternation(_spaced(_REVEALS))})(?![^\W\d_])"
                     rf"|{_alternation(_unspaced(_REVEALS))})", re.IGNORECASE)
 REVEAL_END = re.compile(rf"(?:(?<![^\W\d_])(?:{_alternation(_spaced(_ANSWER_NOUNS))})"
                         rf"|{_alternation(_unspaced(_ANSWER_NOUNS))})$", re.IGNORECASE)
+_ANSWER_START = re.compile(rf"^(?:(?:{_alternation(_spaced(_ANSWER_NOUNS))})(?![^\W\d_])"
+                           rf"|{_alternation(_unspaced(_ANSWER_NOUNS))})", re.IGNORECASE)
 #: Headings of a table of contents in every language (``Contents``, ``目录``, ``Оглавление``).
 CONTENTS = _alternation({word for row in LANGUAGES for word in row.contents})
 
@@ -155,6 +169,14 @@ def is_reveal_label(summary: str) -> bool:
         return True
     short = 0 < len(text) <= _SHORT_SUMMARY and len(text.split()) <= 5
     return short and not asks(text) and bool(REVEAL_END.search(text))
+
+
+def names_answer(summary: str) -> bool:
+    """A short summary that hides an answer, not an example or more detail: it starts or ends
+    with a word for "answer" (``Answer 3``, ``Đáp án``, ``Xem đáp án``, ``Показать ответ``)."""
+    text = summary.strip().strip("*_:：.!！ ")
+    short = 0 < len(text) <= _SHORT_SUMMARY and len(text.split()) <= 5
+    return short and not asks(text) and bool(_ANSWER_START.match(text) or REVEAL_END.search(text))
 
 
 def number_value(number: str) -> str:
