@@ -102,6 +102,15 @@ def test_pasted_pairs_in_more_languages_lose_their_labels(question, answer, intr
     assert pairs == [(f"q{n}?", f"a{n}.") for n in (1, 2, 3)]
 
 
+def test_bold_labels_of_each_language_section_pair_up():
+    sections = [("Klausimas", "Atsakymas"), ("Jautājums", "Atbilde"), ("Запитання", "Відповідь"),
+                ("Kysymys", "Vastaus"), ("Ερώτηση", "Απάντηση")]
+    text = "".join(f"## {q} ({n})\n\n**{q}:** q{n}?\n\n**{a}:**\na{n}.\n\n---\n\n"
+                   for n, (q, a) in enumerate(sections))
+    items = read_text_as(text, "faq.md", "markdown").items
+    assert [(item.question, item.answer) for item in items] == [(f"q{n}?", f"a{n}.") for n in range(5)]
+
+
 def test_persian_digits_number_the_questions():
     text = "سوالات\n\nسوال ۱: کلوژر چیست؟\nپاسخ: یک تابع.\n\nسوال ۲: پرامیس چیست؟\nپاسخ: یک شیء.\n"
     assert detect(text).format == "numbered-text"
