@@ -111,6 +111,22 @@ def test_bold_labels_of_each_language_section_pair_up():
     assert [(item.question, item.answer) for item in items] == [(f"q{n}?", f"a{n}.") for n in range(5)]
 
 
+def test_direction_marks_at_line_edges_hide_no_label():
+    text = ("\u200fسوالات\n\n\u200fسوال ۱: کلوژر چیست؟\u200f\n\u200fپاسخ: یک تابع.\n\n"
+            "\u200fسوال ۲: پرامیس چیست؟\n\u200fپاسخ: یک شیء.\n")
+    assert detect(text).format == "numbered-text"
+    items = read_text_as(text, "fa.txt", "numbered-text").items
+    assert [(item.question, item.answer) for item in items] == [("کلوژر چیست؟", "یک تابع."),
+                                                                ("پرامیس چیست؟", "یک شیء.")]
+
+
+def test_a_full_width_separator_takes_the_number_off_a_latin_question():
+    text = "# Java 面试题\n\n### 1、什么是 JVM？\n\n虚拟机。\n\n### 2、String 为什么不可变？\n\n为了安全。\n"
+    items = read_text_as(text, "zh.md", "markdown").items
+    assert [(item.ref, item.question) for item in items] == [("Q1", "什么是 JVM？"),
+                                                             ("Q2", "String 为什么不可变？")]
+
+
 def test_persian_digits_number_the_questions():
     text = "سوالات\n\nسوال ۱: کلوژر چیست؟\nپاسخ: یک تابع.\n\nسوال ۲: پرامیس چیست؟\nپاسخ: یک شیء.\n"
     assert detect(text).format == "numbered-text"
