@@ -19,7 +19,7 @@ from qa2anki.adapters import UnsupportedFormatError, detect, read_source, read_t
 from qa2anki.adapters.markdown_layouts import A_MARK, Q_MARK, split_number
 from qa2anki.adapters.refs import slug
 from qa2anki.cli import main
-from qa2anki.qalabels import LANGUAGES, asks, is_reveal_label, number_value
+from qa2anki.qalabels import LANGUAGES, asks, is_reveal_label, names_answer, number_value
 from qa2anki.textio import read_text
 
 CORPUS = [p for family in ("lang", "prompts") for p in sorted((DATA / "realworld" / family).iterdir())
@@ -68,7 +68,8 @@ def test_no_number_where_a_section_number_or_a_value_starts_the_heading():
 
 
 @pytest.mark.parametrize("summary", ["Answer", "Show answer", "点击查看答案", "第 1 题的答案",
-                                     "Показать ответ", "Ver respuesta", "答え"])
+                                     "Показать ответ", "Ver respuesta", "答え", "Đáp án", "Xem đáp án",
+                                     "Cevap", "Jawaban", "پاسخ", "الإجابة"])
 def test_summaries_that_label_the_answer(summary):
     assert is_reveal_label(summary)
 
@@ -76,6 +77,70 @@ def test_summaries_that_label_the_answer(summary):
 @pytest.mark.parametrize("summary", ["Hoisting", "Source code", "What is an answer?", "常见问答"])
 def test_summaries_that_name_the_question(summary):
     assert not is_reveal_label(summary)
+
+
+@pytest.mark.parametrize("summary", ["Answer", "Answer 3", "Đáp án", "Xem đáp án", "Показать ответ", "答案"])
+def test_summaries_that_hide_an_answer(summary):
+    assert names_answer(summary)
+
+
+@pytest.mark.parametrize("summary", ["Example", "Show code", "Output", "Explanation",
+                                     "What is an answer set?"])
+def test_summaries_that_show_more_than_an_answer(summary):
+    assert not names_answer(summary)
+
+
+@pytest.mark.parametrize(("question", "answer", "intro"), [
+    ("Soru", "Cevap", "Java mülakat soruları"), ("Câu", "Trả lời", "Câu hỏi phỏng vấn"),
+    ("Pertanyaan", "Jawaban", "Pertanyaan wawancara"), ("سوال", "پاسخ", "سوالات مصاحبه"),
+    ("السؤال", "الجواب", "أسئلة المقابلة"), ("Vraag", "Antwoord", "Sollicitatievragen"),
+])
+def test_pasted_pairs_in_more_languages_lose_their_labels(question, answer, intro):
+    text = "".join(f"{question} {n}: q{n}?\n{answer}: a{n}.\n\n" for n in (1, 2, 3))
+    result = read_text_as(f"{intro}\n\n{text}", "pairs.txt", "numbered-text")
+    pairs = [(item.question, item.answer) for item in result.items]
+    assert pairs == [(f"q{n}?", f"a{n}.") for n in (1, 2, 3)]
+
+
+def test_bold_labels_of_each_language_section_pair_up():
+    sections = [("Klausimas", "Atsakymas"), ("Jautājums", "Atbilde"), ("Запитання", "Відповідь"),
+                ("Kysymys", "Vastaus"), ("Ερώτηση", "Απάντηση")]
+    text = "".join(f"## {q} ({n})\n\n**{q}:** q{n}?\n\n**{a}:**\na{n}.\n\n---\n\n"
+                   for n, (q, a) in enumerate(sections))
+    items = read_text_as(text, "faq.md", "markdown").items
+    assert [(item.question, item.answer) for item in items] == [(f"q{n}?", f"a{n}.") for n in range(5)]
+
+
+def test_direction_marks_at_line_edges_hide_no_label():
+    text = ("\u200fسوالات\n\n\u200fسوال ۱: کلوژر چیست؟\u200f\n\u200fپاسخ: یک تابع.\n\n"
+            "\u200fسوال ۲: پرامیس چیست؟\n\u200fپاسخ: یک شیء.\n")
+    assert detect(text).format == "numbered-text"
+    items = read_text_as(text, "fa.txt", "numbered-text").items
+    assert [(item.question, item.answer) for item in items] == [("کلوژر چیست؟", "یک تابع."),
+                                                                ("پرامیس چیست؟", "یک شیء.")]
+
+
+def test_a_full_width_separator_takes_the_number_off_a_latin_question():
+    text = "# Java 面试题\n\n### 1、什么是 JVM？\n\n虚拟机。\n\n### 2、String 为什么不可变？\n\n为了安全。\n"
+    items = read_text_as(text, "zh.md", "markdown").items
+    assert [(item.ref, item.question) for item in items] == [("Q1", "什么是 JVM？"),
+                                                             ("Q2", "String 为什么不可变？")]
+
+
+def test_persian_digits_number_the_questions():
+    text = "سوالات\n\nسوال ۱: کلوژر چیست؟\nپاسخ: یک تابع.\n\nسوال ۲: پرامیس چیست؟\nپاسخ: یک شیء.\n"
+    assert detect(text).format == "numbered-text"
+    items = read_text_as(text, "fa.txt", "numbered-text").items
+    assert [(item.ref, item.answer) for item in items] == [("Q1", "یک تابع."), ("Q2", "یک شیء.")]
+
+
+def test_a_quiz_answer_collapsed_under_a_vietnamese_summary_stays_off_the_front():
+    block = ("## {n}. Câu {n}?\n\n```js\nf({n});\n```\n\n- `1`\n- `2`\n\n"
+             "<details><summary>Đáp án</summary>\n\n- **Đáp án: B**\n- Giải thích {n}.\n</details>\n\n")
+    items = read_text_as("".join(block.format(n=n) for n in (1, 2)), "vi.md", "markdown").items
+    assert [item.question for item in items] == ["Câu 1?", "Câu 2?"]
+    assert all("Đáp án" not in item.prompt and "- `2`" in item.prompt for item in items)
+    assert items[1].answer == "- **Đáp án: B**\n- Giải thích 2."
 
 
 def test_refs_of_non_latin_headings_are_their_own_and_ascii_refs_unchanged():

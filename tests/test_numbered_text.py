@@ -189,6 +189,11 @@ def test_labelled_code_ends_where_prose_starts():
         ("Q1.", 1, ""), ("Q12:", 12, ""), ("Q 3.", 3, ""), ("Question 4", 4, ""),
         ("Question 5: What is X?", 5, "What is X?"), ("6. Why?", 6, "Why?"), ("7) How?", 7, "How?"),
         ("Q.8 What is X?", 8, "What is X?"), ("#9 Why?", 9, "Why?"), ("Q 12 - How?", 12, "How?"),
+        ("Question 13 : Qu'est-ce que la JVM ?", 13, "Qu'est-ce que la JVM ?"),
+        ("Question 14\u00a0: Pourquoi ?", 14, "Pourquoi ?"),
+        ("2、String 为什么不可变？", 2, "String 为什么不可变？"),
+        ("3．HashMap 的原理？", 3, "HashMap 的原理？"),
+        ("4 - What is X?", 4, "What is X?"), ("۵- کلوژر چیست؟", 5, "کلوژر چیست؟"),
     ],
 )
 def test_numbering_styles(line, number, rest):
@@ -197,7 +202,8 @@ def test_numbering_styles(line, number, rest):
 
 
 @pytest.mark.parametrize(
-    "line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12", "# 1. a comment"]
+    "line", ["  1. indented", "Quick start", "1.5 seconds", "2026 was a year", "12", "# 1. a comment",
+             "1、2、3", "12：00 开会", "3-4 days", "10 -5 degrees"]
 )
 def test_not_numbering(line):
     assert find_markers([line]) == []

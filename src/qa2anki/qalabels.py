@@ -48,7 +48,8 @@ LANGUAGES: tuple[LanguageLabels, ...] = (
                    ("답변", "정답", "보기", "펼치기"), ("목차",)),
     LanguageLabels("ru", ("Вопрос",), ("Ответ",), ("ответ", "показать", "решение", "пояснение"),
                    ("содержание", "оглавление")),
-    LanguageLabels("uk", ("Питання",), ("Відповідь",), ("відповідь", "показати", "розв'язок"), ("зміст",)),
+    LanguageLabels("uk", ("Питання", "Запитання"), ("Відповідь",), ("відповідь", "показати", "розв'язок"),
+                   ("зміст",)),
     LanguageLabels("es", ("Pregunta", "P"), ("Respuesta", "R"), ("respuesta", "ver", "mostrar", "solución"),
                    ("índice", "contenido", "tabla de contenido", "tabla de contenidos")),
     LanguageLabels("pt", ("Pergunta", "Questão", "P"), ("Resposta", "R"), ("resposta", "ver", "mostrar"),
@@ -59,6 +60,31 @@ LANGUAGES: tuple[LanguageLabels, ...] = (
                    ("sommaire", "table des matières")),
     LanguageLabels("it", ("Domanda", "D"), ("Risposta", "R"), ("risposta", "mostra"), ("indice", "sommario")),
     LanguageLabels("pl", ("Pytanie",), ("Odpowiedź",), ("odpowiedź", "pokaż"), ("spis treści",)),
+    LanguageLabels("nl", ("Vraag",), ("Antwoord",), ("antwoord", "toon", "bekijk"),
+                   ("inhoud", "inhoudsopgave")),
+    LanguageLabels("tr", ("Soru",), ("Cevap", "Yanıt", "Çözüm"), ("cevap", "yanıt", "çözüm", "göster"),
+                   ("içindekiler",)),
+    LanguageLabels("vi", ("Câu hỏi", "Câu"), ("Câu trả lời", "Trả lời", "Đáp án", "Lời giải"),
+                   ("đáp án", "xem đáp án", "trả lời", "lời giải", "giải thích", "hiện"), ("mục lục",)),
+    LanguageLabels("id", ("Pertanyaan", "Soal"), ("Jawaban", "Jawab", "Pembahasan"),
+                   ("jawaban", "lihat", "tampilkan", "pembahasan"), ("daftar isi",)),
+    LanguageLabels("fa", ("سوال", "سؤال", "پرسش"), ("پاسخ", "جواب"), ("پاسخ", "جواب", "نمایش"),
+                   ("فهرست مطالب", "فهرست")),
+    LanguageLabels("cs", ("Otázka",), ("Odpověď",), ("odpověď", "zobrazit"), ("obsah",)),
+    LanguageLabels("sk", ("Otázka",), ("Odpoveď",), ("odpoveď", "zobraziť"), ("obsah",)),
+    LanguageLabels("lt", ("Klausimas",), ("Atsakymas",), ("atsakymas", "rodyti"), ("turinys",)),
+    LanguageLabels("lv", ("Jautājums",), ("Atbilde",), ("atbilde", "rādīt"), ("saturs",)),
+    LanguageLabels("sv", ("Fråga",), ("Svar",), ("svar", "visa"), ("innehåll",)),
+    LanguageLabels("da", ("Spørgsmål",), ("Svar",), ("svar", "vis"), ("indhold",)),
+    LanguageLabels("no", ("Spørsmål",), ("Svar",), ("svar", "vis"), ("innhold",)),
+    LanguageLabels("fi", ("Kysymys",), ("Vastaus",), ("vastaus", "näytä"), ("sisällys",)),
+    LanguageLabels("hu", ("Kérdés",), ("Válasz",), ("válasz", "mutasd"), ("tartalom",)),
+    LanguageLabels("ro", ("Întrebare",), ("Răspuns",), ("răspuns", "arată"), ("cuprins",)),
+    LanguageLabels("el", ("Ερώτηση",), ("Απάντηση",), ("απάντηση", "εμφάνιση"), ("περιεχόμενα",)),
+    LanguageLabels("he", ("שאלה",), ("תשובה",), ("תשובה", "הצג"), ("תוכן עניינים",)),
+    LanguageLabels("hi", ("प्रश्न", "सवाल"), ("उत्तर", "जवाब"), ("उत्तर", "जवाब", "देखें"), ("विषय सूची",)),
+    LanguageLabels("ar", ("السؤال", "سؤال"), ("الإجابة", "الجواب", "إجابة", "جواب"),
+                   ("الإجابة", "الجواب", "إظهار", "عرض"), ("المحتويات", "الفهرس")),
 )
 
 #: Question marks of every script: Latin/Cyrillic ``?``, full-width ``？``, Arabic ``؟``, the
@@ -116,6 +142,8 @@ REVEAL = re.compile(rf"^(?:(?:{_alternation(_spaced(_REVEALS))})(?![^\W\d_])"
                     rf"|{_alternation(_unspaced(_REVEALS))})", re.IGNORECASE)
 REVEAL_END = re.compile(rf"(?:(?<![^\W\d_])(?:{_alternation(_spaced(_ANSWER_NOUNS))})"
                         rf"|{_alternation(_unspaced(_ANSWER_NOUNS))})$", re.IGNORECASE)
+_ANSWER_START = re.compile(rf"^(?:(?:{_alternation(_spaced(_ANSWER_NOUNS))})(?![^\W\d_])"
+                           rf"|{_alternation(_unspaced(_ANSWER_NOUNS))})", re.IGNORECASE)
 #: Headings of a table of contents in every language (``Contents``, ``目录``, ``Оглавление``).
 CONTENTS = _alternation({word for row in LANGUAGES for word in row.contents})
 
@@ -155,6 +183,14 @@ def is_reveal_label(summary: str) -> bool:
         return True
     short = 0 < len(text) <= _SHORT_SUMMARY and len(text.split()) <= 5
     return short and not asks(text) and bool(REVEAL_END.search(text))
+
+
+def names_answer(summary: str) -> bool:
+    """A short summary that hides an answer, not an example or more detail: it starts or ends
+    with a word for "answer" (``Answer 3``, ``Đáp án``, ``Xem đáp án``, ``Показать ответ``)."""
+    text = summary.strip().strip("*_:：.!！ ")
+    short = 0 < len(text) <= _SHORT_SUMMARY and len(text.split()) <= 5
+    return short and not asks(text) and bool(_ANSWER_START.match(text) or REVEAL_END.search(text))
 
 
 def number_value(number: str) -> str:

@@ -30,15 +30,16 @@ from .markdown_outline import Outline, Table, trim_block
 _Q_LABEL = rf"(?:{QUESTION_LABEL_WORDS}|q|#)"
 #: ``Q7.``, ``Question 7:``, ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``（7）``,
 #: ``七、``, a keycap emoji ``1️⃣``, or a bare ``Q:``; the separator is followed by a space, or
-#: directly by text in a script other than ASCII (``1.什么是…``, ``1、Что…``), never by a digit
-#: (``1.1 Intro``).
+#: directly by text in a script other than ASCII (``1.什么是…``, ``1、Что…``) or, after a
+#: full-width separator, by any text (``2、String 为什么…``), never by a digit (``1.1 Intro``).
 NUMBERING = re.compile(
     rf"^(?:{_Q_LABEL}\s*(?:no\.?\s*)?(?P<q>\d{{1,4}})"
     rf"|第\s*(?P<nth>\d{{1,4}}|{CJK_NUMBER})\s*[题題问問道章节]"
     rf"|[(（【]\s*(?P<paren>\d{{1,4}}|{CJK_NUMBER})\s*[)）】]"
     rf"|(?P<n>\d{{1,4}})|(?P<cjk>{CJK_NUMBER})(?=\s*[、．.])"
     rf"|(?P<bare>{_Q_LABEL})(?=\s*[.:：]))"
-    r"(?:\s*\ufe0f?\u20e3\s*|\s*[.):：\-–—．、]?\s+|\s*[.):：．、]\s*(?=[^\x00-\x7f\d０-９])|(?<=[题題问問道章节)）】])\s*)",
+    r"(?:\s*\ufe0f?\u20e3\s*|\s*[.):：\-–—．、]?\s+|\s*[.):：．、]\s*(?=[^\x00-\x7f\d０-９])"
+    r"|\s*[：．、]\s*(?=[^\d０-９\s])|(?<=[题題问問道章节)）】])\s*)",
     re.IGNORECASE,
 )
 QUESTION_WORDS = re.compile(

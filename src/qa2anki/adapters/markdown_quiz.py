@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from ..qalabels import names_answer
 from ._choices import AMBIGUOUS, NO_ANSWER, UNKNOWN_OPTION, Choice, Option, back, letters, resolve
 from .markdown_layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, summary_text
 from .markdown_outline import LIST_MARKER, Outline, trim_block
@@ -309,7 +310,12 @@ def _marker(outline: Outline, start: int, end: int, skip: frozenset[int], weak: 
 def _answer_summary(outline: Outline, line: int, end: int) -> bool:
     chunk = "\n".join(outline.lines[line:min(end, line + 3)])
     summary = SUMMARY.search(chunk)
-    return bool(summary and ANSWER_SUMMARY.match(summary_text(summary.group("question"))))
+    return bool(summary) and _hides_answer(summary_text(summary.group("question")))
+
+
+def _hides_answer(text: str) -> bool:
+    """``Answer``, ``Show the solution``, or a word for "answer" in any language (``Đáp án``)."""
+    return bool(ANSWER_SUMMARY.match(text)) or names_answer(text)
 
 
 def _statement(raw: str) -> tuple[str, bool] | None:
@@ -424,7 +430,7 @@ def _is_wrapper(line: str) -> bool:
     if not tags or any(tag.lower() not in WRAPPER_TAGS for tag in tags):
         return False
     text = ANY_TAG.sub("", line).strip()
-    return not text or (len(text.split()) <= 5 and bool(ANSWER_SUMMARY.match(text)))
+    return not text or (len(text.split()) <= 5 and _hides_answer(text))
 
 
 def _options(outline: Outline, run: _Run, dedent: int, skip: frozenset[int]) -> list[Option]:

@@ -44,13 +44,15 @@ from .pagetext import (
 )
 from .refs import RefAllocator
 
-#: ``Q7.``, ``Question 7:``, ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``; the question
+#: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing),
+#: ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``7 -``, ``۷-``; the question
 #: after a space, or directly when it is in a script other than ASCII (``7、什么是闭包？``).
 MARKER = re.compile(
     rf"(?:(?P<prefix>(?:{QUESTION_LABEL_WORDS}|q)\.?|#(?=\d)|第)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{{1,4}})"
-    r"(?P<qsep>[.:)：．、]|\s*[-–—]|(?<=第\d)[题題问問道]|(?<=第\d\d)[题題问問道])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]))"
-    r"(?:\s+(?P<rest>\S.*)|(?P<tight>[^\x00-\x7f\d０-９\s].*))?",  # matched on a right-stripped line
+    r"(?P<qsep>[.:)：．、]|\s*[-–—:]|(?<=第\d)[题題问問道]|(?<=第\d\d)[题題问問道])?"
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]|[ \t]?[-–](?=[ \t])))"
+    # matched on a right-stripped line; after a full-width separator any text may follow at once
+    r"(?:\s+(?P<rest>\S.*)|(?P<tight>[^\x00-\x7f\d０-９\s].*|(?<=[、．：])[^\d０-９\s].*))?",
     re.IGNORECASE,
 )
 LEVEL = level_pattern(r"(?:level|difficulty|seniority)\s*[:\-–]\s*")

@@ -69,9 +69,16 @@ _SENTENCE_END = re.compile(r"[.!?:。！？：؟][\"'”’)\]」』）]*$")
 _SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*\[`<@/{]|[a-z_]\w*(?:[_.]\w|[A-Z])")
 
 
+#: Invisible direction marks a page copied from a right-to-left site leaves at line edges
+#: (``\u200fسوال ۱:``): they would hide a numbering or a label at the start of the line.
+_EDGE_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
 def page_lines(text: str) -> list[str]:
-    """The text's lines, for text handed over in memory (a BOM or CR line ends may remain)."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The text's lines, for text handed over in memory (a BOM or CR line ends may remain),
+    without direction marks at their edges."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.strip(_EDGE_MARKS) for line in lines]
 
 
 def dedented_page_lines(text: str) -> list[str]:
