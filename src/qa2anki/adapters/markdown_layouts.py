@@ -84,15 +84,21 @@ SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNOR
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
 #: Space before a label's colon; French sets a (narrow) no-break space there: ``Réponse :``.
 _GAP = "[ \t\u00a0\u202f]*"
+#: English labels that qualify the question or answer they name: ``Practice question:``,
+#: ``Model answer:``.
+_QUALIFIED_Q = (r"(?:[Pp]ractice|[Ss]ample|[Ee]xample|[Bb]onus|[Ff]ollow-up|[Ii]nterview|[Mm]ock)"
+                r"[ \t]+question")
+_QUALIFIED_A = r"(?:[Mm]odel|[Ss]ample|[Ee]xample|[Ss]uggested|[Ii]deal|[Gg]ood|[Ss]trong)[ \t]+answer"
 #: ``Q:``, ``**Question 3:**``, ``Вопрос:``, ``问：``, ``P:`` (a language's labels: qalabels).
 Q_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{QUESTION_LABEL_ANY})[ \t]*(?P<number>\d+)?{_GAP}"
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{_QUALIFIED_Q}|{QUESTION_LABEL_ANY})"
+    rf"[ \t]*(?P<number>\d+)?{_GAP}"
     r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
-    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY}){_GAP}[:：])"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{_QUALIFIED_A}|{ANSWER_LABEL_ANY}){_GAP}[:：])"
     r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(
@@ -134,6 +140,7 @@ class Anchor:
     level: int = 0  # heading level; 0 for the other layouts
     meta: tuple[tuple[str, str], ...] = ()
     prompt: str = ""  # markdown the question shows with it (code or a list inside a summary)
+    guessed: bool = False  # a table row whose answer column no header names (the longest one)
 
 
 # --- question text -------------------------------------------------------------------------
@@ -388,7 +395,21 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
-    return anchors
+    return _without_labels(anchors)
+
+
+def _without_labels(anchors: list[Anchor]) -> list[Anchor]:
+    """Where the document numbers its bold questions (``**Q1: "…"**``), an unnumbered bold line
+    that ends in a colon and asks nothing (``**What to internalize:**``, ``**How to prepare:**``)
+    labels the list or paragraph below it: it is no question."""
+    if sum(1 for anchor in anchors if anchor.number) < 2:
+        return anchors
+    return [anchor for anchor in anchors if anchor.number or not _is_label(anchor.question)]
+
+
+def _is_label(text: str) -> bool:
+    stripped = text.rstrip("*_ \t")
+    return stripped.endswith((":", "：")) and not asks(stripped)
 
 
 def _numbered_ask(match: re.Match[str], number: str | None, text: str) -> bool:
@@ -408,6 +429,7 @@ def _rows_of(table: Table) -> list[Anchor]:
     if columns is None:
         return []
     question_col, answer_col, number_col, meta_cols = columns
+    guessed = _header_name(table.header[answer_col]) not in TABLE_ANSWER
     anchors = []
     for row in table.rows:
         cells = row.cells + ("",) * (len(table.header) - len(row.cells))
@@ -417,7 +439,8 @@ def _rows_of(table: Table) -> list[Anchor]:
         number = _cell(cells[number_col]) if number_col is not None else None
         meta = tuple((key, _cell(cells[col])) for key, col in meta_cols if _cell(cells[col]))
         anchors.append(Anchor("row", row.line, text, number if number and number.isdigit() else numbered,
-                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta))
+                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta,
+                              guessed=guessed))
     return anchors
 
 
