@@ -430,3 +430,25 @@ def test_a_practice_question_with_a_model_answer_is_a_pair():
         ("Walk me through your background.", "> Four years on payments."),
         ("Why us?", "Scale."),
     ]
+
+
+def test_a_question_over_only_the_code_it_points_at_has_no_answer():
+    text = (
+        "#### Q. What does the code below print?\n```php\necho 1 + 1;\n```\n\n"
+        "#### Q. Implement the following function.\n```php\nfunction one() { return 1; }\n```\n\n"
+        "#### Q. What does the following print?\n```php\necho 3;\n```\nIt prints 3.\n"
+    )
+    result = read_text_as(text, "php.md", "markdown")
+    assert [i.question for i in result.items] == [
+        "Implement the following function.", "What does the following print?"]
+    assert [(d.reason, d.line) for d in result.dropped] == [("no-answer", 1)]
+
+
+def test_a_back_to_top_block_glued_to_a_fence_after_prose_is_navigation():
+    text = (
+        "#### Q. Explain static variables.\n\nThey keep their value.\n\nOutput:\n```\n012\n```\n"
+        '<div align="right">\n    <b><a href="#">↥ back to top</a></b>\n</div>\n\n'
+        "#### Q. What is trim()?\n\nIt strips both ends.\n"
+    )
+    result = read_text_as(text, "php.md", "markdown")
+    assert result.items[0].answer == "They keep their value.\n\nOutput:\n```\n012\n```"

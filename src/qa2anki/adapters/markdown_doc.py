@@ -90,6 +90,11 @@ ANY_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*(?:\s[^()]*)?\)")
 EMPHASIS_MARKS = re.compile(r"[*_~]+")
 #: Words of a code box's copy button: a cheap test before looking for boxes.
 BOX_HINT = re.compile(r"cop(?:y|ied|ier|iar)|kopieren", re.IGNORECASE)
+#: A question about code it points at: ``the code below``, ``the following snippet``.
+POINTS_AT_CODE = re.compile(r"\b(?:below|following|above)\b", re.IGNORECASE)
+#: A question asking to write code, which the code under it answers.
+WRITE_TASK = re.compile(r"^\W*(?:write|implement|create|build|code|rewrite|refactor|fix|complete|convert|"
+                        r"show|give|design|define|declare)\b", re.IGNORECASE)
 #: Fewest questions answered in quotes that make quotes the document's way of answering.
 QUOTED_ANSWERS = 3
 #: A label with nothing after it, in a quote or list or not: ``> **Result:**``, ``- Action:``.
@@ -322,16 +327,16 @@ def _html_page_links(outline: Outline) -> set[int]:
     skip: set[int] = set()
     index = 0
     while index < len(outline.lines):
-        while index in outline.code_lines:
+        if index in outline.code_lines or not outline.lines[index].strip():
             index += 1
+            continue
         start = index
-        while index < len(outline.lines) and outline.lines[index].strip():
+        while index < len(outline.lines) and outline.lines[index].strip() and index not in outline.code_lines:
             index += 1
         block = "\n".join(outline.lines[start:index])
-        if block.lstrip().startswith("<") and not outline.code_lines.intersection(range(start, index)) \
-                and HTML_PAGE_LINK.search(block) and is_blank(HTML_PAGE_LINK.sub("", block)):
+        if block.lstrip().startswith("<") and HTML_PAGE_LINK.search(block) \
+                and is_blank(HTML_PAGE_LINK.sub("", block)):
             skip.update(range(start, index))
-        index += 1
     return skip
 
 
@@ -372,7 +377,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if unanswered:
             dropped.append(Dropped(source, ref, anchor.line + 1, quiz.reason, question, last))
             continue
-        if not answer or is_blank(ANY_LINK.sub("", answer)):  # only "[Solution](…)": a pointer
+        if not answer or is_blank(ANY_LINK.sub("", answer)) or _only_code_shown(question, answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question, last))
             continue
         if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))) or _empty_template(answer):
@@ -387,6 +392,16 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
+
+
+def _only_code_shown(question: str, answer: str) -> bool:
+    """``What does the code below print?`` over nothing but that code: the code belongs to the
+    question and the answer is missing (a task to write code, ``Implement the following …``,
+    is answered by code)."""
+    if not POINTS_AT_CODE.search(question) or WRITE_TASK.match(question):
+        return False
+    prose = re.sub(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", "", answer, flags=re.MULTILINE | re.DOTALL)
+    return is_blank(prose)
 
 
 def _empty_template(answer: str) -> bool:
