@@ -452,3 +452,16 @@ def test_a_back_to_top_block_glued_to_a_fence_after_prose_is_navigation():
     )
     result = read_text_as(text, "php.md", "markdown")
     assert result.items[0].answer == "They keep their value.\n\nOutput:\n```\n012\n```"
+
+
+def test_bold_pairs_behind_empty_anchors_with_series_coded_labels():
+    text = (
+        '<a href="#q1">Q1: Why split it?</a>  \n\n## General\n\n'
+        '<a name="q1"></a>**Q1: Why split it?**\n\n**A1:** To audit each part.\n\n'
+        '<a name="q-b2"></a>**Q-B2: Is rotation required?**\n\n**A-B2:** Only for long-lived keys.\n'
+    )
+    result = read_text_as(text, "faq.md", "markdown")
+    assert [(i.ref, i.question, i.answer) for i in result.items] == [
+        ("Q1", "Why split it?", "To audit each part."),
+        ("B2", "Is rotation required?", "Only for long-lived keys."),
+    ]

@@ -92,13 +92,17 @@ _QUALIFIED_A = r"(?:[Mm]odel|[Ss]ample|[Ee]xample|[Ss]uggested|[Ii]deal|[Gg]ood|
 #: ``Q:``, ``**Question 3:**``, ``Вопрос:``, ``问：``, ``P:`` (a language's labels: qalabels).
 Q_MARK = re.compile(
     rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{_QUALIFIED_Q}|{QUESTION_LABEL_ANY})"
-    rf"[ \t]*(?P<number>\d+)?{_GAP}"
+    rf"[ \t]*(?:-?(?P<series>[A-Z]{{1,3}})-?(?=\d))?(?P<number>\d+)?{_GAP}"
     r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
+#: The number an answer label repeats from its question: ``A1:``, ``A-B3:``, ``Answer 2:``.
+_ANSWER_NUMBER = r"(?:[ \t]*-?(?:[A-Z]{1,3}-?)?\d{1,4})?"
+#: Empty HTML anchors a line opens with, targets of a table of contents: ``<a name="q1"></a>``.
+LEADING_ANCHORS = re.compile(r"^(?:[ \t]*<a\s[^<>]*>[ \t]*</a\s*>)+[ \t]*", re.IGNORECASE)
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
-    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{_QUALIFIED_A}|{ANSWER_LABEL_ANY}){_GAP}[:：])"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{_QUALIFIED_A}|{ANSWER_LABEL_ANY}){_ANSWER_NUMBER}{_GAP}[:：])"
     r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(
@@ -320,7 +324,7 @@ def find_pairs(outline: Outline) -> list[Anchor]:
 def _q_mark(outline: Outline, index: int) -> re.Match[str] | None:
     if index in outline.code_lines:
         return None
-    mark = Q_MARK.match(outline.lines[index])
+    mark = Q_MARK.match(without_anchors(outline.lines[index]))
     if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
         return None  # "Q1." alone on its line is numbered scraped text, another format
     return mark
@@ -332,17 +336,28 @@ def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor 
     inline = INLINE_A.search(rest)
     if inline:
         question = _unbold(rest[:inline.start()], mark.group("bold"))
-        return _pair(index, question, mark.group("number"), index + 1, rest[inline.end():]), True
+        return _pair(index, question, _mark_number(mark), index + 1, rest[inline.end():]), True
     parts, line = [_unbold(rest, mark.group("bold"))], index + 1
     while line < len(outline.lines) and _continues_question(outline, line):
         parts.append(outline.lines[line].strip())
         line += 1
     answer_line = _next_nonblank(outline, line)
     answer = A_MARK.match(outline.lines[answer_line]) if answer_line is not None else None
-    question, number = " ".join(parts), mark.group("number")
+    question, number = " ".join(parts), _mark_number(mark)
     if answer and answer_line is not None and answer_line not in outline.code_lines:
         return _pair(index, question, number, answer_line + 1, answer.group("rest")), True
     return _pair(index, question, number, line, ""), False
+
+
+def _mark_number(mark: re.Match[str]) -> str | None:
+    """``Q7:`` -> ``7``; a series letter is part of the number: ``Q-B3:`` -> ``B3``."""
+    number = mark.group("number")
+    return f"{mark.group('series') or ''}{number}" if number else None
+
+
+def without_anchors(line: str) -> str:
+    """The line without the empty anchors it opens with (``<a name="q2"></a>**Q2: …**``)."""
+    return LEADING_ANCHORS.sub("", line, count=1) if "<" in line[:4] else line
 
 
 def _pair(line: int, question: str, number: str | None, body: int, lead: str) -> Anchor | None:
@@ -383,7 +398,7 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
     for index in sorted(outline.block_starts):
         if index in outline.code_lines:
             continue
-        match = BOLD_Q.match(outline.lines[index])
+        match = BOLD_Q.match(without_anchors(outline.lines[index]))
         if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
