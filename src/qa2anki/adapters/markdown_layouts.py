@@ -95,8 +95,9 @@ Q_MARK = re.compile(
     rf"[ \t]*(?:-?(?P<series>[A-Z]{{1,3}})-?(?=\d))?(?P<number>\d+)?{_GAP}"
     r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
-#: The number an answer label repeats from its question: ``A1:``, ``A-B3:``, ``Answer 2:``.
-_ANSWER_NUMBER = r"(?:[ \t]*-?(?:[A-Z]{1,3}-?)?\d{1,4})?"
+#: The number an answer label repeats from its question, glued to it: ``A1:``, ``A-B3:``
+#: (``Answer 2:`` with a space stays text: a document may number its answers in the prose).
+_ANSWER_NUMBER = r"(?:-?(?:[A-Z]{1,3}-?)?\d{1,4})?"
 #: Empty HTML anchors a line opens with, targets of a table of contents: ``<a name="q1"></a>``.
 LEADING_ANCHORS = re.compile(r"^(?:[ \t]*<a\s[^<>]*>[ \t]*</a\s*>)+[ \t]*", re.IGNORECASE)
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
