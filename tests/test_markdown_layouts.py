@@ -389,3 +389,79 @@ def test_a_list_of_the_questions_without_links_is_no_drop():
         ("Q2", 12, "What is a map?", "Answers"),
     ]
     assert _dropped(result) == [("Q3", 16, "no-answer", "What is a chan?")]
+
+
+# --- answers in quotes, labels, templates, revision tables ------------------------------------
+
+QUOTED = (
+    "## Day 1\n\n**What to prepare:**\n- two stories\n\n"
+    "**Q1: \"Tell me about a mistake.\"**\n> I deleted staging logs and restored them.\n\n"
+    "**Q2: \"Tell me about a conflict.\"**\n> **Situation:** \n> **Task:** \n> **Result:** \n\n"
+    "**Q3: \"Tell me about a deadline.\"**\n> We cut scope.\n\n**Day 1 action item:** Time both stories.\n\n"
+    "**Q4: \"How do you roll back?\"**\n```bash\nkubectl rollout undo deploy/api\n```\n"
+    "> Then find the cause.\n\n"
+    "## Revision\n\n| # | Question | Principle |\n|---|---|---|\n"
+    "| 1 | Tell me about a mistake. | Ownership |\n| 2 | Tell me about a deadline. | Delivery |\n"
+)
+
+
+def test_quoted_answers_end_with_their_quote_and_labels_ask_nothing():
+    result = read_text_as(QUOTED, "plan.md", "markdown")
+    assert [(i.question, i.answer) for i in result.items] == [
+        ("Tell me about a mistake.", "> I deleted staging logs and restored them."),
+        ("Tell me about a deadline.", "> We cut scope."),
+        ("How do you roll back?", "```bash\nkubectl rollout undo deploy/api\n```\n> Then find the cause."),
+    ]
+    assert [(d.reason, d.line) for d in result.dropped] == [("placeholder", 9)]
+    assert ("aside", 17) in [(s.reason, s.line) for s in result.skipped]
+
+
+def test_a_table_repeating_answered_questions_without_answers_is_an_index():
+    result = read_text_as(QUOTED, "plan.md", "markdown")
+    assert "Ownership" not in [i.answer for i in result.items]
+    assert ("table-of-contents", 29) in [(s.reason, s.line) for s in result.skipped]
+
+
+def test_a_practice_question_with_a_model_answer_is_a_pair():
+    text = ("**Practice question:** \"Walk me through your background.\"\n**Model answer:**\n"
+            "> Four years on payments.\n\n**Practice question:** \"Why us?\"\n**Model answer:** Scale.\n")
+    result = read_text_as(text, "p.md", "markdown")
+    assert [(i.question, i.answer) for i in result.items] == [
+        ("Walk me through your background.", "> Four years on payments."),
+        ("Why us?", "Scale."),
+    ]
+
+
+def test_a_question_over_only_the_code_it_points_at_has_no_answer():
+    text = (
+        "#### Q. What does the code below print?\n```php\necho 1 + 1;\n```\n\n"
+        "#### Q. Implement the following function.\n```php\nfunction one() { return 1; }\n```\n\n"
+        "#### Q. What does the following print?\n```php\necho 3;\n```\nIt prints 3.\n"
+    )
+    result = read_text_as(text, "php.md", "markdown")
+    assert [i.question for i in result.items] == [
+        "Implement the following function.", "What does the following print?"]
+    assert [(d.reason, d.line) for d in result.dropped] == [("no-answer", 1)]
+
+
+def test_a_back_to_top_block_glued_to_a_fence_after_prose_is_navigation():
+    text = (
+        "#### Q. Explain static variables.\n\nThey keep their value.\n\nOutput:\n```\n012\n```\n"
+        '<div align="right">\n    <b><a href="#">↥ back to top</a></b>\n</div>\n\n'
+        "#### Q. What is trim()?\n\nIt strips both ends.\n"
+    )
+    result = read_text_as(text, "php.md", "markdown")
+    assert result.items[0].answer == "They keep their value.\n\nOutput:\n```\n012\n```"
+
+
+def test_bold_pairs_behind_empty_anchors_with_series_coded_labels():
+    text = (
+        '<a href="#q1">Q1: Why split it?</a>  \n\n## General\n\n'
+        '<a name="q1"></a>**Q1: Why split it?**\n\n**A1:** To audit each part.\n\n'
+        '<a name="q-b2"></a>**Q-B2: Is rotation required?**\n\n**A-B2:** Only for long-lived keys.\n'
+    )
+    result = read_text_as(text, "faq.md", "markdown")
+    assert [(i.ref, i.question, i.answer) for i in result.items] == [
+        ("Q1", "Why split it?", "To audit each part."),
+        ("B2", "Is rotation required?", "Only for long-lived keys."),
+    ]

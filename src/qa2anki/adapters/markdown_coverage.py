@@ -35,6 +35,7 @@ class Accounted:
     question_lines: Sequence[int]  # first lines of every question found, sorted
     navigation: Collection[int]  # links into the page, lists repeating the questions
     title: int | None  # the document's title heading
+    asides: Collection[int] = frozenset()  # text after a quoted answer, outside the quote
 
 
 def unaccounted(source: str, outline: Outline, accounted: Accounted) -> tuple[list[Skipped], list[Dropped]]:
@@ -62,6 +63,8 @@ def _reason(line: int, outline: Outline, accounted: Accounted) -> str:
         return "table-of-contents"
     if line == accounted.title:
         return "title"
+    if line in accounted.asides:
+        return "aside"
     if heading is not None and _over_questions(outline, heading, questions):
         return "section-title"
     if not questions or line < questions[0]:

@@ -90,6 +90,16 @@ ANY_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*(?:\s[^()]*)?\)")
 EMPHASIS_MARKS = re.compile(r"[*_~]+")
 #: Words of a code box's copy button: a cheap test before looking for boxes.
 BOX_HINT = re.compile(r"cop(?:y|ied|ier|iar)|kopieren", re.IGNORECASE)
+#: A question about code it points at: ``the code below``, ``the following snippet``.
+POINTS_AT_CODE = re.compile(r"\b(?:below|following|above)\b", re.IGNORECASE)
+#: A question asking to write code, which the code under it answers.
+WRITE_TASK = re.compile(r"^\W*(?:write|implement|create|build|code|rewrite|refactor|fix|complete|convert|"
+                        r"show|give|design|define|declare)\b", re.IGNORECASE)
+#: Fewest questions answered in quotes that make quotes the document's way of answering.
+QUOTED_ANSWERS = 3
+#: A label with nothing after it, in a quote or list or not: ``> **Result:**``, ``- Action:``.
+EMPTY_LABEL = re.compile(
+    r"^[ \t>]*(?:[-*+][ \t]+)?(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}[:：](?:\*\*|__)?[ \t]*$")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -317,16 +327,16 @@ def _html_page_links(outline: Outline) -> set[int]:
     skip: set[int] = set()
     index = 0
     while index < len(outline.lines):
-        while index in outline.code_lines:
+        if index in outline.code_lines or not outline.lines[index].strip():
             index += 1
+            continue
         start = index
-        while index < len(outline.lines) and outline.lines[index].strip():
+        while index < len(outline.lines) and outline.lines[index].strip() and index not in outline.code_lines:
             index += 1
         block = "\n".join(outline.lines[start:index])
-        if block.lstrip().startswith("<") and not outline.code_lines.intersection(range(start, index)) \
-                and HTML_PAGE_LINK.search(block) and is_blank(HTML_PAGE_LINK.sub("", block)):
+        if block.lstrip().startswith("<") and HTML_PAGE_LINK.search(block) \
+                and is_blank(HTML_PAGE_LINK.sub("", block)):
             skip.update(range(start, index))
-        index += 1
     return skip
 
 
@@ -341,17 +351,22 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     topics = _topics(anchors, sections, outline)
     navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     ends = _ends(anchors, outline)
+    ends, asides = _quoted_answer_ends(anchors, ends, outline)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
     answers = [_answer_of(a, end, outline, navigation, quiz)
                for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
-    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True) if answer}
+    answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True)
+                if answer and not a.guessed}
     items: list[Item] = []
     dropped: list[Dropped] = []
-    repeats: set[int] = set()
+    index_rows = _question_index_rows(anchors, answered, outline)
+    repeats: set[int] = set(index_rows)
     unique_ref = RefAllocator()
     symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
     for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
+        if anchor.line in index_rows:
+            continue
         unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
         last = _end_line(anchor, end, outline)
         if not answer and not unanswered and _normal(anchor.question) in answered:
@@ -362,10 +377,10 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if unanswered:
             dropped.append(Dropped(source, ref, anchor.line + 1, quiz.reason, question, last))
             continue
-        if not answer or is_blank(ANY_LINK.sub("", answer)):  # only "[Solution](…)": a pointer
+        if not answer or is_blank(ANY_LINK.sub("", answer)) or _only_code_shown(question, answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "no-answer", question, last))
             continue
-        if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))):  # "*ToDo*", "Answer here<br/>"
+        if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))) or _empty_template(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question, last))
             continue
         meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
@@ -374,9 +389,48 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
         items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
                           prompt=prompt, end_line=last))
-    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats)
+    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
+
+
+def _only_code_shown(question: str, answer: str) -> bool:
+    """``What does the code below print?`` over nothing but that code: the code belongs to the
+    question and the answer is missing (a task to write code, ``Implement the following …``,
+    is answered by code)."""
+    if not POINTS_AT_CODE.search(question) or WRITE_TASK.match(question):
+        return False
+    prose = re.sub(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", "", answer, flags=re.MULTILINE | re.DOTALL)
+    return is_blank(prose)
+
+
+def _empty_template(answer: str) -> bool:
+    """Labels with nothing after them (``> **Situation:**`` / ``> **Task:**`` / …): a template
+    for an answer not yet written."""
+    lines = [line for line in answer.split("\n") if line.strip(" \t>")]
+    return len(lines) >= 2 and all(EMPTY_LABEL.match(line) for line in lines)
+
+
+def _question_index_rows(anchors: Sequence[Anchor], answered: set[str], outline: Outline) -> set[int]:
+    """Rows of a table listing questions with no answer column (``| # | Question | Principle |``)
+    where most rows repeat questions the document answers elsewhere: an index for revision, whose
+    other column is a category, not an answer."""
+    tables: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        if anchor.kind == "row" and anchor.guessed:
+            tables.setdefault(_region_start(anchor, outline), []).append(anchor)
+    rows: set[int] = set()
+    for table_rows in tables.values():
+        repeated = sum(_repeats(_normal(row.question), answered) for row in table_rows)
+        if repeated * 2 >= len(table_rows):
+            rows.update(row.line for row in table_rows)
+    return rows
+
+
+def _repeats(question: str, answered: set[str]) -> bool:
+    """Whether an answered question reads the same, or holds it whole (``(Ownership): "Tell me
+    about …"`` holds ``Tell me about …``)."""
+    return question in answered or bool(question) and any(question in other for other in answered)
 
 
 @lru_cache(maxsize=4)
@@ -387,11 +441,12 @@ def _quiz_outline(outline: Outline) -> Outline:
 
 
 def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list[Dropped],
-                 navigation: frozenset[int] | set[int]) -> tuple[list[Skipped], list[Dropped]]:
+                 navigation: frozenset[int] | set[int], asides: frozenset[int]
+                 ) -> tuple[list[Skipped], list[Dropped]]:
     """The lines no item or dropped item spans: skipped regions and headings that asked nothing."""
     spans = sorted((entry.line - 1, (entry.end_line or entry.line) - 1)
                    for entry in (*items, *dropped) if entry.line is not None)
-    accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline))
+    accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline), asides)
     return unaccounted(source, outline, accounted)
 
 
@@ -421,6 +476,45 @@ def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
     if anchors and anchors[-1].end is None:
         ends[-1] = _last_answer_end(list(anchors), ends, outline)
     return ends
+
+
+def _quoted_answer_ends(anchors: Sequence[Anchor], ends: list[int], outline: Outline
+                        ) -> tuple[list[int], frozenset[int]]:
+    """Where the document quotes its answers (``**Q1: …**`` over ``> …``), an answer ends with
+    its quote: a paragraph after it (``**Day 2 action item:** …``) is the author's aside between
+    questions, not part of the answer above. Returns the ends and the lines set aside."""
+    open_ended = [(i, a) for i, a in enumerate(anchors) if a.end is None and not a.lead]
+    quoted = [i for i, a in open_ended if _first_text(outline, a.body, ends[i]) in outline.quote_lines]
+    if len(quoted) < QUOTED_ANSWERS or len(quoted) * 3 < len(open_ended) * 2:
+        return ends, frozenset()
+    ends = list(ends)
+    asides: set[int] = set()
+    for index in quoted:
+        last_quote = _last_quote_line(outline, anchors[index].body, ends[index])
+        if last_quote is not None:
+            asides.update(range(last_quote + 1, ends[index]))
+            ends[index] = last_quote + 1
+    return ends, frozenset(asides)
+
+
+def _first_text(outline: Outline, start: int, end: int) -> int | None:
+    return next((i for i in range(start, end) if outline.lines[i].strip()), None)
+
+
+def _last_quote_line(outline: Outline, start: int, end: int) -> int | None:
+    """The quote's last line when only prose (no code, quote or heading) follows it before
+    ``end``; None when nothing follows it or something the answer may hold does."""
+    trailing = False
+    for index in range(end - 1, start - 1, -1):
+        line = outline.lines[index]
+        if not line.strip() or THEMATIC_BREAK.match(line) and index not in outline.code_lines:
+            continue
+        if index in outline.quote_lines:
+            return index if trailing else None
+        if index in outline.code_lines or index in outline.heading_lines:
+            return None
+        trailing = True
+    return None
 
 
 def _quiz(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> QuizItem | Unanswered | None:

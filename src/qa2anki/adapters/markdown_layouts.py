@@ -85,15 +85,26 @@ SUMMARY = re.compile(r"<summary\b[^>]*>(?P<question>.*?)</summary\s*>", re.IGNOR
 _LIST_LEAD = r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?"
 #: Space before a label's colon; French sets a (narrow) no-break space there: ``Réponse :``.
 _GAP = "[ \t\u00a0\u202f]*"
+#: English labels that qualify the question or answer they name: ``Practice question:``,
+#: ``Model answer:``.
+_QUALIFIED_Q = (r"(?:[Pp]ractice|[Ss]ample|[Ee]xample|[Bb]onus|[Ff]ollow-up|[Ii]nterview|[Mm]ock)"
+                r"[ \t]+question")
+_QUALIFIED_A = r"(?:[Mm]odel|[Ss]ample|[Ee]xample|[Ss]uggested|[Ii]deal|[Gg]ood|[Ss]trong)[ \t]+answer"
 #: ``Q:``, ``**Question 3:**``, ``Вопрос:``, ``问：``, ``P:`` (a language's labels: qalabels).
 Q_MARK = re.compile(
-    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{QUESTION_LABEL_ANY})[ \t]*(?P<number>\d+)?{_GAP}"
+    rf"^{_LIST_LEAD}(?P<bold>\*\*|__)?(?P<label>{_QUALIFIED_Q}|{QUESTION_LABEL_ANY})"
+    rf"[ \t]*(?:-?(?P<series>[A-Z]{{1,3}})-?(?=\d))?(?P<number>\d+)?{_GAP}"
     r"(?P<sep>[:：]|(?<=\d)[.)．])(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
+#: The number an answer label repeats from its question, glued to it: ``A1:``, ``A-B3:``
+#: (``Answer 2:`` with a space stays text: a document may number its answers in the prose).
+_ANSWER_NUMBER = r"(?:-?(?:[A-Z]{1,3}-?)?\d{1,4})?"
+#: Empty HTML anchors a line opens with, targets of a table of contents: ``<a name="q1"></a>``.
+LEADING_ANCHORS = re.compile(r"^(?:[ \t]*<a\s[^<>]*>[ \t]*</a\s*>)+[ \t]*", re.IGNORECASE)
 #: ``A:``, ``**Answer:**``, ``> **Answer:**``, ``Ответ:``, ``答：``, ``【答案】``, ``R:``.
 A_MARK = re.compile(
     rf"^{_LIST_LEAD}(?:>[ \t]?)?(?:\*\*|__)?"
-    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{ANSWER_LABEL_ANY}){_GAP}[:：])"
+    rf"(?P<label>【(?:{ANSWER_LABEL_ANY})】|(?:{_QUALIFIED_A}|{ANSWER_LABEL_ANY}){_ANSWER_NUMBER}{_GAP}[:：])"
     r"(?:\*\*|__)?[ \t]*(?P<rest>.*)$"
 )
 INLINE_A = re.compile(
@@ -135,6 +146,7 @@ class Anchor:
     level: int = 0  # heading level; 0 for the other layouts
     meta: tuple[tuple[str, str], ...] = ()
     prompt: str = ""  # markdown the question shows with it (code or a list inside a summary)
+    guessed: bool = False  # a table row whose answer column no header names (the longest one)
 
 
 # --- question text -------------------------------------------------------------------------
@@ -314,7 +326,7 @@ def find_pairs(outline: Outline) -> list[Anchor]:
 def _q_mark(outline: Outline, index: int) -> re.Match[str] | None:
     if index in outline.code_lines:
         return None
-    mark = Q_MARK.match(outline.lines[index])
+    mark = Q_MARK.match(without_anchors(outline.lines[index]))
     if not mark or (mark.group("sep") in ".)" and not mark.group("rest").strip()):
         return None  # "Q1." alone on its line is numbered scraped text, another format
     return mark
@@ -326,17 +338,28 @@ def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor 
     inline = INLINE_A.search(rest)
     if inline:
         question = _unbold(rest[:inline.start()], mark.group("bold"))
-        return _pair(index, question, mark.group("number"), index + 1, rest[inline.end():]), True
+        return _pair(index, question, _mark_number(mark), index + 1, rest[inline.end():]), True
     parts, line = [_unbold(rest, mark.group("bold"))], index + 1
     while line < len(outline.lines) and _continues_question(outline, line):
         parts.append(outline.lines[line].strip())
         line += 1
     answer_line = _next_nonblank(outline, line)
     answer = A_MARK.match(outline.lines[answer_line]) if answer_line is not None else None
-    question, number = " ".join(parts), mark.group("number")
+    question, number = " ".join(parts), _mark_number(mark)
     if answer and answer_line is not None and answer_line not in outline.code_lines:
         return _pair(index, question, number, answer_line + 1, answer.group("rest")), True
     return _pair(index, question, number, line, ""), False
+
+
+def _mark_number(mark: re.Match[str]) -> str | None:
+    """``Q7:`` -> ``7``; a series letter is part of the number: ``Q-B3:`` -> ``B3``."""
+    number = mark.group("number")
+    return f"{mark.group('series') or ''}{number}" if number else None
+
+
+def without_anchors(line: str) -> str:
+    """The line without the empty anchors it opens with (``<a name="q2"></a>**Q2: …**``)."""
+    return LEADING_ANCHORS.sub("", line, count=1) if "<" in line[:4] else line
 
 
 def _pair(line: int, question: str, number: str | None, body: int, lead: str) -> Anchor | None:
@@ -377,7 +400,7 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
     for index in sorted(outline.block_starts):
         if index in outline.code_lines:
             continue
-        match = BOLD_Q.match(outline.lines[index])
+        match = BOLD_Q.match(without_anchors(outline.lines[index]))
         if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
@@ -389,7 +412,21 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
-    return anchors
+    return _without_labels(anchors)
+
+
+def _without_labels(anchors: list[Anchor]) -> list[Anchor]:
+    """Where the document numbers its bold questions (``**Q1: "…"**``), an unnumbered bold line
+    that ends in a colon and asks nothing (``**What to internalize:**``, ``**How to prepare:**``)
+    labels the list or paragraph below it: it is no question."""
+    if sum(1 for anchor in anchors if anchor.number) < 2:
+        return anchors
+    return [anchor for anchor in anchors if anchor.number or not _is_label(anchor.question)]
+
+
+def _is_label(text: str) -> bool:
+    stripped = text.rstrip("*_ \t")
+    return stripped.endswith((":", "：")) and not asks(stripped)
 
 
 def _numbered_ask(match: re.Match[str], number: str | None, text: str) -> bool:
@@ -409,6 +446,7 @@ def _rows_of(table: Table) -> list[Anchor]:
     if columns is None:
         return []
     question_col, answer_col, number_col, meta_cols = columns
+    guessed = _header_name(table.header[answer_col]) not in TABLE_ANSWER
     anchors = []
     for row in table.rows:
         cells = row.cells + ("",) * (len(table.header) - len(row.cells))
@@ -418,7 +456,8 @@ def _rows_of(table: Table) -> list[Anchor]:
         number = _cell(cells[number_col]) if number_col is not None else None
         meta = tuple((key, _cell(cells[col])) for key, col in meta_cols if _cell(cells[col]))
         anchors.append(Anchor("row", row.line, text, number if number and number.isdigit() else numbered,
-                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta))
+                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta,
+                              guessed=guessed))
     return anchors
 
 

@@ -97,6 +97,7 @@ class Outline:
         self.item_indents: dict[int, int] = {}  # list item's first line -> its content indent
         self.list_items: dict[int, ListItem] = {}  # list item's first line -> the item
         self.front_matter: range = range(0)  # the lines of YAML front matter
+        self.quote_lines: set[int] = set()  # lines inside a blockquote (lazy continuations too)
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
@@ -122,6 +123,8 @@ class Outline:
                 self.headings.append(_heading(token, tokens[index + 1].content, items[-1] if items else None))
             elif token.type == "table_open":
                 self.tables.append(_table(tokens, index))
+            elif token.type == "blockquote_open" and token.map:
+                self.quote_lines.update(range(*token.map))
             elif token.type == "front_matter" and token.map:
                 self.front_matter = range(*token.map)
 
