@@ -465,3 +465,32 @@ def test_bold_pairs_behind_empty_anchors_with_series_coded_labels():
         ("Q1", "Why split it?", "To audit each part."),
         ("B2", "Is rotation required?", "Only for long-lived keys."),
     ]
+
+
+KOREAN_Q_DOT = """\
+# 운영체제 면접 질문
+
+### Q. 프로세스와 스레드의 차이는?
+
+A. 프로세스는 실행 중인 프로그램이고, 스레드는 그 안의 실행 흐름입니다.
+
+### Q. 데드락이란?
+
+A. 두 작업이 서로의 자원을 기다리며 멈춘 상태입니다.
+
+- A. 이 줄은 목록입니다.
+"""
+
+
+def test_an_a_dot_label_the_document_repeats_is_not_part_of_the_answer():
+    items = read_text_as(KOREAN_Q_DOT, "ko.md", "markdown").items
+    assert [item.answer.split("\n")[0] for item in items] == [
+        "프로세스는 실행 중인 프로그램이고, 스레드는 그 안의 실행 흐름입니다.",
+        "두 작업이 서로의 자원을 기다리며 멈춘 상태입니다.",
+    ]
+    assert "- A. 이 줄은 목록입니다." in items[1].answer  # a list item further down stays as written
+
+
+def test_one_answer_opening_with_a_dot_keeps_it():
+    text = "## Q1. Which comes first?\n\nA. comes first, then B.\n\n## Q2. Why?\n\nBecause.\n"
+    assert read_text_as(text, "x.md", "markdown").items[0].answer.startswith("A. comes first")

@@ -354,8 +354,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     ends, asides = _quoted_answer_ends(anchors, ends, outline)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
-    answers = [_answer_of(a, end, outline, navigation, quiz)
-               for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
+    answers = _without_letter_labels([_answer_of(a, end, outline, navigation, quiz)
+                                      for a, end, quiz in zip(anchors, ends, quizzes, strict=True)])
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True)
                 if answer and not a.guessed}
     items: list[Item] = []
@@ -691,6 +691,19 @@ def _without_back_link(line: str) -> str:
         return line
     text = link.group("md") or link.group("html") or ""
     return line[:link.start()] if BACK_LINK_TEXT.fullmatch(text) else line
+
+
+#: ``A. It is…`` / ``**A)** It is…``: a bare letter labelling an answer (beside ``Q.`` questions).
+LETTER_LABEL = re.compile(r"^(?:\*\*|__)?A[.)](?:\*\*|__)?[ \t]+(?=\S)")
+
+
+def _without_letter_labels(answers: list[str]) -> list[str]:
+    """Answers that open with ``A.`` throughout the document (two or more, at least two thirds of
+    them): the document's answer label, taken off. One such answer alone may be a list item."""
+    labelled = sum(1 for answer in answers if LETTER_LABEL.match(answer))
+    if labelled < 2 or labelled * 3 < len([a for a in answers if a]) * 2:
+        return answers
+    return [LETTER_LABEL.sub("", answer, count=1) for answer in answers]
 
 
 def _without_answer_mark(answer: str) -> str:
