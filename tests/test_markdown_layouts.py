@@ -494,3 +494,10 @@ def test_an_a_dot_label_the_document_repeats_is_not_part_of_the_answer():
 def test_one_answer_opening_with_a_dot_keeps_it():
     text = "## Q1. Which comes first?\n\nA. comes first, then B.\n\n## Q2. Why?\n\nBecause.\n"
     assert read_text_as(text, "x.md", "markdown").items[0].answer.startswith("A. comes first")
+
+
+def test_a_label_alone_atop_a_quoted_answer_is_not_part_of_it():
+    text = ("## 1. 什么是闭包？\n\n> 回答\n>\n> 闭包是函数和其词法环境的组合。\n\n"
+            "## 2. What is a thunk?\n\n> **Answer**\n> A function that delays a computation.\n")
+    answers = [item.answer for item in read_text_as(text, "q.md", "markdown").items]
+    assert answers == ["> 闭包是函数和其词法环境的组合。", "> A function that delays a computation."]

@@ -693,6 +693,9 @@ def _without_back_link(line: str) -> str:
     return line[:link.start()] if BACK_LINK_TEXT.fullmatch(text) else line
 
 
+#: ``> 回答`` / ``> **Answer**`` alone on the first line of a quoted answer: its label.
+QUOTED_LABEL = re.compile(rf"^>[ \t]*(?:\*\*|__)?(?:{ANSWER_LABEL_ANY})(?:\*\*|__)?[ \t]*[:：]?[ \t]*$",
+                          re.IGNORECASE)
 #: ``A. It is…`` / ``**A)** It is…``: a bare letter labelling an answer (beside ``Q.`` questions).
 LETTER_LABEL = re.compile(r"^(?:\*\*|__)?A[.)](?:\*\*|__)?[ \t]+(?=\S)")
 
@@ -712,6 +715,8 @@ def _without_answer_mark(answer: str) -> str:
     (a card's back shows its answer)."""
     answer = _unwrapped_answer(answer)
     first, _, rest = answer.partition("\n")
+    if QUOTED_LABEL.match(first):  # "> 回答" over the quoted answer: the quote's label line goes
+        return trim_block(re.sub(r"^>[ \t]*\n", "", rest, count=1))
     mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
