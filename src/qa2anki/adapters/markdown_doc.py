@@ -354,8 +354,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     ends, asides = _quoted_answer_ends(anchors, ends, outline)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
-    answers = _without_letter_labels([_answer_of(a, end, outline, navigation, quiz)
-                                      for a, end, quiz in zip(anchors, ends, quizzes, strict=True)])
+    answers = [_answer_of(a, end, outline, navigation, quiz)
+               for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
+    answers = _without_letter_labels(answers, [isinstance(quiz, QuizItem) for quiz in quizzes])
     answered = {_normal(a.question) for a, answer in zip(anchors, answers, strict=True)
                 if answer and not a.guessed}
     items: list[Item] = []
@@ -700,13 +701,16 @@ QUOTED_LABEL = re.compile(rf"^>[ \t]*(?:\*\*|__)?(?:{ANSWER_LABEL_ANY})(?:\*\*|_
 LETTER_LABEL = re.compile(r"^(?:\*\*|__)?A[.)](?:\*\*|__)?[ \t]+(?=\S)")
 
 
-def _without_letter_labels(answers: list[str]) -> list[str]:
+def _without_letter_labels(answers: list[str], quiz: list[bool]) -> list[str]:
     """Answers that open with ``A.`` throughout the document (two or more, at least two thirds of
-    them): the document's answer label, taken off. One such answer alone may be a list item."""
-    labelled = sum(1 for answer in answers if LETTER_LABEL.match(answer))
-    if labelled < 2 or labelled * 3 < len([a for a in answers if a]) * 2:
+    them): the document's answer label, taken off. One such answer alone may be a list item; a
+    quiz's back opens with its correct option (``A. …``) and keeps it."""
+    plain = [answer for answer, is_quiz in zip(answers, quiz, strict=True) if answer and not is_quiz]
+    labelled = sum(1 for answer in plain if LETTER_LABEL.match(answer))
+    if labelled < 2 or labelled * 3 < len(plain) * 2:
         return answers
-    return [LETTER_LABEL.sub("", answer, count=1) for answer in answers]
+    return [answer if is_quiz else LETTER_LABEL.sub("", answer, count=1)
+            for answer, is_quiz in zip(answers, quiz, strict=True)]
 
 
 def _without_answer_mark(answer: str) -> str:
