@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg
 from conftest import DATA
 from qa2anki.adapters import read_text_as
+from qa2anki.adapters._choices import Choice, Option, resolve
 from qa2anki.cli import main
 from qa2anki.dedup import deduplicate
 from qa2anki.models import Item
@@ -172,3 +173,68 @@ def test_a_collapsed_example_inside_an_ordinary_answer_is_no_answer_label():
     assert closure.prompt == ""
     assert closure.answer.startswith("A function that keeps the scope")
     assert "<summary>Example</summary>" in closure.answer
+
+
+def test_capitals_run_together_name_several_options_only_when_each_is_a_label_in_order():
+    options = [Option(label, text) for label, text in zip("ABCDE", ["one", "two", "AC", "four", "five"],
+                                                                  strict=True)]
+    assert resolve("BD", options) == Choice((1, 3))
+    assert resolve("CE.", options) == Choice((2, 4))
+    assert resolve("AC", options) == "ambiguous-answer"  # options A and C, or the option reading "AC"?
+    assert resolve("DB", options) == "unknown-option"
+    assert resolve("AF", options) == "unknown-option"
+
+
+LIST_QUIZ = """# Practice set
+
+1. Which port does HTTPS use by default?
+    - A. 80
+    - B. 443
+    - C. 22
+
+    <details><summary>Answer</summary>
+
+    Correct Answer: B
+
+    </details>
+
+2. Which two are layer-4 protocols? (Select TWO.)
+    - A. TCP
+    - B. HTTP
+    - C. UDP
+
+    <details><summary>Answer</summary>
+
+    Correct Answer: AC
+
+    Explanation: both carry segments between ports.
+
+    </details>
+
+3. Which record maps a name to an IPv6 address?
+    - A. A
+    - B. AAAA
+"""
+
+
+def test_numbered_items_holding_options_and_an_answer_are_quiz_questions():
+    result = read_text_as(LIST_QUIZ, "set.md")
+    assert result.format == "markdown"
+    assert [i.question for i in result.items] == ["Which port does HTTPS use by default?",
+                                                  "Which two are layer-4 protocols? (Select TWO.)"]
+    first, second = result.items
+    assert first.prompt.startswith("- A. 80") and first.answer == "B. 443"
+    assert second.answer.startswith("A. TCP\n\nC. UDP\n\nExplanation: both carry segments")
+    assert "Correct Answer" not in second.answer + second.prompt
+    assert [(d.reason, d.line) for d in result.dropped] == [("no-answer", 27)]
+
+
+def test_a_numbered_list_of_steps_or_of_sections_is_no_question():
+    steps = ("# Setup\n\n## How do I install it?\n\n1. Download the archive\n    - A. for Linux\n"
+             "    - B. for macOS\n2. Run the installer\n")
+    assert [i.question for i in read_text_as(steps, "setup.md").items] == ["How do I install it?"]
+    sections = "# Quiz\n\n1. Networking\n\n" + "\n".join(
+        "    " + line if line else "" for line in LIST_QUIZ.split("\n", 2)[2].split("\n"))
+    result = read_text_as(sections, "quiz.md")
+    assert [i.question for i in result.items][:1] == ["Which port does HTTPS use by default?"]
+    assert "Networking" not in [i.question for i in result.items]

@@ -52,10 +52,12 @@ _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_@$][\w@$-]{0,40}:(?=\s|$)")
 
 
 #: A label opening a line, which adapters read as structure: ``**Answer:**``, ``Ответ:``, ``答：``,
-#: ``#### Answer: D``, ``> **Answer: B.**``, ``Q7.`` (what follows the label still counts).
+#: ``#### Answer: D``, ``> **Answer: B.**``, ``Correct Answer: CE``, ``Q7.`` (what follows the label
+#: still counts).
 _LABEL_WORDS = rf"(?:{ANSWER_LABEL_ANY}|{QUESTION_LABEL_WORDS}|q|explanation|feedback|expected)"
 _LABEL = re.compile(
-    rf"^[\s>#*_]*(?:{_LABEL_WORDS}(?:\s*\d{{0,4}})?[\s*_]*[:：.]|{_LABEL_WORDS}[\s*_]*$"
+    rf"^[\s>#*_]*(?:(?:the\s+)?(?:correct|right)\s+)?"
+    rf"(?:{_LABEL_WORDS}(?:\s*\d{{0,4}})?[\s*_]*[:：.]|{_LABEL_WORDS}[\s*_]*$"
     r"|第\s*\w{1,4}\s*[题題问問道][\s*_:：.]*$)",
     re.IGNORECASE,
 )
@@ -146,8 +148,8 @@ def _line_words(line: str) -> list[str]:
     if _is_markup_text(line):
         return []
     found = words(line)
-    if labelled and len(found) == 1 and len(found[0]) <= 2:
-        return []  # "Answer: B": a quiz's key, which the back states as the option it names
+    if labelled and (len(found) == 1 and len(found[0]) <= 2 or all(len(word) == 1 for word in found)):
+        return []  # "Answer: B", "Correct Answer: B, D": a quiz's key; the back states the options
     return found
 
 

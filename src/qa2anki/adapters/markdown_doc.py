@@ -43,12 +43,19 @@ from .markdown_layouts import (
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .markdown_prompts import find_bold_prompts, structural_prompts
-from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, is_answer_heading, read_quiz
+from .markdown_quiz import (
+    QUIZ_DOCUMENT,
+    QuizItem,
+    Unanswered,
+    find_list_quizzes,
+    is_answer_heading,
+    read_quiz,
+)
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
-PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
 #: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
     r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
@@ -114,7 +121,7 @@ def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
     found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
     bold = find_bold_questions(outline)
-    found += bold + find_bold_prompts(outline, bold)
+    found += bold + find_bold_prompts(outline, bold) + find_list_quizzes(outline)
     details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
@@ -425,7 +432,7 @@ def _ends(anchors: Sequence[Anchor], outline: Outline) -> list[int]:
 
 def _quiz(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> QuizItem | Unanswered | None:
     """A question heading or bold question over options or an answer label: see :mod:`.markdown_quiz`."""
-    if anchor.kind not in ("heading", "bold") or anchor.lead:
+    if anchor.kind not in ("heading", "bold", "item") or anchor.lead:
         return None
     return read_quiz(outline, anchor.body, end, anchor.dedent, skip)
 
