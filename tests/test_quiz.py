@@ -183,6 +183,7 @@ def test_capitals_run_together_name_several_options_only_when_each_is_a_label_in
     assert resolve("AC", options) == "ambiguous-answer"  # options A and C, or the option reading "AC"?
     assert resolve("DB", options) == "unknown-option"
     assert resolve("AF", options) == "unknown-option"
+    assert resolve("a) and d)", options) == Choice((0, 3))  # "and" names no options a, n, d
 
 
 LIST_QUIZ = """# Practice set
@@ -238,3 +239,71 @@ def test_a_numbered_list_of_steps_or_of_sections_is_no_question():
     result = read_text_as(sections, "quiz.md")
     assert [i.question for i in result.items][:1] == ["Which port does HTTPS use by default?"]
     assert "Networking" not in [i.question for i in result.items]
+
+
+KEYED_AT_END = """# Week 2 quiz
+
+**Q1.** Which command stages every change in the working tree?
+
+- A) `git commit -a`
+- B) `git add -A`
+- C) `git stash`
+
+**Q2.** What does `git rebase` rewrite?
+
+- A) Nothing
+- B) Only the remote
+- C) The commits it replays
+
+**Q3.** Which file lists paths Git must not track?
+
+- A) `.gitignore`
+- B) `.gitattributes`
+
+## Answer key
+
+<details>
+<summary>Click to reveal answers</summary>
+
+1. **B** — `-A` stages new, changed and deleted files alike.
+
+2. **C** — replayed commits are new objects.
+
+3. **D**
+
+</details>
+
+## Self-assessment
+
+1. Three right: ready.
+"""
+
+
+def test_an_answer_key_at_the_end_answers_each_question_by_its_number():
+    result = read_text_as(KEYED_AT_END, "week2.md")
+    first, second = result.items
+    assert first.question == "Which command stages every change in the working tree?"
+    assert first.prompt.startswith("- A) `git commit -a`")
+    assert first.answer == "B) `git add -A`\n\n`-A` stages new, changed and deleted files alike."
+    assert second.answer.startswith("C) The commits it replays\n\nreplayed commits")
+    assert [(d.reason, d.line) for d in result.dropped] == [("unknown-option", 15)]  # the key says D
+    assert ("answer-key", 25) in [(s.reason, s.line) for s in result.skipped]
+
+
+def test_a_key_restating_each_question_with_its_answer_fills_the_questions_above():
+    text = ("# Quiz\n\n## Questions\n\n### 1. Which policy evicts the least recently used entry?\n"
+            "- a) FIFO\n- b) LRU\n\n### 2. Which two bound a cache?\n- a) Size\n- b) Colour\n- c) Age\n\n"
+            "## Answers\n\n### 1. Which policy evicts the least recently used entry?\n**Answer: b) LRU**\n\n"
+            "### 2. Which two bound a cache?\n**Answer: a) and c)**\n\n**Explanation:** space and time.\n")
+    result = read_text_as(text, "quiz.md")
+    assert [i.answer for i in result.items] == ["b) LRU",
+                                                "a) Size\n\nc) Age\n\n**Explanation:** space and time."]
+    assert [i.prompt.split("\n")[0] for i in result.items] == ["- a) FIFO", "- a) Size"]
+
+
+def test_a_numbered_list_after_questions_without_option_letters_is_no_key():
+    text = KEYED_AT_END.replace("1. **B** —", "1. Because").replace("2. **C** —", "2. Since")
+    text = text.replace("3. **D**", "3. Tracking")
+    result = read_text_as(text, "week2.md")
+    assert not any("Because" in item.answer for item in result.items)
+    assert "answer-key" not in {s.reason for s in result.skipped}

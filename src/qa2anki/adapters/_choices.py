@@ -112,6 +112,17 @@ def resolve(value: str, options: Sequence[Option]) -> Choice | str:
     return Choice(chosen, _rest_beyond(rest, [options[i] for i in chosen]))
 
 
+def opens_with_reference(value: str) -> bool:
+    """Whether ``value`` opens by naming options (``B``, ``**C** — because …``, ``A, D``), not
+    with words."""
+    value = _unwrapped(value)
+    return _joined_labels_match(value) or _references(value) is not None
+
+
+def _joined_labels_match(value: str) -> bool:
+    return bool(_JOINED_LABELS.fullmatch(value))
+
+
 def _unwrapped(value: str) -> str:
     """``**B.**`` -> ``B.``; ``**B.** text`` -> ``B. text``; ``` `B` ``` -> ``B``."""
     value = value.strip()
@@ -142,7 +153,7 @@ def _references(value: str) -> tuple[list[str], str] | None:
     match = REFERENCES.match(value)
     if not match:
         return None
-    refs = _ONE_REF.findall(match.group("refs"))
+    refs = _ONE_REF.findall(re.sub(r"\band\b", " ", match.group("refs"), flags=re.IGNORECASE))  # not a, n, d
     rest = match.group("rest")
     if len(refs) == 1 and not match.group("sep") and re.match(r"\s+(?!(?:and|or)\b)[a-z]", rest):
         return None

@@ -23,6 +23,7 @@ from .base import Adapter
 from .codebox import box_end, code_box
 from .level_symbols import legend, split_level
 from .markdown_coverage import Accounted, unaccounted
+from .markdown_key import join_answer_key
 from .markdown_layouts import (
     A_MARK,
     ANY_TAG,
@@ -349,6 +350,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     ends = _ends(anchors, outline)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
+    keyed = join_answer_key(outline, anchors, ends, quizzes, navigation)
+    quizzes = keyed.quizzes
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
     answers = [_answer_of(a, end, outline, navigation, quiz)
                for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
@@ -358,7 +361,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     repeats: set[int] = set()
     unique_ref = RefAllocator()
     symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
-    for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
+    for index, (anchor, end, quiz, answer) in enumerate(zip(anchors, ends, quizzes, answers, strict=True)):
+        if index in keyed.restated:
+            continue  # the answer key's copy of a question: its answer is on that question's card
         unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
         last = _end_line(anchor, end, outline)
         if not answer and not unanswered and _normal(anchor.question) in answered:
@@ -381,7 +386,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
         items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
                           prompt=prompt, end_line=last))
-    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats)
+    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, keyed.lines)
+    key = [Skipped(source, start + 1, last + 1, "answer-key") for start, last in keyed.lines]
+    skipped = sorted(skipped + key, key=lambda region: region.line)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
 
@@ -394,10 +401,12 @@ def _quiz_outline(outline: Outline) -> Outline:
 
 
 def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list[Dropped],
-                 navigation: frozenset[int] | set[int]) -> tuple[list[Skipped], list[Dropped]]:
-    """The lines no item or dropped item spans: skipped regions and headings that asked nothing."""
-    spans = sorted((entry.line - 1, (entry.end_line or entry.line) - 1)
-                   for entry in (*items, *dropped) if entry.line is not None)
+                 navigation: frozenset[int] | set[int], key: Sequence[tuple[int, int]] = ()
+                 ) -> tuple[list[Skipped], list[Dropped]]:
+    """The lines no item or dropped item spans (nor an answer key, reported apart): skipped
+    regions and headings that asked nothing."""
+    spans = sorted([(entry.line - 1, (entry.end_line or entry.line) - 1)
+                    for entry in (*items, *dropped) if entry.line is not None] + list(key))
     accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline))
     return unaccounted(source, outline, accounted)
 

@@ -107,6 +107,9 @@ BOLD_Q = re.compile(
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 
+#: A question's number alone in bold, the question after it: ``**Q1.**``, ``**3.**``, ``**Question 2:**``.
+BOLD_NUMBER = re.compile(rf"(?:{_Q_LABEL}[ \t]*)?(?P<n>\d{{1,4}})[ \t]*[.):：]", re.IGNORECASE)
+
 TABLE_QUESTION = {"q", "question", "questions", "prompt", "front", "term", "query", "ask"} | QUESTION_WORD_SET
 TABLE_ANSWER = {"a", "answer", "answers", "ans", "response", "back", "explanation", "definition",
                 "solution", "reply"} | ANSWER_WORD_SET
@@ -380,6 +383,12 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
+        label = BOLD_NUMBER.fullmatch(match.group("question").strip())
+        if label and looks_like_question(match.group("rest")):  # "**Q1.** Which …?": the label in bold
+            dedent = outline.item_indents.get(index, 0) if match.group("lead") else 0
+            anchors.append(Anchor("bold", index, plain_question(match.group("rest")), label.group("n"),
+                                  index + 1, dedent=dedent))
+            continue
         if not text or not (looks_like_question(text) or q_prefixed):
             continue
         if match.group("rest") and not match.group("number") and not _numbered_ask(match, number, text):

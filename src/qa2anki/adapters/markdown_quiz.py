@@ -155,6 +155,38 @@ def _item_anchor(outline: Outline, item: ListItem) -> Anchor:
                   dedent=outline.item_indents[item.line])
 
 
+def quiz_from_key(outline: Outline, start: int, end: int, dedent: int, skip: Collection[int],
+                  value: str, explanation: str) -> QuizItem | Unanswered | None:
+    """The quiz in lines ``start``..``end`` answered by a key elsewhere in the document (``value``
+    names the option, ``explanation`` follows it on the back); None when they hold no options."""
+    skip = frozenset(skip)
+    run = _option_run(outline, start, end, skip)
+    if run is None:
+        return None
+    options = _options(outline, run, dedent, skip)
+    choice = resolve(value, options)
+    if isinstance(choice, str):
+        return Unanswered(choice)
+    front = outline.markdown(start, run.end, dedent, skip, _front_lines(outline, run))
+    after = outline.markdown(run.end, end, dedent, skip)
+    return QuizItem(front, back(options, choice, "\n\n".join(p for p in (after, explanation) if p)), True)
+
+
+def stated_answer(outline: Outline, start: int, end: int, dedent: int, skip: Collection[int]
+                  ) -> tuple[str, str] | None:
+    """``(value, explanation)`` when lines ``start``..``end`` open with an explicit answer label
+    naming something (``**Answer: b) merge**`` then ``**Explanation:** …``), else None."""
+    skip = frozenset(skip)
+    marker = _marker(outline, start, end, skip, weak=False)
+    if marker is None or not marker.strong or not marker.value:
+        return None
+    if any(outline.lines[i].strip() for i in range(start, marker.line) if i not in skip):
+        return None
+    used = _wrapper_lines(outline, marker.line, end) | {marker.line}
+    used |= {marker.value_line} if marker.value_line is not None else set()
+    return marker.value, outline.markdown(marker.line, end, dedent, skip | used)
+
+
 def is_answer_heading(text: str) -> bool:
     """``#### Answer: D``: a heading that states an answer (inside it), not a section."""
     statement = _statement(text)
@@ -505,4 +537,4 @@ def _front_lines(outline: Outline, run: _Run) -> dict[int, str]:
 
 
 __all__ = ["AMBIGUOUS", "NO_ANSWER", "UNKNOWN_OPTION", "QuizItem", "Unanswered", "find_list_quizzes",
-           "read_quiz"]
+           "quiz_from_key", "read_quiz", "stated_answer"]
