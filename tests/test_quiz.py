@@ -307,3 +307,10 @@ def test_a_numbered_list_after_questions_without_option_letters_is_no_key():
     result = read_text_as(text, "week2.md")
     assert not any("Because" in item.answer for item in result.items)
     assert "answer-key" not in {s.reason for s in result.skipped}
+
+
+def test_a_bold_answer_label_closing_after_the_answer_leaves_no_asterisks():
+    text = ("# Geo\n\n### What is the capital of France?\n**Answer: Paris**\n\nOn the Seine.\n\n"
+            "### What is the capital of Peru?\n**Answer:** it is **Lima**\n")
+    answers = [i.answer for i in read_text_as(text, "geo.md").items]
+    assert answers == ["Paris\n\nOn the Seine.", "it is **Lima**"]

@@ -624,7 +624,17 @@ def _without_answer_mark(answer: str) -> str:
     mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
-    return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
+    lead = _without_unpaired_close(mark.group("rest"))
+    return trim_block(f"{lead}\n{rest}" if lead else rest)
+
+
+def _without_unpaired_close(text: str) -> str:
+    """``Paris**`` from ``**Answer: Paris**``: the bold opened before the label closes after the
+    answer; left alone it shows as asterisks."""
+    for mark in ("**", "__"):
+        if text.endswith(mark) and text.count(mark) % 2:
+            return text[:-len(mark)].rstrip()
+    return text
 
 
 def _unwrapped_answer(answer: str) -> str:
