@@ -46,6 +46,9 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ESCAPE = re.compile(r"\\[nrtbf\"\\/]")
+#: A TeX command no JSON string could hold (``\lambda``; JSON writes ``\\lambda``): the line is
+#: TeX, where ``\nabla`` and ``\theta`` are words, not a newline and a tab.
+_TEX_COMMAND = re.compile(r"(?<!\\)\\(?![nrtbfu\"\\/])[A-Za-z]{2,}")
 #: A field name: ``"question":`` (JSON, no spaces in it) or ``answer:`` opening a line (YAML).
 _JSON_KEY = re.compile(r"\"[^\"\s]{1,40}\"\s*:")
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_@$][\w@$-]{0,40}:(?=\s|$)")
@@ -137,7 +140,7 @@ def _line_words(line: str) -> list[str]:
     if "](#" in line or "#" in line and "href" in line:
         line = _PAGE_LINK.sub(" ", line)
     line, labelled = _LABEL.subn(" ", line, count=1)
-    if "\\" in line:
+    if "\\" in line and not _TEX_COMMAND.search(line):
         line = _ESCAPE.sub(" ", _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line))
     if "<" in line:
         line = _HTML_TAG.sub(" ", line)

@@ -330,11 +330,12 @@ def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor 
         question = _unbold(rest[:inline.start()], mark.group("bold"))
         return _pair(index, question, mark.group("number"), index + 1, rest[inline.end():]), True
     parts, line = [_unbold(rest, mark.group("bold"))], index + 1
-    while line < len(outline.lines) and _continues_question(outline, line):
+    indent = outline.item_indents.get(index, 0)  # "10. **Q:** …" then "    **A:** …" in the item
+    while line < len(outline.lines) and _continues_question(outline, line, indent):
         parts.append(outline.lines[line].strip())
         line += 1
     answer_line = _next_nonblank(outline, line)
-    answer = A_MARK.match(outline.lines[answer_line]) if answer_line is not None else None
+    answer = _a_mark(outline.lines[answer_line], indent) if answer_line is not None else None
     question, number = " ".join(parts), mark.group("number")
     if answer and answer_line is not None and answer_line not in outline.code_lines:
         return _pair(index, question, number, answer_line + 1, answer.group("rest")), True
@@ -348,10 +349,16 @@ def _pair(line: int, question: str, number: str | None, body: int, lead: str) ->
     return Anchor("pair", line, text, number or numbered, body, lead=lead.strip())
 
 
-def _continues_question(outline: Outline, line: int) -> bool:
+def _continues_question(outline: Outline, line: int, indent: int = 0) -> bool:
     text = outline.lines[line]
     return bool(text.strip()) and line not in outline.code_lines and line not in outline.heading_lines \
-        and not A_MARK.match(text) and not Q_MARK.match(text)
+        and not _a_mark(text, indent) and not Q_MARK.match(text)
+
+
+def _a_mark(text: str, indent: int) -> re.Match[str] | None:
+    """``A:`` on a line, read inside the list item whose content starts ``indent`` columns in."""
+    margin = len(text) - len(text.lstrip(" "))
+    return A_MARK.match(text[min(margin, indent):])
 
 
 def _next_nonblank(outline: Outline, line: int) -> int | None:
