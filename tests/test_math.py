@@ -23,7 +23,7 @@ from qa2anki.adapters import read_source
 from qa2anki.adapters.markdown_outline import Outline
 from qa2anki.cli import main
 from qa2anki.manifest import manifest_for_files
-from qa2anki.math_spans import math_spans
+from qa2anki.math_spans import has_math_marker, math_spans
 from qa2anki.pipeline import build
 from qa2anki.preview import preview_html
 from qa2anki.render import Renderer
@@ -33,6 +33,8 @@ from qa2anki.sanitize import sanitize_html
 REALWORLD = DATA / "realworld"
 RENDERER = Renderer()
 
+ALIGN = "\\begin{align}\na &= b \\\\\n- c &= d\n\\end{align}"
+EQUATION = "\\begin{equation*}\n   x_1 + x_2\n   \\end{equation*}"
 NOT_MATH = [
     "It costs $5 and $10.",
     "Set $HOME and $PATH first.",
@@ -46,6 +48,8 @@ NOT_MATH = [
     "    $x$ in an indented code block",
     "\\[1\\] Smith, J. (2019)",  # an escaped citation mark, text after it
     "a \\(b with no closer",
+    "\\begin{bmatrix}\n1 & 2\n\\end{bmatrix}",  # a matrix belongs inside a formula
+    "\\begin{align}\na &= b\n\nc &= d\n\\end{align}",  # a blank line ends the paragraph, TeX allows none
 ]
 MATH = [
     ("$x$", "$x$", False),
@@ -56,6 +60,8 @@ MATH = [
     ("Text:\n$$\n- a\n# b\n$$\nmore", "$$\n- a\n# b\n$$", True),
     ("| $x_1$ | b |\n|---|---|\n| c | d |", "$x_1$", False),
     ("> quoted $y_2$", "$y_2$", False),
+    ("Then:\n" + ALIGN + "\nso", ALIGN, True),
+    ("1. Sum:\n   " + EQUATION, EQUATION, True),
 ]
 
 
@@ -105,6 +111,13 @@ def test_display_tex_in_a_block_keeps_its_lines(tex: str):
     assert "<li>" not in rendered
 
 
+def test_a_display_environment_alone_reaches_the_card_whole():
+    text = "Derive it:\n\\begin{align}\nf &= x_1 * y_2 \\\\\n- g &= 0\n\\end{align}\nDone."
+    rendered = RENDERER.block(text)
+    assert "\\[\\begin{align}\nf &amp;= x_1 * y_2 \\\\\n- g &amp;= 0\n\\end{align}\\]" in rendered
+    assert "<em>" not in rendered and "<li>" not in rendered
+
+
 def test_questions_keep_their_math():
     assert RENDERER.inline("What is $\\sum_{i=1}^n i$?") == "What is \\(\\sum_{i=1}^n i\\)?"
     assert RENDERER.inline("Is $5 a lot?") == "Is $5 a lot?"
@@ -142,6 +155,12 @@ def check_rendered(document: Path, key: dict[str, Any]) -> None:
 
 
 MATH_DOCUMENTS = sorted(p for p in (REALWORLD / "math").iterdir() if not p.name.endswith(".expected.yaml"))
+#: Documents of other families whose keys say how their maths must render too.
+MATH_DOCUMENTS += sorted(document for document in REALWORLD.glob("*/*.*")
+                         if document.parent.name != "math" and not document.name.endswith(".expected.yaml")
+                         and has_math_marker(document.read_text(encoding="utf-8"))
+                         and "\nrendered:" in document.with_name(document.stem + ".expected.yaml")
+                         .read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("document", MATH_DOCUMENTS, ids=lambda p: p.name)
@@ -185,3 +204,17 @@ def test_formulas_are_stored_with_mathjax_delimiters_in_real_anki(tmp_path: Path
     assert "It costs $5 and $10 to compute by hand." in density
     bayes = fields["What does Bayes' theorem say, and what are its parts?"]
     assert "\\[P(A \\mid B) = \\frac{P(B \\mid A)\\,P(A)}{P(B)}\\]" in bayes
+
+
+def test_a_display_environment_alone_is_stored_whole_in_real_anki(tmp_path: Path, collection):
+    out = tmp_path / "ridge.apkg"
+    source = REALWORLD / "quiz2" / "regression-lab-qna-math.md"
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert import_apkg(collection, out).new == 12
+    fields = {collection.get_note(nid)["Question"]: collection.get_note(nid)["Answer"]
+              for nid in collection.find_notes("")}
+    gradient = fields["Derive the gradient of the ridge loss."]
+    assert ("\\[\\begin{align}\n\\nabla_\\theta J &amp;= 2X^T(X\\theta - y) + 2\\lambda\\theta \\\\\n"
+            "&amp;= 2\\left(X^T X + \\lambda I\\right)\\theta - 2X^T y\n\\end{align}\\]") in gradient
+    assert "Setting it to zero recovers the closed form above." in gradient

@@ -46,6 +46,7 @@ MathJax.Hub.Queue(function () {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     files = [DATA / "realworld" / "math" / name for name in ("ds_theory_math.md", "probability_blog.txt")]
+    files.append(DATA / "realworld" / "quiz2" / "regression-lab-qna-math.md")  # \begin{align} alone
     return build(manifest_for_files(files, "unused.apkg", "Math"), write=False)
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg
 from conftest import DATA
 from qa2anki.adapters import read_text_as
+from qa2anki.adapters._choices import Choice, Option, resolve
 from qa2anki.cli import main
 from qa2anki.dedup import deduplicate
 from qa2anki.models import Item
@@ -172,3 +173,144 @@ def test_a_collapsed_example_inside_an_ordinary_answer_is_no_answer_label():
     assert closure.prompt == ""
     assert closure.answer.startswith("A function that keeps the scope")
     assert "<summary>Example</summary>" in closure.answer
+
+
+def test_capitals_run_together_name_several_options_only_when_each_is_a_label_in_order():
+    options = [Option(label, text) for label, text in zip("ABCDE", ["one", "two", "AC", "four", "five"],
+                                                                  strict=True)]
+    assert resolve("BD", options) == Choice((1, 3))
+    assert resolve("CE.", options) == Choice((2, 4))
+    assert resolve("AC", options) == "ambiguous-answer"  # options A and C, or the option reading "AC"?
+    assert resolve("DB", options) == "unknown-option"
+    assert resolve("AF", options) == "unknown-option"
+    assert resolve("a) and d)", options) == Choice((0, 3))  # "and" names no options a, n, d
+
+
+LIST_QUIZ = """# Practice set
+
+1. Which port does HTTPS use by default?
+    - A. 80
+    - B. 443
+    - C. 22
+
+    <details><summary>Answer</summary>
+
+    Correct Answer: B
+
+    </details>
+
+2. Which two are layer-4 protocols? (Select TWO.)
+    - A. TCP
+    - B. HTTP
+    - C. UDP
+
+    <details><summary>Answer</summary>
+
+    Correct Answer: AC
+
+    Explanation: both carry segments between ports.
+
+    </details>
+
+3. Which record maps a name to an IPv6 address?
+    - A. A
+    - B. AAAA
+"""
+
+
+def test_numbered_items_holding_options_and_an_answer_are_quiz_questions():
+    result = read_text_as(LIST_QUIZ, "set.md")
+    assert result.format == "markdown"
+    assert [i.question for i in result.items] == ["Which port does HTTPS use by default?",
+                                                  "Which two are layer-4 protocols? (Select TWO.)"]
+    first, second = result.items
+    assert first.prompt.startswith("- A. 80") and first.answer == "B. 443"
+    assert second.answer.startswith("A. TCP\n\nC. UDP\n\nExplanation: both carry segments")
+    assert "Correct Answer" not in second.answer + second.prompt
+    assert [(d.reason, d.line) for d in result.dropped] == [("no-answer", 27)]
+
+
+def test_a_numbered_list_of_steps_or_of_sections_is_no_question():
+    steps = ("# Setup\n\n## How do I install it?\n\n1. Download the archive\n    - A. for Linux\n"
+             "    - B. for macOS\n2. Run the installer\n")
+    assert [i.question for i in read_text_as(steps, "setup.md").items] == ["How do I install it?"]
+    sections = "# Quiz\n\n1. Networking\n\n" + "\n".join(
+        "    " + line if line else "" for line in LIST_QUIZ.split("\n", 2)[2].split("\n"))
+    result = read_text_as(sections, "quiz.md")
+    assert [i.question for i in result.items][:1] == ["Which port does HTTPS use by default?"]
+    assert "Networking" not in [i.question for i in result.items]
+
+
+KEYED_AT_END = """# Week 2 quiz
+
+**Q1.** Which command stages every change in the working tree?
+
+- A) `git commit -a`
+- B) `git add -A`
+- C) `git stash`
+
+**Q2.** What does `git rebase` rewrite?
+
+- A) Nothing
+- B) Only the remote
+- C) The commits it replays
+
+**Q3.** Which file lists paths Git must not track?
+
+- A) `.gitignore`
+- B) `.gitattributes`
+
+## Answer key
+
+<details>
+<summary>Click to reveal answers</summary>
+
+1. **B** — `-A` stages new, changed and deleted files alike.
+
+2. **C** — replayed commits are new objects.
+
+3. **D**
+
+</details>
+
+## Self-assessment
+
+1. Three right: ready.
+"""
+
+
+def test_an_answer_key_at_the_end_answers_each_question_by_its_number():
+    result = read_text_as(KEYED_AT_END, "week2.md")
+    first, second = result.items
+    assert first.question == "Which command stages every change in the working tree?"
+    assert first.prompt.startswith("- A) `git commit -a`")
+    assert first.answer == "B) `git add -A`\n\n`-A` stages new, changed and deleted files alike."
+    assert second.answer.startswith("C) The commits it replays\n\nreplayed commits")
+    assert [(d.reason, d.line) for d in result.dropped] == [("unknown-option", 15)]  # the key says D
+    assert ("answer-key", 25) in [(s.reason, s.line) for s in result.skipped]
+
+
+def test_a_key_restating_each_question_with_its_answer_fills_the_questions_above():
+    text = ("# Quiz\n\n## Questions\n\n### 1. Which policy evicts the least recently used entry?\n"
+            "- a) FIFO\n- b) LRU\n\n### 2. Which two bound a cache?\n- a) Size\n- b) Colour\n- c) Age\n\n"
+            "## Answers\n\n### 1. Which policy evicts the least recently used entry?\n**Answer: b) LRU**\n\n"
+            "### 2. Which two bound a cache?\n**Answer: a) and c)**\n\n**Explanation:** space and time.\n")
+    result = read_text_as(text, "quiz.md")
+    assert [i.answer for i in result.items] == ["b) LRU",
+                                                "a) Size\n\nc) Age\n\n**Explanation:** space and time."]
+    assert [i.prompt.split("\n")[0] for i in result.items] == ["- a) FIFO", "- a) Size"]
+
+
+def test_a_numbered_list_after_questions_without_option_letters_is_no_key():
+    text = KEYED_AT_END.replace("1. **B** —", "1. Because").replace("2. **C** —", "2. Since")
+    text = text.replace("3. **D**", "3. Tracking")
+    result = read_text_as(text, "week2.md")
+    assert not any("Because" in item.answer for item in result.items)
+    assert "answer-key" not in {s.reason for s in result.skipped}
+
+
+def test_a_bold_answer_label_closing_after_the_answer_leaves_no_asterisks():
+    text = ("# Geo\n\n### What is the capital of France?\n**Answer: Paris**\n\nOn the Seine.\n\n"
+            "### What is the capital of Peru?\n**Answer:** it is **Lima**\n")
+    answers = [i.answer for i in read_text_as(text, "geo.md").items]
+    assert answers == ["Paris\n\nOn the Seine.", "it is **Lima**"]

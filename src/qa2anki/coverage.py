@@ -46,16 +46,21 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ESCAPE = re.compile(r"\\[nrtbf\"\\/]")
+#: A TeX command no JSON string could hold (``\lambda``; JSON writes ``\\lambda``): the line is
+#: TeX, where ``\nabla`` and ``\theta`` are words, not a newline and a tab.
+_TEX_COMMAND = re.compile(r"(?<!\\)\\(?![nrtbfu\"\\/])[A-Za-z]{2,}")
 #: A field name: ``"question":`` (JSON, no spaces in it) or ``answer:`` opening a line (YAML).
 _JSON_KEY = re.compile(r"\"[^\"\s]{1,40}\"\s*:")
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_@$][\w@$-]{0,40}:(?=\s|$)")
 
 
 #: A label opening a line, which adapters read as structure: ``**Answer:**``, ``Ответ:``, ``答：``,
-#: ``#### Answer: D``, ``> **Answer: B.**``, ``Q7.`` (what follows the label still counts).
+#: ``#### Answer: D``, ``> **Answer: B.**``, ``Correct Answer: CE``, ``Q7.`` (what follows the label
+#: still counts).
 _LABEL_WORDS = rf"(?:{ANSWER_LABEL_ANY}|{QUESTION_LABEL_WORDS}|q|explanation|feedback|expected)"
 _LABEL = re.compile(
-    rf"^[\s>#*_]*(?:{_LABEL_WORDS}(?:\s*\d{{0,4}})?[\s*_]*[:：.]|{_LABEL_WORDS}[\s*_]*$"
+    rf"^[\s>#*_]*(?:(?:the\s+)?(?:correct|right)\s+)?"
+    rf"(?:{_LABEL_WORDS}(?:\s*\d{{0,4}})?[\s*_]*[:：.]|{_LABEL_WORDS}[\s*_]*$"
     r"|第\s*\w{1,4}\s*[题題问問道][\s*_:：.]*$)",
     re.IGNORECASE,
 )
@@ -135,7 +140,7 @@ def _line_words(line: str) -> list[str]:
     if "](#" in line or "#" in line and "href" in line:
         line = _PAGE_LINK.sub(" ", line)
     line, labelled = _LABEL.subn(" ", line, count=1)
-    if "\\" in line:
+    if "\\" in line and not _TEX_COMMAND.search(line):
         line = _ESCAPE.sub(" ", _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line))
     if "<" in line:
         line = _HTML_TAG.sub(" ", line)
@@ -146,8 +151,8 @@ def _line_words(line: str) -> list[str]:
     if _is_markup_text(line):
         return []
     found = words(line)
-    if labelled and len(found) == 1 and len(found[0]) <= 2:
-        return []  # "Answer: B": a quiz's key, which the back states as the option it names
+    if labelled and (len(found) == 1 and len(found[0]) <= 2 or all(len(word) == 1 for word in found)):
+        return []  # "Answer: B", "Correct Answer: B, D": a quiz's key; the back states the options
     return found
 
 

@@ -1,4 +1,6 @@
-"""Where TeX math is in markdown: ``$…$``, ``$$…$$``, ``\\(…\\)`` and ``\\[…\\]``.
+"""Where TeX math is in markdown: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]`` and a display
+environment standing on its own lines (``\\begin{align}`` … ``\\end{align}``, as MathJax and
+Jupyter typeset it without delimiters).
 
 A dollar in prose is money or a shell variable far more often than math, so the dollar rule is
 pandoc's: the opening ``$`` has a non-space right after it, the closing ``$`` a non-space right
@@ -17,6 +19,7 @@ an escaped citation mark, not math), and one failed search for a closer ends all
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +31,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
 #: Every delimiter these rules recognise; text without any of them holds no math.
-MATH_MARKERS = ("$", "\\(", "\\[")
+MATH_MARKERS = ("$", "\\(", "\\[", "\\begin{")
+#: Environments TeX typesets as display math of their own (``\\begin{align}`` with no ``$$``);
+#: a matrix or ``cases`` belongs inside a formula, so alone on its lines it is no math.
+DISPLAY_ENVIRONMENTS = re.compile(
+    r"\\begin\{(?P<name>(?:equation|align|alignat|flalign|gather|multline|eqnarray)\*?)\}"
+)
 _RECORD = "qa2anki_math_spans"  # env key: (src, start, end, token) of each inline formula
 _NO_CLOSER = "qa2anki_math_no_closer"  # env key: (id(src), closer) -> a start with nothing after it
 _UNCLOSED_UNTIL = "qa2anki_math_unclosed_until"  # env key: a line no ``\\[`` before it can close
@@ -102,6 +110,7 @@ def add_math_rules(md: MarkdownIt, record: bool = False) -> None:
     dollar_block = _quiet(_bounded(math_block_dollar(False, None, False)))
     md.block.ruler.before("fence", "math_block", dollar_block, interrupts)
     md.block.ruler.before("fence", "math_block_brackets", _block_brackets, interrupts)
+    md.block.ruler.before("fence", "math_block_environment", _block_environment, interrupts)
 
 
 def _quiet(rule: BlockRule) -> BlockRule:
@@ -236,6 +245,34 @@ def _block_brackets(state: StateBlock, start_line: int, end_line: int, silent: b
     return False
 
 
+def _block_environment(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """``\\begin{align}`` opening a line, closed by ``\\end{align}`` ending a line; no blank line
+    between (TeX allows none inside the environment)."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]].rstrip()
+    opened = DISPLAY_ENVIRONMENTS.match(first)
+    if not opened:
+        return False
+    closer = f"\\end{{{opened.group('name')}}}"
+    pieces = []
+    for line in range(start_line, end_line):
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        if not text:
+            return False
+        pieces.append(text)
+        if text.endswith(closer) and (line > start_line or len(text) > len(opened.group(0))):
+            if not silent:
+                token = state.push("math_block_brackets", "math", 0)
+                token.block = True
+                token.content = "\n".join(pieces)
+                token.markup = opened.group(0)
+                token.map = [start_line, line + 1]
+                state.line = line + 1
+            return True
+    return False
+
+
 def _bracket_block(state: StateBlock, start_line: int, last_line: int, content: str, silent: bool) -> bool:
     if not content.strip():
         return False
@@ -263,6 +300,9 @@ def _line_starts(lines: list[str]) -> list[int]:
 def _delimited(text: str, span: MathSpan) -> bool:
     """A located formula really is its delimiters around its TeX (else it is left as text)."""
     found = text[span.start:span.end]
+    environment = DISPLAY_ENVIRONMENTS.match(found)
+    if environment:
+        return found.endswith(f"\\end{{{environment.group('name')}}}")
     opener = next((o for o in ("$$", "$", "\\(", "\\[") if found.startswith(o)), "")
     return bool(opener) and found.endswith(_DELIMITERS[opener]) and len(found) > 2 * len(opener) - 1
 

@@ -27,6 +27,8 @@ REFERENCES = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _ONE_REF = re.compile(r"[A-Za-z]|\d{1,2}")
+#: ``CE``, ``ABD.``: capital letters run together name several options (``Correct Answer: CE``).
+_JOINED_LABELS = re.compile(r"(?P<refs>[A-Z]{2,26})\.?")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _TRAILING_PUNCTUATION = " .;:,!"
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$", re.DOTALL)
@@ -91,8 +93,11 @@ def resolve(value: str, options: Sequence[Option]) -> Choice | str:
     value = _unwrapped(value)
     if not value:
         return NO_ANSWER
-    references = _references(value)
     textual = by_text(value, options)
+    joined = _joined_labels(value, options)
+    if joined is not None:
+        return AMBIGUOUS if textual is not None else Choice(joined)  # "AC": A and C, or "AC"?
+    references = _references(value)
     if references is None:
         return Choice((textual,)) if textual is not None else UNKNOWN_OPTION
     labels, rest = references
@@ -107,12 +112,36 @@ def resolve(value: str, options: Sequence[Option]) -> Choice | str:
     return Choice(chosen, _rest_beyond(rest, [options[i] for i in chosen]))
 
 
+def opens_with_reference(value: str) -> bool:
+    """Whether ``value`` opens by naming options (``B``, ``**C** — because …``, ``A, D``), not
+    with words."""
+    value = _unwrapped(value)
+    return _joined_labels_match(value) or _references(value) is not None
+
+
+def _joined_labels_match(value: str) -> bool:
+    return bool(_JOINED_LABELS.fullmatch(value))
+
+
 def _unwrapped(value: str) -> str:
     """``**B.**`` -> ``B.``; ``**B.** text`` -> ``B. text``; ``` `B` ``` -> ``B``."""
     value = value.strip()
     while wrapped := _WRAPPED.match(value):
         value = wrapped.group(2).strip()
     return _EMPHASISED_LEAD.sub(r"\2", value)
+
+
+def _joined_labels(value: str, options: Sequence[Option]) -> tuple[int, ...] | None:
+    """The options named by letters run together (``CE``), in order and each an option's label;
+    None when ``value`` is no such run (``DC``, ``AWS``, ``AE`` among four options)."""
+    match = _JOINED_LABELS.fullmatch(value)
+    if not match:
+        return None
+    refs = match.group("refs")
+    if list(refs) != sorted(set(refs)):
+        return None
+    picked = [by_label(letter, options) for letter in refs]
+    return None if None in picked else tuple(index for index in picked if index is not None)
 
 
 def _references(value: str) -> tuple[list[str], str] | None:
@@ -124,7 +153,7 @@ def _references(value: str) -> tuple[list[str], str] | None:
     match = REFERENCES.match(value)
     if not match:
         return None
-    refs = _ONE_REF.findall(match.group("refs"))
+    refs = _ONE_REF.findall(re.sub(r"\band\b", " ", match.group("refs"), flags=re.IGNORECASE))  # not a, n, d
     rest = match.group("rest")
     if len(refs) == 1 and not match.group("sep") and re.match(r"\s+(?!(?:and|or)\b)[a-z]", rest):
         return None

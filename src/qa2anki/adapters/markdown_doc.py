@@ -23,6 +23,7 @@ from .base import Adapter
 from .codebox import box_end, code_box
 from .level_symbols import legend, split_level
 from .markdown_coverage import Accounted, unaccounted
+from .markdown_key import join_answer_key
 from .markdown_layouts import (
     A_MARK,
     ANY_TAG,
@@ -43,12 +44,19 @@ from .markdown_layouts import (
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
 from .markdown_prompts import find_bold_prompts, structural_prompts
-from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, is_answer_heading, read_quiz
+from .markdown_quiz import (
+    QUIZ_DOCUMENT,
+    QuizItem,
+    Unanswered,
+    find_list_quizzes,
+    is_answer_heading,
+    read_quiz,
+)
 from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
-PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3}
+PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
 #: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
     r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
@@ -124,7 +132,7 @@ def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
     found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
     bold = find_bold_questions(outline)
-    found += bold + find_bold_prompts(outline, bold)
+    found += bold + find_bold_prompts(outline, bold) + find_list_quizzes(outline)
     details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
@@ -353,6 +361,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     ends = _ends(anchors, outline)
     ends, asides = _quoted_answer_ends(anchors, ends, outline)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
+    keyed = join_answer_key(outline, anchors, ends, quizzes, navigation)
+    quizzes = keyed.quizzes
     quiz_document = sum(isinstance(q, QuizItem) and q.quiz for q in quizzes) >= QUIZ_DOCUMENT
     answers = [_answer_of(a, end, outline, navigation, quiz)
                for a, end, quiz in zip(anchors, ends, quizzes, strict=True)]
@@ -365,9 +375,11 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     repeats: set[int] = set(index_rows)
     unique_ref = RefAllocator()
     symbols = legend(line for index, line in enumerate(outline.lines) if index not in outline.code_lines)
-    for anchor, end, quiz, answer in zip(anchors, ends, quizzes, answers, strict=True):
+    for index, (anchor, end, quiz, answer) in enumerate(zip(anchors, ends, quizzes, answers, strict=True)):
         if anchor.line in index_rows:
             continue
+        if index in keyed.restated:
+            continue  # the answer key's copy of a question: its answer is on that question's card
         unanswered = isinstance(quiz, Unanswered) and (quiz.certain or quiz_document)
         last = _end_line(anchor, end, outline)
         if not answer and not unanswered and _normal(anchor.question) in answered:
@@ -390,7 +402,10 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
         items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
                           prompt=prompt, end_line=last))
-    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides)
+    skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides,
+                                    keyed.lines)
+    key = [Skipped(source, start + 1, last + 1, "answer-key") for start, last in keyed.lines]
+    skipped = sorted(skipped + key, key=lambda region: region.line)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
 
@@ -442,11 +457,12 @@ def _quiz_outline(outline: Outline) -> Outline:
 
 
 def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list[Dropped],
-                 navigation: frozenset[int] | set[int], asides: frozenset[int]
-                 ) -> tuple[list[Skipped], list[Dropped]]:
-    """The lines no item or dropped item spans: skipped regions and headings that asked nothing."""
-    spans = sorted((entry.line - 1, (entry.end_line or entry.line) - 1)
-                   for entry in (*items, *dropped) if entry.line is not None)
+                 navigation: frozenset[int] | set[int], asides: frozenset[int],
+                 key: Sequence[tuple[int, int]] = ()) -> tuple[list[Skipped], list[Dropped]]:
+    """The lines no item or dropped item spans (nor an answer key, reported apart): skipped
+    regions and headings that asked nothing."""
+    spans = sorted([(entry.line - 1, (entry.end_line or entry.line) - 1)
+                    for entry in (*items, *dropped) if entry.line is not None] + list(key))
     accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline), asides)
     return unaccounted(source, outline, accounted)
 
@@ -520,7 +536,7 @@ def _last_quote_line(outline: Outline, start: int, end: int) -> int | None:
 
 def _quiz(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) -> QuizItem | Unanswered | None:
     """A question heading or bold question over options or an answer label: see :mod:`.markdown_quiz`."""
-    if anchor.kind not in ("heading", "bold") or anchor.lead:
+    if anchor.kind not in ("heading", "bold", "item") or anchor.lead:
         return None
     return read_quiz(outline, anchor.body, end, anchor.dedent, skip)
 
@@ -724,7 +740,17 @@ def _without_answer_mark(answer: str) -> str:
     mark = A_MARK.match(first) or ANSWER_LABEL.match(first)
     if not mark:
         return answer
-    return trim_block(f"{mark.group('rest')}\n{rest}" if mark.group("rest") else rest)
+    lead = _without_unpaired_close(mark.group("rest"))
+    return trim_block(f"{lead}\n{rest}" if lead else rest)
+
+
+def _without_unpaired_close(text: str) -> str:
+    """``Paris**`` from ``**Answer: Paris**``: the bold opened before the label closes after the
+    answer; left alone it shows as asterisks."""
+    for mark in ("**", "__"):
+        if text.endswith(mark) and text.count(mark) % 2:
+            return text[:-len(mark)].rstrip()
+    return text
 
 
 def _unwrapped_answer(answer: str) -> str:

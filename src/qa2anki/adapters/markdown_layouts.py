@@ -119,6 +119,9 @@ BOLD_Q = re.compile(
     r"(?P=mark)[ \t]*(?P<rest>.*)$"
 )
 
+#: A question's number alone in bold, the question after it: ``**Q1.**``, ``**3.**``, ``**Question 2:**``.
+BOLD_NUMBER = re.compile(rf"(?:{_Q_LABEL}[ \t]*)?(?P<n>\d{{1,4}})[ \t]*[.):：]", re.IGNORECASE)
+
 TABLE_QUESTION = {"q", "question", "questions", "prompt", "front", "term", "query", "ask"} | QUESTION_WORD_SET
 TABLE_ANSWER = {"a", "answer", "answers", "ans", "response", "back", "explanation", "definition",
                 "solution", "reply"} | ANSWER_WORD_SET
@@ -340,11 +343,12 @@ def _pair_at(outline: Outline, index: int, mark: re.Match[str]) -> tuple[Anchor 
         question = _unbold(rest[:inline.start()], mark.group("bold"))
         return _pair(index, question, _mark_number(mark), index + 1, rest[inline.end():]), True
     parts, line = [_unbold(rest, mark.group("bold"))], index + 1
-    while line < len(outline.lines) and _continues_question(outline, line):
+    indent = outline.item_indents.get(index, 0)  # "10. **Q:** …" then "    **A:** …" in the item
+    while line < len(outline.lines) and _continues_question(outline, line, indent):
         parts.append(outline.lines[line].strip())
         line += 1
     answer_line = _next_nonblank(outline, line)
-    answer = A_MARK.match(outline.lines[answer_line]) if answer_line is not None else None
+    answer = _a_mark(outline.lines[answer_line], indent) if answer_line is not None else None
     question, number = " ".join(parts), _mark_number(mark)
     if answer and answer_line is not None and answer_line not in outline.code_lines:
         return _pair(index, question, number, answer_line + 1, answer.group("rest")), True
@@ -369,10 +373,16 @@ def _pair(line: int, question: str, number: str | None, body: int, lead: str) ->
     return Anchor("pair", line, text, number or numbered, body, lead=lead.strip())
 
 
-def _continues_question(outline: Outline, line: int) -> bool:
+def _continues_question(outline: Outline, line: int, indent: int = 0) -> bool:
     text = outline.lines[line]
     return bool(text.strip()) and line not in outline.code_lines and line not in outline.heading_lines \
-        and not A_MARK.match(text) and not Q_MARK.match(text)
+        and not _a_mark(text, indent) and not Q_MARK.match(text)
+
+
+def _a_mark(text: str, indent: int) -> re.Match[str] | None:
+    """``A:`` on a line, read inside the list item whose content starts ``indent`` columns in."""
+    margin = len(text) - len(text.lstrip(" "))
+    return A_MARK.match(text[min(margin, indent):])
 
 
 def _next_nonblank(outline: Outline, line: int) -> int | None:
@@ -404,6 +414,12 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         if not match or LONE_LINK.match(match.group("question").strip()):
             continue
         text, number, q_prefixed = split_number(plain_question(match.group("question")))
+        label = BOLD_NUMBER.fullmatch(match.group("question").strip())
+        if label and looks_like_question(match.group("rest")):  # "**Q1.** Which …?": the label in bold
+            dedent = outline.item_indents.get(index, 0) if match.group("lead") else 0
+            anchors.append(Anchor("bold", index, plain_question(match.group("rest")), label.group("n"),
+                                  index + 1, dedent=dedent))
+            continue
         if not text or not (looks_like_question(text) or q_prefixed):
             continue
         if match.group("rest") and not match.group("number") and not _numbered_ask(match, number, text):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ..qalabels import names_answer
 from ._choices import AMBIGUOUS, NO_ANSWER, UNKNOWN_OPTION, Choice, Option, back, letters, resolve
-from .markdown_layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, summary_text
-from .markdown_outline import LIST_MARKER, Outline, trim_block
+from .markdown_layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, Anchor, plain_question, summary_text
+from .markdown_outline import LIST_MARKER, ListItem, Outline, trim_block
 
 #: ``A)``, ``(b)``, ``C.``, ``D:`` (text may follow a colon at once), ``**A.**``, ``**D. whole line**``,
 #: ``1:``, ``2)`` (a number only with a colon or parenthesis: ``1.`` is an ordered list's marker).
@@ -127,6 +127,65 @@ def read_quiz(outline: Outline, start: int, end: int, dedent: int = 0,
     if marker is None:
         return _picked_quiz(outline, start, end, dedent, skip, run, "emphasised")
     return _labelled_quiz(outline, start, end, dedent, skip, run, marker)
+
+
+def find_list_quizzes(outline: Outline) -> list[Anchor]:
+    """``1. Which …?`` numbered list items that hold their own options and answer (``- A. …``
+    nested under the question, then ``Correct Answer: C`` or a ticked box): each is a question
+    when at least :data:`QUIZ_DOCUMENT` of them are answered quizzes, so a numbered list of
+    steps or points is never read as questions. An item holding such questions is not one."""
+    read = {line: quiz for line, item in outline.list_items.items()
+            if item.marker in ".)" and item.text.strip() and line not in outline.code_lines
+            and (quiz := read_quiz(outline, _item_body(item), item.end, outline.item_indents[line]))}
+    answered = {line for line, quiz in read.items() if isinstance(quiz, QuizItem) and quiz.quiz}
+    if len(answered) < QUIZ_DOCUMENT:
+        return []
+    asked = [line for line, quiz in read.items() if line in answered or isinstance(quiz, Unanswered)]
+    return [_item_anchor(outline, outline.list_items[line]) for line in sorted(asked)
+            if not any(line < other < outline.list_items[line].end for other in answered)]
+
+
+def _item_body(item: ListItem) -> int:
+    """The first line after the item's opening paragraph (the question)."""
+    return item.line + item.text.count("\n") + 1
+
+
+def _item_anchor(outline: Outline, item: ListItem) -> Anchor:
+    question = plain_question(" ".join(item.text.split()))
+    return Anchor("item", item.line, question, item.number, _item_body(item), end=item.end,
+                  dedent=outline.item_indents[item.line])
+
+
+def quiz_from_key(outline: Outline, start: int, end: int, dedent: int, skip: Collection[int],
+                  value: str, explanation: str) -> QuizItem | Unanswered | None:
+    """The quiz in lines ``start``..``end`` answered by a key elsewhere in the document (``value``
+    names the option, ``explanation`` follows it on the back); None when they hold no options."""
+    skip = frozenset(skip)
+    run = _option_run(outline, start, end, skip)
+    if run is None:
+        return None
+    options = _options(outline, run, dedent, skip)
+    choice = resolve(value, options)
+    if isinstance(choice, str):
+        return Unanswered(choice)
+    front = outline.markdown(start, run.end, dedent, skip, _front_lines(outline, run))
+    after = outline.markdown(run.end, end, dedent, skip)
+    return QuizItem(front, back(options, choice, "\n\n".join(p for p in (after, explanation) if p)), True)
+
+
+def stated_answer(outline: Outline, start: int, end: int, dedent: int, skip: Collection[int]
+                  ) -> tuple[str, str] | None:
+    """``(value, explanation)`` when lines ``start``..``end`` open with an explicit answer label
+    naming something (``**Answer: b) merge**`` then ``**Explanation:** …``), else None."""
+    skip = frozenset(skip)
+    marker = _marker(outline, start, end, skip, weak=False)
+    if marker is None or not marker.strong or not marker.value:
+        return None
+    if any(outline.lines[i].strip() for i in range(start, marker.line) if i not in skip):
+        return None
+    used = _wrapper_lines(outline, marker.line, end) | {marker.line}
+    used |= {marker.value_line} if marker.value_line is not None else set()
+    return marker.value, outline.markdown(marker.line, end, dedent, skip | used)
 
 
 def is_answer_heading(text: str) -> bool:
@@ -483,4 +542,5 @@ def _front_lines(outline: Outline, run: _Run) -> dict[int, str]:
     return replaced
 
 
-__all__ = ["AMBIGUOUS", "NO_ANSWER", "UNKNOWN_OPTION", "QuizItem", "Unanswered", "read_quiz"]
+__all__ = ["AMBIGUOUS", "NO_ANSWER", "UNKNOWN_OPTION", "QuizItem", "Unanswered", "find_list_quizzes",
+           "quiz_from_key", "read_quiz", "stated_answer"]

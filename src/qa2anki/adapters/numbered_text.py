@@ -758,8 +758,8 @@ def sniff(text: str) -> float:
     if not markers[0].style[0]:
         score -= 0.2  # bare "1." numbering is weaker evidence than "Q1."
     if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines) \
-            or _bold_questions(markers):
-        score /= 2  # markdown headings, fenced code or bold questions: the markdown adapter's file
+            or _bold_questions(markers) or _has_details(lines):
+        score /= 2  # markdown headings, fenced code, bold questions or collapsed answers: markdown
     return min(score, 0.9)
 
 
@@ -767,6 +767,11 @@ def _bold_questions(markers: list[Marker]) -> bool:
     """Most numbered questions wrapped in bold (``1. **What is X?**``): written as markdown."""
     bold = sum(1 for marker in markers if re.match(r"(\*\*|__)\S", marker.rest or ""))
     return bold * 2 > len(markers)
+
+
+def _has_details(lines: list[str]) -> bool:
+    """A ``<details>`` block opening a line: a collapsed answer only markdown (HTML) shows."""
+    return any(re.match(r"\s*<details\b", line, re.IGNORECASE) for line in lines)
 
 
 def _has_fences(lines: list[str]) -> bool:
