@@ -367,11 +367,21 @@ def _meta_fields(low: dict[str, str], keys: tuple[str, ...]) -> list[str]:
     return exact + variants
 
 
+#: A named or numeric character reference (``&amp;``, ``&#039;``), with its semicolon.
+ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decoded(text: str) -> str:
+    """A name with its character references decoded: a quiz API that encodes its texts as HTML
+    names its category ``Science &amp; Nature``, which is shown (and escaped again) as text."""
+    return ENTITY.sub(lambda match: html.unescape(match.group()), text)
+
+
 def _name_of(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, (str, int, float)):
-        return str(value).strip()
+        return decoded(str(value).strip())
     if isinstance(value, list):
         names = (_name_of(v) for v in value if not isinstance(v, (dict, list)))
         return next((name for name in names if name), "")
@@ -379,7 +389,7 @@ def _name_of(value: Any) -> str:
         low = _lower_keys(value)
         for key in GROUP_NAME_KEYS:
             if key in low and isinstance(value[low[key]], str):
-                return value[low[key]].strip()
+                return decoded(value[low[key]].strip())
     return ""
 
 
@@ -617,7 +627,7 @@ def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
     text = str(value or "")
     separator = r"[,;]" if re.search(r"[,;]", text) else r"\s+"
     parts = value if isinstance(value, list) else re.split(separator, text)
-    tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
+    tags = (decoded(str(p)).strip().lstrip("#").strip() for p in parts if p is not None)
     return tuple(dict.fromkeys(t for t in tags if t))
 
 

@@ -13,6 +13,7 @@ otherwise the questions are dropped and the user is told how to say which.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -260,18 +261,30 @@ def numbering(answers: Sequence[tuple[Any, Sequence[Option]]], fields: ChoiceFie
 
 def _kept_apart(answers: Sequence[tuple[Any, Sequence[Option]]]) -> bool:
     """``correct_answer: Jupiter`` beside ``choice_1..3`` holding only the wrong ones: every answer
-    is a text, and none is among its record's options."""
+    is a text, none is among its record's options, and some are words, not numbers. A number
+    among them (``correct_answer: "150"`` beside ``["200", "100", "155"]``) is then a text kept
+    apart too, unless one of its record's options reads the same."""
     texts = [(_scalar_text(value), listed) for value, listed in answers]
-    return bool(texts) and all(
-        len(text.strip("().")) > 1 and not _numbers(text) and not isinstance(resolve(text, listed), Choice)
-        for text, listed in texts)
+    worded = [(text, listed) for text, listed in texts if not _numbers(text)]
+    numeric = [(text, listed) for text, listed in texts if _numbers(text)]
+    return bool(worded) and all(
+        len(text.strip("().")) > 1 and not isinstance(resolve(text, listed), Choice)
+        for text, listed in worded) and not any(
+        by_text(text, listed) is not None for text, listed in numeric)
 
 
 def with_answer(value: Any, listed: Sequence[Option]) -> list[Option]:
     """The options with the correct one kept apart put among them, all in alphabetical order (so
     the correct one is not always first), relabelled A, B, …"""
-    texts = sorted({_scalar_text(value), *(option.text for option in listed)}, key=normal_text)
+    texts = sorted({_scalar_text(value), *(option.text for option in listed)}, key=_reading_order)
     return [_option(label, text) for label, text in zip(letters(len(texts)), texts, strict=True)]
+
+
+def _reading_order(text: str) -> list[tuple[int, str]]:
+    """An option's place in a sorted list as a reader expects it: entities decoded, numbers by
+    value (``55°C`` before ``100°C``, ``343`` before ``2187``)."""
+    parts = re.split(r"(\d+)", normal_text(html.unescape(text)))
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in parts if part]
 
 
 def _numbers(value: Any) -> list[int]:
@@ -290,6 +303,9 @@ def resolve_answer(value: Any, listed: Sequence[Option], counting: Numbering) ->
     """The options a record's answer names, or why it names none."""
     if isinstance(value, list):
         return _union([resolve_answer(v, listed, counting) for v in value])
+    if counting == APART:  # the answer's own text, put among the options (a number is a text too)
+        index = by_text(_scalar_text(value), listed)
+        return Choice((index,)) if index is not None else UNKNOWN_OPTION
     numbers = _numbers(value)
     if numbers:
         return _union([_by_number(n, listed, counting) for n in numbers])
