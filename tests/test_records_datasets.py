@@ -91,3 +91,88 @@ def test_encoded_quiz_texts_read_decoded_in_anki(tmp_path: Path, collection: Col
 def _read_as_learner(field_html: str) -> str:
     """What a learner reads: tags gone, entities decoded, spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", field_html)).split())
+
+
+# --- machine-learning data sets ----------------------------------------------------------------
+
+
+def _jsonl(*records: dict) -> str:
+    return "\n".join(json.dumps(record) for record in records) + "\n"
+
+
+def test_squad_rows_show_their_passage_on_the_front_and_their_answers_once():
+    result = _read(_jsonl(
+        {"id": "a1", "title": "Rivers", "context": "The Nile flows north into the Mediterranean Sea.",
+         "question": "Into which sea does the Nile flow?",
+         "answers": {"text": ["the Mediterranean Sea", "Mediterranean Sea"], "answer_start": [26, 30]}},
+        {"id": "a2", "title": "Rivers", "context": "The Nile flows north into the Mediterranean Sea.",
+         "question": "Which way does the Nile flow?", "answers": {"text": ["north"], "answer_start": [15]}},
+        {"id": "a3", "title": "Rivers", "context": "The Nile flows north.",
+         "question": "How long is the Nile?", "answers": {"text": [], "answer_start": []}},
+    ), format="json")
+    first, second = result.items
+    assert first.prompt == "The Nile flows north into the Mediterranean Sea."
+    assert first.answer == "the Mediterranean Sea"  # one answer, said twice
+    assert second.answer == "north"
+    assert [(d.ref, d.reason) for d in result.dropped] == [("a3", "empty-answer")]  # unanswerable
+
+
+def test_squad_files_lend_each_paragraph_to_its_questions():
+    result = _read({"version": "v2.0", "data": [{"title": "Rivers", "paragraphs": [
+        {"qas": [{"question": "Which way does the Nile flow?", "id": "q1", "is_impossible": False,
+                  "answers": [{"text": "north", "answer_start": 15}, {"text": "North", "answer_start": 15}]},
+                 {"question": "Who named the Nile?", "id": "q2", "is_impossible": True, "answers": [],
+                  "plausible_answers": [{"text": "the Greeks", "answer_start": 0}]}],
+         "context": "The Nile flows north."},
+        {"qas": [{"question": "What does the Amazon carry?", "id": "q3", "is_impossible": False,
+                  "answers": [{"text": "a fifth of river water", "answer_start": 16}]}],
+         "context": "The Amazon carries a fifth of river water."}]}]})
+    assert [(i.question, i.prompt, i.answer) for i in result.items] == [
+        ("Which way does the Nile flow?", "The Nile flows north.", "north"),
+        ("What does the Amazon carry?", "The Amazon carries a fifth of river water.",
+         "a fifth of river water")]
+    assert {item.meta.get("topic") for item in result.items} == {"Rivers"}
+    assert "subtopic" not in result.items[0].meta  # "paragraphs" holds records, it names nothing
+    assert [(d.ref, d.reason) for d in result.dropped] == [("q2", "empty-answer")]  # never the plausible one
+
+
+def test_instruction_records_ask_the_instruction_about_their_input():
+    result = _read([
+        {"instruction": "Name the data structure this code builds.", "input": "stack = []\nstack.append(1)",
+         "output": "A stack (a list used last in, first out)."},
+        {"instruction": "What does DNS stand for?", "input": "", "output": "Domain Name System."},
+    ])
+    coded, plain = result.items
+    assert coded.question == "Name the data structure this code builds."
+    assert coded.prompt == "```\nstack = []\nstack.append(1)\n```"
+    assert (plain.prompt, plain.answer) == ("", "Domain Name System.")
+
+
+def test_dolly_records_read_instruction_context_and_response():
+    result = _read(_jsonl(
+        {"instruction": "When did the bridge open?", "context": "The bridge opened in 1937 after four years.",
+         "response": "In 1937.", "category": "closed_qa"},
+        {"instruction": "Is a tomato a fruit?", "context": "", "response": "Botanically, yes.",
+         "category": "open_qa"}))
+    assert [(i.question, i.prompt, i.answer, i.meta["topic"]) for i in result.items] == [
+        ("When did the bridge open?", "The bridge opened in 1937 after four years.", "In 1937.", "closed_qa"),
+        ("Is a tomato a fruit?", "", "Botanically, yes.", "open_qa")]
+
+
+def test_options_given_as_parallel_label_and_text_lists():
+    result = _read(_jsonl(
+        {"id": "m1", "question": "Which gas do plants take in?",
+         "choices": {"text": ["oxygen", "carbon dioxide", "helium"], "label": ["A", "B", "C"]},
+         "answerKey": "B"},
+        {"id": "m2", "question": "Which is a mammal?",
+         "choices": {"text": ["shark", "whale", "trout"], "label": ["1", "2", "3"]}, "answerKey": "2"}))
+    assert [(i.prompt, i.answer) for i in result.items] == [
+        ("- A. oxygen\n- B. carbon dioxide\n- C. helium", "B. carbon dioxide"),
+        ("- 1. shark\n- 2. whale\n- 3. trout", "2. whale")]
+
+
+def test_a_camel_case_answer_field_names_the_correct_option():
+    result = _read([
+        {"question": "Largest planet?", "options": ["Mars", "Jupiter"], "correctAnswer": "Jupiter"},
+        {"question": "Smallest planet?", "options": ["Mercury", "Venus"], "correctAnswer": "Mercury"}])
+    assert [item.answer for item in result.items] == ["B. Jupiter", "A. Mercury"]

@@ -137,10 +137,12 @@ def _option_list(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mapping
 
 def _correct_field(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mapping[str, str]],
                    names: list[str], taken: set[str]) -> str:
+    originals = {name: str(original) for low in lowered for name, original in low.items()}
     for words in CORRECT_WORDS:
         for name in names:
             answered = _answered(records, lowered, name)
-            if name not in taken and _words(name) & set(words) and 2 * answered >= len(records):
+            named = _words(originals.get(name, name))  # ``answerKey``: the words of its own case
+            if name not in taken and named & set(words) and 2 * answered >= len(records):
                 return name
     return ""
 
@@ -166,7 +168,11 @@ def options_of(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping[str
                 if column in low and (text := _scalar_text(record[low[column]]))]
     value = record.get(low.get(fields.listed, fields.listed))
     raw = _raw_options(value)
-    labels = [str(key).strip().upper() for key in value] if isinstance(value, dict) else letters(len(raw))
+    columnar = _columnar(value)
+    if columnar is not None:
+        labels = [label.strip().upper() for label in columnar[0]]
+    else:
+        labels = [str(key).strip().upper() for key in value] if isinstance(value, dict) else letters(len(raw))
     return [_option(label, text) for label, option in zip(labels, raw, strict=True)
             if (text := _option_text(option))]
 
@@ -187,7 +193,24 @@ def flagged_choice(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping
     return Choice(picked) if picked else None
 
 
+def _columnar(value: Any) -> tuple[list[str], list[Any]] | None:
+    """Labels and texts of options given as two parallel lists (``{"text": [...], "label": [...]}``,
+    as data sets exported from tables keep them), else None."""
+    if not isinstance(value, dict):
+        return None
+    low = {str(key).lower(): key for key in value}
+    labels = next((value[low[k]] for k in ("label", "labels") if k in low), None)
+    texts = next((value[low[k]] for k in ("text", "texts") if k in low), None)
+    if not (isinstance(labels, list) and isinstance(texts, list) and len(labels) == len(texts)):
+        return None
+    if not all(isinstance(label, (str, int)) and str(label).strip() for label in labels):
+        return None
+    return [str(label) for label in labels], texts
+
+
 def _raw_options(value: Any) -> list[Any]:
+    if (columnar := _columnar(value)) is not None:
+        return columnar[1]
     if isinstance(value, dict):
         return list(value.values())
     if isinstance(value, str):  # "Paris|Rome|Oslo" or "Paris;Rome;Oslo" in one cell
