@@ -176,3 +176,29 @@ def test_a_camel_case_answer_field_names_the_correct_option():
         {"question": "Largest planet?", "options": ["Mars", "Jupiter"], "correctAnswer": "Jupiter"},
         {"question": "Smallest planet?", "options": ["Mercury", "Venus"], "correctAnswer": "Mercury"}])
     assert [item.answer for item in result.items] == ["B. Jupiter", "A. Mercury"]
+
+
+def test_a_damaged_record_in_an_array_is_reported_and_the_others_read():
+    text = ('[\n    {\n        "instruction": "What is a CDN?",\n        "output": A network of caches, '
+            'close to users."\n    },\n    {\n        "instruction": "What is DNS?",\n'
+            '        "output": "The system that maps names to addresses."\n    }\n]\n')
+    result = read_text_as(text, "broken.json")  # detected as JSON, not read as YAML (which cuts at ", ")
+    assert result.format == "json"
+    assert [(item.question, item.answer) for item in result.items] == [
+        ("What is DNS?", "The system that maps names to addresses.")]
+    assert [(d.line, d.end_line, d.reason) for d in result.dropped] == [(2, 5, "not-valid-json")]
+    assert "line 4 column 19" in result.diagnostics[0].message
+
+
+def test_answers_that_are_bare_code_keep_their_layout():
+    result = _read([
+        {"instruction": "Write a function that squares x.", "output": "def square(x):\n    return x * x"},
+        {"instruction": "Count the .log files.", "output": "ls *.log | wc -l"},
+        {"instruction": "Why use O(1) lookups?", "output": "Use a dict (a hash map)."},
+        {"instruction": "Name the steps.", "output": "- parse (read the text)\n- build = compile"},
+        {"instruction": "Which keyword?", "output": "Use `let x = 1;` in a block."},
+    ])
+    assert [item.answer for item in result.items] == [
+        "```\ndef square(x):\n    return x * x\n```", "```\nls *.log | wc -l\n```",
+        "Use a dict (a hash map).", "- parse (read the text)\n- build = compile",
+        "Use `let x = 1;` in a block."]

@@ -642,7 +642,7 @@ def _passage_of(record: Mapping[str, Any], keys: Keys) -> str:
 
 def _as_passage(text: str) -> str:
     """A passage for the front: code (an instruction's input is often a snippet) as a block."""
-    return fenced(text) if looks_like_code(text) else text
+    return fenced(text) if is_bare_code(text) else text
 
 
 def _text(value: Any) -> str:
@@ -726,6 +726,8 @@ def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -
     if not main:
         return Answer("")
     as_html = is_html(main)
+    if not as_html and is_bare_code(main):  # a data set's answer that is a program, unfenced
+        main = fenced(main, _language(record, low))
     parts = [main, *_extra_parts(record, low, {keys.question, keys.answer}, as_html)]
     return Answer(("\n" if as_html else "\n\n").join(parts), as_html)
 
@@ -771,6 +773,32 @@ def fenced(code: str, language: str = "") -> str:
         return code
     fence = "````" if "```" in code else "```"
     return f"{fence}{language}\n{code.rstrip()}\n{fence}"
+
+
+#: What marks a text as markdown written by a person: a list item, a quote, a code span.
+_MARKDOWN_LINE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>)")
+#: One line of code: it opens with a keyword or holds an assignment, a statement end, a block, a pipe.
+_CODE_LINE = re.compile(r"^(?:def|class|import|from|return|const|let|var|func|fn|SELECT|INSERT|UPDATE|"
+                        r"DELETE|CREATE|for|while|if)\b|[=;{}|]|=>|\w\(\)")
+
+
+def is_bare_code(text: str) -> bool:
+    """Whether a whole answer is code written without a fence (instruction data sets answer
+    "write a function" with the function itself): a program's lines, no sentence among them, no
+    markdown of its own. As markdown its indentation would be lost; it is shown as written."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines or "`" in text or lines[0].lstrip().startswith("<") or re.search(r"^\s*(```|~~~)", text,
+                                                                                     re.MULTILINE):
+        return False
+    if any(_MARKDOWN_LINE.match(line) or _is_sentence(line) for line in lines):
+        return False
+    if len(lines) == 1:
+        return bool(_CODE_LINE.search(lines[0].strip())) and not lines[0].rstrip().endswith((".", "!", "?"))
+    return looks_like_code(text)
+
+
+def _is_sentence(line: str) -> bool:
+    return bool(re.match(r"^[A-Z][^=;{}<>]*[.!?:]$", line.strip())) and len(line.split()) >= 4
 
 
 def looks_like_code(text: str) -> bool:
