@@ -202,3 +202,31 @@ def test_answers_that_are_bare_code_keep_their_layout():
         "```\ndef square(x):\n    return x * x\n```", "```\nls *.log | wc -l\n```",
         "Use a dict (a hash map).", "- parse (read the text)\n- build = compile",
         "Use `let x = 1;` in a block."]
+
+
+# --- card tables exported by programs -------------------------------------------------------------
+
+
+def test_a_header_row_written_as_a_comment_names_the_columns():
+    text = ("#front;back;tags;source\nWhat is DNS?;Maps names to addresses;net;book\n"
+            "What is ARP?;Finds a MAC;net;book\n")
+    result = read_text_as(text, "export.csv")
+    assert result.format == "csv"
+    assert [(i.question, i.answer, i.line) for i in result.items] == [
+        ("What is DNS?", "Maps names to addresses", 2), ("What is ARP?", "Finds a MAC", 3)]
+    assert [(s.line, s.reason) for s in result.skipped][:1] == [(1, "header")]
+
+
+def test_a_markdown_heading_is_no_commented_header():
+    text = "# Networking\n\n## What is DNS?\n\nMaps names to addresses.\n"
+    assert read_text_as(text, "n.md").format == "markdown"
+
+
+def test_hints_go_to_their_side_and_a_deck_column_names_the_topic():
+    text = ("Deck,Front,Back,FrontHint,BackHint\nNet::DNS,What is a resolver?,The server that looks names up,"
+            "lookup,recursive or stub\nNet,What is TTL?,How long a record may be cached,time,\n")
+    first, second = read_text_as(text, "cards.csv").items
+    assert (first.prompt, first.answer) == ("**Hint:** lookup",
+                                           "The server that looks names up\n\n**Hint:** recursive or stub")
+    assert (first.meta["topic"], second.meta["topic"]) == ("Net::DNS", "Net")
+    assert second.answer == "How long a record may be cached"

@@ -57,7 +57,7 @@ TAG_KEYS = ("tags", "tag", "labels", "keywords")
 LANGUAGE_KEYS = ("language", "lang")
 #: meta name -> keys that state it, on a record or on a group enclosing records.
 META_KEYS = {
-    "topic": ("topic", "category", "section", "subject", "chapter"),
+    "topic": ("topic", "category", "section", "subject", "chapter", "deck"),
     "subtopic": ("subtopic", "subcategory", "subsection"),
     "framework": ("framework",),
     "difficulty": ("difficulty",),
@@ -532,7 +532,8 @@ class _Walker:
         tags = tags_of(record, low)
         if "topic" not in meta and (named := _named_by_tag(record, low, tags)):
             meta["topic"] = named
-        passage = _passage_of(record, keys) or self.passage
+        passage = "\n\n".join(filter(None, [_passage_of(record, keys) or self.passage,
+                                             _front_hints(record, low)]))
         if keys.choices is not None:
             quiz = Item(question, "", self.source, ref, line, meta, tags, end_line=end, prompt=passage)
             self._quiz(record, low, keys, quiz, counting)
@@ -609,6 +610,7 @@ def used_keys(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> set
     used.update(key for key in (_ref_key(record, low), _tag_key(low)) if key)
     if (passage := _passage_key(record, (), keys)) is not None:
         used.add(str(passage).lower())
+    used.update(hint_keys(low, FRONT_SIDE) + hint_keys(low, BACK_SIDE))
     used.update(str(key).lower() for key in _meta_keys(record).values())
     return used
 
@@ -729,7 +731,28 @@ def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -
     if not as_html and is_bare_code(main):  # a data set's answer that is a program, unfenced
         main = fenced(main, _language(record, low))
     parts = [main, *_extra_parts(record, low, {keys.question, keys.answer}, as_html)]
+    for key in hint_keys(low, BACK_SIDE):
+        if text := _text(record[low[key]]):
+            parts.append(f"<p><strong>Hint:</strong> {html.escape(text, quote=False)}</p>" if as_html
+                         else f"**Hint:** {text}")
     return Answer(("\n" if as_html else "\n\n").join(parts), as_html)
+
+
+#: Words naming the side of a card a hint field belongs to (``frontHint``, ``answer_hint``).
+FRONT_SIDE = frozenset({"front", "question", "q"})
+BACK_SIDE = frozenset({"back", "answer", "a"})
+
+
+def hint_keys(low: dict[str, str], side: frozenset[str]) -> list[str]:
+    """The (lower-case) hint fields of one side of the card: a hint is there to be seen with
+    the question, a back hint adds to the answer."""
+    return [key for key, original in low.items()
+            if "hint" in (words := set(key_words(original))) and words & side and key != "hint"]
+
+
+def _front_hints(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    return "\n\n".join(f"**Hint:** {text}" for key in hint_keys(low, FRONT_SIDE)
+                        if (text := _text(record[low[key]])))
 
 
 def _language(record: Mapping[str, Any], low: dict[str, str]) -> str:
@@ -777,9 +800,11 @@ def fenced(code: str, language: str = "") -> str:
 
 #: What marks a text as markdown written by a person: a list item, a quote, a code span.
 _MARKDOWN_LINE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>)")
-#: One line of code: it opens with a keyword or holds an assignment, a statement end, a block, a pipe.
+#: A line of code on its own: it opens with a keyword, ends a statement or block after a call or
+#: an assignment, or pipes one command into another.
 _CODE_LINE = re.compile(r"^(?:def|class|import|from|return|const|let|var|func|fn|SELECT|INSERT|UPDATE|"
-                        r"DELETE|CREATE|for|while|if)\b|[=;{}|]|=>|\w\(\)")
+                        r"DELETE|CREATE|ALTER|WITH)\b|^[A-Za-z_$][\w.$]*\s*(?:\(|[-+*/]?=(?!=)).*[;{)]$"
+                        r"|^[a-z][\w.-]*\s.*\s\|\s")
 
 
 def is_bare_code(text: str) -> bool:
@@ -793,7 +818,7 @@ def is_bare_code(text: str) -> bool:
     if any(_MARKDOWN_LINE.match(line) or _is_sentence(line) for line in lines):
         return False
     if len(lines) == 1:
-        return bool(_CODE_LINE.search(lines[0].strip())) and not lines[0].rstrip().endswith((".", "!", "?"))
+        return bool(_CODE_LINE.match(lines[0].strip()))
     return looks_like_code(text)
 
 

@@ -443,6 +443,7 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
     anki = anki_header(text)
     if anki is not None:
         return _anki_table(text, anki, options)
+    text = _uncommented_header(text)
     sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
     for dialect in _dialects(sample):
         try:
@@ -453,6 +454,19 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
             if table := _header_table(rows_below_title, options, sample_only, _delimiter(dialect)):
                 return table
     return None if options.get("question") else _headerless_table(sample, options)
+
+
+#: A header row written as a comment (``#front;back;tags``), as exporters do for Anki, which
+#: skips ``#`` lines: field names only, never Anki's ``#key:value`` directives nor a heading.
+COMMENTED_HEADER = re.compile(r"#[ \t]?(?P<names>[\w ()/-]{1,40}(?:[;,\t|][\w ()/-]{1,40})+)[ \t]*\r?")
+
+
+def _uncommented_header(text: str) -> str:
+    """``text`` with a commented header row made a plain one (the ``#`` turned into a space)."""
+    first, _, rest = text.partition("\n")
+    if not COMMENTED_HEADER.fullmatch(first):
+        return text
+    return " " + first[1:] + ("\n" + rest if rest or text.endswith("\n") else "")
 
 
 #: Most rows a spreadsheet export puts above its header (a title, a date), one cell each.
@@ -629,7 +643,8 @@ def sniff_csv(text: str) -> float:
     anki = anki_header(head)
     if anki is not None:  # Anki's export says what it is; its rows are notes, whatever the columns
         return 0.85 if head.split("\n", anki.header_lines)[-1].strip() else 0.0
-    if head.startswith(("{", "[", "#", "|", "<", "---")):
+    if head.startswith(("{", "[", "|", "<", "---")) or (
+            head.startswith("#") and not COMMENTED_HEADER.fullmatch(head.partition("\n")[0])):
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
