@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SourceError
@@ -94,3 +95,52 @@ def mapping_lines(tree: Any, text: str) -> dict[int, tuple[int, int]]:
     if len(spans) != len(mappings):
         return {}
     return {id(mapping): span for mapping, span in zip(mappings, spans, strict=True)}
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """An element of a JSON array that does not parse: its lines and what is wrong."""
+
+    line: int
+    end_line: int
+    message: str
+
+
+#: Where the next element of an array of objects starts: after ``},`` at the end of a line.
+_NEXT_ELEMENT = re.compile(r"\}[ \t]*,[ \t]*\r?\n\s*(?=\{)")
+
+
+def salvage_array(text: str) -> tuple[list[Any], list[Damaged]] | None:
+    """A damaged top-level array of objects read element by element: the elements that parse,
+    and the lines of each that does not (a missing quote spoils one record, not the file).
+    None when the text is no such array or no element parses."""
+    body = text.lstrip("\ufeff")
+    start = len(body) - len(body.lstrip())
+    if not body.startswith("[", start):
+        return None
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    damaged: list[Damaged] = []
+    position = start + 1
+    while True:
+        position = _skip(body, position, " \t\r\n,")
+        if position >= len(body) or body[position] == "]":
+            break
+        try:
+            value, position = decoder.raw_decode(body, position)
+            values.append(value)
+        except json.JSONDecodeError as exc:
+            following = _NEXT_ELEMENT.search(body, exc.pos)
+            last = following.start() + 1 if following else body.rfind("}", position) + 1
+            if last <= position:
+                return None
+            damaged.append(Damaged(body.count("\n", 0, position) + 1, body.count("\n", 0, last - 1) + 1,
+                                   f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"))
+            position = following.end() if following else last
+    return (values, damaged) if values and damaged else None
+
+
+def _skip(text: str, position: int, characters: str) -> int:
+    while position < len(text) and text[position] in characters:
+        position += 1
+    return position

@@ -20,7 +20,7 @@ from ..errors import SourceError
 from ..html_answers import code_block, is_html
 from ..models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
 from ..plaintext import plain_text
-from ._choices import AMBIGUOUS, NO_ANSWER, back, option_list
+from ._choices import AMBIGUOUS, NO_ANSWER, back, normal_text, option_list
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
 from .record_choices import (
@@ -38,10 +38,10 @@ from .record_choices import (
 from .refs import RefAllocator, slug
 
 #: Preferred first. Strong keys may stand alone; weak ones only name a field of a whole collection.
-QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "title", "term", "name")
+QUESTION_KEYS = ("question", "q", "prompt", "front", "query", "instruction", "title", "term", "name")
 STRONG_QUESTION_KEYS = frozenset({"question", "q", "prompt", "front"})
-ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "acceptedanswer", "reply", "completion",
-               "explanation", "body", "content", "text", "definition")
+ANSWER_KEYS = ("answer", "a", "back", "response", "solution", "acceptedanswer", "answers", "reply",
+               "completion", "output", "explanation", "body", "content", "text", "definition")
 STRONG_ANSWER_KEYS = frozenset({"answer", "a", "back", "response", "solution", "acceptedanswer"})
 #: Question keys that name almost anything: trusted only beside a strong answer key.
 VAGUE_QUESTION_KEYS = frozenset({"name"})
@@ -49,12 +49,15 @@ VAGUE_QUESTION_KEYS = frozenset({"name"})
 EXTRA_KEYS = ("explanation", "details", "detail", "example", "examples", "code", "snippet",
               "sample", "notes", "note", "hint")
 CODE_KEYS = frozenset({"code", "snippet", "sample"})
+#: The text a question is asked about (a reading passage, an instruction's input): shown with
+#: the question, on the front; on a mapping enclosing records, it is theirs (SQuAD's paragraphs).
+PASSAGE_KEYS = ("context", "passage", "paragraph", "input")
 ID_KEYS = ("id", "slug", "key", "uid", "qid", "ref", "number", "no")
 TAG_KEYS = ("tags", "tag", "labels", "keywords")
 LANGUAGE_KEYS = ("language", "lang")
 #: meta name -> keys that state it, on a record or on a group enclosing records.
 META_KEYS = {
-    "topic": ("topic", "category", "section", "subject", "chapter"),
+    "topic": ("topic", "category", "section", "subject", "chapter", "deck"),
     "subtopic": ("subtopic", "subcategory", "subsection"),
     "framework": ("framework",),
     "difficulty": ("difficulty",),
@@ -66,6 +69,7 @@ CONTAINER_WORDS = frozenset({
     "questions", "question", "items", "data", "faqs", "faq", "records", "entries", "cards", "list",
     "results", "qa", "qas", "rows", "content", "contents", "children", "subtopics", "topics",
     "categories", "sections", "groups", "subcategories", "chapters", "payload", "values",
+    "paragraphs", "passages", "examples", "instances", "samples", "train", "test", "validation",
 })
 IDENTIFIER = re.compile(r"[a-z0-9_\-.]+")
 
@@ -128,14 +132,16 @@ TEXT_FIELDS = ("text", "body", "content", "markdown", "html", "value")
 
 def _texty(value: Any) -> bool:
     return isinstance(value, str) or (
-        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) or _inner_text_key(v) is not None
+                                                        for v in value)
     ) or _inner_text(value) is not None
 
 
 def _inner_text(value: Any) -> str | None:
-    """The text of an answer object (a mapping with one of :data:`TEXT_FIELDS`), else None."""
+    """The text of an answer object (a mapping with one of :data:`TEXT_FIELDS`), else None; its
+    texts when it holds several (SQuAD's ``{"text": [...], "answer_start": [...]}``)."""
     key = _inner_text_key(value)
-    return None if key is None else value[key]  # type: ignore[no-any-return]
+    return None if key is None else _text(value[key])
 
 
 def _inner_text_key(value: Any) -> Any:
@@ -143,7 +149,12 @@ def _inner_text_key(value: Any) -> Any:
     if not isinstance(value, dict):
         return None
     low = _lower_keys(value)
-    return next((low[k] for k in TEXT_FIELDS if k in low and isinstance(value[low[k]], str)), None)
+    return next((low[k] for k in TEXT_FIELDS if k in low and _is_texts(value[low[k]])), None)
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and bool(value)
+                                      and all(isinstance(v, str) for v in value))
 
 
 def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
@@ -367,11 +378,21 @@ def _meta_fields(low: dict[str, str], keys: tuple[str, ...]) -> list[str]:
     return exact + variants
 
 
+#: A named or numeric character reference (``&amp;``, ``&#039;``), with its semicolon.
+ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decoded(text: str) -> str:
+    """A name with its character references decoded: a quiz API that encodes its texts as HTML
+    names its category ``Science &amp; Nature``, which is shown (and escaped again) as text."""
+    return ENTITY.sub(lambda match: html.unescape(match.group()), text)
+
+
 def _name_of(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, (str, int, float)):
-        return str(value).strip()
+        return decoded(str(value).strip())
     if isinstance(value, list):
         names = (_name_of(v) for v in value if not isinstance(v, (dict, list)))
         return next((name for name in names if name), "")
@@ -379,7 +400,7 @@ def _name_of(value: Any) -> str:
         low = _lower_keys(value)
         for key in GROUP_NAME_KEYS:
             if key in low and isinstance(value[low[key]], str):
-                return value[low[key]].strip()
+                return decoded(value[low[key]].strip())
     return ""
 
 
@@ -402,6 +423,7 @@ class _Walker:
         self.found = Found()
         self.seen: set[int] = set()
         self.unique_ref = RefAllocator()
+        self.passage = ""  # the passage an enclosing mapping gives the records below it
 
     def walk(self, node: Any, context: dict[str, str]) -> None:
         if not isinstance(node, (dict, list)) or id(node) in self.seen:
@@ -425,11 +447,16 @@ class _Walker:
                 self._record(record, Keys("question", "answer"), context, "")
             return
         own = {**with_category(context, _name_of(node)), **meta_of(node)}
+        enclosing, lent = self.passage, _passage_key(node, {"input"})
+        self.passage = _as_passage(_text(node[lent])) if lent is not None else enclosing
         for key, child in node.items():
+            if key == lent:  # shown with each question below
+                continue
             if _is_leaf(child):  # a title, a date, a status: the document's, not a card's
                 self._pass(node, key, "document-field")
             else:
                 self.walk(child, self._child_context(own, str(key), child))
+        self.passage = enclosing
 
     def _pass(self, mapping: Mapping[str, Any], key: Any, reason: str,
               within: Mapping[str, Any] | None = None) -> None:
@@ -505,8 +532,10 @@ class _Walker:
         tags = tags_of(record, low)
         if "topic" not in meta and (named := _named_by_tag(record, low, tags)):
             meta["topic"] = named
+        passage = "\n\n".join(filter(None, [_passage_of(record, keys) or self.passage,
+                                             _front_hints(record, low)]))
         if keys.choices is not None:
-            quiz = Item(question, "", self.source, ref, line, meta, tags, end_line=end)
+            quiz = Item(question, "", self.source, ref, line, meta, tags, end_line=end, prompt=passage)
             self._quiz(record, low, keys, quiz, counting)
             return
         if not answer:
@@ -519,7 +548,7 @@ class _Walker:
         self.found.items.append(Item(
             question=question, answer=answer, source=self.source, ref=ref, line=line,
             meta=meta, tags=tags, flags=frozenset({HTML_ANSWER}) if composed.html else frozenset(),
-            end_line=end,
+            end_line=end, prompt=passage,
         ))
 
     def _quiz(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys, item: Item,
@@ -546,7 +575,7 @@ class _Walker:
                 if k in low and k not in used and (text := _text(record[low[k]]))]
         explanation = "\n\n".join(_extra_parts(record, low, used | CODE_KEYS))
         self.found.items.append(dataclasses.replace(
-            item, prompt="\n\n".join([*code, option_list(listed)]),
+            item, prompt="\n\n".join([*filter(None, [item.prompt]), *code, option_list(listed)]),
             answer=back(listed, choice, explanation)))
 
     def _pass_unused(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> None:
@@ -579,8 +608,43 @@ def used_keys(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> set
     if keys.choices is not None:  # a multiple-choice record shows its options and names its answer
         used.update({*keys.choices.keys, keys.choices.correct} & set(low))
     used.update(key for key in (_ref_key(record, low), _tag_key(low)) if key)
+    if (passage := _passage_key(record, (), keys)) is not None:
+        used.add(str(passage).lower())
+    used.update(hint_keys(low, FRONT_SIDE) + hint_keys(low, BACK_SIDE))
     used.update(str(key).lower() for key in _meta_keys(record).values())
     return used
+
+
+#: Quotes and closing punctuation around one of several answers, and a leading article: SQuAD's
+#: annotators give ``"obsolete"`` and ``obsolete``, ``the Arizona Cardinals`` and ``Arizona Cardinals``.
+_ANSWER_EDGES = "\"'“”‘’«» .,;:!?"
+_LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
+_DASHES = str.maketrans({code: "-" for code in range(0x2010, 0x2016)})
+
+
+def _same_answer(text: str) -> str:
+    """What two answers to one question share when they say the same thing."""
+    plain = normal_text(text).translate(_DASHES).strip(_ANSWER_EDGES)
+    return _LEADING_ARTICLE.sub("", plain)
+
+
+def _passage_key(node: Mapping[str, Any], unless: Collection[str] = (), keys: Keys | None = None) -> Any:
+    """The key of the text ``node``'s question(s) are asked about (see :data:`PASSAGE_KEYS`), if
+    it holds one; not a key in ``unless``, nor the record's question or answer field."""
+    low = _lower_keys(node)
+    taken = {keys.question, keys.answer} if keys else set()
+    return next((low[key] for key in PASSAGE_KEYS if key in low and key not in unless and key not in taken
+                 and isinstance(node[low[key]], str) and node[low[key]].strip()), None)
+
+
+def _passage_of(record: Mapping[str, Any], keys: Keys) -> str:
+    key = _passage_key(record, (), keys)
+    return _as_passage(_text(record[key])) if key is not None else ""
+
+
+def _as_passage(text: str) -> str:
+    """A passage for the front: code (an instruction's input is often a snippet) as a block."""
+    return fenced(text) if is_bare_code(text) else text
 
 
 def _text(value: Any) -> str:
@@ -589,8 +653,24 @@ def _text(value: Any) -> str:
     if (inner := _inner_text(value)) is not None:
         return inner.strip()
     if isinstance(value, list):
-        return "\n".join(f"- {v.strip()}" for v in value if isinstance(v, str) and v.strip())
+        return _listed(value)
+    if isinstance(value, dict):  # an answer object without text (SQuAD's ``{"text": []}``): no answer
+        return ""
     return str(value).strip()
+
+
+def _listed(values: list[Any]) -> str:
+    """A list of texts (or of answer objects) as a markdown list; texts that differ only in case,
+    spacing or a closing full stop are one (annotators' answers to one question repeat), and one
+    text left is itself, not a list of one."""
+    texts = [text for value in values if isinstance(value, (str, dict)) and (text := _text(value))]
+    firsts: dict[str, str] = {}
+    for text in texts:
+        firsts.setdefault(_same_answer(text), text)
+    kept = list(firsts.values())
+    if len(kept) == 1:
+        return kept[0]
+    return "\n".join(f"- {text}" for text in kept)
 
 
 def _ref_of(record: Mapping[str, Any], low: dict[str, str]) -> str:
@@ -617,7 +697,7 @@ def tags_of(record: Mapping[str, Any], low: dict[str, str]) -> tuple[str, ...]:
     text = str(value or "")
     separator = r"[,;]" if re.search(r"[,;]", text) else r"\s+"
     parts = value if isinstance(value, list) else re.split(separator, text)
-    tags = (str(p).strip().lstrip("#").strip() for p in parts if p is not None)
+    tags = (decoded(str(p)).strip().lstrip("#").strip() for p in parts if p is not None)
     return tuple(dict.fromkeys(t for t in tags if t))
 
 
@@ -648,8 +728,31 @@ def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -
     if not main:
         return Answer("")
     as_html = is_html(main)
+    if not as_html and is_bare_code(main):  # a data set's answer that is a program, unfenced
+        main = fenced(main, _language(record, low))
     parts = [main, *_extra_parts(record, low, {keys.question, keys.answer}, as_html)]
+    for key in hint_keys(low, BACK_SIDE):
+        if text := _text(record[low[key]]):
+            parts.append(f"<p><strong>Hint:</strong> {html.escape(text, quote=False)}</p>" if as_html
+                         else f"**Hint:** {text}")
     return Answer(("\n" if as_html else "\n\n").join(parts), as_html)
+
+
+#: Words naming the side of a card a hint field belongs to (``frontHint``, ``answer_hint``).
+FRONT_SIDE = frozenset({"front", "question", "q"})
+BACK_SIDE = frozenset({"back", "answer", "a"})
+
+
+def hint_keys(low: dict[str, str], side: frozenset[str]) -> list[str]:
+    """The (lower-case) hint fields of one side of the card: a hint is there to be seen with
+    the question, a back hint adds to the answer."""
+    return [key for key, original in low.items()
+            if "hint" in (words := set(key_words(original))) and words & side and key != "hint"]
+
+
+def _front_hints(record: Mapping[str, Any], low: dict[str, str]) -> str:
+    return "\n\n".join(f"**Hint:** {text}" for key in hint_keys(low, FRONT_SIDE)
+                        if (text := _text(record[low[key]])))
 
 
 def _language(record: Mapping[str, Any], low: dict[str, str]) -> str:
@@ -693,6 +796,34 @@ def fenced(code: str, language: str = "") -> str:
         return code
     fence = "````" if "```" in code else "```"
     return f"{fence}{language}\n{code.rstrip()}\n{fence}"
+
+
+#: What marks a text as markdown written by a person: a list item, a quote, a code span.
+_MARKDOWN_LINE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>)")
+#: A line of code on its own: it opens with a keyword, ends a statement or block after a call or
+#: an assignment, or pipes one command into another.
+_CODE_LINE = re.compile(r"^(?:def|class|import|from|return|const|let|var|func|fn|SELECT|INSERT|UPDATE|"
+                        r"DELETE|CREATE|ALTER|WITH)\b|^[A-Za-z_$][\w.$]*\s*(?:\(|[-+*/]?=(?!=)).*[;{)]$"
+                        r"|^[a-z][\w.-]*\s.*\s\|\s")
+
+
+def is_bare_code(text: str) -> bool:
+    """Whether a whole answer is code written without a fence (instruction data sets answer
+    "write a function" with the function itself): a program's lines, no sentence among them, no
+    markdown of its own. As markdown its indentation would be lost; it is shown as written."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines or "`" in text or lines[0].lstrip().startswith("<") or re.search(r"^\s*(```|~~~)", text,
+                                                                                     re.MULTILINE):
+        return False
+    if any(_MARKDOWN_LINE.match(line) or _is_sentence(line) for line in lines):
+        return False
+    if len(lines) == 1:
+        return bool(_CODE_LINE.match(lines[0].strip()))
+    return looks_like_code(text)
+
+
+def _is_sentence(line: str) -> bool:
+    return bool(re.match(r"^[A-Z][^=;{}<>]*[.!?:]$", line.strip())) and len(line.split()) >= 4
 
 
 def looks_like_code(text: str) -> bool:

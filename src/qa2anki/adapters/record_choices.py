@@ -13,6 +13,7 @@ otherwise the questions are dropped and the user is told how to say which.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -136,10 +137,12 @@ def _option_list(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mapping
 
 def _correct_field(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mapping[str, str]],
                    names: list[str], taken: set[str]) -> str:
+    originals = {name: str(original) for low in lowered for name, original in low.items()}
     for words in CORRECT_WORDS:
         for name in names:
             answered = _answered(records, lowered, name)
-            if name not in taken and _words(name) & set(words) and 2 * answered >= len(records):
+            named = _words(originals.get(name, name))  # ``answerKey``: the words of its own case
+            if name not in taken and named & set(words) and 2 * answered >= len(records):
                 return name
     return ""
 
@@ -165,7 +168,11 @@ def options_of(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping[str
                 if column in low and (text := _scalar_text(record[low[column]]))]
     value = record.get(low.get(fields.listed, fields.listed))
     raw = _raw_options(value)
-    labels = [str(key).strip().upper() for key in value] if isinstance(value, dict) else letters(len(raw))
+    columnar = _columnar(value)
+    if columnar is not None:
+        labels = [label.strip().upper() for label in columnar[0]]
+    else:
+        labels = [str(key).strip().upper() for key in value] if isinstance(value, dict) else letters(len(raw))
     return [_option(label, text) for label, option in zip(labels, raw, strict=True)
             if (text := _option_text(option))]
 
@@ -186,7 +193,24 @@ def flagged_choice(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping
     return Choice(picked) if picked else None
 
 
+def _columnar(value: Any) -> tuple[list[str], list[Any]] | None:
+    """Labels and texts of options given as two parallel lists (``{"text": [...], "label": [...]}``,
+    as data sets exported from tables keep them), else None."""
+    if not isinstance(value, dict):
+        return None
+    low = {str(key).lower(): key for key in value}
+    labels = next((value[low[k]] for k in ("label", "labels") if k in low), None)
+    texts = next((value[low[k]] for k in ("text", "texts") if k in low), None)
+    if not (isinstance(labels, list) and isinstance(texts, list) and len(labels) == len(texts)):
+        return None
+    if not all(isinstance(label, (str, int)) and str(label).strip() for label in labels):
+        return None
+    return [str(label) for label in labels], texts
+
+
 def _raw_options(value: Any) -> list[Any]:
+    if (columnar := _columnar(value)) is not None:
+        return columnar[1]
     if isinstance(value, dict):
         return list(value.values())
     if isinstance(value, str):  # "Paris|Rome|Oslo" or "Paris;Rome;Oslo" in one cell
@@ -260,18 +284,30 @@ def numbering(answers: Sequence[tuple[Any, Sequence[Option]]], fields: ChoiceFie
 
 def _kept_apart(answers: Sequence[tuple[Any, Sequence[Option]]]) -> bool:
     """``correct_answer: Jupiter`` beside ``choice_1..3`` holding only the wrong ones: every answer
-    is a text, and none is among its record's options."""
+    is a text, none is among its record's options, and some are words, not numbers. A number
+    among them (``correct_answer: "150"`` beside ``["200", "100", "155"]``) is then a text kept
+    apart too, unless one of its record's options reads the same."""
     texts = [(_scalar_text(value), listed) for value, listed in answers]
-    return bool(texts) and all(
-        len(text.strip("().")) > 1 and not _numbers(text) and not isinstance(resolve(text, listed), Choice)
-        for text, listed in texts)
+    worded = [(text, listed) for text, listed in texts if not _numbers(text)]
+    numeric = [(text, listed) for text, listed in texts if _numbers(text)]
+    return bool(worded) and all(
+        len(text.strip("().")) > 1 and not isinstance(resolve(text, listed), Choice)
+        for text, listed in worded) and not any(
+        by_text(text, listed) is not None for text, listed in numeric)
 
 
 def with_answer(value: Any, listed: Sequence[Option]) -> list[Option]:
     """The options with the correct one kept apart put among them, all in alphabetical order (so
     the correct one is not always first), relabelled A, B, …"""
-    texts = sorted({_scalar_text(value), *(option.text for option in listed)}, key=normal_text)
+    texts = sorted({_scalar_text(value), *(option.text for option in listed)}, key=_reading_order)
     return [_option(label, text) for label, text in zip(letters(len(texts)), texts, strict=True)]
+
+
+def _reading_order(text: str) -> list[tuple[int, str]]:
+    """An option's place in a sorted list as a reader expects it: entities decoded, numbers by
+    value (``55°C`` before ``100°C``, ``343`` before ``2187``)."""
+    parts = re.split(r"(\d+)", normal_text(html.unescape(text)))
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in parts if part]
 
 
 def _numbers(value: Any) -> list[int]:
@@ -290,6 +326,9 @@ def resolve_answer(value: Any, listed: Sequence[Option], counting: Numbering) ->
     """The options a record's answer names, or why it names none."""
     if isinstance(value, list):
         return _union([resolve_answer(v, listed, counting) for v in value])
+    if counting == APART:  # the answer's own text, put among the options (a number is a text too)
+        index = by_text(_scalar_text(value), listed)
+        return Choice((index,)) if index is not None else UNKNOWN_OPTION
     numbers = _numbers(value)
     if numbers:
         return _union([_by_number(n, listed, counting) for n in numbers])

@@ -21,12 +21,12 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..models import Diagnostic, Skipped, SourceResult
+from ..models import Diagnostic, Dropped, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
 from ._anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
 from .base import Adapter
 from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
-from .json_text import is_json, load_json, loads
+from .json_text import Damaged, is_json, load_json, loads, salvage_array
 from .nuxt_payload import looks_like_payload
 from .qa_records import (
     KeyedRecord,
@@ -236,6 +236,9 @@ def sniff_json(text: str) -> float:
         lines = json_lines(head)
         if lines is not None:
             return 0.9 if has_records([record for record, _ in lines]) else 0.0
+        salvaged = salvage_array(head)
+        if salvaged is not None and has_records(salvaged[0]):
+            return 0.9  # an array of records with a damaged one: read, and the damage reported
         return 0.35 if re.match(r'[\[{]\s*[\[{"]', head) else 0.0  # damaged JSON: read says where
     if looks_like_payload(tree):
         return 0.05
@@ -248,6 +251,10 @@ def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResul
     try:
         tree = load_json(text, source)
     except SourceError:
+        salvaged = salvage_array(text)
+        if salvaged is not None:
+            return _with_damaged(_result(salvaged[0], source, options, "json", JsonLocator(text)),
+                                 salvaged[1])
         lines = json_lines(text)
         if lines is None:
             raise
@@ -255,6 +262,18 @@ def read_json(text: str, source: str, options: Mapping[str, Any]) -> SourceResul
         return _result([r for r, _ in lines], source, options, "json",
                        LineLocator(lambda r: where.get(id(r))), one_line=True)
     return _result(tree, source, options, "json", JsonLocator(text))
+
+
+def _with_damaged(result: SourceResult, damaged: list[Damaged]) -> SourceResult:
+    """``result`` with each element of the array that did not parse dropped, and said why."""
+    return replace(
+        result,
+        dropped=result.dropped + tuple(Dropped(result.source, f"line-{d.line}", d.line, "not-valid-json",
+                                               "", d.end_line) for d in damaged),
+        diagnostics=result.diagnostics + tuple(
+            Diagnostic(result.source, d.line, f"{d.message}; this record is left out, the others are read")
+            for d in damaged),
+    )
 
 
 def json_lines(text: str) -> list[tuple[Any, int]] | None:
@@ -424,6 +443,7 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
     anki = anki_header(text)
     if anki is not None:
         return _anki_table(text, anki, options)
+    text = _uncommented_header(text)
     sample = "\n".join(text.split("\n")[:SNIFF_LINES]) if sample_only else text
     for dialect in _dialects(sample):
         try:
@@ -434,6 +454,19 @@ def _table(text: str, options: Mapping[str, Any], sample_only: bool = False) -> 
             if table := _header_table(rows_below_title, options, sample_only, _delimiter(dialect)):
                 return table
     return None if options.get("question") else _headerless_table(sample, options)
+
+
+#: A header row written as a comment (``#front;back;tags``), as exporters do for Anki, which
+#: skips ``#`` lines: field names only, never Anki's ``#key:value`` directives nor a heading.
+COMMENTED_HEADER = re.compile(r"#[ \t]?(?P<names>[\w ()/-]{1,40}(?:[;,\t|][\w ()/-]{1,40})+)[ \t]*\r?")
+
+
+def _uncommented_header(text: str) -> str:
+    """``text`` with a commented header row made a plain one (the ``#`` turned into a space)."""
+    first, _, rest = text.partition("\n")
+    if not COMMENTED_HEADER.fullmatch(first):
+        return text
+    return " " + first[1:] + ("\n" + rest if rest or text.endswith("\n") else "")
 
 
 #: Most rows a spreadsheet export puts above its header (a title, a date), one cell each.
@@ -610,7 +643,8 @@ def sniff_csv(text: str) -> float:
     anki = anki_header(head)
     if anki is not None:  # Anki's export says what it is; its rows are notes, whatever the columns
         return 0.85 if head.split("\n", anki.header_lines)[-1].strip() else 0.0
-    if head.startswith(("{", "[", "#", "|", "<", "---")):
+    if head.startswith(("{", "[", "|", "<", "---")) or (
+            head.startswith("#") and not COMMENTED_HEADER.fullmatch(head.partition("\n")[0])):
         return 0.0
     return 0.85 if _table(text, {}, sample_only=True) else 0.0
 
