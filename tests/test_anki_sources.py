@@ -395,3 +395,21 @@ def test_obsidian_cards_import_with_their_topics(tmp_path: Path, collection: Col
     limits = notes["What are the default and the maximum visibility timeout"]
     assert "(1) 30 seconds by default" in limits["Answer"] and "SR:" not in limits["Answer"]
     assert "course::aws::sqs" in limits.tags
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"PK\x03\x04garbage", "not a readable Anki package"),
+    (None, "a zip file but no Anki package"),
+])
+def test_a_zip_that_is_no_readable_package_is_named_as_such(tmp_path: Path, content: bytes | None,
+                                                             message: str):
+    package = tmp_path / "friend.apkg"
+    if content is None:
+        with zipfile.ZipFile(package, "w") as archive:
+            archive.writestr("media", "{}")
+    else:
+        package.write_bytes(content)
+    result = CliRunner().invoke(main, ["build", str(package), "-o", str(tmp_path / "out.apkg")])
+    assert result.exit_code == 1
+    assert f"friend.apkg: {message}" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out.apkg").exists()

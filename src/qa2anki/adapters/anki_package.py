@@ -52,8 +52,8 @@ def sniff_bytes(data: bytes) -> float:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return 0.0
-    return 0.95 if names & {*COLLECTIONS, ZSTD_COLLECTION} else 0.0
+        return 0.5  # a damaged zip: reading it says so, rather than "not text"
+    return 0.95 if names & {*COLLECTIONS, ZSTD_COLLECTION} else 0.5  # no collection: reading says so
 
 
 def sniff(text: str) -> float:
