@@ -35,13 +35,22 @@ def test_inspect_prints_format_certainty_and_counts():
     lines = result.output.splitlines()
     assert lines[0] == str(MARKDOWN / "headings.md")
     assert lines[1].startswith("  format:  markdown (detected; sniff 0.70, ")
-    assert lines[2:] == ["  items:   3 (2 with code)", "  dropped: 1 (no-answer: 1)"]
+    assert lines[2:4] == ["  items:   3 (2 with code)", "  dropped: 1 (no-answer: 1)"]
+    assert lines[4] == "  lines:   31 (21 on cards, 1 dropped, 7 skipped, 2 markup; none lost)"
+
+
+def test_inspect_names_the_lines_on_no_card(tmp_path):
+    page = tmp_path / "stray.md"
+    page.write_text("# Notes\n\n1. **What is X?**\n\n   X is a thing.\n\nA stray paragraph at the margin,\n\n"
+                    "and another one.\n\n2. **What is Y?**\n\n   Y is another thing.\n", encoding="utf-8")
+    result = _run(str(page))
+    assert result.output.splitlines()[4] == "  lines:   7 (4 on cards, 0 dropped, 1 skipped, 0 markup; lost: 7-9)"
 
 
 def test_inspect_items_lists_items_and_drops_in_source_order():
     result = _run("--items", str(MARKDOWN / "pairs.md"))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[4:] == [
+    assert result.output.splitlines()[5:] == [
         "    what-is-a-queryset  line 5  What is a QuerySet?  — A lazy collection of database rows.",
         "    how-do-you-avoid-n-1-queries  line 7  How do you avoid N+1 queries?  — "
         "Use `select_related` for foreign keys. Use `prefetch_related…",

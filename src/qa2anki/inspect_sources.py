@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .adapters import DEFAULT_LIMITS, binary_scores, detect, read_binary_as, read_text_as, sniff_scores
+from .coverage import Coverage, coverage_of
 from .models import Item, SourceResult
 from .textio import decode, read_source_bytes
 
@@ -29,6 +30,7 @@ class Inspection:
     result: SourceResult
     detected: bool  # False when the format was given rather than detected
     scores: Mapping[str, float]  # every adapter's sniff score
+    coverage: Coverage | None = None  # where its lines went; None for a package (no lines)
 
     @property
     def format(self) -> str:
@@ -72,7 +74,7 @@ def inspect_source(path: str | Path, format: str = "auto", options: Mapping[str,
     if detected:
         format = detect(text, str(path), named_by_flag=True).format
     result = read_text_as(text, path.name, format, options, str(path), warnings)
-    return Inspection(str(path), result, detected, scores)
+    return Inspection(str(path), result, detected, scores, coverage_of(text, result, path.name))
 
 
 def describe(inspection: Inspection, items: bool = False) -> str:
@@ -88,10 +90,20 @@ def describe(inspection: Inspection, items: bool = False) -> str:
         f"  items:   {len(result.items)} ({inspection.items_with_code} with code)",
         f"  dropped: {len(result.dropped)}" + (f" ({dropped})" if dropped else ""),
     ]
+    if inspection.coverage is not None:
+        lines.append(_lines_row(inspection.coverage))
     lines += [f"  warning: {diagnostic}" for diagnostic in result.diagnostics]
     if items:
         lines += _listing(result)
     return "\n".join(lines)
+
+
+def _lines_row(coverage: Coverage) -> str:
+    """Where the file's lines went, and the ranges that went nowhere (text on no card)."""
+    lost = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in coverage.unaccounted)
+    return (f"  lines:   {coverage.lines} ({coverage.carded} on cards, {coverage.dropped} dropped, "
+            f"{coverage.skipped} skipped, {coverage.structure} markup; "
+            + (f"lost: {lost})" if lost else "none lost)"))
 
 
 def _listing(result: SourceResult) -> list[str]:
