@@ -27,7 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote as quote_url
+from urllib.parse import unquote
 
+from ..media import PACKAGE_MEDIA
 from ..models import Diagnostic, Dropped, Item, SourceResult
 from .qa_records import META_KEYS
 from .refs import RefAllocator, slug
@@ -129,6 +132,7 @@ class AnkiNote:
     end_line: int | None = None
     html: bool = True  # False: plain text fields (a plain-text export with ``#html:false``)
     media_folder: str = ""  # where relative image sources live, beside the source ("media/")
+    packaged_media: frozenset[str] = frozenset()  # image names the source package itself holds
 
 
 @dataclass(frozen=True)
@@ -307,7 +311,18 @@ def _field_html(text: str, note: AnkiNote) -> str:
     text = SOUND.sub("", text)
     if note.media_folder:
         text = IMAGE_SOURCE.sub(lambda m: _in_media_folder(m, note.media_folder), text)
+    if note.packaged_media:
+        text = IMAGE_SOURCE.sub(lambda m: _in_package(m, note.packaged_media), text)
     return text.strip()
+
+
+def _in_package(match: re.Match[str], names: frozenset[str]) -> str:
+    """An image the package holds, named as such for the media stage (see :mod:`qa2anki.media`)."""
+    name = html.unescape(unquote(match.group(3)))
+    if name not in names:
+        return match.group(0)
+    quote = match.group(2) or '"'
+    return f"{match.group(1)}{quote}{PACKAGE_MEDIA}{quote_url(name)}{quote}"
 
 
 def _in_media_folder(match: re.Match[str], folder: str) -> str:
