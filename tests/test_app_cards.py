@@ -159,3 +159,28 @@ def test_logseq_cards_import_with_their_sections_and_tags(tmp_path: Path, collec
     cloze = notes["Kill a whole process group with [...]"]
     assert "<strong>kill -- -PGID</strong>" in cloze["Answer"]
     assert _deck_of(collection, cloze) == "Apps::Processes"
+
+
+def test_anki_plain_text_exports_with_other_separators(tmp_path: Path):
+    """``#separator:Semicolon``/``Pipe``/``Comma``: quoted fields keep their separators, HTML and
+    clozes are read as Anki wrote them, and a field the export does not name goes on the back
+    unlabelled."""
+    exports = {
+        "semicolon.txt": "#separator:Semicolon\n#html:true\n#notetype column:1\n#deck column:2\n"
+                         "Basic;Dev::Git;What does <b>git stash</b> do?;Shelves changes<br>for later\n"
+                         'Cloze;Dev::Git;"{{c1::git bisect}} finds the commit; that broke it";'
+                         '"binary search"\n',
+        "pipe.txt": "#separator:Pipe\n#html:true\nFront one|Back <br> one\nFront two|Back two\n",
+        "comma.txt": '#separator:Comma\n#html:false\nCapital of France?,Paris\n"A, B?","C, D"\n',
+    }
+    for name, text in exports.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    stash, bisect = read_source(tmp_path / "semicolon.txt").items
+    assert stash.question == "What does <b>git stash</b> do?"
+    assert stash.answer == "Shelves changes<br>for later"
+    assert "topic" not in stash.meta  # the deck every note shares is the exported deck itself
+    assert re.sub(r"<[^>]+>", "", bisect.question) == "[...] finds the commit; that broke it"
+    assert "<div>binary search</div>" in bisect.answer and "Field" not in bisect.answer
+    assert [item.answer for item in read_source(tmp_path / "pipe.txt").items] == ["Back <br> one", "Back two"]
+    assert [(i.question, i.answer) for i in read_source(tmp_path / "comma.txt").items] == [
+        ("Capital of France?", "Paris"), ("A, B?", "C, D")]

@@ -234,7 +234,7 @@ class _Reader:
             text = _plain(note.fields[i])
             if key and text and len(text) <= 80:
                 meta.setdefault(key, text)
-            elif shown and name not in shown:
+            elif shown and name and name not in shown:
                 meta.setdefault(name, text)
             else:
                 rest.append(i)
@@ -291,8 +291,9 @@ def shared_deck_depth(paths: Sequence[tuple[str, ...]]) -> int:
 
 
 def _name(note: AnkiNote, index: int) -> str:
+    """The field's name; "" when the source names none (a plain-text export without ``#columns``)."""
     names = note.note_type.fields
-    return names[index] if index < len(names) and names[index].strip() else f"Field {index + 1}"
+    return names[index] if index < len(names) and names[index].strip() else ""
 
 
 def _is_cloze(note: AnkiNote, texts: list[str]) -> bool:
@@ -341,6 +342,9 @@ def _plain(text: str) -> str:
 
 
 def _labelled(name: str, text: str) -> str:
+    """A field on the back under its name (an unnamed field as it is: "Field 2" would be noise)."""
+    if not name:
+        return f"<div>{text}</div>"
     return f"<div><b>{html.escape(name, quote=False)}:</b> {text}</div>"
 
 
