@@ -19,14 +19,21 @@ SVG is refused: it is a document that can hold scripts, external references and 
 each Anki client shows media its own way (an SVG opened directly runs its scripts). Keeping
 a sanitizer for it current is a larger risk than asking the author for a PNG.
 The bytes checked are the bytes packed: the file is read once, here.
+
+An Anki package a deck is rebuilt from holds its own images: a field's ``src`` that names one
+(written ``anki-package-media/NAME`` by the adapter) is read from the package's zip in memory,
+by the same rules (size, image bytes, no SVG), never unpacked to disk.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
+import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -38,6 +45,13 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".
 SVG_SUFFIXES = frozenset({".svg", ".svgz"})
 MEGABYTE = 1024 * 1024
 DEFAULT_IMAGE_MB = 10.0  # as manifest.Limits.image_mb
+#: How a field names an image packed inside its own source (an Anki package), not a file beside it.
+PACKAGE_MEDIA = "anki-package-media/"
+PACKAGE_SUFFIXES = frozenset({".apkg", ".colpkg"})
+#: Bounds on what is read of packages: the ``media`` map's bytes, and images per deck.
+MAX_MEDIA_MAP = 4 * MEGABYTE
+MAX_PACKAGE_IMAGES = 5000
+_ZIP_ERRORS = (OSError, KeyError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 #: No symlink at the last step (the path is resolved already), no waiting on a FIFO swapped in.
@@ -126,6 +140,43 @@ def read_image(path: Path, limit_mb: float) -> bytes:
     return content
 
 
+def read_package_image(package: Path, name: str, limit_mb: float) -> bytes:
+    """The bytes of the image an Anki package holds under ``name`` (its ``media`` map names each
+    numbered member), if it is an image within ``limit_mb``; read in memory, at most the limit
+    and one byte, whatever size the zip claims."""
+    limit = int(limit_mb * MEGABYTE)
+    try:
+        with zipfile.ZipFile(package) as archive:
+            member = package_media(archive).get(name)
+            if member is None:
+                raise ImageRefusedError("is not in the package's media")
+            if archive.getinfo(member).file_size > limit:
+                raise ImageRefusedError(f"is larger than limits.image_mb ({limit_mb:g} MB)")
+            with archive.open(member) as packed:
+                content = packed.read(limit + 1)
+    except _ZIP_ERRORS as exc:
+        raise ImageRefusedError(f"cannot be read from the package ({exc})") from None
+    if len(content) > limit:
+        raise ImageRefusedError(f"is larger than limits.image_mb ({limit_mb:g} MB)")
+    if image_kind(content) is None:
+        raise ImageRefusedError("is not an image (its bytes are not PNG, JPEG, GIF, WebP, BMP or AVIF)")
+    return content
+
+
+def package_media(archive: zipfile.ZipFile) -> dict[str, str]:
+    """An Anki package's ``media`` map turned round: file name -> zip member ({} when it has none
+    or it is damaged; at most :data:`MAX_MEDIA_MAP` bytes of it are read)."""
+    try:
+        with archive.open("media") as handle:
+            raw = handle.read(MAX_MEDIA_MAP + 1)
+        mapping = json.loads(raw) if len(raw) <= MAX_MEDIA_MAP else {}
+    except (*_ZIP_ERRORS, ValueError, RecursionError):
+        return {}
+    if not isinstance(mapping, dict):
+        return {}
+    return {str(name): str(member) for member, name in mapping.items() if isinstance(name, str)}
+
+
 @dataclass
 class MediaCollector:
     """Resolves image references of a deck's items and keeps the checked bytes to pack.
@@ -144,11 +195,14 @@ class MediaCollector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
     _checked: dict[tuple[str, str], tuple[str, bytes] | ImageRefusedError] = field(default_factory=dict)
+    _package_reads: int = 0
 
     def image_source(self, item: Item) -> Callable[[str], str | None]:
         """A sanitizer callback mapping ``src`` to a packed media name for ``item``."""
 
         def resolve(src: str) -> str | None:
+            if src.startswith(PACKAGE_MEDIA) and PurePath(item.source).suffix.lower() in PACKAGE_SUFFIXES:
+                return self._pack(item, src, src, packaged=True)
             relative = local_path(src)
             if relative is None:
                 return None  # remote or inline: never fetched, never shown
@@ -156,14 +210,16 @@ class MediaCollector:
 
         return resolve
 
-    def _pack(self, item: Item, src: str, relative: str) -> str | None:
+    def _pack(self, item: Item, src: str, relative: str, packaged: bool = False) -> str | None:
         key = (item.source, relative)
         if key not in self._checked:
             try:
-                self._checked[key] = self._check(item.source, relative)
+                check = self._check_packaged if packaged else self._check
+                self._checked[key] = check(item.source, relative)
             except ImageRefusedError as why:
                 self._checked[key] = why
-            self._note_looked_at(item.source, relative, self._checked[key])
+            if not packaged:  # a packaged image changes only with its package, a source itself
+                self._note_looked_at(item.source, relative, self._checked[key])
         checked = self._checked[key]
         if isinstance(checked, ImageRefusedError):
             self._warn(item, src, f"image '{src}' {checked}; not packed")
@@ -197,6 +253,25 @@ class MediaCollector:
             raise ImageRefusedError(f"not found (looked for {path})")
         content = read_image(resolved, self.image_mb)
         return media_name(content, path.name), content
+
+    def _check_packaged(self, source: str, src: str) -> tuple[str, bytes]:
+        """The media name and bytes of an image packed inside the source itself (an Anki package),
+        read from the zip in memory, never unpacked to disk; or :class:`ImageRefusedError`."""
+        folder = self.folders.get(source)
+        if folder is None:
+            raise ImageRefusedError(f"cannot be looked up: no source '{source}' in this deck")
+        name = unquote(src[len(PACKAGE_MEDIA):])
+        suffix = PurePath(name).suffix.lower()
+        if suffix in SVG_SUFFIXES:
+            raise ImageRefusedError("is an SVG, which can carry scripts (convert it to PNG)")
+        if suffix not in IMAGE_SUFFIXES:
+            raise ImageRefusedError("is not an image file")
+        self._package_reads += 1
+        if self._package_reads > MAX_PACKAGE_IMAGES:
+            raise ImageRefusedError(f"is past the first {MAX_PACKAGE_IMAGES:,} images read from packages")
+        package = _inside(folder / PurePath(source).name, self.roots.get(source, folder))
+        content = read_package_image(package, name, self.image_mb)
+        return media_name(content, name), content
 
     def _warn(self, item: Item, src: str, message: str) -> None:
         diagnostic = Diagnostic(item.source, self._line_of(item, src), message, ref=item.ref)

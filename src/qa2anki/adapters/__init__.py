@@ -25,6 +25,7 @@ from . import (
     answer_only,
     common_schema,
     crowdanki,
+    logseq_cards,
     markdown_doc,
     numbered_text,
     nuxt_payload,
@@ -55,6 +56,7 @@ ADAPTERS: dict[str, Adapter] = {
         crowdanki.ADAPTER,
         anki_package.ADAPTER,
         obsidian_cards.ADAPTER,
+        logseq_cards.ADAPTER,
     )
 }
 

@@ -27,7 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote as quote_url
+from urllib.parse import unquote
 
+from ..media import PACKAGE_MEDIA
 from ..models import Diagnostic, Dropped, Item, SourceResult
 from .qa_records import META_KEYS
 from .refs import RefAllocator, slug
@@ -129,6 +132,7 @@ class AnkiNote:
     end_line: int | None = None
     html: bool = True  # False: plain text fields (a plain-text export with ``#html:false``)
     media_folder: str = ""  # where relative image sources live, beside the source ("media/")
+    packaged_media: frozenset[str] = frozenset()  # image names the source package itself holds
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,7 @@ class _Reader:
             text = _plain(note.fields[i])
             if key and text and len(text) <= 80:
                 meta.setdefault(key, text)
-            elif shown and name not in shown:
+            elif shown and name and name not in shown:
                 meta.setdefault(name, text)
             else:
                 rest.append(i)
@@ -287,8 +291,9 @@ def shared_deck_depth(paths: Sequence[tuple[str, ...]]) -> int:
 
 
 def _name(note: AnkiNote, index: int) -> str:
+    """The field's name; "" when the source names none (a plain-text export without ``#columns``)."""
     names = note.note_type.fields
-    return names[index] if index < len(names) and names[index].strip() else f"Field {index + 1}"
+    return names[index] if index < len(names) and names[index].strip() else ""
 
 
 def _is_cloze(note: AnkiNote, texts: list[str]) -> bool:
@@ -307,7 +312,18 @@ def _field_html(text: str, note: AnkiNote) -> str:
     text = SOUND.sub("", text)
     if note.media_folder:
         text = IMAGE_SOURCE.sub(lambda m: _in_media_folder(m, note.media_folder), text)
+    if note.packaged_media:
+        text = IMAGE_SOURCE.sub(lambda m: _in_package(m, note.packaged_media), text)
     return text.strip()
+
+
+def _in_package(match: re.Match[str], names: frozenset[str]) -> str:
+    """An image the package holds, named as such for the media stage (see :mod:`qa2anki.media`)."""
+    name = html.unescape(unquote(match.group(3)))
+    if name not in names:
+        return match.group(0)
+    quote = match.group(2) or '"'
+    return f"{match.group(1)}{quote}{PACKAGE_MEDIA}{quote_url(name)}{quote}"
 
 
 def _in_media_folder(match: re.Match[str], folder: str) -> str:
@@ -326,6 +342,9 @@ def _plain(text: str) -> str:
 
 
 def _labelled(name: str, text: str) -> str:
+    """A field on the back under its name (an unnamed field as it is: "Field 2" would be noise)."""
+    if not name:
+        return f"<div>{text}</div>"
     return f"<div><b>{html.escape(name, quote=False)}:</b> {text}</div>"
 
 

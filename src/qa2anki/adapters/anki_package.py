@@ -16,21 +16,32 @@ file; the package itself is never written.
 
 from __future__ import annotations
 
+import html
 import io
 import json
-import re
 import sqlite3
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import SourceError
+from ..media import IMAGE_SUFFIXES, package_media
 from ..models import Diagnostic, SourceResult
 from ..textio import human_size
-from ._anki_notes import SOUND, AnkiNote, NoteType, note_type_of_model, read_notes, shared_deck_depth
+from ._anki_notes import (
+    IMAGE_SOURCE,
+    SOUND,
+    AnkiNote,
+    NoteType,
+    note_type_of_model,
+    read_notes,
+    shared_deck_depth,
+)
 from .base import Adapter
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -42,7 +53,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 CHUNK = 1 << 20
 #: Schema 18 keeps deck names with this separator where older ones use ``::``.
 DECK_SEPARATOR = "\x1f"
-IMAGE = re.compile(r"<img\b", re.IGNORECASE)
 
 
 def sniff_bytes(data: bytes) -> float:
@@ -72,12 +82,15 @@ def read_bytes(data: bytes, source: str, options: Mapping[str, Any], max_bytes: 
             database = Path(folder) / "collection.sqlite"
             _extract(archive, member, database, max_bytes, source)
             notes = _read_collection(database, source, member)
+            images = frozenset(name for name in package_media(archive)
+                               if Path(name).suffix.lower() in IMAGE_SUFFIXES)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise SourceError(f"not a readable Anki package: {exc}", file=source) from None
     except sqlite3.Error as exc:
         raise SourceError(f"the package's collection cannot be read: {exc}", file=source) from None
     except OSError as exc:
         raise SourceError(f"cannot unpack: {exc.strerror or exc}", file=source) from None
+    notes = [replace(note, packaged_media=images) for note in notes] if images else notes
     result = read_notes(notes, source, "apkg")
     media = _media_note(notes, source)
     return SourceResult(result.source, result.format, result.items, result.dropped,
@@ -243,13 +256,18 @@ def _notes(connection: sqlite3.Connection, note_types: dict[int, NoteType],
 
 
 def _media_note(notes: list[AnkiNote], source: str) -> tuple[Diagnostic, ...]:
-    """One warning for all the media a package's notes refer to: they are not unpacked."""
-    count = sum(1 for note in notes if any(IMAGE.search(f) or SOUND.search(f) for f in note.fields))
+    """One warning for all the images a package's notes name that it does not hold (looked for
+    beside the package) and the sounds (left out); the images it holds go into the deck."""
+    count = sum(1 for note in notes if any(SOUND.search(f) or _unpacked_image(f, note.packaged_media)
+                                           for f in note.fields))
     if not count:
         return ()
-    return (Diagnostic(source, None, f"{count} notes refer to images or sounds packed in the package; "
-                       "qa2anki does not unpack them: images are looked for beside the package, "
-                       "sounds are left out"),)
+    return (Diagnostic(source, None, f"{count} notes refer to sounds, or to images the package does not "
+                       "hold: images are looked for beside the package, sounds are left out"),)
+
+
+def _unpacked_image(field: str, packaged: frozenset[str]) -> bool:
+    return any(html.unescape(unquote(m.group(3))) not in packaged for m in IMAGE_SOURCE.finditer(field))
 
 
 ADAPTER = Adapter(
