@@ -44,7 +44,8 @@ def test_inspect_names_the_lines_on_no_card(tmp_path):
     page.write_text("# Notes\n\n1. **What is X?**\n\n   X is a thing.\n\nA stray paragraph at the margin,\n\n"
                     "and another one.\n\n2. **What is Y?**\n\n   Y is another thing.\n", encoding="utf-8")
     result = _run(str(page))
-    assert result.output.splitlines()[4] == "  lines:   7 (4 on cards, 0 dropped, 1 skipped, 0 markup; lost: 7-9)"
+    lines = result.output.splitlines()
+    assert lines[4] == "  lines:   7 (4 on cards, 0 dropped, 1 skipped, 0 markup; lost: 7-9)"
 
 
 def test_inspect_items_lists_items_and_drops_in_source_order():
