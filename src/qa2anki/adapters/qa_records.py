@@ -592,8 +592,9 @@ class _Walker:
         found = exchanges(turns)
         stem = _ref_of(record, low) or (slug(found[0].question.text[:40]) if found else "")
         tags = tags_of(record, low)
+        stem = self.unique_ref(stem) if found else stem  # the later questions' refs number it
         for number, exchange in enumerate(found, start=1):
-            ref = self.unique_ref(stem if number == 1 else f"{stem}-{number}")
+            ref = stem if number == 1 else self.unique_ref(f"{stem}-{number}")
             self._exchange(exchange, ref, spans, fallback, meta, tags)
         for turn in unasked(turns):
             line, end = spans.get(id(turn.mapping)) or fallback
@@ -611,9 +612,10 @@ class _Walker:
         end = (answered or asked)[1] or asked[0] or fallback[1]
         question, answer = exchange.question.text, exchange.answer.text if exchange.answer else ""
         if not question or not answer:
-            reason = "no-question" if not question else "no-answer"
+            reason = "no-question" if not question else "empty-answer" if exchange.answer else "no-answer"
             self.found.dropped.append(Dropped(self.source, ref, line, reason, question, end))
             return
+        answer = fenced(answer) if is_bare_code(answer) else answer  # kept as written
         self.found.items.append(Item(question=question, answer=answer, source=self.source, ref=ref,
                                      line=line, meta=meta, tags=tags, end_line=end,
                                      prompt=context_of(exchange)))
