@@ -237,3 +237,45 @@ def test_scraped_and_markdown_seeds_are_not_claimed_as_records(seed):
     text = seed.read_text(encoding="utf-8")
     for name in ("json", "yaml", "csv", "nuxt-payload", "qa2anki"):
         assert ADAPTERS[name].sniff(text) < MIN_CONFIDENCE, name
+
+
+def test_kahoot_template_rows_under_its_title_and_notes_read_as_quizzes():
+    text = (",,,,,,,\n,Quiz template,,,,,,\n,\"Add questions, at least two answers.\",,,,,,\n,,,,,,,\n"
+            ",Question - max 120 characters,Answer 1 - max 75 characters,Answer 2 - max 75 characters,"
+            "Answer 3 - max 75 characters,Answer 4 - max 75 characters,"
+            "\"Time limit (sec) – 5, 10, 20, 30, 60, 90, 120, or 240 secs\","
+            "Correct answer(s) - choose at least one\n"
+            "1,What is 2+2?,3,4,5,22,20,2, \n"
+            "2,Which are colours?,Red,Seven,Blue,Dog,30,\"1,3\", \n"
+            "3,Is the sky green?,True,False,,,20,2, \n")
+    result = read_text_as(text, "kahoot.csv")
+    assert result.format == "csv"
+    assert [(i.question, i.prompt, i.answer) for i in result.items] == [
+        ("What is 2+2?", "- A. 3\n- B. 4\n- C. 5\n- D. 22", "B. 4"),
+        ("Which are colours?", "- A. Red\n- B. Seven\n- C. Blue\n- D. Dog", "A. Red\n\nC. Blue"),
+        ("Is the sky green?", "- A. True\n- B. False", "B. False")]
+    assert [(s.line, s.end_line, s.reason) for s in result.skipped][0] == (1, 5, "header")
+
+
+def test_a_form_quiz_table_names_answers_by_text_and_keeps_short_answers_as_cards():
+    text = ("Question,Question Type,Option 1,Option 2,Option 3,Answer Key,Points\n"
+            "What does CPU stand for?,MULTIPLE_CHOICE,Central Processing Unit,Core Power Unit,,"
+            "Central Processing Unit,1\n"
+            "Which are primary colours?,CHECKBOX,Red,Green,Blue,Red;Blue,2\n"
+            "Name the protocol behind web pages.,SHORT_ANSWER,,,,HTTP,1\n"
+            "Which option is right?,MULTIPLE_CHOICE,,,,B,1\n")
+    result = read_text_as(text, "form.csv")
+    assert [(i.question, i.answer) for i in result.items] == [
+        ("What does CPU stand for?", "A. Central Processing Unit"),
+        ("Which are primary colours?", "A. Red\n\nC. Blue"),
+        ("Name the protocol behind web pages.", "HTTP")]
+    assert [(d.question, d.reason) for d in result.dropped] == [("Which option is right?", "unknown-option")]
+
+
+def test_a_yaml_deck_list_lends_each_deck_name_to_its_cards():
+    text = ("title: Networking\ndecks:\n  - name: Basics\n    cards:\n      - front: What is a port?\n"
+            "        back: A number naming a service.\n  - name: Protocols\n    cards:\n"
+            "      - front: What does UDP lack?\n        back: Delivery guarantees.\n")
+    result = read_text_as(text, "deck.yaml")
+    assert [(i.question, i.meta.get("subtopic"), i.line) for i in result.items] == [
+        ("What is a port?", "Basics", 5), ("What does UDP lack?", "Protocols", 9)]

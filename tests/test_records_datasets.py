@@ -230,3 +230,104 @@ def test_hints_go_to_their_side_and_a_deck_column_names_the_topic():
                                            "The server that looks names up\n\n**Hint:** recursive or stub")
     assert (first.meta["topic"], second.meta["topic"]) == ("Net::DNS", "Net")
     assert second.answer == "How long a record may be cached"
+
+
+# --- chat transcripts ----------------------------------------------------------------------------
+
+
+def _chat(*turns: tuple[str, str], **fields: object) -> dict:
+    return {**fields, "messages": [{"role": role, "content": text} for role, text in turns]}
+
+
+def test_chat_fine_tune_rows_pair_each_question_with_the_reply_after_it():
+    system = ("system", "You are a terse tutor.")
+    text = _jsonl(
+        _chat(system, ("user", "What is a mutex?"), ("assistant", "A lock one thread holds at a time.")),
+        _chat(system, ("user", "What is a semaphore?"), ("assistant", "A counter of permits."),
+              ("user", "And a binary one?"), ("assistant", "One with a single permit.")),
+        _chat(system, ("user", "Any last words?")))
+    result = _read(text)
+    assert [(i.ref, i.question, i.answer, i.line) for i in result.items] == [
+        ("what-is-a-mutex", "What is a mutex?", "A lock one thread holds at a time.", 1),
+        ("what-is-a-semaphore", "What is a semaphore?", "A counter of permits.", 2),
+        ("what-is-a-semaphore-2", "And a binary one?", "One with a single permit.", 2)]
+    assert "terse tutor" not in "".join(i.prompt + i.answer for i in result.items)
+    assert result.items[2].prompt == ("**Earlier question:** What is a semaphore?\n\n"
+                                      "**Earlier answer:** A counter of permits.")
+    assert [(d.question, d.reason, d.line) for d in result.dropped] == [("Any last words?", "no-answer", 3)]
+
+
+def test_sharegpt_turns_are_read_with_the_conversation_id_as_ref_and_the_system_turn_skipped():
+    result = _read([
+        {"id": "c1", "conversations": [{"from": "human", "value": "What is DNS?"},
+                                       {"from": "gpt", "value": "The internet's name lookup."}]},
+        {"id": "c2", "conversations": [{"from": "system", "value": "Be brief."},
+                                       {"from": "human", "value": "What is TCP?"},
+                                       {"from": "gpt", "value": "A reliable byte stream."},
+                                       {"from": "human", "value": "And UDP?"},
+                                       {"from": "gpt", "value": "Datagrams, no promises."}]}])
+    assert [(i.ref, i.question, i.line, i.end_line) for i in result.items] == [
+        ("c1", "What is DNS?", 5, 12), ("c2", "What is TCP?", 22, 29), ("c2-2", "And UDP?", 30, 37)]
+    assert [(s.line, s.end_line, s.reason) for s in result.skipped] == [(18, 21, "system-prompt")]
+
+
+# --- questions given as objects, passages, subjects -------------------------------------------
+
+
+def test_a_question_object_holding_its_stem_and_choices_is_one_quiz_record():
+    result = _read(_jsonl(
+        {"answerKey": "B", "id": "q1", "question": {
+            "question_concept": "river", "stem": "Where does a river end?",
+            "choices": [{"label": "A", "text": "spring"}, {"label": "B", "text": "sea"}]}},
+        {"answerKey": "A", "id": "q2", "question": {
+            "question_concept": "bread", "stem": "What is bread baked in?",
+            "choices": [{"label": "A", "text": "oven"}, {"label": "B", "text": "fridge"}]}}))
+    assert [(i.ref, i.question, i.prompt, i.answer) for i in result.items] == [
+        ("q1", "Where does a river end?", "- A. spring\n- B. sea", "B. sea"),
+        ("q2", "What is bread baked in?", "- A. oven\n- B. fridge", "A. oven")]
+
+
+def test_reading_quiz_rows_show_their_article_and_exam_rows_name_their_subject():
+    race = _read(_jsonl(
+        {"example_id": "r1", "article": "Mia missed the bus, so she walked.",
+         "question": "How did Mia travel?",
+         "options": ["by bus", "on foot", "by car", "by train"], "answer": "B"},
+        {"example_id": "r2", "article": "The shop shuts at six.", "question": "When does the shop shut?",
+         "options": ["at five", "at noon", "at six", "never"], "answer": "C"}))
+    assert [(i.prompt.split("\n\n")[0], i.answer) for i in race.items] == [
+        ("Mia missed the bus, so she walked.", "B. on foot"), ("The shop shuts at six.", "C. at six")]
+    mmlu = _read(_jsonl(
+        {"question": "Which is prime?", "subject": "math", "choices": ["4", "6", "7", "8"], "answer": 2},
+        {"question": "Which is even?", "subject": "math", "choices": ["2", "5", "7", "9"], "answer": 0}))
+    assert [(i.answer, i.meta["topic"]) for i in mmlu.items] == [("C. 7", "math"), ("A. 2", "math")]
+
+
+# --- fine-tune separators and stop markers -----------------------------------------------------
+
+
+def test_a_separator_and_stop_marker_every_record_shares_are_left_off():
+    result = _read(_jsonl(
+        {"prompt": "What is a CDN?\n\n###\n\n", "completion": " Caches close to users. END"},
+        {"prompt": "What is DNS?\n\n###\n\n", "completion": " The name lookup of the internet. END"},
+        {"prompt": "Is ### a heading?\n\n###\n\n", "completion": " In markdown, yes. END"}))
+    assert [(i.question, i.answer) for i in result.items] == [
+        ("What is a CDN?", "Caches close to users."), ("What is DNS?", "The name lookup of the internet."),
+        ("Is ### a heading?", "In markdown, yes.")]
+    capitals = (("France", "Paris"), ("Spain", "Madrid"), ("Peru", "Lima"))
+    arrows = _read(_jsonl(*({"prompt": f"Capital of {country} ->", "completion": f" {city}\n"}
+                            for country, city in capitals)))
+    assert [(i.question, i.answer) for i in arrows.items] == [
+        ("Capital of France", "Paris"), ("Capital of Spain", "Madrid"), ("Capital of Peru", "Lima")]
+
+
+def test_an_ending_not_every_record_shares_or_that_is_words_stays():
+    one_off = _read(_jsonl({"prompt": "What is a CDN? ###", "completion": "Caches. END"},
+                           {"prompt": "What is DNS?", "completion": "Name lookup."},
+                           {"prompt": "What is TLS? ###", "completion": "Encryption. END"}))
+    assert [(i.question, i.answer) for i in one_off.items] == [
+        ("What is a CDN? ###", "Caches. END"), ("What is DNS?", "Name lookup."),
+        ("What is TLS? ###", "Encryption. END")]
+    places = (("a log", "/var/log"), ("a lock", "/run"), ("a unit", "/etc"))
+    words = _read(_jsonl(*({"question": f"Where is {name} kept?", "answer": f"In {place} on disk"}
+                           for name, place in places)))
+    assert [i.answer for i in words.items] == ["In /var/log on disk", "In /run on disk", "In /etc on disk"]

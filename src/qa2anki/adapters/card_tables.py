@@ -83,3 +83,20 @@ def headerless_names(rows: Sequence[Sequence[str]]) -> list[str] | None:
     if width == 3:
         names.append("tags" if all(_TAG_CELL.fullmatch(row[2].strip()) for row in rows) else "notes")
     return names
+
+
+#: What a template's header says about a column after its name: ``Question - max 120 characters``,
+#: ``Time limit (sec) – 5, 10, 20``, ``Answer 1 [required]``.
+_COLUMN_NOTE = re.compile(r"\s+[-–—]\s+.*|\s*[(\[].*[)\]]\s*$")
+
+
+def column_heads(header: Sequence[str]) -> list[str]:
+    """The header's column names without the notes a quiz template adds to them (Kahoot's
+    ``Answer 1 - max 75 characters`` is column ``Answer 1``); as written when two would then
+    read the same, or a name would be left empty. ``answer(s)`` keeps its ``(s)``."""
+    heads = [_COLUMN_NOTE.sub("", name, count=1).strip() if not name.endswith("(s)") else name
+             for name in header]
+    heads = [head or name for head, name in zip(heads, header, strict=True)]
+    if len({head.lower() for head in heads}) < len(heads):
+        return list(header)
+    return heads

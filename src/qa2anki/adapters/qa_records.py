@@ -21,6 +21,16 @@ from ..html_answers import code_block, is_html
 from ..models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
 from ..plaintext import plain_text
 from ._choices import AMBIGUOUS, NO_ANSWER, back, normal_text, option_list
+from ._conversations import (
+    SETTING,
+    Exchange,
+    context_of,
+    conversation_key,
+    exchanges,
+    turns_of,
+    unasked,
+)
+from ._end_markers import EndMarkers, end_markers
 from .markdown_layouts import QUESTION_WORDS
 from .pagetext import is_placeholder
 from .record_choices import (
@@ -51,7 +61,7 @@ EXTRA_KEYS = ("explanation", "details", "detail", "example", "examples", "code",
 CODE_KEYS = frozenset({"code", "snippet", "sample"})
 #: The text a question is asked about (a reading passage, an instruction's input): shown with
 #: the question, on the front; on a mapping enclosing records, it is theirs (SQuAD's paragraphs).
-PASSAGE_KEYS = ("context", "passage", "paragraph", "input")
+PASSAGE_KEYS = ("context", "passage", "paragraph", "article", "story", "input")
 ID_KEYS = ("id", "slug", "key", "uid", "qid", "ref", "number", "no")
 TAG_KEYS = ("tags", "tag", "labels", "keywords")
 LANGUAGE_KEYS = ("language", "lang")
@@ -70,6 +80,7 @@ CONTAINER_WORDS = frozenset({
     "results", "qa", "qas", "rows", "content", "contents", "children", "subtopics", "topics",
     "categories", "sections", "groups", "subcategories", "chapters", "payload", "values",
     "paragraphs", "passages", "examples", "instances", "samples", "train", "test", "validation",
+    "decks", "flashcards", "quizzes", "quiz", "sets", "notes",
 })
 IDENTIFIER = re.compile(r"[a-z0-9_\-.]+")
 
@@ -335,7 +346,11 @@ def _collections(node: Any, options: Mapping[str, Any], seen: set[int]) -> Itera
         if keys:
             yield keys
             return
-    if isinstance(node, dict) and (is_standalone_record(node) or question_keyed(node)):
+    if isinstance(node, dict) and (is_standalone_record(node) or question_keyed(node)
+                                   or conversation_key(node) is not None):
+        yield Keys("", "")
+        return
+    if turns_of(node) is not None:
         yield Keys("", "")
         return
     for child in node.values() if isinstance(node, dict) else node:
@@ -343,10 +358,55 @@ def _collections(node: Any, options: Mapping[str, Any], seen: set[int]) -> Itera
 
 
 def _members(node: Any) -> list[Mapping[str, Any]] | None:
-    """The mappings of a list, or the mapping values of a mapping, when those are most of it."""
+    """The mappings of a list, or the mapping values of a mapping, when those are most of it
+    (each with a question given as an object read as one level: :class:`FlatRecord`)."""
     values = list(node.values()) if isinstance(node, dict) else node
-    records = [v for v in values if isinstance(v, dict)]
+    records = [flattened(v) for v in values if isinstance(v, dict)]
     return records if records and 2 * len(records) >= len(values) else None
+
+
+#: Where a question given as an object keeps its text (CommonsenseQA's ``{"stem": …}``).
+STEM_KEYS = ("stem", "text", "question", "body", "content", "value")
+
+
+class FlatRecord(dict):
+    """A record whose question is an object holding its text and more (CommonsenseQA's
+    ``question: {stem, choices}``), read as one level: the question's text under the record's
+    question key, its other fields beside the record's own. It remembers where each field is
+    written, so a reader can still find the lines."""
+
+    def __init__(self, origin: Mapping[str, Any], key: Any, inner: Mapping[str, Any], text_key: Any):
+        own = {str(k).lower() for k in origin}
+        moved = {k: v for k, v in inner.items() if k != text_key and str(k).lower() not in own}
+        super().__init__({**{k: (inner[text_key] if k == key else v) for k, v in origin.items()}, **moved})
+        self.origin = origin
+        self.homes: dict[Any, tuple[Mapping[str, Any], Any]] = {k: (inner, k) for k in moved}
+        self.homes[key] = (inner, text_key)
+
+
+def flattened(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``record``, or a :class:`FlatRecord` when its question is an object with a text in it."""
+    low = _lower_keys(record)
+    key = next((low[k] for k in STRONG_QUESTION_KEYS if k in low), None)
+    inner = record[key] if key is not None else None
+    if not isinstance(inner, dict):
+        return record
+    inner_low = _lower_keys(inner)
+    text_key = next((inner_low[k] for k in STEM_KEYS if k in inner_low
+                     and isinstance(inner[inner_low[k]], str) and inner[inner_low[k]].strip()), None)
+    return record if text_key is None else FlatRecord(record, key, inner, text_key)
+
+
+def origin(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The mapping a record is written as (a :class:`FlatRecord` is made from one)."""
+    return record.origin if isinstance(record, FlatRecord) else record
+
+
+def home(mapping: Mapping[str, Any], key: Any) -> tuple[Mapping[str, Any], Any]:
+    """The mapping and key a field is written under (see :class:`FlatRecord`)."""
+    if isinstance(mapping, FlatRecord):
+        return mapping.homes.get(key, (mapping.origin, key))
+    return mapping, key
 
 
 def meta_of(node: Mapping[str, Any]) -> dict[str, str]:
@@ -424,6 +484,7 @@ class _Walker:
         self.seen: set[int] = set()
         self.unique_ref = RefAllocator()
         self.passage = ""  # the passage an enclosing mapping gives the records below it
+        self.markers = EndMarkers()  # what every record of the current collection ends a field with
 
     def walk(self, node: Any, context: dict[str, str]) -> None:
         if not isinstance(node, (dict, list)) or id(node) in self.seen:
@@ -434,9 +495,15 @@ class _Walker:
         if keys:
             self._collection(node, keys, context)
             return
+        if isinstance(node, dict) and (talk := conversation_key(node)) is not None:
+            self._conversation(node, talk, context)
+            return
         if isinstance(node, dict) and is_standalone_record(node):
             self._record(node, choose_keys([node], self.options) or Keys("question", "answer"),
                          context, "")
+            return
+        if turns_of(node) is not None:
+            self._conversation({"": node}, "", context)
             return
         if isinstance(node, list):
             for child in node:
@@ -461,7 +528,8 @@ class _Walker:
     def _pass(self, mapping: Mapping[str, Any], key: Any, reason: str,
               within: Mapping[str, Any] | None = None) -> None:
         """Report one field no card shows, where the locator can find it."""
-        span = self.locator.field(mapping, key, within)
+        mapping, key = home(mapping, key)
+        span = self.locator.field(mapping, key, origin(within) if within is not None else None)
         skipped = self.found.skipped
         if span is not None and not (skipped and (skipped[-1].line, skipped[-1].end_line) == span):
             skipped.append(Skipped(self.source, span[0], span[1], reason))
@@ -477,17 +545,21 @@ class _Walker:
         return context
 
     def _collection(self, node: Any, keys: Keys, context: dict[str, str]) -> None:
-        pairs = list(node.items() if isinstance(node, dict) else ((None, v) for v in node))
-        counting = self._numbering([v for _, v in pairs if isinstance(v, dict)], keys)
+        pairs = [(key, flattened(value) if isinstance(value, dict) else value)
+                 for key, value in (node.items() if isinstance(node, dict) else ((None, v) for v in node))]
+        records = [v for _, v in pairs if isinstance(v, dict)]
+        counting = self._numbering(records, keys)
+        enclosing, self.markers = self.markers, end_markers(records, keys.question, keys.answer)
         for key, value in pairs:
             low = _lower_keys(value) if isinstance(value, dict) else {}
             if keys.question in low or keys.answer in low:
-                self.seen.add(id(value))
+                self.seen.add(id(origin(value)))
                 self._record(value, keys, context, "" if key is None else str(key), counting)
             elif isinstance(value, dict) and not has_records(value) and any(_text(v) for v in value.values()):
-                self._stray(value, "" if key is None else str(key))
+                self._stray(origin(value), "" if key is None else str(key))
             else:
-                self.walk(value, context)
+                self.walk(origin(value) if isinstance(value, dict) else value, context)
+        self.markers = enclosing
 
     def _stray(self, member: Mapping[str, Any], key: str) -> None:
         """A member of a collection with neither its question nor its answer field: a record
@@ -498,6 +570,56 @@ class _Walker:
         ref = self.unique_ref(_ref_of(member, _lower_keys(member)) or key or slug(first_text[:40]))
         self.found.dropped.append(Dropped(self.source, ref, line, "not-a-record", "", end))
 
+    def _conversation(self, record: Mapping[str, Any], talk: Any, context: dict[str, str]) -> None:
+        """A chat transcript (``record[talk]``): each question answered by the next turn is an
+        item; the system prompt a skipped region; the record's id, tags and meta are the items'.
+        Fields are visited in the order they are written, as the locator asks."""
+        low = _lower_keys(record)
+        turns = turns_of(record[talk]) or []
+        meta = {**context, **meta_of(record)}
+        used = {str(talk).lower(), _ref_key(record, low), _tag_key(low),
+                *(str(key).lower() for key in _meta_keys(record).values())}
+        spans: dict[int, tuple[int | None, int | None]] = {}
+        for key in record:
+            if key == talk:
+                spans = {id(turn.mapping): self.locator.record(turn.mapping) for turn in turns}
+            elif str(key).lower() not in used:
+                self._pass(record, key, "unused-field")
+        fallback = self.locator.record(record) if not any(s[0] for s in spans.values()) else (None, None)
+        for turn in turns:
+            if turn.does == SETTING and (span := spans.get(id(turn.mapping))) and span[0]:
+                self.found.skipped.append(Skipped(self.source, span[0], span[1] or span[0], "system-prompt"))
+        found = exchanges(turns)
+        stem = _ref_of(record, low) or (slug(found[0].question.text[:40]) if found else "")
+        tags = tags_of(record, low)
+        stem = self.unique_ref(stem) if found else stem  # the later questions' refs number it
+        for number, exchange in enumerate(found, start=1):
+            ref = stem if number == 1 else self.unique_ref(f"{stem}-{number}")
+            self._exchange(exchange, ref, spans, fallback, meta, tags)
+        for turn in unasked(turns):
+            line, end = spans.get(id(turn.mapping)) or fallback
+            self.found.dropped.append(Dropped(self.source, self.unique_ref(f"{stem or 'turn'}-unasked"),
+                                              line or fallback[0], "no-question", "", end or fallback[1]))
+
+    def _exchange(self, exchange: Exchange, ref: str, spans: dict[int, tuple[int | None, int | None]],
+                  fallback: tuple[int | None, int | None], meta: dict[str, str],
+                  tags: tuple[str, ...]) -> None:
+        """One question of a transcript and its answer, as an item (or dropped, unanswered):
+        from the question's first line to the answer's last."""
+        asked = spans.get(id(exchange.question.mapping)) or (None, None)
+        answered = spans.get(id(exchange.answer.mapping)) if exchange.answer is not None else None
+        line = asked[0] or fallback[0]
+        end = (answered or asked)[1] or asked[0] or fallback[1]
+        question, answer = exchange.question.text, exchange.answer.text if exchange.answer else ""
+        if not question or not answer:
+            reason = "no-question" if not question else "empty-answer" if exchange.answer else "no-answer"
+            self.found.dropped.append(Dropped(self.source, ref, line, reason, question, end))
+            return
+        answer = fenced(answer) if is_bare_code(answer) else answer  # kept as written
+        self.found.items.append(Item(question=question, answer=answer, source=self.source, ref=ref,
+                                     line=line, meta=meta, tags=tags, end_line=end,
+                                     prompt=context_of(exchange)))
+
     def _numbering(self, records: list[Mapping[str, Any]], keys: Keys) -> Numbering:
         """How the collection's numeric answers count its options; undecided is reported once."""
         fields = keys.choices
@@ -507,7 +629,7 @@ class _Walker:
                    for r in records if fields.correct in (low := _lower_keys(r))]
         counting = numbering(answers, fields, self.options)
         if counting is None and any(resolve_answer(v, o, None) == AMBIGUOUS for v, o in answers):
-            line = self.locator.record(records[0])[0] if records else None
+            line = self.locator.record(origin(records[0]))[0] if records else None
             self.found.diagnostics.append(Diagnostic(
                 self.source, line, f"the answers in '{fields.correct}' are option numbers that may "
                 "count from 0 or from 1, and the data does not say which; those questions are "
@@ -519,9 +641,10 @@ class _Walker:
         low = _lower_keys(record)
         question = _text(record.get(low.get(keys.question, keys.question)))
         has_answer = keys.answer in low
-        composed = compose_answer(record, low, keys)
+        question = self.markers.question_without(question)
+        composed = compose_answer(record, low, keys, self.markers.answer_without)
         answer = composed.text
-        line, end = self.locator.record(record)
+        line, end = self.locator.record(origin(record))
         ref = self.unique_ref(_ref_of(record, low) or key or slug(question or answer[:40]))
         self._pass_unused(record, low, keys)
         if not question:
@@ -557,6 +680,9 @@ class _Walker:
         label and text, then the explanation, on the back; an unresolvable answer is dropped."""
         fields = keys.choices or ChoiceFields()
         listed = options_of(fields, record, low)
+        if not listed and (written := _written_answer(record, low, fields)):
+            self._open_question(record, low, keys, item, written)
+            return
         if counting == APART and fields.correct in low:
             listed = with_answer(record[low[fields.correct]], listed)
         choice = flagged_choice(fields, record, low) or (
@@ -578,6 +704,15 @@ class _Walker:
             item, prompt="\n\n".join([*filter(None, [item.prompt]), *code, option_list(listed)]),
             answer=back(listed, choice, explanation)))
 
+    def _open_question(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys, item: Item,
+                       written: str) -> None:
+        """A row of a quiz table with no options, only the answer written out (a form's short
+        answer question): a plain card, its answer as written, then any explanation."""
+        fields = keys.choices or ChoiceFields()
+        self._pass(record, low[fields.correct], "answer-key", record)
+        explanation = _extra_parts(record, low, {keys.question, *fields.keys, fields.correct})
+        self.found.items.append(dataclasses.replace(item, answer="\n\n".join([written, *explanation])))
+
     def _pass_unused(self, record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> None:
         """Report the record's fields that no card shows (an id not used as the ref, a date, a
         URL), and those of a question or answer given as an object besides its text."""
@@ -593,6 +728,18 @@ class _Walker:
                 for field_key in inner:
                     if field_key != text_key:
                         self._pass(inner, field_key, "unused-field", record)
+
+
+#: An answer naming options by letter or number only: ``B``, ``(c)``, ``2``, ``1, 3``.
+OPTION_REFERENCE = re.compile(r"(?:\(?[A-Za-z]\)?[.)]?|\d+)(?:\s*[,;|/]\s*(?:[A-Za-z]|\d+))*")
+
+
+def _written_answer(record: Mapping[str, Any], low: dict[str, str], fields: ChoiceFields) -> str:
+    """The answer of a choice record without options when it is words, not an option's letter
+    or number (which names nothing here: a row whose options were lost is dropped, not shown
+    with a bare "2")."""
+    text = _text(record[low[fields.correct]]) if fields.correct in low else ""
+    return "" if not text or OPTION_REFERENCE.fullmatch(text) else text
 
 
 def _is_leaf(value: Any) -> bool:
@@ -719,12 +866,14 @@ class Answer:
     html: bool = False
 
 
-def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys) -> Answer:
-    """The answer field plus every extra text field (an example, code), code as a fenced block.
+def compose_answer(record: Mapping[str, Any], low: dict[str, str], keys: Keys,
+                   trimmed: Callable[[str], str] = str.strip) -> Answer:
+    """The answer field plus every extra text field (an example, code), code as a fenced block;
+    ``trimmed`` takes off what every answer of the collection ends with (a stop marker).
 
     An answer that is HTML stays HTML, and its extra fields join it as HTML.
     """
-    main = _text(record.get(low.get(keys.answer, keys.answer)))
+    main = trimmed(_text(record.get(low.get(keys.answer, keys.answer))))
     if not main:
         return Answer("")
     as_html = is_html(main)

@@ -78,7 +78,8 @@ def choice_fields(records: Sequence[Mapping[str, Any]], lowered: Sequence[Mappin
     if not columns and not listed:
         return None
     taken = {skip, *columns, listed}
-    correct = named_answer if named_answer in names else _correct_field(records, lowered, names, taken)
+    correct = (named_answer if named_answer and named_answer in names
+               else _correct_field(records, lowered, names, taken))
     if listed and _words(listed) & ANSWER_LISTS and not (correct or _flagged(records, lowered, listed)):
         return None  # several answers to an open question, not options to pick from
     return ChoiceFields(tuple(columns), listed, correct, first)
@@ -333,7 +334,23 @@ def resolve_answer(value: Any, listed: Sequence[Option], counting: Numbering) ->
     if numbers:
         return _union([_by_number(n, listed, counting) for n in numbers])
     text = _scalar_text(value)
-    return resolve(text, listed) if text else NO_ANSWER
+    if not text:
+        return NO_ANSWER
+    resolved = resolve(text, listed)
+    return _several_texts(text, listed) or resolved if resolved == UNKNOWN_OPTION else resolved
+
+
+def _several_texts(text: str, listed: Sequence[Option]) -> Choice | None:
+    """The options an answer lists by their texts (``Red;Blue``, ``Red, Blue`` for a checkbox
+    question), when every part is one option's text; else None."""
+    for separator in (";", "|", "\n", ","):
+        parts = [part.strip() for part in text.split(separator) if part.strip()]
+        if len(parts) < 2:
+            continue
+        picked = [by_text(part, listed) for part in parts]
+        if all(index is not None for index in picked):
+            return Choice(tuple(dict.fromkeys(index for index in picked if index is not None)))
+    return None
 
 
 def _by_number(number: int, listed: Sequence[Option], counting: Numbering) -> Choice | str:

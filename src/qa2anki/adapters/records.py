@@ -25,7 +25,7 @@ from ..models import Diagnostic, Dropped, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
 from ._anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
 from .base import Adapter
-from .card_tables import AnkiHeader, anki_header, column_names, headerless_names
+from .card_tables import AnkiHeader, anki_header, column_heads, column_names, headerless_names
 from .json_text import Damaged, is_json, load_json, loads, salvage_array
 from .nuxt_payload import looks_like_payload
 from .qa_records import (
@@ -496,11 +496,11 @@ def _header_table(
     """Records keyed by the first row, if it names question and answer columns the rows fill."""
     if len(rows) < 2 or len(rows[0][1]) < 2:
         return None
-    header = [cell.strip() for cell in rows[0][1]]
+    header = column_heads([cell.strip() for cell in rows[0][1]])
     width = len(header)
     body = rows[1:-1] if sample_only and len(rows) > 2 else rows[1:]
-    exact = sum(1 for _, row in body if len(row) == width)
-    wider = sum(1 for _, row in body if len(row) > width)  # an unquoted delimiter: _fold_overflow
+    exact = sum(1 for _, row in body if _width(row, width) == width)
+    wider = sum(1 for _, row in body if _width(row, width) > width)  # an unquoted delimiter: _fold_overflow
     if exact + wider < 0.8 * len(body) or exact < wider:
         return None
     records = [_record(header, row) for _, row in rows[1:]]
@@ -509,6 +509,14 @@ def _header_table(
         return None
     notes = _fold_overflow(header, rows[1:], records, keys.answer, delimiter)
     return records, {id(r): line for r, (line, _) in zip(records, rows[1:], strict=True)}, notes
+
+
+def _width(row: list[str], width: int) -> int:
+    """A row's cells, blank ones beyond the header's ``width`` aside (a sheet's stray column)."""
+    filled = len(row)
+    while filled > width and not row[filled - 1].strip():
+        filled -= 1
+    return filled
 
 
 def _fold_overflow(header: list[str], rows: Rows, records: list[dict[str, str]], answer: str,
