@@ -185,8 +185,9 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         if asked:
             number = asked[1] or heading.list_number
             body = heading.end if asked.body is None else asked.body
+            graded = (("level", asked.level),) if asked.level else ()
             questions.append(Anchor("heading", heading.line, asked[0], number, body,
-                                    dedent=heading.indent, level=heading.level))
+                                    dedent=heading.indent, level=heading.level, meta=graded))
         else:
             sections.append(heading)
     return questions, sections
@@ -249,9 +250,10 @@ def _holds_questions(outline: Outline, index: int, other_lines: list[int],
 
 
 def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
-    """The anchors not inside a question heading's answer (those are part of that answer)."""
+    """The anchors not inside a question heading's answer (those are part of that answer), nor
+    in the paragraph a heading that only numbers its question words it in."""
     following = [*questions[1:], None]
-    answers = [(q.body, _answer_end(q, after, outline) - 1)
+    answers = [(min(q.body, q.line + 1), _answer_end(q, after, outline) - 1)
                for q, after in zip(questions, following, strict=False)]
     return [anchor for anchor in others if not _within(answers, anchor.line)]
 
@@ -274,20 +276,25 @@ def _region_start(anchor: Anchor, outline: Outline) -> int:
 
 
 def _title_line(outline: Outline) -> int | None:
-    """The document's title: its first heading, a ``#`` heading when it is the only one."""
-    if not outline.headings or outline.headings[0].level != 1:
+    """The document's title: its first heading, when every other heading is below it (a ``#``
+    heading, or a lone ``##`` over ``###`` sections: no heading encloses more of the page)."""
+    if not outline.headings:
         return None
-    alone = sum(1 for h in outline.headings if h.level == 1) == 1
-    return outline.headings[0].line if alone else None
+    first = outline.headings[0]
+    alone = all(h.level > first.level for h in outline.headings[1:])
+    return first.line if alone else None
 
 
-def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Outline) -> dict[int, str]:
-    """The enclosing section heading of each anchor (by line); the title and a TOC are no topic."""
+def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Outline
+            ) -> dict[int, dict[str, str]]:
+    """The ``topic`` of each anchor (by line), its outermost enclosing section heading, and the
+    ``subtopic``, the sections inside that one (``## Topic`` > ``### Subtopic`` > ``#### Q?``);
+    the title and a TOC are no topic."""
     title = _title_line(outline)
     events = sorted([(h.line, h.level, h) for h in sections] +
                     [(a.line, a.level, a) for a in anchors], key=lambda e: e[0])
     stack: list[tuple[int, str]] = []
-    topics: dict[int, str] = {}
+    topics: dict[int, dict[str, str]] = {}
     for line, level, event in events:
         if isinstance(event, Heading) or level:
             while stack and stack[-1][0] >= level:
@@ -297,7 +304,8 @@ def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Out
             if line != title and name and not NOT_TOPICS.match(name):
                 stack.append((level, name))
         elif stack:
-            topics[line] = stack[-1][1]
+            names = [name for _, name in stack]
+            topics[line] = {"topic": names[0], **({"subtopic": "/".join(names[1:])} if names[1:] else {})}
     return topics
 
 
@@ -396,11 +404,12 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))) or _empty_template(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question, last))
             continue
-        meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta = dict(topics.get(anchor.line, {}))
         meta.update({"level": level} if level else {})
         meta.update(anchor.meta)
+        meta.update(keyed.meta.get(index, ()))
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
-        items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
+        items.append(Item(question, answer, source, ref, anchor.line + 1, meta, tags=anchor.tags,
                           prompt=prompt, end_line=last))
     skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides,
                                     keyed.lines)
