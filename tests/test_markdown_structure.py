@@ -101,3 +101,35 @@ def test_questions_listed_in_a_dropped_section_are_reported_once():
     result = read_text_as(text, "plan.md", "markdown")
     assert [i.question for i in result.items] == ["What is an SLO?", "What is an SLA?"]
     assert [(d.reason, d.line, d.end_line) for d in result.dropped] == [("not-a-question", 7, 12)]
+
+
+def test_mkdocs_admonitions_titled_with_a_question_are_cards():
+    text = (
+        "# Flashcards\n\n!!! tip \"How to drill\"\n    Reveal every card first.\n\n"
+        "??? question \"1. What does `get()` return on a miss?\"\n    **The callback's value**\n\n"
+        "    It is stored too.\n\n        $cache->get('k', fn () => 42);\n\n"
+        "???+ question \"Q2: The profiler toolbar is not shown\"\n\n    Install the web profiler bundle.\n\n"
+        "!!! note \"Why is stampede protection needed?\"\n    Many requests recompute at once.\n"
+    )
+    result = read_text_as(text, "cards.md", "markdown")
+    assert [(i.ref, i.question) for i in result.items] == [
+        ("Q1", "What does `get()` return on a miss?"),
+        ("Q2", "The profiler toolbar is not shown"),
+        ("why-is-stampede-protection-needed", "Why is stampede protection needed?"),
+    ]
+    assert result.items[0].answer == (
+        "**The callback's value**\n\nIt is stored too.\n\n```\n$cache->get('k', fn () => 42);\n```"
+    )
+    assert result.items[1].answer == "Install the web profiler bundle."
+    assert (3, 4, "aside") in [(s.line, s.end_line, s.reason) for s in result.skipped]
+
+
+def test_a_reveal_admonition_under_a_question_is_opened_on_the_back():
+    text = (
+        "## What is cache-aside?\n\n??? success \"Show answer\"\n"
+        "    The app reads the cache, then the store.\n\n"
+        "## What is write-through?\n\n??? question \"Reveal\"\n    Writes go to the cache and the store.\n"
+    )
+    result = read_text_as(text, "c.md", "markdown")
+    assert [i.answer for i in result.items] == ["The app reads the cache, then the store.",
+                                                "Writes go to the cache and the store."]

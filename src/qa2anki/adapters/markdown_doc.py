@@ -30,7 +30,9 @@ from .markdown_layouts import (
     LONE_LINK,
     NOT_QUESTIONS,
     NOT_TOPICS,
+    QUESTION_ADMONITIONS,
     Anchor,
+    find_admonitions,
     find_bold_questions,
     find_details,
     find_pairs,
@@ -56,7 +58,9 @@ from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
-PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
+PRIORITY = {"details": 0, "admonition": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
+#: Layouts whose question holds its answer in a block of its own: nothing inside is a question.
+ENCLOSING = ("details", "admonition")
 #: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
     r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
@@ -130,10 +134,10 @@ def _shared_layout(outline: Outline) -> tuple[tuple[Anchor, ...], tuple[Heading,
 
 def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
-    found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
+    found = find_details(outline) + find_admonitions(outline) + find_pairs(outline) + find_table_rows(outline)
     bold = find_bold_questions(outline)
     found += bold + find_bold_prompts(outline, bold) + find_list_quizzes(outline)
-    details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
+    details = sorted((a.line, a.end or a.line) for a in found if a.kind in ENCLOSING)
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
         if anchor.line not in by_line and not _within(details, anchor.line, inclusive_start=False):
@@ -153,7 +157,7 @@ def _outside_details(others: list[Anchor], questions: list[Anchor], sections: li
                      ) -> tuple[list[Anchor], list[Heading]]:
     """Headings inside a ``<details>`` answer (``#### Example:``) are part of that answer: neither
     questions nor sections naming the topic of the questions below the block."""
-    spans = sorted((a.line, a.end or a.line) for a in others if a.kind == "details")
+    spans = sorted((a.line, a.end or a.line) for a in others if a.kind in ENCLOSING)
     if not spans:
         return questions, sections
     return ([q for q in questions if not _within(spans, q.line, inclusive_start=False)],
@@ -368,6 +372,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     ends = _ends(anchors, outline)
     ends, asides = _quoted_answer_ends(anchors, ends, outline)
+    asides |= _callouts(outline, anchors)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     keyed = join_answer_key(outline, anchors, ends, quizzes, navigation)
     quizzes = keyed.quizzes
@@ -417,6 +422,14 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     skipped = sorted(skipped + key, key=lambda region: region.line)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
+
+
+def _callouts(outline: Outline, anchors: Sequence[Anchor]) -> frozenset[int]:
+    """Lines of admonitions that ask nothing (``!!! tip "How to drill"``): side content, set aside
+    where no item holds them."""
+    asked = {anchor.line for anchor in anchors if anchor.kind == "admonition"}
+    return frozenset(line for block in outline.admonitions if block.line not in asked
+                     for line in range(block.line, block.end))
 
 
 def _only_code_shown(question: str, answer: str) -> bool:
@@ -643,7 +656,21 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
     answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
+    answer = _revealed(answer) if "??" in answer or "!!!" in answer else answer
     return _without_answer_mark(trim_block(_without_page_chrome(_fenced_code_boxes(answer))))
+
+
+def _revealed(answer: str) -> str:
+    """An answer with its collapsible reveal (``??? question "Show Answer"`` over indented text,
+    or an untitled ``??? question``) opened: the card's back shows the text, not the block."""
+    outline = outline_of(answer)
+    lines = answer.split("\n")
+    for block in reversed(outline.admonitions):
+        if is_reveal_label(block.title) or block.kind in QUESTION_ADMONITIONS and not block.title:
+            body = [line[block.indent:] if line[:block.indent].strip() == "" else line.lstrip()
+                    for line in lines[block.line + 1:block.end]]
+            lines[block.line:block.end] = body
+    return "\n".join(lines)
 
 
 def _fenced_code_boxes(markdown: str) -> str:

@@ -316,6 +316,28 @@ def is_blank(markdown: str) -> bool:
     return not ANY_TAG.sub("", markdown).replace("&nbsp;", " ").strip()
 
 
+# --- ??? question "Why …?" (MkDocs admonitions) ----------------------------------------------
+
+#: Admonition types that hold a question (MkDocs Material's ``question`` and its aliases).
+QUESTION_ADMONITIONS = frozenset({"question", "help", "faq"})
+
+
+def find_admonitions(outline: Outline) -> list[Anchor]:
+    """MkDocs admonitions whose title is the question and whose indented body the answer: any
+    type whose title asks (``!!! note "Why …?"``), a ``question`` one whatever its title (``??? question
+    "Q1: The mode is not shown"``, a FAQ's problem). A title that only reveals (``Show answer``)
+    belongs to the question above it."""
+    anchors = []
+    for block in outline.admonitions:
+        text, number, _ = split_number(plain_question(block.title))
+        if not text or NOT_QUESTIONS.match(text) or is_reveal_label(block.title) or is_reveal_label(text):
+            continue
+        if block.kind in QUESTION_ADMONITIONS or asks(text):
+            anchors.append(Anchor("admonition", block.line, text, number, block.line + 1, block.end,
+                                  dedent=block.indent))
+    return anchors
+
+
 # --- **Q:** … **A:** … and Q: / A: --------------------------------------------------------
 
 
