@@ -133,3 +133,14 @@ def test_a_reveal_admonition_under_a_question_is_opened_on_the_back():
     result = read_text_as(text, "c.md", "markdown")
     assert [i.answer for i in result.items] == ["The app reads the cache, then the store.",
                                                 "Writes go to the cache and the store."]
+
+
+def test_a_list_item_question_heading_ends_with_its_item():
+    text = (
+        "## Basics\n\n1. ### What is Redis?\n\n   An in-memory store.\n\n"
+        "2. ### What is a sorted set?\n\n   A set ordered by score.\n\n"
+        "See also [other questions](/more).\n\n---\n\n```md\n1. ### What is Redis?\n```\n"
+    )
+    result = read_text_as(text, "r.md", "markdown")
+    assert [i.answer for i in result.items] == ["An in-memory store.", "A set ordered by score."]
+    assert [(s.line, s.reason) for s in result.skipped][-1] == (11, "page-chrome")

@@ -575,7 +575,10 @@ def _answer_of(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int],
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
     """A list item's answer written indented ends at the first paragraph back at the margin, and
     at the next item of its own list: ``- **Ask this?**`` over ``- Or this?`` lists questions,
-    it does not answer one."""
+    it does not answer one. A question heading opening a list item (``2. ### Why …?``) with its
+    answer indented inside the item ends with the item."""
+    if anchor.kind == "heading" and anchor.dedent:
+        return _heading_item_end(anchor, end, outline)
     if anchor.kind != "bold" or not anchor.dedent:
         return end
     indented = False
@@ -592,6 +595,13 @@ def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
         elif indented and not outline.lines[index - 1].strip():
             return index
     return end
+
+
+def _heading_item_end(anchor: Anchor, end: int, outline: Outline) -> int:
+    item = outline.list_items.get(anchor.line)
+    if item is None or not any(outline.lines[i].strip() for i in range(anchor.body, min(item.end, end))):
+        return end  # the answer is written at the margin, below the item
+    return min(end, item.end)
 
 
 def _margin(line: str) -> int:
