@@ -144,3 +144,13 @@ def test_a_list_item_question_heading_ends_with_its_item():
     result = read_text_as(text, "r.md", "markdown")
     assert [i.answer for i in result.items] == ["An in-memory store.", "A set ordered by score."]
     assert [(s.line, s.reason) for s in result.skipped][-1] == (11, "page-chrome")
+
+
+def test_a_bold_label_repeated_under_each_record_is_no_question():
+    text = (
+        "**What is a mutex?**\n\nA lock one thread holds at a time.\n\n__Explain Your Answer__\n\ntrue\n\n"
+        "**What is a semaphore?**\n\nA counter of permits.\n\n__Explain Your Answer__\n\nfalse\n"
+    )
+    result = read_text_as(text, "locks.md", "markdown")
+    assert [i.question for i in result.items] == ["What is a mutex?", "What is a semaphore?"]
+    assert "__Explain Your Answer__\n\ntrue" in result.items[0].answer

@@ -8,6 +8,7 @@ once the adapter knows every anchor and heading (an open answer runs to the next
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -455,7 +456,17 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
-    return _without_labels(anchors)
+    return _without_repeated_labels(_without_labels(anchors), outline)
+
+
+def _without_repeated_labels(anchors: list[Anchor], outline: Outline) -> list[Anchor]:
+    """A bold line standing alone that the document repeats word for word and that asks nothing
+    by its punctuation (``__Explain Your Answer__`` under each of a quiz's questions) names a part
+    of a repeated record, as a form's field label does: it is no question."""
+    counts = Counter(line.strip() for line in outline.lines if line.strip())
+    return [anchor for anchor in anchors
+            if anchor.lead or anchor.dedent or asks(anchor.question)
+            or counts[outline.lines[anchor.line].strip()] < 2]
 
 
 def _without_labels(anchors: list[Anchor]) -> list[Anchor]:
