@@ -108,12 +108,12 @@ def test_bold_lines_inside_a_heading_answer_stay_in_it():
 def test_prompts_without_a_question_word_are_questions():
     text = (
         "## Basics\n\n### Difference between `let` and `var`\n\nScope.\n\n"
-        "### Pros and cons of ORMs\n\nSpeed.\n"
+        "## Data\n\n### Pros and cons of ORMs\n\nSpeed.\n"
     )
     result = read_text_as(text, "js.md", "markdown")
     assert [(i.question, i.meta.get("topic")) for i in result.items] == [
         ("Difference between `let` and `var`", "Basics"),
-        ("Pros and cons of ORMs", "Basics"),
+        ("Pros and cons of ORMs", "Data"),
     ]
 
 

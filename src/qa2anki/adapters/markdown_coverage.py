@@ -43,8 +43,10 @@ def unaccounted(source: str, outline: Outline, accounted: Accounted) -> tuple[li
     that made no card, dropped as ``not-a-question``."""
     lines = [i for i, text in enumerate(outline.lines) if text.strip() and not _spanned(accounted.spans, i)]
     reasons = {line: _reason(line, outline, accounted) for line in lines}
-    dropped = _unasked_headings(source, outline, lines, reasons) + _unanswered_items(source, outline, reasons)
-    taken = {line for entry in dropped for line in range(entry.line - 1, (entry.end_line or entry.line))}
+    sections = _unasked_headings(source, outline, lines, reasons)
+    taken = {line for entry in sections for line in range(entry.line - 1, (entry.end_line or entry.line))}
+    dropped = sections + _unanswered_items(source, outline, reasons, taken)
+    taken |= {line for entry in dropped for line in range(entry.line - 1, (entry.end_line or entry.line))}
     kept = [line for line in lines if line not in taken and reasons[line] != LOST]
     return _regions(source, kept, reasons, accounted.spans), dropped
 
@@ -115,12 +117,14 @@ def _unasked_headings(source: str, outline: Outline, lines: list[int], reasons: 
     return dropped
 
 
-def _unanswered_items(source: str, outline: Outline, reasons: dict[int, str]) -> list[Dropped]:
+def _unanswered_items(source: str, outline: Outline, reasons: dict[int, str], reported: Collection[int]
+                      ) -> list[Dropped]:
     """A list item between answers that asks (``- How is performance measured?``) and has no
-    answer: a question the document lists without answering, reported as ``no-answer``."""
+    answer: a question the document lists without answering, reported as ``no-answer``; one
+    inside a section already dropped as ``not-a-question`` is reported with that section, once."""
     dropped = []
     for line, reason in reasons.items():
-        if reason != LOST or line not in outline.item_indents:
+        if reason != LOST or line not in outline.item_indents or line in reported:
             continue
         text = plain_question(LIST_MARKER.sub("", outline.lines[line], count=1).strip())
         if asks(text):

@@ -30,7 +30,9 @@ from .markdown_layouts import (
     LONE_LINK,
     NOT_QUESTIONS,
     NOT_TOPICS,
+    QUESTION_ADMONITIONS,
     Anchor,
+    find_admonitions,
     find_bold_questions,
     find_details,
     find_pairs,
@@ -56,7 +58,9 @@ from .pagetext import is_placeholder
 from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
-PRIORITY = {"details": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
+PRIORITY = {"details": 0, "admonition": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}
+#: Layouts whose question holds its answer in a block of its own: nothing inside is a question.
+ENCLOSING = ("details", "admonition")
 #: A line that is only a link into the page (``- [Closures](#closures)``, ``[[↑] Back to top](#top)``).
 NAVIGATION_LINK = re.compile(
     r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\*\*|__)?\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
@@ -130,10 +134,10 @@ def _shared_layout(outline: Outline) -> tuple[tuple[Anchor, ...], tuple[Heading,
 
 def _other_anchors(outline: Outline) -> list[Anchor]:
     """Anchors of the non-heading layouts, one per line, none inside a details answer."""
-    found = find_details(outline) + find_pairs(outline) + find_table_rows(outline)
+    found = find_details(outline) + find_admonitions(outline) + find_pairs(outline) + find_table_rows(outline)
     bold = find_bold_questions(outline)
     found += bold + find_bold_prompts(outline, bold) + find_list_quizzes(outline)
-    details = sorted((a.line, a.end or a.line) for a in found if a.kind == "details")
+    details = sorted((a.line, a.end or a.line) for a in found if a.kind in ENCLOSING)
     by_line: dict[int, Anchor] = {}
     for anchor in sorted(found, key=lambda a: (a.line, PRIORITY[a.kind])):
         if anchor.line not in by_line and not _within(details, anchor.line, inclusive_start=False):
@@ -153,7 +157,7 @@ def _outside_details(others: list[Anchor], questions: list[Anchor], sections: li
                      ) -> tuple[list[Anchor], list[Heading]]:
     """Headings inside a ``<details>`` answer (``#### Example:``) are part of that answer: neither
     questions nor sections naming the topic of the questions below the block."""
-    spans = sorted((a.line, a.end or a.line) for a in others if a.kind == "details")
+    spans = sorted((a.line, a.end or a.line) for a in others if a.kind in ENCLOSING)
     if not spans:
         return questions, sections
     return ([q for q in questions if not _within(spans, q.line, inclusive_start=False)],
@@ -185,8 +189,9 @@ def _classify_headings(outline: Outline, others: list[Anchor]) -> tuple[list[Anc
         if asked:
             number = asked[1] or heading.list_number
             body = heading.end if asked.body is None else asked.body
+            graded = (("level", asked.level),) if asked.level else ()
             questions.append(Anchor("heading", heading.line, asked[0], number, body,
-                                    dedent=heading.indent, level=heading.level))
+                                    dedent=heading.indent, level=heading.level, meta=graded))
         else:
             sections.append(heading)
     return questions, sections
@@ -249,9 +254,10 @@ def _holds_questions(outline: Outline, index: int, other_lines: list[int],
 
 
 def _outside_heading_answers(others: list[Anchor], questions: list[Anchor], outline: Outline) -> list[Anchor]:
-    """The anchors not inside a question heading's answer (those are part of that answer)."""
+    """The anchors not inside a question heading's answer (those are part of that answer), nor
+    in the paragraph a heading that only numbers its question words it in."""
     following = [*questions[1:], None]
-    answers = [(q.body, _answer_end(q, after, outline) - 1)
+    answers = [(min(q.body, q.line + 1), _answer_end(q, after, outline) - 1)
                for q, after in zip(questions, following, strict=False)]
     return [anchor for anchor in others if not _within(answers, anchor.line)]
 
@@ -274,20 +280,25 @@ def _region_start(anchor: Anchor, outline: Outline) -> int:
 
 
 def _title_line(outline: Outline) -> int | None:
-    """The document's title: its first heading, a ``#`` heading when it is the only one."""
-    if not outline.headings or outline.headings[0].level != 1:
+    """The document's title: its first heading, when every other heading is below it (a ``#``
+    heading, or a lone ``##`` over ``###`` sections: no heading encloses more of the page)."""
+    if not outline.headings:
         return None
-    alone = sum(1 for h in outline.headings if h.level == 1) == 1
-    return outline.headings[0].line if alone else None
+    first = outline.headings[0]
+    alone = all(h.level > first.level for h in outline.headings[1:])
+    return first.line if alone else None
 
 
-def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Outline) -> dict[int, str]:
-    """The enclosing section heading of each anchor (by line); the title and a TOC are no topic."""
+def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Outline
+            ) -> dict[int, dict[str, str]]:
+    """The ``topic`` of each anchor (by line), its outermost enclosing section heading, and the
+    ``subtopic``, the sections inside that one (``## Topic`` > ``### Subtopic`` > ``#### Q?``);
+    the title and a TOC are no topic."""
     title = _title_line(outline)
     events = sorted([(h.line, h.level, h) for h in sections] +
                     [(a.line, a.level, a) for a in anchors], key=lambda e: e[0])
     stack: list[tuple[int, str]] = []
-    topics: dict[int, str] = {}
+    topics: dict[int, dict[str, str]] = {}
     for line, level, event in events:
         if isinstance(event, Heading) or level:
             while stack and stack[-1][0] >= level:
@@ -297,7 +308,8 @@ def _topics(anchors: Sequence[Anchor], sections: Sequence[Heading], outline: Out
             if line != title and name and not NOT_TOPICS.match(name):
                 stack.append((level, name))
         elif stack:
-            topics[line] = stack[-1][1]
+            names = [name for _, name in stack]
+            topics[line] = {"topic": names[0], **({"subtopic": "/".join(names[1:])} if names[1:] else {})}
     return topics
 
 
@@ -360,6 +372,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     navigation = _navigation_lines(outline, {_normal(a.question) for a in anchors})
     ends = _ends(anchors, outline)
     ends, asides = _quoted_answer_ends(anchors, ends, outline)
+    asides |= _callouts(outline, anchors)
     quizzes = [_quiz(a, end, outline, navigation) for a, end in zip(anchors, ends, strict=True)]
     keyed = join_answer_key(outline, anchors, ends, quizzes, navigation)
     quizzes = keyed.quizzes
@@ -396,11 +409,12 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
         if is_placeholder(ANY_TAG.sub("", EMPHASIS_MARKS.sub("", answer))) or _empty_template(answer):
             dropped.append(Dropped(source, ref, anchor.line + 1, "placeholder", question, last))
             continue
-        meta = {"topic": topics[anchor.line]} if anchor.line in topics else {}
+        meta = dict(topics.get(anchor.line, {}))
         meta.update({"level": level} if level else {})
         meta.update(anchor.meta)
+        meta.update(keyed.meta.get(index, ()))
         prompt = quiz.prompt if isinstance(quiz, QuizItem) else anchor.prompt
-        items.append(Item(question, answer, source, ref, anchor.line + 1, meta,
+        items.append(Item(question, answer, source, ref, anchor.line + 1, meta, tags=anchor.tags,
                           prompt=prompt, end_line=last))
     skipped, unasked = _unaccounted(source, outline, items, dropped, navigation | repeats, asides,
                                     keyed.lines)
@@ -408,6 +422,14 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     skipped = sorted(skipped + key, key=lambda region: region.line)
     return SourceResult(source=source, format="markdown", items=tuple(items),
                         dropped=tuple(dropped + unasked), skipped=tuple(skipped))
+
+
+def _callouts(outline: Outline, anchors: Sequence[Anchor]) -> frozenset[int]:
+    """Lines of admonitions that ask nothing (``!!! tip "How to drill"``): side content, set aside
+    where no item holds them."""
+    asked = {anchor.line for anchor in anchors if anchor.kind == "admonition"}
+    return frozenset(line for block in outline.admonitions if block.line not in asked
+                     for line in range(block.line, block.end))
 
 
 def _only_code_shown(question: str, answer: str) -> bool:
@@ -553,7 +575,10 @@ def _answer_of(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int],
 def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
     """A list item's answer written indented ends at the first paragraph back at the margin, and
     at the next item of its own list: ``- **Ask this?**`` over ``- Or this?`` lists questions,
-    it does not answer one."""
+    it does not answer one. A question heading opening a list item (``2. ### Why …?``) with its
+    answer indented inside the item ends with the item."""
+    if anchor.kind == "heading" and anchor.dedent:
+        return _heading_item_end(anchor, end, outline)
     if anchor.kind != "bold" or not anchor.dedent:
         return end
     indented = False
@@ -570,6 +595,13 @@ def _item_end(anchor: Anchor, end: int, outline: Outline) -> int:
         elif indented and not outline.lines[index - 1].strip():
             return index
     return end
+
+
+def _heading_item_end(anchor: Anchor, end: int, outline: Outline) -> int:
+    item = outline.list_items.get(anchor.line)
+    if item is None or not any(outline.lines[i].strip() for i in range(anchor.body, min(item.end, end))):
+        return end  # the answer is written at the margin, below the item
+    return min(end, item.end)
 
 
 def _margin(line: str) -> int:
@@ -634,7 +666,21 @@ def _answer(anchor: Anchor, end: int, outline: Outline, skip: frozenset[int]) ->
     starts_paragraph = anchor.body < end and not outline.lines[anchor.body].strip()
     lead = anchor.lead + ("\n\n" if starts_paragraph else "\n") if anchor.lead and body else anchor.lead
     answer = "\n".join(part for part in (lead + body, anchor.tail) if part)
+    answer = _revealed(answer) if "??" in answer or "!!!" in answer else answer
     return _without_answer_mark(trim_block(_without_page_chrome(_fenced_code_boxes(answer))))
+
+
+def _revealed(answer: str) -> str:
+    """An answer with its collapsible reveal (``??? question "Show Answer"`` over indented text,
+    or an untitled ``??? question``) opened: the card's back shows the text, not the block."""
+    outline = outline_of(answer)
+    lines = answer.split("\n")
+    for block in reversed(outline.admonitions):
+        if is_reveal_label(block.title) or block.kind in QUESTION_ADMONITIONS and not block.title:
+            body = [line[block.indent:] if line[:block.indent].strip() == "" else line.lstrip()
+                    for line in lines[block.line + 1:block.end]]
+            lines[block.line:block.end] = body
+    return "\n".join(lines)
 
 
 def _fenced_code_boxes(markdown: str) -> str:

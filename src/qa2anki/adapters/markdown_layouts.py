@@ -8,6 +8,7 @@ once the adapter knows every anchor and heading (an open answer runs to the next
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -127,7 +128,11 @@ TABLE_ANSWER = {"a", "answer", "answers", "ans", "response", "back", "explanatio
                 "solution", "reply"} | ANSWER_WORD_SET
 TABLE_NUMBER = {"#", "no", "nr", "num", "number", "id", "sl", "sno", "slno", "index"}
 TABLE_META = {"topic": "topic", "category": "topic", "section": "topic", "area": "topic",
-              "level": "level", "difficulty": "level"}
+              "subtopic": "subtopic", "subcategory": "subtopic",
+              "level": "level", "difficulty": "level", "seniority": "level"}
+TABLE_TAGS = {"tags", "tag", "labels", "keywords"}
+#: A tags cell: words or ``#hashtags`` set apart by commas or spaces.
+TAG_SPLIT = re.compile(r"[,;]\s*|\s+(?=#)")
 
 #: A fence in a summary: code to show under the question, not more question words.
 FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
@@ -148,6 +153,7 @@ class Anchor:
     dedent: int = 0  # list indentation to take off the answer's lines
     level: int = 0  # heading level; 0 for the other layouts
     meta: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()  # a table's tags column
     prompt: str = ""  # markdown the question shows with it (code or a list inside a summary)
     guessed: bool = False  # a table row whose answer column no header names (the longest one)
 
@@ -311,6 +317,28 @@ def is_blank(markdown: str) -> bool:
     return not ANY_TAG.sub("", markdown).replace("&nbsp;", " ").strip()
 
 
+# --- ??? question "Why …?" (MkDocs admonitions) ----------------------------------------------
+
+#: Admonition types that hold a question (MkDocs Material's ``question`` and its aliases).
+QUESTION_ADMONITIONS = frozenset({"question", "help", "faq"})
+
+
+def find_admonitions(outline: Outline) -> list[Anchor]:
+    """MkDocs admonitions whose title is the question and whose indented body the answer: any
+    type whose title asks (``!!! note "Why …?"``), a ``question`` one whatever its title (``??? question
+    "Q1: The mode is not shown"``, a FAQ's problem). A title that only reveals (``Show answer``)
+    belongs to the question above it."""
+    anchors = []
+    for block in outline.admonitions:
+        text, number, _ = split_number(plain_question(block.title))
+        if not text or NOT_QUESTIONS.match(text) or is_reveal_label(block.title) or is_reveal_label(text):
+            continue
+        if block.kind in QUESTION_ADMONITIONS or asks(text):
+            anchors.append(Anchor("admonition", block.line, text, number, block.line + 1, block.end,
+                                  dedent=block.indent))
+    return anchors
+
+
 # --- **Q:** … **A:** … and Q: / A: --------------------------------------------------------
 
 
@@ -428,7 +456,17 @@ def find_bold_questions(outline: Outline) -> list[Anchor]:
         dedent = outline.item_indents.get(index, 0) if in_item else 0
         anchors.append(Anchor("bold", index, text, match.group("number") or number, index + 1,
                               lead=match.group("rest").strip(), dedent=dedent))
-    return _without_labels(anchors)
+    return _without_repeated_labels(_without_labels(anchors), outline)
+
+
+def _without_repeated_labels(anchors: list[Anchor], outline: Outline) -> list[Anchor]:
+    """A bold line standing alone that the document repeats word for word and that asks nothing
+    by its punctuation (``__Explain Your Answer__`` under each of a quiz's questions) names a part
+    of a repeated record, as a form's field label does: it is no question."""
+    counts = Counter(line.strip() for line in outline.lines if line.strip())
+    return [anchor for anchor in anchors
+            if anchor.lead or anchor.dedent or asks(anchor.question)
+            or counts[outline.lines[anchor.line].strip()] < 2]
 
 
 def _without_labels(anchors: list[Anchor]) -> list[Anchor]:
@@ -453,16 +491,30 @@ def _numbered_ask(match: re.Match[str], number: str | None, text: str) -> bool:
 # --- | Question | Answer | -----------------------------------------------------------------
 
 
+#: A cell naming a question only by its number: ``1``, ``Q3``, ``**Q07**``, ``Question 2``, ``#4``.
+NUMBER_CELL = re.compile(r"^(?:q(?:uestion)?|#)?[ \t]*(?P<n>\d{1,4})[ \t]*[.):]?$", re.IGNORECASE)
+
+
 def find_table_rows(outline: Outline) -> list[Anchor]:
     return [anchor for table in outline.tables for anchor in _rows_of(table)]
 
 
+def numbered_cell(text: str) -> str | None:
+    """The question number a cell holds and nothing else (``**Q07**`` -> ``7``), else None."""
+    match = NUMBER_CELL.match(plain_question(_cell(text)))
+    return str(int(match.group("n"))) if match else None
+
+
 def _rows_of(table: Table) -> list[Anchor]:
     columns = table_columns(table)
-    if columns is None:
-        return []
+    if columns is None or _numbers_only(table, columns[0]):
+        return []  # "| Q# | Answer |" over "| 1 | B |": an answer key, read by markdown_key
     question_col, answer_col, number_col, meta_cols = columns
-    guessed = _header_name(table.header[answer_col]) not in TABLE_ANSWER
+    names = [header_name(cell) for cell in table.header]
+    guessed = names[answer_col] not in TABLE_ANSWER
+    tag_cols = [col for col, name in enumerate(names) if name in TABLE_TAGS]
+    claimed = {question_col, answer_col, number_col, *tag_cols, *(col for _, col in meta_cols)}
+    extra_cols = [col for col in range(len(names)) if col not in claimed]
     anchors = []
     for row in table.rows:
         cells = row.cells + ("",) * (len(table.header) - len(row.cells))
@@ -471,20 +523,31 @@ def _rows_of(table: Table) -> list[Anchor]:
             continue
         number = _cell(cells[number_col]) if number_col is not None else None
         meta = tuple((key, _cell(cells[col])) for key, col in meta_cols if _cell(cells[col]))
+        tags = tuple(tag.strip().lstrip("#") for col in tag_cols
+                     for tag in TAG_SPLIT.split(plain_question(_cell(cells[col]))) if tag.strip().lstrip("#"))
+        answer = "\n\n".join([_cell(cells[answer_col])] + [_extra(table.header[col], cells[col])
+                                                             for col in extra_cols if _cell(cells[col])])
         anchors.append(Anchor("row", row.line, text, number if number and number.isdigit() else numbered,
-                              row.line + 1, row.line + 1, lead=_cell(cells[answer_col]), meta=meta,
-                              guessed=guessed))
+                              row.line + 1, row.line + 1, lead=answer, meta=meta,
+                              guessed=guessed, tags=tags))
     return anchors
+
+
+def _extra(header: str, cell: str) -> str:
+    """A further column's cell (``Example``, ``Notes``), on the back under its header."""
+    label = plain_question(header.strip())
+    return f"**{label}:** {_cell(cell)}" if label else _cell(cell)
 
 
 def table_columns(table: Table) -> tuple[int, int, int | None, list[tuple[str, int]]] | None:
     """``(question, answer, number, [(meta key, column)])`` columns, or None for other tables."""
-    names = [_header_name(cell) for cell in table.header]
+    names = [header_name(cell) for cell in table.header]
     question = _first(names, TABLE_QUESTION)
     answer = _first(names, TABLE_ANSWER)
     number = _first(names, TABLE_NUMBER)
     meta = [(TABLE_META[name], col) for col, name in enumerate(names) if name in TABLE_META]
-    taken = {number, *(col for _, col in meta)}
+    tags = [col for col, name in enumerate(names) if name in TABLE_TAGS]
+    taken = {number, *(col for _, col in meta), *tags}
     if question is None:
         question = _column_of_questions(table, taken)
     if question is None or not table.rows:
@@ -496,7 +559,13 @@ def table_columns(table: Table) -> tuple[int, int, int | None, list[tuple[str, i
     return question, answer, number, meta
 
 
-def _header_name(cell: str) -> str:
+def _numbers_only(table: Table, col: int) -> bool:
+    """Whether the question column names questions only by number: no question is asked there."""
+    values = _column_values(table, col)
+    return bool(values) and all(numbered_cell(value) for value in values)
+
+
+def header_name(cell: str) -> str:
     return re.sub(r"[^\w#]+|[\d_]+", " ", cell.strip("*_ ").lower()).strip()
 
 

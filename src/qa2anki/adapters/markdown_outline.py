@@ -19,15 +19,17 @@ from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..math_spans import add_math_rules
 
 #: Block structure only: inline parsing (a third of the time) is the renderer's job. Display
 #: math (``$$``/``\\[`` blocks) is one block, so a ``- `` or ``#`` line inside it is no structure.
-#: A blog's YAML front matter is metadata, not a ``---`` rule over a setext heading.
+#: A blog's YAML front matter is metadata, not a ``---`` rule over a setext heading. An MkDocs
+#: admonition (``??? question "Why?"`` over four-space indented text) is a block, not code.
 _PARSER = (MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
-           .use(front_matter_plugin))
+           .use(front_matter_plugin).use(admon_plugin))
 add_math_rules(_PARSER)
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
@@ -69,6 +71,17 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Admonition:
+    """An MkDocs admonition: ``!!! note "Title"``, or collapsible ``??? question "Title"``."""
+
+    line: int  # 0-based line of the marker
+    end: int  # first line after its content (blank lines after the content excluded)
+    kind: str  # the type word: question, note, tip…
+    title: str  # as written between the quotes ("" when it gives none)
+    indent: int  # the column its content starts at
+
+
+@dataclass(frozen=True)
 class IndentedCode:
     """A four-space indented code block: lines ``start``..``end`` (exclusive)."""
 
@@ -98,6 +111,7 @@ class Outline:
         self.list_items: dict[int, ListItem] = {}  # list item's first line -> the item
         self.front_matter: range = range(0)  # the lines of YAML front matter
         self.quote_lines: set[int] = set()  # lines inside a blockquote (lazy continuations too)
+        self.admonitions: list[Admonition] = []
         self._walk(_PARSER.parse(text))
 
     def _walk(self, tokens: list[Token]) -> None:
@@ -127,10 +141,22 @@ class Outline:
                 self.quote_lines.update(range(*token.map))
             elif token.type == "front_matter" and token.map:
                 self.front_matter = range(*token.map)
+            elif token.type == "admonition_open" and token.map:
+                self.admonitions.append(self._admonition(token))
 
     def _content_indent(self, line: int) -> int:
         marker = LIST_MARKER.match(self.lines[line])
         return len(marker.group(0).expandtabs(4)) if marker else 0
+
+    def _admonition(self, token: Token) -> Admonition:
+        start, end = token.map or (0, 0)
+        while end > start + 1 and not self.lines[end - 1].strip():
+            end -= 1
+        marker = self.lines[start]
+        margin = len(marker) - len(marker.lstrip(" "))
+        titled = len(token.info.split()) > 1  # with no title of its own, the plugin shows the type
+        return Admonition(start, end, str(token.meta.get("tag", "")), token.content.strip() if titled else "",
+                          margin + 4)
 
     def _add_indented(self, token: Token) -> None:
         start, end = token.map or (0, 0)

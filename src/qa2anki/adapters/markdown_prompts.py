@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import NamedTuple
 
+from ..levels import LEVEL_WORD
 from ..qalabels import ANSWER_LABEL_ANY, asks, fold, is_reveal_label
 from .markdown_layouts import (
     A_MARK,
@@ -53,6 +54,7 @@ class Asked(NamedTuple):
     text: str
     number: str | None
     body: int | None = None
+    level: str = ""  # ``### Question 3 — Hard``: the level the heading gives beside the number
 
 
 #: ``#### Answer``, ``### Ответ`` heading an answer.
@@ -275,14 +277,22 @@ def _label_only(outline: Outline, asked: list[Asked | None]) -> dict[int, Asked]
     found = {}
     for index, heading in enumerate(outline.headings):
         text, number, labelled = split_number(plain_question(heading.text))
-        if text or not labelled or asked[index]:
+        level = _level_only(text)
+        if (text and not level) or not labelled or (asked[index] and not level):
             continue
         paragraph = _first_paragraph(outline, heading)
         if paragraph is not None:
             start, end = paragraph
-            question = " ".join(line.strip() for line in outline.lines[start:end])
-            found[index] = Asked(question, number, end)
+            question = plain_question(" ".join(line.strip() for line in outline.lines[start:end]))
+            found[index] = Asked(question, number, end, level)
     return found
+
+
+def _level_only(text: str) -> str:
+    """``Hard``, ``🟢 Easy``, ``(Intermediate)``: a heading's text after the question's number
+    that only grades it; the level as written, else ``""``."""
+    words = re.sub(r"[^\w\s-]+", " ", text).strip()
+    return words if words and re.fullmatch(LEVEL_WORD, words, re.IGNORECASE) else ""
 
 
 def _first_paragraph(outline: Outline, heading: Heading) -> tuple[int, int] | None:
