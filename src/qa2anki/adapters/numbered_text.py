@@ -29,6 +29,7 @@ from ..codetext import (
 )
 from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
+from ..pagechrome import page_view, restore_lines, unwrap
 from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
 from .codebox import NOTE, CodeBox, box_end, code_box
@@ -67,7 +68,12 @@ ANSWER_LABEL = re.compile(
     rf"\s*(?:(?:answer|ans|a|r|solution|explanation|{ANSWER_LABEL_WORDS})\s*(?:[:.)\-–](?:\s+|$)|：\s*)"
     rf"|(?:answer|solution|{ANSWER_LABEL_WORDS})\s*$)", re.IGNORECASE
 )
-BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
+#: A bullet: ``•``, ``◦``, ``-``…; the Symbol and Wingdings glyphs a PDF's text keeps (``\uf0b7``,
+#: ``\uf0a7``); Word's second-level ``o`` when a tab or a run of spaces follows it.
+BULLET = re.compile(
+    r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc-](?=[ \t])|o(?=\t| {2}))"
+    r"[ \t]+(?P<text>\S.*)"
+)
 #: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
 INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
 ORDERED = re.compile(r"(?P<indent>[ \t]*)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
@@ -248,7 +254,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             if not following[count - 1]:
                 break
             if asks(following[count - 1]):
-                question = " ".join([question, *following[:count]])
+                question = unwrap([question, *following[:count]])
                 position += count
                 break
     if not question:
@@ -260,7 +266,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
                 break  # the question ended; an answer follows without a blank line
             parts.append(lines[position].strip())
             position += 1
-        question = " ".join(parts)
+        question = unwrap(parts)
     level = ""
     question = question.rstrip()  # no whitespace run for the level search to rescan
     if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
@@ -320,7 +326,7 @@ def answer_markdown(lines: list[str]) -> str:
 
     def flush_paragraph() -> None:
         if paragraph:
-            blocks.append(escape_markdown(" ".join(paragraph)))
+            blocks.append(escape_markdown(unwrap(paragraph)))
             paragraph.clear()
 
     def flush_bullets() -> None:
@@ -371,7 +377,7 @@ def answer_markdown(lines: list[str]) -> str:
             bullets.append((item.group("indent").expandtabs(4), marker, item.group("text")))
         elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
             indent, marker, text = bullets[-1]
-            bullets[-1] = (indent, marker, f"{text} {line.strip()}")
+            bullets[-1] = (indent, marker, unwrap([text, line.strip()]))
         elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph:
             flush_paragraph()
             flush_bullets()
@@ -413,6 +419,8 @@ def _tab_table(lines: list[str], start: int) -> tuple[str, int] | None:
     """A table the page copy turned into tab-separated lines, as a markdown table (first row the
     header), with the index after it; None unless two or more lines have the same tab count."""
     width = lines[start].strip().count("\t")
+    if BULLET.fullmatch(lines[start]):
+        return None  # "o<TAB>points": a bullet, the tab after its glyph
     end = start
     while end < len(lines) and lines[end].strip() and lines[end].strip().count("\t") == width:
         end += 1
@@ -488,7 +496,13 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    """The page's questions; a PDF's running headers, footers and page numbers are read past."""
     lines = dedented_page_lines(text)
+    view = page_view(lines, [marker.index for marker in find_markers(lines)])
+    return restore_lines(_read_lines(list(view.lines), source), view, lines)
+
+
+def _read_lines(lines: list[str], source: str) -> SourceResult:
     markers = question_markers(lines)
     if not markers:
         return SourceResult(source, "numbered-text", (), (), (Diagnostic(
@@ -514,8 +528,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     for block in blocks:
         line_number = block.marker.index + 1
         answer = answer_markdown(list(block.answer_lines))
-        if not answer and block.question in asked_later:
-            contents.append(line_number)  # a table-of-contents entry: the question comes later
+        if not answer and block.question in asked_later or contents_entry(lines, block):
+            contents.extend(range(line_number, _end_line(lines, block) + 1))  # the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
         last = _end_line(lines, block)
@@ -535,6 +549,19 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             "questions asked below; skipped", severity="info"))
     skipped = _skipped(source, lines, [*items, *dropped], contents)
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics), skipped)
+
+
+#: A contents entry's end: dot leaders and a page number ("What is GAC? ........ 98").
+LEADER_PAGE = re.compile(r".*?(?:(?:\s?\.){4,}|\s?…+)\s*\d{1,4}")
+#: Most lines a contents entry wraps onto.
+CONTENTS_ENTRY_LINES = 3
+
+
+def contents_entry(lines: list[str], block: Block) -> bool:
+    """A numbered line of a document's contents: a few lines ending in dot leaders and a page
+    number, with nothing else under it."""
+    filled = [line.strip() for line in lines[block.marker.index:_end_line(lines, block)] if line.strip()]
+    return len(filled) <= CONTENTS_ENTRY_LINES and bool(LEADER_PAGE.fullmatch(filled[-1]))
 
 
 def _end_line(lines: list[str], block: Block) -> int:
@@ -742,8 +769,15 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
                        "question; skipped", severity="info")]
 
 
+#: How sure a numbered page is once its page chrome shows it was laid out in pages (a PDF's
+#: text): surer than markdown's numbered lists, which such text also looks like.
+PAGED_CONFIDENCE = 0.95
+
+
 def sniff(text: str) -> float:
     lines = dedented_page_lines(text)
+    view = page_view(lines, [marker.index for marker in find_markers(lines)])
+    lines = list(view.lines)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0
@@ -760,6 +794,8 @@ def sniff(text: str) -> float:
     if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines) \
             or _bold_questions(markers) or _has_details(lines):
         score /= 2  # markdown headings, fenced code, bold questions or collapsed answers: markdown
+    elif view.chrome:
+        return PAGED_CONFIDENCE
     return min(score, 0.9)
 
 
