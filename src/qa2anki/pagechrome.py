@@ -57,6 +57,7 @@ class PageView:
     lines: tuple[str, ...]
     origin: tuple[int, ...]  # 0-based source line of each view line
     chrome: tuple[int, ...]  # 0-based source lines of the page chrome
+    paged: bool = False  # laid out in pages: running headers, footers or page numbers found
 
     def source_line(self, line: int | None) -> int | None:
         """The 1-based source line of 1-based view line ``line``."""
@@ -65,11 +66,13 @@ class PageView:
         return self.origin[min(max(line, 1), len(self.origin)) - 1] + 1
 
 
-def page_view(lines: list[str], numbering: Collection[int] = ()) -> PageView:
+def page_view(lines: list[str], numbering: Collection[int] = (), controls: Collection[int] = ()) -> PageView:
     """``lines`` without their page chrome and the blank margins around it; a page break inside
     a sentence joins its two halves, one between paragraphs leaves a blank line. ``numbering``:
-    the lines that number the document's own questions ("Q7."), which count up like pages do."""
-    chrome = chrome_lines(lines, numbering)
+    the lines that number the document's own questions ("Q7."), which count up like pages do;
+    ``controls``: lines of a site's own controls ("Listen", "Top highlight"), left out too."""
+    paged = chrome_lines(lines, numbering)
+    chrome = paged | set(controls)
     if not chrome and not any(FORM_FEED in line for line in lines):
         return PageView(tuple(mark_broken_words(lines)), tuple(range(len(lines))), ())
     kept: list[int] = []
@@ -89,7 +92,7 @@ def page_view(lines: list[str], numbering: Collection[int] = ()) -> PageView:
             kept.append(min(margin))  # a blank line between the paragraphs
         index = end
     view = [lines[i].replace(FORM_FEED, "") if i not in chrome else "" for i in kept]
-    return PageView(tuple(mark_broken_words(view)), tuple(kept), tuple(sorted(chrome)))
+    return PageView(tuple(mark_broken_words(view)), tuple(kept), tuple(sorted(chrome)), bool(paged))
 
 
 def _text(line: str) -> str:

@@ -29,7 +29,7 @@ from ..codetext import (
 )
 from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
-from ..pagechrome import page_view, restore_lines, unwrap
+from ..pagechrome import PageView, page_view, restore_lines, unwrap
 from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
 from .codebox import NOTE, CodeBox, box_end, code_box
@@ -40,6 +40,7 @@ from .pagetext import (
     escape_markdown,
     is_furniture,
     is_placeholder,
+    is_site_control,
     line_range,
     starts_sentence,
 )
@@ -306,6 +307,49 @@ def trailing_furniture(lines: list[str]) -> int:
     return cut
 
 
+#: Fewest signs that the page's footer has begun: footer lines ("Written by", "Responses (3)")
+#: or lines of the page's header repeated (the author, "Follow", the claps and response counts).
+FOOTER_SIGNS = 2
+#: Most words of a header line a footer repeats (an author, a counter, a button).
+HEADER_LINE_WORDS = 6
+#: Most words of a tag a blog lists under the article ("Frontend Development").
+TAG_WORDS = 3
+
+
+def page_header(lines: list[str], first_question: int) -> set[str]:
+    """The short lines of the page above its first question: byline, counters, buttons."""
+    return {line.strip() for line in lines[:first_question]
+            if line.strip() and len(line.split()) <= HEADER_LINE_WORDS}
+
+
+def page_footer(answer: list[str], header: set[str]) -> int:
+    """Where a blog's footer starts in the last answer (``len(answer)`` when it has none): at the
+    first of two or more signs (a footer line, a header line repeated), with the article's tags
+    stacked right above it; answer text must come before it."""
+    signs = [offset for offset, line in enumerate(answer) if is_furniture(line) or line.strip() in header]
+    if len(signs) < FOOTER_SIGNS or not any(line.strip() for line in answer[:signs[0]]):
+        return len(answer)
+    return _tags_above(answer, signs[0])
+
+
+def _tags_above(answer: list[str], start: int) -> int:
+    """The start of a run of two or more tag lines ("React", "Frontend Development") right above
+    ``start`` (blank lines between allowed), else ``start``."""
+    end = start
+    while end > 0 and not answer[end - 1].strip():
+        end -= 1
+    top = end
+    while top > 0 and _tag_line(answer[top - 1]):
+        top -= 1
+    return top if end - top >= 2 and any(line.strip() for line in answer[:top]) else start
+
+
+def _tag_line(line: str) -> bool:
+    text = line.strip()
+    return (bool(text) and len(text.split()) <= TAG_WORDS and text == line.rstrip()
+            and not ends_sentence(text) and not BULLET.fullmatch(text) and code_language(text) is None and not text.endswith((",", ";")))
+
+
 #: The most words a link title in a page footer ("Related posts" entries) usually has.
 FOOTER_TITLE_WORDS = 12
 
@@ -498,8 +542,14 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     """The page's questions; a PDF's running headers, footers and page numbers are read past."""
     lines = dedented_page_lines(text)
-    view = page_view(lines, [marker.index for marker in find_markers(lines)])
+    view = _page_view(lines)
     return restore_lines(_read_lines(list(view.lines), source), view, lines)
+
+
+def _page_view(lines: list[str]) -> PageView:
+    """The lines to read: without a PDF's page chrome, nor the copied site's own controls."""
+    return page_view(lines, [marker.index for marker in find_markers(lines)],
+                     [index for index, line in enumerate(lines) if is_site_control(line)])
 
 
 def _read_lines(lines: list[str], source: str) -> SourceResult:
@@ -517,7 +567,8 @@ def _read_lines(lines: list[str], source: str) -> SourceResult:
         for marker, following in zip(markers, [*markers[1:], None], strict=True)
     ]
     if blocks:
-        blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
+        header = page_header(lines, markers[0].index)
+        blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1], header)
         diagnostics += footer_notes
         blocks = with_sections(lines, blocks)
         blocks, section_notes = trim_trailing_section(source, lines, blocks)
@@ -750,8 +801,10 @@ def section_level(heading: str) -> str:
     return ""
 
 
-def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
-    cut = trailing_furniture(list(block.answer_lines))
+def _trim_footer(source: str, lines: list[str], block: Block, header: set[str]
+                 ) -> tuple[Block, list[Diagnostic]]:
+    answer = list(block.answer_lines)
+    cut = min(trailing_furniture(answer), page_footer(answer, header))
     if cut == len(block.answer_lines):
         return block, []
     start = block.answer_start + cut
@@ -775,8 +828,7 @@ PAGED_CONFIDENCE = 0.95
 
 
 def sniff(text: str) -> float:
-    lines = dedented_page_lines(text)
-    view = page_view(lines, [marker.index for marker in find_markers(lines)])
+    view = _page_view(dedented_page_lines(text))
     lines = list(view.lines)
     markers = question_markers(lines)
     if len(markers) < 2:
@@ -794,7 +846,7 @@ def sniff(text: str) -> float:
     if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines) \
             or _bold_questions(markers) or _has_details(lines):
         score /= 2  # markdown headings, fenced code, bold questions or collapsed answers: markdown
-    elif view.chrome:
+    elif view.paged:
         return PAGED_CONFIDENCE
     return min(score, 0.9)
 
