@@ -347,7 +347,8 @@ def _tags_above(answer: list[str], start: int) -> int:
 def _tag_line(line: str) -> bool:
     text = line.strip()
     return (bool(text) and len(text.split()) <= TAG_WORDS and text == line.rstrip()
-            and not ends_sentence(text) and not BULLET.fullmatch(text) and code_language(text) is None and not text.endswith((",", ";")))
+            and not ends_sentence(text) and not BULLET.fullmatch(text) and code_language(text) is None
+            and not text.endswith((",", ";")))
 
 
 #: The most words a link title in a page footer ("Related posts" entries) usually has.
