@@ -35,3 +35,33 @@ def test_site_controls_inside_an_answer_are_skipped():
     assert "Top highlight" not in result.items[0].answer
     assert "It keeps variables alive." in result.items[0].answer
     assert any(region.reason == "page-chrome" and region.line == len(BYLINE) + 4 for region in result.skipped)
+
+
+THREAD = ["1/ 🧵 Three questions I get asked a lot 👇", "", "2/ What is a closure?", "",
+          "👉 A function with the scope it was made in.", "❌ Not a copy of the variables", "",
+          "3/ What is hoisting?", "", "✅ Declarations move to the top of their scope.", "",
+          "4/ What is the event loop?", "", "It runs callbacks when the stack is empty.", ""]
+
+
+def test_a_thread_numbered_with_slashes_keeps_the_emoji_of_its_items():
+    result = _read(THREAD)
+    assert [item.ref for item in result.items] == ["Q2", "Q3", "Q4"]
+    expected = "- 👉 A function with the scope it was made in.\n- ❌ Not a copy of the variables"
+    assert result.items[0].answer == expected
+
+
+def test_a_closing_post_and_the_hashtags_are_no_answer_but_an_imperative_last_question_is():
+    closing = ["5/ That's a wrap! Repost if it helped.", "", "hashtag#javascript hashtag#interviews", "1,024",
+               "Like"]
+    result = _read([*THREAD, *closing])
+    assert result.items[-1].answer == "It runs callbacks when the stack is empty."
+    assert result.skipped[-1].reason == "page-chrome" and result.skipped[-1].end_line == len(THREAD) + 5
+    imperative = _read([*THREAD, "5/ Explain debouncing.", "", "Wait until the calls stop, then run once."])
+    assert imperative.items[-1].question == "Explain debouncing."
+
+
+def test_a_lone_preprocessor_line_is_not_a_hashtag_line():
+    from qa2anki.adapters.pagetext import is_hashtag_line
+
+    assert is_hashtag_line("#python #interviewprep") and is_hashtag_line("hashtag#python")
+    assert not is_hashtag_line("#endif") and not is_hashtag_line("#include <stdio.h>")

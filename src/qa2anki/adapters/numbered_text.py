@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,6 +40,7 @@ from .pagetext import (
     ends_sentence,
     escape_markdown,
     is_furniture,
+    is_hashtag_line,
     is_placeholder,
     is_site_control,
     line_range,
@@ -46,13 +48,13 @@ from .pagetext import (
 )
 from .refs import RefAllocator
 
-#: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing),
+#: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing), a thread's ``7/`` and ``7/12``,
 #: ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``7 -``, ``۷-``; the question
 #: after a space, or directly when it is in a script other than ASCII (``7、什么是闭包？``).
 MARKER = re.compile(
     rf"(?:(?P<prefix>(?:{QUESTION_LABEL_WORDS}|q)\.?|#(?=\d)|第)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{{1,4}})"
     r"(?P<qsep>[.:)：．、]|\s*[-–—:]|(?<=第\d)[题題问問道]|(?<=第\d\d)[题題问問道])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]|[ \t]?[-–](?=[ \t])))"
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]|[ \t]?[-–](?=[ \t])|/(?=\d{0,3}(?:[ \t]|$)))(?:(?<=/)\d{1,3})?)"
     # matched on a right-stripped line; after a full-width separator any text may follow at once
     r"(?:\s+(?P<rest>\S.*)|(?P<tight>[^\x00-\x7f\d０-９\s].*|(?<=[、．：])[^\d０-９\s].*))?",
     re.IGNORECASE,
@@ -416,14 +418,17 @@ def answer_markdown(lines: list[str]) -> str:
             index = table[1]
             continue
         item = BULLET.fullmatch(line) or ORDERED.fullmatch(line)
-        if item:
+        if emoji_item(line) and not item:
+            flush_paragraph()  # "👉 Use None as the default": the emoji stays, it may mean yes or no
+            bullets.append((line[: len(line) - len(line.lstrip())].expandtabs(4), EMOJI, line.strip()))
+        elif item:
             flush_paragraph()
             marker = item.groupdict().get("glyph") or item.group("number") + "."
             bullets.append((item.group("indent").expandtabs(4), marker, item.group("text")))
         elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
             indent, marker, text = bullets[-1]
             bullets[-1] = (indent, marker, unwrap([text, line.strip()]))
-        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph:
+        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph or _decorates(lines, index):
             flush_paragraph()
             flush_bullets()
             code, index = _take_code(lines, index)
@@ -442,6 +447,20 @@ def answer_markdown(lines: list[str]) -> str:
 
 #: Display math standing on its own lines: the opening and the closing delimiter.
 DISPLAY_MATH = {"\\[": "\\]", "$$": "$$"}
+
+
+#: The marker of list items led by an emoji ("✅ …", "❌ …"): one level, whatever the emoji.
+EMOJI = "emoji"
+
+
+def emoji_item(line: str) -> bool:
+    """A line led by an emoji (a symbol, maybe with its variation selector) and a space: a
+    social post's list item."""
+    text = line.lstrip()
+    symbol = text[:1]
+    rest = text[1:].lstrip("\ufe0f\u200d")
+    return bool(symbol) and unicodedata.category(symbol) == "So" and rest[:1] in (" ", "\t") \
+        and bool(rest.strip())
 
 
 def _display_math(lines: list[str], start: int) -> tuple[str, int] | None:
@@ -487,6 +506,16 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
 def _is_code(line: str) -> bool:
     """A line of code outside a labelled sample: code, and with code punctuation to be sure."""
     return code_language(line) is not None and bool(re.search(r"[()\[\]{}=]", line))
+
+
+#: A decorator or annotation line: ``@retry``, ``@app.get("/")``, ``@Override``.
+DECORATOR = re.compile(r"@[A-Za-z_][\w.]*(?:\(.*\))?")
+
+
+def _decorates(lines: list[str], index: int) -> bool:
+    """A decorator standing on its line right above a line of code."""
+    return bool(DECORATOR.fullmatch(lines[index].strip())) and index + 1 < len(lines) \
+        and code_language(lines[index + 1]) is not None
 
 
 def _take_code(lines: list[str], start: int) -> tuple[str, int]:
@@ -535,7 +564,7 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
             depth = indents.index(indent)
         else:
             depth = glyphs.index(marker) if marker in glyphs else 0
-        lead = marker if marker[0].isdigit() else "-"
+        lead = marker if marker[0].isdigit() else "-"  # an emoji item keeps its emoji in its text
         out.append(f"{'    ' * depth}{lead} {escape_markdown(text)}")
     return "\n".join(out)
 
@@ -550,7 +579,29 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
 def _page_view(lines: list[str]) -> PageView:
     """The lines to read: without a PDF's page chrome, nor the copied site's own controls."""
     return page_view(lines, [marker.index for marker in find_markers(lines)],
-                     [index for index, line in enumerate(lines) if is_site_control(line)])
+                     [index for index, line in enumerate(lines) if is_site_control(line)
+                      or is_hashtag_line(line)])
+
+
+#: Fewest questions, all asking with a question mark, before a closing post is told apart.
+CLOSING_AFTER = 3
+
+
+def closing_post(lines: list[str], markers: list[Marker]) -> tuple[list[Marker], Marker | None]:
+    """The questions, and the numbered post after them that asks nothing ("8/ That's a wrap!",
+    "9. Conclusion") on a page whose questions all ask: it and what follows are no answer."""
+    def asking(marker: Marker) -> bool:  # an imperative ("Explain the GIL.") asks too
+        return _asks_question(marker.rest or _next_text(lines, marker.index))
+
+    if len(markers) > CLOSING_AFTER and not asking(markers[-1]) and all(map(asking, markers[:-1])):
+        return markers[:-1], markers[-1]
+    if len(markers) < CLOSING_AFTER or not all(map(asking, markers)):
+        return markers, None
+    last = markers[-1]
+    following = (marker for marker in find_markers(lines) if marker.index > last.index)
+    return markers, next((marker for marker in following if marker.style == last.style
+                          and marker.number == last.number + 1 and _after_blank(lines, marker.index)
+                          and not asking(marker)), None)
 
 
 def _read_lines(lines: list[str], source: str) -> SourceResult:
@@ -563,10 +614,13 @@ def _read_lines(lines: list[str], source: str) -> SourceResult:
                                    "page text before the first question")
     items: list[Item] = []
     dropped: list[Dropped] = []
+    markers, closing = closing_post(lines, markers)
+    end = closing.index if closing else len(lines)
     blocks = [
-        split_block(lines, marker, following.index if following else len(lines))
+        split_block(lines, marker, following.index if following else end)
         for marker, following in zip(markers, [*markers[1:], None], strict=True)
     ]
+    diagnostics += _furniture_notes(source, lines, end, len(lines), "page text after the last answer")
     if blocks:
         header = page_header(lines, markers[0].index)
         blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1], header)

@@ -117,6 +117,15 @@ _SITE_CONTROL = re.compile(
 )
 
 
+#: A line of hashtags closing a post: two or more, or LinkedIn's copied ``hashtag#python``.
+_HASHTAGS = re.compile(r"(?:hashtag#\w+\s*)+|#[^\W\d]\w*(?:\s+#[^\W\d]\w*)+")
+
+
+def is_hashtag_line(line: str) -> bool:
+    """Whether a line is only a post's hashtags (never one ``#endif``: code keeps its lines)."""
+    return bool(_HASHTAGS.fullmatch(line.strip()))
+
+
 def is_site_control(line: str) -> bool:
     """Whether a line is a button or label of the site the text was copied from ("Listen",
     "Top highlight", "Reply", "12 comments")."""
