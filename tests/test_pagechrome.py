@@ -92,3 +92,9 @@ def test_a_contents_list_with_dot_leaders_is_skipped_and_pdf_bullets_nest():
     assert result.items[0].answer.endswith("- Copied whole:\n    - points\n    - sizes")
     assert [(s.line, s.end_line, s.reason) for s in result.skipped] == [(1, 3, "table-of-contents")]
     assert not result.dropped
+
+
+def test_a_line_of_one_huge_word_is_read_in_one_pass():
+    huge = "x" * 2**20
+    marked = mark_broken_words([huge + "-", "yz", huge])
+    assert unwrap(marked[:2]) == huge + "yz"

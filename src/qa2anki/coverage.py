@@ -193,7 +193,8 @@ class _Ledger:
         entry = self.open.get(index)
         if entry is None:
             tokens = _line_words(self.lines[index])
-            if tokens and index > 0 and (head := _BROKEN_WORD.search(self.lines[index - 1])) \
+            if tokens and index > 0 and self.lines[index - 1].rstrip().endswith("-") \
+                    and (head := _BROKEN_WORD.search(self.lines[index - 1][-64:])) \
                     and self.lines[index].lstrip()[:1].islower():
                 tokens[0] = words(head.group("head"))[-1] + tokens[0]  # "inter-" / "face": interface
             entry = self.open[index] = (tokens, [False] * len(tokens))

@@ -205,13 +205,29 @@ def _neighbours(lines: list[str], index: int) -> list[int]:
     return out
 
 
+#: Most characters of a line's end searched for a broken word (a line may be one huge token).
+WORD_TAIL = 64
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _broken_end(line: str) -> re.Match[str] | None:
+    text = line.rstrip()
+    return _BROKEN_END.search(text[-WORD_TAIL:]) if text.endswith("-") else None
+
+
+def _hyphenated_words(lines: list[str]) -> set[str]:
+    """The hyphenated words the document writes on one line ("read-only"), case-folded."""
+    return {match.group().casefold() for line in lines if "-" in line for token in line.split()
+            if "-" in token and (match := _HYPHENATED.search(token))}
+
+
 def mark_broken_words(lines: list[str]) -> list[str]:
     """Lines whose last word a line end broke with a hyphen get a soft hyphen there instead,
     unless the document writes that hyphenated word on one line elsewhere."""
-    written = {word.casefold() for line in lines for word in re.findall(r"\w+(?:-\w+)+", line)}
+    written = _hyphenated_words(lines)
     out = list(lines)
     for index in range(len(lines) - 1):
-        head = _BROKEN_END.search(lines[index].rstrip())
+        head = _broken_end(lines[index])
         following = lines[index + 1].strip()
         tail = _BROKEN_START.match(following)
         if not head or not tail or not following[0].islower():
@@ -233,7 +249,7 @@ def unwrap(parts: list[str]) -> str:
             text = part
         elif text.endswith(SOFT_HYPHEN):
             text = text[:-1] + part
-        elif _HYPHEN_END.search(text) and part[:1].islower():
+        elif text.endswith("-") and _HYPHEN_END.search(text[-WORD_TAIL:]) and part[:1].islower():
             text += part
         else:
             text += " " + part
