@@ -170,6 +170,10 @@ def _item_fields(item: Item) -> list[list[str]]:
     return [found for found in map(words, texts) if found]
 
 
+#: A word a line end broke with a hyphen (text from a PDF): the card has it whole.
+_BROKEN_WORD = re.compile(r"(?<![\w-])(?P<head>[^\W\d_]{2,})-\s*$")
+
+
 class _Ledger:
     """Per line: its words and which of them reached a card, worked out when first asked and
     forgotten once the line is settled (a large source is never held word by word)."""
@@ -189,6 +193,10 @@ class _Ledger:
         entry = self.open.get(index)
         if entry is None:
             tokens = _line_words(self.lines[index])
+            if tokens and index > 0 and self.lines[index - 1].rstrip().endswith("-") \
+                    and (head := _BROKEN_WORD.search(self.lines[index - 1][-64:])) \
+                    and self.lines[index].lstrip()[:1].islower():
+                tokens[0] = words(head.group("head"))[-1] + tokens[0]  # "inter-" / "face": interface
             entry = self.open[index] = (tokens, [False] * len(tokens))
         return entry
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +30,7 @@ from ..codetext import (
 )
 from ..levels import LEVEL_WORD, level_pattern
 from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
+from ..pagechrome import PageView, page_view, restore_lines, unwrap
 from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
 from .codebox import NOTE, CodeBox, box_end, code_box
@@ -38,19 +40,21 @@ from .pagetext import (
     ends_sentence,
     escape_markdown,
     is_furniture,
+    is_hashtag_line,
     is_placeholder,
+    is_site_control,
     line_range,
     starts_sentence,
 )
 from .refs import RefAllocator
 
-#: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing),
+#: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing), a thread's ``7/`` and ``7/12``,
 #: ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``7 -``, ``۷-``; the question
 #: after a space, or directly when it is in a script other than ASCII (``7、什么是闭包？``).
 MARKER = re.compile(
     rf"(?:(?P<prefix>(?:{QUESTION_LABEL_WORDS}|q)\.?|#(?=\d)|第)\s*(?:no\.?\s*|#\s*)?(?P<qnum>\d{{1,4}})"
     r"(?P<qsep>[.:)：．、]|\s*[-–—:]|(?<=第\d)[题題问問道]|(?<=第\d\d)[题題问問道])?"
-    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]|[ \t]?[-–](?=[ \t])))"
+    r"|(?P<num>\d{1,4})(?P<sep>[.:)：．、]|[ \t]?[-–](?=[ \t])|/(?=\d{0,3}(?:[ \t]|$)))(?:(?<=/)\d{1,3})?)"
     # matched on a right-stripped line; after a full-width separator any text may follow at once
     r"(?:\s+(?P<rest>\S.*)|(?P<tight>[^\x00-\x7f\d０-９\s].*|(?<=[、．：])[^\d０-９\s].*))?",
     re.IGNORECASE,
@@ -67,7 +71,12 @@ ANSWER_LABEL = re.compile(
     rf"\s*(?:(?:answer|ans|a|r|solution|explanation|{ANSWER_LABEL_WORDS})\s*(?:[:.)\-–](?:\s+|$)|：\s*)"
     rf"|(?:answer|solution|{ANSWER_LABEL_WORDS})\s*$)", re.IGNORECASE
 )
-BULLET = re.compile(r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–-])[ \t]+(?P<text>\S.*)")
+#: A bullet: ``•``, ``◦``, ``-``…; the Symbol and Wingdings glyphs a PDF's text keeps (``\uf0b7``,
+#: ``\uf0a7``); Word's second-level ``o`` when a tab or a run of spaces follows it.
+BULLET = re.compile(
+    r"(?P<indent>[ \t]*)(?P<glyph>[•◦▪▫‣●○■□∙·*–\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc-](?=[ \t])|o(?=\t| {2}))"
+    r"[ \t]+(?P<text>\S.*)"
+)
 #: A line indented like a code block (four spaces or a tab), outside a list and a paragraph.
 INDENTED_CODE = re.compile(r"(?: {4}|\t)\s*\S")
 ORDERED = re.compile(r"(?P<indent>[ \t]*)(?P<number>\d{1,3})[.)][ \t]+(?P<text>\S.*)")
@@ -248,7 +257,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
             if not following[count - 1]:
                 break
             if asks(following[count - 1]):
-                question = " ".join([question, *following[:count]])
+                question = unwrap([question, *following[:count]])
                 position += count
                 break
     if not question:
@@ -260,7 +269,7 @@ def split_block(lines: list[str], marker: Marker, end: int) -> Block:
                 break  # the question ended; an answer follows without a blank line
             parts.append(lines[position].strip())
             position += 1
-        question = " ".join(parts)
+        question = unwrap(parts)
     level = ""
     question = question.rstrip()  # no whitespace run for the level search to rescan
     if tail := QUESTION_LEVEL.search(question):  # "What is X? [Easy]", "What is X? - Senior"
@@ -300,6 +309,50 @@ def trailing_furniture(lines: list[str]) -> int:
     return cut
 
 
+#: Fewest signs that the page's footer has begun: footer lines ("Written by", "Responses (3)")
+#: or lines of the page's header repeated (the author, "Follow", the claps and response counts).
+FOOTER_SIGNS = 2
+#: Most words of a header line a footer repeats (an author, a counter, a button).
+HEADER_LINE_WORDS = 6
+#: Most words of a tag a blog lists under the article ("Frontend Development").
+TAG_WORDS = 3
+
+
+def page_header(lines: list[str], first_question: int) -> set[str]:
+    """The short lines of the page above its first question: byline, counters, buttons."""
+    return {line.strip() for line in lines[:first_question]
+            if line.strip() and len(line.split()) <= HEADER_LINE_WORDS}
+
+
+def page_footer(answer: list[str], header: set[str]) -> int:
+    """Where a blog's footer starts in the last answer (``len(answer)`` when it has none): at the
+    first of two or more signs (a footer line, a header line repeated), with the article's tags
+    stacked right above it; answer text must come before it."""
+    signs = [offset for offset, line in enumerate(answer) if is_furniture(line) or line.strip() in header]
+    if len(signs) < FOOTER_SIGNS or not any(line.strip() for line in answer[:signs[0]]):
+        return len(answer)
+    return _tags_above(answer, signs[0])
+
+
+def _tags_above(answer: list[str], start: int) -> int:
+    """The start of a run of two or more tag lines ("React", "Frontend Development") right above
+    ``start`` (blank lines between allowed), else ``start``."""
+    end = start
+    while end > 0 and not answer[end - 1].strip():
+        end -= 1
+    top = end
+    while top > 0 and _tag_line(answer[top - 1]):
+        top -= 1
+    return top if end - top >= 2 and any(line.strip() for line in answer[:top]) else start
+
+
+def _tag_line(line: str) -> bool:
+    text = line.strip()
+    return (bool(text) and len(text.split()) <= TAG_WORDS and text == line.rstrip()
+            and not ends_sentence(text) and not BULLET.fullmatch(text) and code_language(text) is None
+            and not text.endswith((",", ";")))
+
+
 #: The most words a link title in a page footer ("Related posts" entries) usually has.
 FOOTER_TITLE_WORDS = 12
 
@@ -320,7 +373,7 @@ def answer_markdown(lines: list[str]) -> str:
 
     def flush_paragraph() -> None:
         if paragraph:
-            blocks.append(escape_markdown(" ".join(paragraph)))
+            blocks.append(escape_markdown(unwrap(paragraph)))
             paragraph.clear()
 
     def flush_bullets() -> None:
@@ -365,14 +418,17 @@ def answer_markdown(lines: list[str]) -> str:
             index = table[1]
             continue
         item = BULLET.fullmatch(line) or ORDERED.fullmatch(line)
-        if item:
+        if emoji_item(line) and not item:
+            flush_paragraph()  # "👉 Use None as the default": the emoji stays, it may mean yes or no
+            bullets.append((line[: len(line) - len(line.lstrip())].expandtabs(4), EMOJI, line.strip()))
+        elif item:
             flush_paragraph()
             marker = item.groupdict().get("glyph") or item.group("number") + "."
             bullets.append((item.group("indent").expandtabs(4), marker, item.group("text")))
         elif bullets and len(line) - len(line.lstrip()) > len(bullets[-1][0]):
             indent, marker, text = bullets[-1]
-            bullets[-1] = (indent, marker, f"{text} {line.strip()}")
-        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph:
+            bullets[-1] = (indent, marker, unwrap([text, line.strip()]))
+        elif _is_code(line) or INDENTED_CODE.match(line) and not paragraph or _decorates(lines, index):
             flush_paragraph()
             flush_bullets()
             code, index = _take_code(lines, index)
@@ -391,6 +447,20 @@ def answer_markdown(lines: list[str]) -> str:
 
 #: Display math standing on its own lines: the opening and the closing delimiter.
 DISPLAY_MATH = {"\\[": "\\]", "$$": "$$"}
+
+
+#: The marker of list items led by an emoji ("✅ …", "❌ …"): one level, whatever the emoji.
+EMOJI = "emoji"
+
+
+def emoji_item(line: str) -> bool:
+    """A line led by an emoji (a symbol, maybe with its variation selector) and a space: a
+    social post's list item."""
+    text = line.lstrip()
+    symbol = text[:1]
+    rest = text[1:].lstrip("\ufe0f\u200d")
+    return bool(symbol) and unicodedata.category(symbol) == "So" and rest[:1] in (" ", "\t") \
+        and bool(rest.strip())
 
 
 def _display_math(lines: list[str], start: int) -> tuple[str, int] | None:
@@ -413,6 +483,8 @@ def _tab_table(lines: list[str], start: int) -> tuple[str, int] | None:
     """A table the page copy turned into tab-separated lines, as a markdown table (first row the
     header), with the index after it; None unless two or more lines have the same tab count."""
     width = lines[start].strip().count("\t")
+    if BULLET.fullmatch(lines[start]):
+        return None  # "o<TAB>points": a bullet, the tab after its glyph
     end = start
     while end < len(lines) and lines[end].strip() and lines[end].strip().count("\t") == width:
         end += 1
@@ -434,6 +506,16 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
 def _is_code(line: str) -> bool:
     """A line of code outside a labelled sample: code, and with code punctuation to be sure."""
     return code_language(line) is not None and bool(re.search(r"[()\[\]{}=]", line))
+
+
+#: A decorator or annotation line: ``@retry``, ``@app.get("/")``, ``@Override``.
+DECORATOR = re.compile(r"@[A-Za-z_][\w.]*(?:\(.*\))?")
+
+
+def _decorates(lines: list[str], index: int) -> bool:
+    """A decorator standing on its line right above a line of code."""
+    return bool(DECORATOR.fullmatch(lines[index].strip())) and index + 1 < len(lines) \
+        and code_language(lines[index + 1]) is not None
 
 
 def _take_code(lines: list[str], start: int) -> tuple[str, int]:
@@ -482,13 +564,47 @@ def _list_markdown(bullets: list[tuple[str, str, str]]) -> str:
             depth = indents.index(indent)
         else:
             depth = glyphs.index(marker) if marker in glyphs else 0
-        lead = marker if marker[0].isdigit() else "-"
+        lead = marker if marker[0].isdigit() else "-"  # an emoji item keeps its emoji in its text
         out.append(f"{'    ' * depth}{lead} {escape_markdown(text)}")
     return "\n".join(out)
 
 
 def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
+    """The page's questions; a PDF's running headers, footers and page numbers are read past."""
     lines = dedented_page_lines(text)
+    view = _page_view(lines)
+    return restore_lines(_read_lines(list(view.lines), source), view, lines)
+
+
+def _page_view(lines: list[str]) -> PageView:
+    """The lines to read: without a PDF's page chrome, nor the copied site's own controls."""
+    return page_view(lines, [marker.index for marker in find_markers(lines)],
+                     [index for index, line in enumerate(lines) if is_site_control(line)
+                      or is_hashtag_line(line)])
+
+
+#: Fewest questions, all asking with a question mark, before a closing post is told apart.
+CLOSING_AFTER = 3
+
+
+def closing_post(lines: list[str], markers: list[Marker]) -> tuple[list[Marker], Marker | None]:
+    """The questions, and the numbered post after them that asks nothing ("8/ That's a wrap!",
+    "9. Conclusion") on a page whose questions all ask: it and what follows are no answer."""
+    def asking(marker: Marker) -> bool:  # an imperative ("Explain the GIL.") asks too
+        return _asks_question(marker.rest or _next_text(lines, marker.index))
+
+    if len(markers) > CLOSING_AFTER and not asking(markers[-1]) and all(map(asking, markers[:-1])):
+        return markers[:-1], markers[-1]
+    if len(markers) < CLOSING_AFTER or not all(map(asking, markers)):
+        return markers, None
+    last = markers[-1]
+    following = (marker for marker in find_markers(lines) if marker.index > last.index)
+    return markers, next((marker for marker in following if marker.style == last.style
+                          and marker.number == last.number + 1 and _after_blank(lines, marker.index)
+                          and not asking(marker)), None)
+
+
+def _read_lines(lines: list[str], source: str) -> SourceResult:
     markers = question_markers(lines)
     if not markers:
         return SourceResult(source, "numbered-text", (), (), (Diagnostic(
@@ -498,12 +614,16 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
                                    "page text before the first question")
     items: list[Item] = []
     dropped: list[Dropped] = []
+    markers, closing = closing_post(lines, markers)
+    end = closing.index if closing else len(lines)
     blocks = [
-        split_block(lines, marker, following.index if following else len(lines))
+        split_block(lines, marker, following.index if following else end)
         for marker, following in zip(markers, [*markers[1:], None], strict=True)
     ]
+    diagnostics += _furniture_notes(source, lines, end, len(lines), "page text after the last answer")
     if blocks:
-        blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1])
+        header = page_header(lines, markers[0].index)
+        blocks[-1], footer_notes = _trim_footer(source, lines, blocks[-1], header)
         diagnostics += footer_notes
         blocks = with_sections(lines, blocks)
         blocks, section_notes = trim_trailing_section(source, lines, blocks)
@@ -514,8 +634,8 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
     for block in blocks:
         line_number = block.marker.index + 1
         answer = answer_markdown(list(block.answer_lines))
-        if not answer and block.question in asked_later:
-            contents.append(line_number)  # a table-of-contents entry: the question comes later
+        if not answer and block.question in asked_later or contents_entry(lines, block):
+            contents.extend(range(line_number, _end_line(lines, block) + 1))  # the question comes later
             continue
         ref = unique_ref(f"Q{block.marker.number}")
         last = _end_line(lines, block)
@@ -535,6 +655,19 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             "questions asked below; skipped", severity="info"))
     skipped = _skipped(source, lines, [*items, *dropped], contents)
     return SourceResult(source, "numbered-text", tuple(items), tuple(dropped), tuple(diagnostics), skipped)
+
+
+#: A contents entry's end: dot leaders and a page number ("What is GAC? ........ 98").
+LEADER_PAGE = re.compile(r".*?(?:(?:\s?\.){4,}|\s?…+)\s*\d{1,4}")
+#: Most lines a contents entry wraps onto.
+CONTENTS_ENTRY_LINES = 3
+
+
+def contents_entry(lines: list[str], block: Block) -> bool:
+    """A numbered line of a document's contents: a few lines ending in dot leaders and a page
+    number, with nothing else under it."""
+    filled = [line.strip() for line in lines[block.marker.index:_end_line(lines, block)] if line.strip()]
+    return len(filled) <= CONTENTS_ENTRY_LINES and bool(LEADER_PAGE.fullmatch(filled[-1]))
 
 
 def _end_line(lines: list[str], block: Block) -> int:
@@ -723,8 +856,10 @@ def section_level(heading: str) -> str:
     return ""
 
 
-def _trim_footer(source: str, lines: list[str], block: Block) -> tuple[Block, list[Diagnostic]]:
-    cut = trailing_furniture(list(block.answer_lines))
+def _trim_footer(source: str, lines: list[str], block: Block, header: set[str]
+                 ) -> tuple[Block, list[Diagnostic]]:
+    answer = list(block.answer_lines)
+    cut = min(trailing_furniture(answer), page_footer(answer, header))
     if cut == len(block.answer_lines):
         return block, []
     start = block.answer_start + cut
@@ -742,8 +877,14 @@ def _furniture_notes(source: str, lines: list[str], start: int, end: int, what: 
                        "question; skipped", severity="info")]
 
 
+#: How sure a numbered page is once its page chrome shows it was laid out in pages (a PDF's
+#: text): surer than markdown's numbered lists, which such text also looks like.
+PAGED_CONFIDENCE = 0.95
+
+
 def sniff(text: str) -> float:
-    lines = dedented_page_lines(text)
+    view = _page_view(dedented_page_lines(text))
+    lines = list(view.lines)
     markers = question_markers(lines)
     if len(markers) < 2:
         return 0.0
@@ -760,6 +901,8 @@ def sniff(text: str) -> float:
     if sum(1 for line in lines if re.match(r"#{1,6}\s", line)) >= 2 or _has_fences(lines) \
             or _bold_questions(markers) or _has_details(lines):
         score /= 2  # markdown headings, fenced code, bold questions or collapsed answers: markdown
+    elif view.paged:
+        return PAGED_CONFIDENCE
     return min(score, 0.9)
 
 

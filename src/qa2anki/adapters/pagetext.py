@@ -107,6 +107,31 @@ def is_furniture(line: str) -> bool:
     return bool(_NAV.match(text)) and (len(text.split()) <= 4 or not ends_sentence(text))
 
 
+#: A site's own controls and labels, copied with an article (Medium, dev.to, LinkedIn): a whole
+#: line of them is never the author's text.
+_SITE_CONTROL = re.compile(
+    r"(?:top highlight|listen|share|follow|following|member-only story|"
+    r"press enter or click to view image in full size|\.\.\.\s?(?:see )?more|see more|"
+    r"reply|repost|like|copy link|(?:\d+ )?(?:reactions?|comments?|reposts?))",
+    re.IGNORECASE,
+)
+
+
+#: A line of hashtags closing a post: two or more, or LinkedIn's copied ``hashtag#python``.
+_HASHTAGS = re.compile(r"(?:hashtag#\w+\s*)+|#[^\W\d]\w*(?:\s+#[^\W\d]\w*)+")
+
+
+def is_hashtag_line(line: str) -> bool:
+    """Whether a line is only a post's hashtags (never one ``#endif``: code keeps its lines)."""
+    return bool(_HASHTAGS.fullmatch(line.strip()))
+
+
+def is_site_control(line: str) -> bool:
+    """Whether a line is a button or label of the site the text was copied from ("Listen",
+    "Top highlight", "Reply", "12 comments")."""
+    return bool(_SITE_CONTROL.fullmatch(line.strip()))
+
+
 def is_intro(text: str) -> bool:
     """Whether a paragraph is the page talking about itself (first person, "this list", bare links).
 
