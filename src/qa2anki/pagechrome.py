@@ -208,6 +208,7 @@ def _neighbours(lines: list[str], index: int) -> list[int]:
 #: Most characters of a line's end searched for a broken word (a line may be one huge token).
 WORD_TAIL = 64
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+_PUNCTUATION = "\"'“”‘’()[]{}<>.,;:!?…"
 
 
 def _broken_end(line: str) -> re.Match[str] | None:
@@ -217,8 +218,9 @@ def _broken_end(line: str) -> re.Match[str] | None:
 
 def _hyphenated_words(lines: list[str]) -> set[str]:
     """The hyphenated words the document writes on one line ("read-only"), case-folded."""
-    return {match.group().casefold() for line in lines if "-" in line for token in line.split()
-            if "-" in token and (match := _HYPHENATED.search(token))}
+    tokens = (token for line in lines if "-" in line for token in line.split() if "-" in token)
+    words = (token.strip(_PUNCTUATION) for token in tokens)
+    return {word.casefold() for word in words if _HYPHENATED.fullmatch(word)}
 
 
 def mark_broken_words(lines: list[str]) -> list[str]:
