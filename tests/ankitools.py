@@ -7,6 +7,9 @@ from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+from click.testing import CliRunner
+
+from qa2anki.cli import main
 
 IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 
@@ -40,3 +43,25 @@ def review(col: Collection, card_id: int) -> None:
     card.start_timer()
     states = col._backend.get_scheduling_states(card.id)
     col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
+
+
+def notes_by_guid(col: Collection) -> dict[str, object]:
+    """Every note of the collection, by its GUID."""
+    return {note.guid: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
+
+
+def deck_of(col: Collection, note) -> str:  # type: ignore[no-untyped-def]
+    """The deck a one-card note's card is in."""
+    return col.decks.name(note.cards()[0].did)
+
+
+def build_sources(folder: Path, *sources: str, deck: str = "Shared", subdecks: str = "topic") -> str:
+    """Build deck ``deck`` of ``folder/sources/NAME`` through a manifest into ``folder/out.apkg``;
+    the CLI's output."""
+    listed = "".join(f"\n      - sources/{name}" for name in sources)
+    (folder / "qa2anki.yaml").write_text(
+        f"decks:\n  - name: {deck}\n    output: out.apkg\n    subdecks: {subdecks}\n    sources:{listed}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(folder / "qa2anki.yaml"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    return result.output

@@ -20,7 +20,7 @@ import pytest
 from anki.collection import Collection
 from click.testing import CliRunner
 
-from ankitools import import_apkg
+from ankitools import build_sources, deck_of, import_apkg, notes_by_guid
 from conftest import DATA
 from qa2anki.adapters import read_source, read_text_as
 from qa2anki.cli import main
@@ -36,24 +36,7 @@ CROWDANKI = ("git_cheatsheet_deck.json", "quiz_deck_with_subdecks.json")
 OBSIDIAN = ("sqs_visibility_lecture.md", "devops_flashcards.md")
 
 
-def _build(folder: Path, *sources: str, subdecks: str = "topic") -> str:
-    """Build deck 'Shared' of ``folder/sources/*`` through a manifest; the CLI's output."""
-    listed = "".join(f"\n      - sources/{name}" for name in sources)
-    (folder / "qa2anki.yaml").write_text(
-        f"decks:\n  - name: Shared\n    output: out.apkg\n    subdecks: {subdecks}\n    sources:{listed}\n",
-        encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--config", str(folder / "qa2anki.yaml"), "--no-cache"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
-
-def _notes_by_guid(col: Collection) -> dict[str, object]:
-    return {note.guid: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
-
-
-def _deck_of(col: Collection, note) -> str:  # type: ignore[no-untyped-def]
-    (card,) = note.cards()
-    return col.decks.name(card.did)
 
 
 def _text(field_html: str) -> str:
@@ -77,10 +60,10 @@ def _copy(folder: Path, *names: str) -> None:
 
 def test_crowdanki_decks_import_note_by_note_and_keep_their_guids(tmp_path: Path, collection: Collection):
     _copy(tmp_path, *CROWDANKI)
-    _build(tmp_path, *CROWDANKI)
+    build_sources(tmp_path, *CROWDANKI)
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert (log.new, log.updated, log.conflicting) == (19, 0, 0)
-    notes = _notes_by_guid(collection)
+    notes = notes_by_guid(collection)
     items = [item for name in CROWDANKI for item in read_source(tmp_path / "sources" / name).items]
     assert set(notes) == {item.guid for item in items}  # every note kept the GUID its source gave it
     for item in items:
@@ -105,12 +88,12 @@ def test_crowdanki_decks_import_note_by_note_and_keep_their_guids(tmp_path: Path
     assert "went on sale in [year], made by [company] with transistors from [company]" in re.sub(
         r"<[^>]+>", "", cloze["Question"])
     assert "<b class=\"cloze\">1954</b>" in cloze["Answer"]
-    assert _deck_of(collection, power) == "Shared::Computing"
-    assert _deck_of(collection, cloze) == "Shared::til_2025"
-    assert _deck_of(collection, notes["Jw0{f6i`kB"]) == "Shared"
-    assert _deck_of(collection, notes["Fq2,Ls9^aB"]) == "Shared"
+    assert deck_of(collection, power) == "Shared::Computing"
+    assert deck_of(collection, cloze) == "Shared::til_2025"
+    assert deck_of(collection, notes["Jw0{f6i`kB"]) == "Shared"
+    assert deck_of(collection, notes["Fq2,Ls9^aB"]) == "Shared"
 
-    output = _build(tmp_path, *CROWDANKI)
+    output = build_sources(tmp_path, *CROWDANKI)
     assert "0 new, 0 updated, 19 unchanged" in output
     again = import_apkg(collection, tmp_path / "out.apkg")
     assert (again.new, again.updated) == (0, 0)
@@ -170,24 +153,24 @@ def _friend_package(path: Path) -> Path:
 def test_a_deck_rebuilt_from_a_package_imports_field_by_field(tmp_path: Path, collection: Collection):
     (tmp_path / "sources").mkdir()
     _friend_package(tmp_path / "sources" / "friend.apkg")
-    _build(tmp_path, "friend.apkg")
+    build_sources(tmp_path, "friend.apkg")
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert (log.new, log.updated, log.conflicting) == (4, 0, 0)
-    notes = _notes_by_guid(collection)
+    notes = notes_by_guid(collection)
     assert set(notes) == set(FRIEND)
     tcp = notes["netAAAA001"]
     assert tcp["Question"] == "What does TCP guarantee?"
     assert tcp["Answer"] == "<p>Ordered, reliable delivery</p>"
     assert {"net", "tcp"} <= set(tcp.tags)
-    assert _deck_of(collection, tcp) == "Shared::Networking"
+    assert deck_of(collection, tcp) == "Shared::Networking"
     xargs = notes["shlBBBB001"]
     assert xargs["Question"] == "xargs"
     assert "Builds commands from standard input" in xargs["Answer"]
     assert "<b>Example:</b> <code>find . -name '*.tmp' | xargs rm</code>" in xargs["Answer"]
-    assert _deck_of(collection, xargs) == "Shared::Shell"
+    assert deck_of(collection, xargs) == "Shared::Shell"
     assert "Example" not in notes["shlBBBB002"]["Answer"]  # an empty field adds nothing
 
-    assert "0 new, 0 updated, 4 unchanged" in _build(tmp_path, "friend.apkg")
+    assert "0 new, 0 updated, 4 unchanged" in build_sources(tmp_path, "friend.apkg")
     again = import_apkg(collection, tmp_path / "out.apkg")
     assert (again.new, again.updated) == (0, 0)
 
@@ -199,12 +182,12 @@ def test_a_collection_holding_the_friends_deck_gets_no_duplicates(tmp_path: Path
     friend = _friend_package(tmp_path / "sources" / "friend.apkg")
     before = friend.read_bytes(), friend.stat().st_mtime_ns
     assert import_apkg(collection, friend).new == 4
-    note_types = {guid: note.mid for guid, note in _notes_by_guid(collection).items()}
-    _build(tmp_path, "friend.apkg")
+    note_types = {guid: note.mid for guid, note in notes_by_guid(collection).items()}
+    build_sources(tmp_path, "friend.apkg")
     assert (friend.read_bytes(), friend.stat().st_mtime_ns) == before  # the input is never written
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert (log.new, log.updated, log.conflicting) == (0, 0, 4)
-    notes = _notes_by_guid(collection)
+    notes = notes_by_guid(collection)
     assert {guid: note.mid for guid, note in notes.items()} == note_types
     assert notes["netAAAA001"]["Front"] == "What does TCP guarantee?"
 
@@ -383,15 +366,15 @@ def test_every_line_of_an_obsidian_note_is_on_a_card_dropped_or_skipped(name: st
 
 def test_obsidian_cards_import_with_their_topics(tmp_path: Path, collection: Collection):
     _copy(tmp_path, *OBSIDIAN)
-    _build(tmp_path, *OBSIDIAN)
+    build_sources(tmp_path, *OBSIDIAN)
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert log.new == 15
-    notes = {_text(_asked(note["Question"])): note for note in _notes_by_guid(collection).values()}
+    notes = {_text(_asked(note["Question"])): note for note in notes_by_guid(collection).values()}
     code = notes["What does this C++ line print?"]
     assert "<pre" in code["Question"]  # the code the question asks about is on the front
     assert "<code>***</code> followed by a newline." in code["Answer"]
-    assert _deck_of(collection, code) == "Shared::devops::cpp/Flashcards"
-    assert _deck_of(collection, notes["Default port of PostgreSQL"]) == "Shared::devops::Flashcards"
+    assert deck_of(collection, code) == "Shared::devops::cpp/Flashcards"
+    assert deck_of(collection, notes["Default port of PostgreSQL"]) == "Shared::devops::Flashcards"
     limits = notes["What are the default and the maximum visibility timeout"]
     assert "(1) 30 seconds by default" in limits["Answer"] and "SR:" not in limits["Answer"]
     assert "course::aws::sqs" in limits.tags

@@ -21,7 +21,7 @@ import genanki
 from anki.collection import Collection
 from click.testing import CliRunner
 
-from ankitools import import_apkg
+from ankitools import build_sources, deck_of, import_apkg, notes_by_guid
 from conftest import DATA
 from qa2anki.adapters import read_source
 from qa2anki.cli import main
@@ -39,22 +39,7 @@ def _png(red: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def _build(folder: Path, *sources: str) -> str:
-    listed = "".join(f"\n      - sources/{name}" for name in sources)
-    (folder / "qa2anki.yaml").write_text(
-        f"decks:\n  - name: Apps\n    output: out.apkg\n    subdecks: topic\n    sources:{listed}\n",
-        encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--config", str(folder / "qa2anki.yaml"), "--no-cache"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
-
-def _notes(col: Collection) -> dict[str, object]:
-    return {note.guid: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
-
-
-def _deck_of(col: Collection, note) -> str:  # type: ignore[no-untyped-def]
-    return col.decks.name(note.cards()[0].did)
 
 
 BASIC = genanki.Model(1743000001, "Basic", fields=[{"name": "Front"}, {"name": "Back"}],
@@ -93,11 +78,11 @@ def _app_package(folder: Path) -> Path:
 
 def test_a_package_rebuilt_keeps_its_images_clozes_and_nested_decks(tmp_path: Path, collection: Collection):
     _app_package(tmp_path)
-    output = _build(tmp_path, "app.apkg")
+    output = build_sources(tmp_path, "app.apkg", deck="Apps")
     assert "fake.png" in output and "logo.svg" in output  # refused, each with a warning
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert (log.new, log.conflicting) == (5, 0)
-    notes = _notes(collection)
+    notes = notes_by_guid(collection)
     tree = notes["img1"]["Answer"]
     (packed,) = re.findall(r'<img src="([^"]+)"', tree)
     assert packed.endswith("tree-diagram.png")
@@ -108,9 +93,9 @@ def test_a_package_rebuilt_keeps_its_images_clozes_and_nested_decks(tmp_path: Pa
     cloze = notes["clz1"]
     assert re.sub(r"<[^>]+>", "", cloze["Question"]) == "[...] starts the [...]"
     assert '<b class="cloze">event loop</b>' in cloze["Answer"] and "one per program" in cloze["Answer"]
-    assert _deck_of(collection, notes["img1"]) == "Apps::Python::Basics"
-    assert _deck_of(collection, cloze) == "Apps::Python::Async"
-    assert _deck_of(collection, notes["go01"]) == "Apps::Go"
+    assert deck_of(collection, notes["img1"]) == "Apps::Python::Basics"
+    assert deck_of(collection, cloze) == "Apps::Python::Async"
+    assert deck_of(collection, notes["go01"]) == "Apps::Go"
 
 
 def test_a_package_image_is_read_in_memory_and_bounded(tmp_path: Path):
@@ -138,7 +123,7 @@ def test_a_package_image_named_outside_its_media_stays_a_file_reference(tmp_path
     (item,) = read_source(tmp_path / "sources" / "solo.apkg").items
     assert 'src="../../secret.png"' in item.answer
     (tmp_path.parent / "secret.png").write_bytes(_png(1))
-    output = _build(tmp_path, "solo.apkg")
+    output = build_sources(tmp_path, "solo.apkg", deck="Apps")
     assert "outside" in output
     assert json.loads(zipfile.ZipFile(tmp_path / "out.apkg").read("media")) == {}
 
@@ -146,19 +131,20 @@ def test_a_package_image_named_outside_its_media_stays_a_file_reference(tmp_path
 def test_logseq_cards_import_with_their_sections_and_tags(tmp_path: Path, collection: Collection):
     (tmp_path / "sources").mkdir()
     shutil.copy(APPS / "logseq_shell_cards.md", tmp_path / "sources")
-    _build(tmp_path, "logseq_shell_cards.md")
+    build_sources(tmp_path, "logseq_shell_cards.md", deck="Apps")
     log = import_apkg(collection, tmp_path / "out.apkg")
     assert log.new == 6
-    notes = {re.sub(r"<[^>]+>", "", note["Question"]).strip(): note for note in _notes(collection).values()}
+    notes = {re.sub(r"<[^>]+>", "", note["Question"]).strip(): note
+             for note in notes_by_guid(collection).values()}
     largest = notes["How do you list the ten largest files here?"]
     assert "<pre" in largest["Answer"] and "du -ah ." in largest["Answer"] and "<li>" in largest["Answer"]
     assert {"disk", "shell", "tooling"} <= set(largest.tags)
-    assert _deck_of(collection, largest) == "Apps::Everyday shell"
+    assert deck_of(collection, largest) == "Apps::Everyday shell"
     pipeline = notes["What is the exit status of a pipeline?"]["Answer"]
     assert pipeline.count("<ul>") == 2 and "card-repeats" not in pipeline  # the grandchild is nested
     cloze = notes["Kill a whole process group with [...]"]
     assert "<strong>kill -- -PGID</strong>" in cloze["Answer"]
-    assert _deck_of(collection, cloze) == "Apps::Processes"
+    assert deck_of(collection, cloze) == "Apps::Processes"
 
 
 def test_anki_plain_text_exports_with_other_separators(tmp_path: Path):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -25,6 +25,7 @@ import yaml
 from ..models import Dropped, Item, Skipped, SourceResult
 from .base import Adapter
 from .refs import RefAllocator, slug
+from .regions import skipped_regions
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+](?:[ \t]+(?P<text>.*)|[ \t]*)$")
 PROPERTY = re.compile(r"^[ \t]*[A-Za-z][\w.-]*::(?:[ \t]|$)")
@@ -341,16 +342,8 @@ def _unspanned(text: str) -> str:
 
 def _skipped_regions(page: _Page) -> tuple[Skipped, ...]:
     """Skipped lines merged into regions of one reason (blank lines between are part of them)."""
-    regions: list[Skipped] = []
-    for line in sorted(page.skipped):
-        reason = page.skipped[line]
-        last = regions[-1] if regions else None
-        between = page.lines[last.end_line:line] if last else []
-        if last and last.reason == reason and not any(text.strip() for text in between):
-            regions[-1] = replace(last, end_line=line + 1)
-        else:
-            regions.append(Skipped(page.source, line + 1, line + 1, reason))
-    return tuple(regions)
+    marks = ((line, page.skipped[line]) for line in sorted(page.skipped))
+    return skipped_regions(page.source, page.lines, marks)
 
 
 ADAPTER = Adapter(

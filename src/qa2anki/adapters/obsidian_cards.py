@@ -33,6 +33,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
 from .base import Adapter
 from .refs import RefAllocator, slug
+from .regions import skipped_regions
 
 DECK_TAGS = ("flashcards", "flashcard")
 MULTI_SEPARATORS = ("?", "??")
@@ -432,16 +433,8 @@ def _masked(line: str) -> str:
 
 def _skipped_regions(note: _Note) -> tuple[Skipped, ...]:
     """Lines on no card, merged into regions of one reason (blank lines between are part of them)."""
-    regions: list[Skipped] = []
-    for line in sorted(set(note.skipped) - note.used):
-        reason = note.skipped[line]
-        last = regions[-1] if regions else None
-        between = note.lines[last.end_line:line] if last else []
-        if last and last.reason == reason and not any(text.strip() for text in between):
-            regions[-1] = replace(last, end_line=line + 1)
-        else:
-            regions.append(Skipped(note.source, line + 1, line + 1, reason))
-    return tuple(regions)
+    marks = ((line, note.skipped[line]) for line in sorted(set(note.skipped) - note.used))
+    return skipped_regions(note.source, note.lines, marks)
 
 
 ADAPTER = Adapter(
