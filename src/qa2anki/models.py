@@ -124,12 +124,13 @@ class Card:
 
     items: tuple[Item, ...]
     similarity: float = 1.0  # the weakest link that joined the cluster (1.0 for a single item)
-    question: str = ""  # the clearest member's question when it is not the primary's; "": primary's
+    #: how many of the last members only repeat an answer shown: they are named, not shown again
+    repeats: int = 0
 
     @property
     def shown_question(self) -> str:
-        """The question the card asks: the clearest member's, by default the primary's."""
-        return self.question or self.primary.question
+        """The question the card asks: the primary's own, so question and answer always belong."""
+        return self.primary.question
 
     @property
     def primary(self) -> Item:
@@ -137,7 +138,18 @@ class Card:
 
     @property
     def others(self) -> tuple[Item, ...]:
+        """Every member but the primary."""
         return self.items[1:]
+
+    @property
+    def other_answers(self) -> tuple[Item, ...]:
+        """The members whose answers add something to the primary's: shown under it."""
+        return self.items[1 : len(self.items) - self.repeats]
+
+    @property
+    def repeated(self) -> tuple[Item, ...]:
+        """The members whose answers mostly repeat one shown: named in the Source field only."""
+        return self.items[len(self.items) - self.repeats :] if self.repeats else ()
 
 
 #: The note type's fields, in order. Any change to their names or number (appending one too)

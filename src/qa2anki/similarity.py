@@ -106,46 +106,23 @@ def _prepared(text: str) -> str:
     return text
 
 
-_COMPARISON = re.compile(
-    r"\b(?:differences? between|differs? from|compare (?:to|with)|vs\.?|versus)\s+(?P<rest>[^?.;]*)",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(
-    r",? (?:in terms of|and (?:when|why|how|what|which)|when|for|in the context of)\b.*", re.IGNORECASE
-)
-
-
 #: Examples and asides ("such as CSS and images", "(min/max, regex)") illustrate; they are not subjects.
 _EXAMPLES = re.compile(r"\([^)]*\)|\b(?:such as|like|e\.g\.|for example|including)\b[^?.;]*", re.IGNORECASE)
-_PAIRED = re.compile(r"([\w`]+)\s*(?:,|\band\b|\bor\b|&)\s*([\w`]+)", re.IGNORECASE)
-
-
 _NAMED = re.compile(r"`([^`]+)`|(?<=[\w,;:] )([A-Z][\w.]*(?:[ -][A-Z][\w.]*)*)")
 _NUMBER = re.compile(r"\b\d+\b")
 
 
 def question_subjects(question: str) -> frozenset[str]:
-    """The things a question is about by name: what it compares ("Path, Query and Body"), pairs
-    it names together ("Headers and Cookies"), and named things (``Header()``, "Swagger UI", 404).
-
-    A question naming something the other item never mentions asks about something else,
-    however alike the two read. Examples and asides ("such as CSS") are not subjects.
+    """The things a question names: code (``Header()``), proper names ("Swagger UI", "Cookies")
+    and numbers (404). A question naming something the other item never mentions asks about
+    something else, however alike the two read. Examples and asides ("such as CSS") are not
+    subjects, and plain words ("regular functions") name nothing in particular.
     """
     question = _NUMBERING.sub("", question, count=1)
     subjects: list[str] = _NUMBER.findall(question)  # "HTTP 404", "(case 12)": numbers name things
     question = _EXAMPLES.sub("", question)
     for named in _NAMED.finditer(question):
         subjects += content_terms(named.group(1) or named.group(2))
-    match = _COMPARISON.search(question)
-    if match:
-        start = question.rfind(".", 0, match.start()) + 1
-        between = match.group(0).lower().startswith("difference")
-        before = "" if between else question[start : match.start()]
-        subjects += content_terms(before)[-2:] + content_terms(_CLAUSE_END.sub("", match.group("rest")))
-    for pair in _PAIRED.finditer(question):
-        words = [content_terms(word) for word in pair.groups()]
-        if all(words):
-            subjects += words[0] + words[1]
     return frozenset(subjects)
 
 

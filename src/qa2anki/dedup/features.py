@@ -1,0 +1,226 @@
+"""The evidence that two items ask the same question, one number per signal.
+
+Each signal reads a pair the way a careful reader would: do the questions say the same thing,
+do the answers say the same thing, does each answer answer the *other* question, do both name
+the same thing (``WebSocket``, ``exception_handler``) and use the same code, and is each the
+other's best match in its source. :mod:`.model` weighs them; nothing here decides.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
+
+from rapidfuzz import fuzz
+
+from ..models import Item
+from ..similarity import TfIdf, Vector, content_terms, cosine, question_subjects, term_counts
+
+#: A named thing in more than this share of all questions is the deck's topic, not a subject.
+COMMON_SUBJECT = 0.2
+#: A code identifier in more than this share of all answers (``app``, ``self``) identifies nothing.
+COMMON_IDENTIFIER = 0.1
+#: Shared rare identifiers beyond this many add no more evidence.
+_IDENTIFIERS_ENOUGH = 3
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """Signals of one pair, each in 0..1 (see the module docstring)."""
+
+    question: float  # cosine of the two questions
+    answer: float  # cosine of the two answers
+    whole: float  # cosine of question and answer together (the question's words count twice)
+    wording: float  # how alike the questions read, word order aside (rapidfuzz token set ratio)
+    cross: float  # how much of each question the other answer covers (the smaller of the two)
+    uncovered: float  # the largest share of one question the other item never mentions
+    contrast: float  # 1 when one question names something the other item never mentions
+    code: float  # rare code identifiers both answers use (3 or more: 1.0)
+    mutual: float  # 1 when each is the other's best match in its source
+    margin: float  # for a mutual best: how far it beats the runner-up, on both sides
+    same_source: float  # 1 when one author asked both
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def values(self) -> tuple[float, ...]:
+        return astuple(self)
+
+
+class _Profile:
+    """One item as vectors; its subjects and identifiers are worked out when a pair needs them."""
+
+    __slots__ = ("question", "answer", "question_text", "answer_text", "_subjects", "_identifiers")
+
+    def __init__(self, question: Vector, answer: Vector, item: Item):
+        self.question = question
+        self.answer = answer
+        self.question_text = item.question
+        self.answer_text = item.answer
+        self._subjects: frozenset[str] | None = None
+        self._identifiers: frozenset[str] | None = None
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        if self._subjects is None:
+            self._subjects = question_subjects(self.question_text)
+        return self._subjects
+
+    @property
+    def identifiers(self) -> frozenset[str]:
+        if self._identifiers is None:
+            self._identifiers = code_identifiers(self.answer_text)
+        return self._identifiers
+
+    def mentions(self, term: str) -> bool:
+        return term in self.question or term in self.answer
+
+
+class PairFeaturizer:
+    """Fits term weights on a deck's items, then gives the :class:`PairFeatures` of any pair."""
+
+    def __init__(self, items: Sequence[Item]):
+        self.items = items
+        question_terms = [term_counts(item.question) for item in items]
+        answer_terms = [term_counts(item.answer) for item in items]
+        asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
+        self.question_idf = TfIdf(asked)
+        self.answer_idf = TfIdf(answer_terms)
+        whole_terms = [_whole(q, a) for q, a in zip(question_terms, answer_terms, strict=True)]
+        whole_idf = TfIdf(whole_terms)
+        self.profiles = [
+            _Profile(self.question_idf.vector(q), self.answer_idf.vector(a), item)
+            for q, a, item in zip(question_terms, answer_terms, items, strict=True)
+        ]
+        self.wholes = [whole_idf.vector(terms) for terms in whole_terms]
+        self._identifier_counts: Counter[str] | None = None
+        #: (item, other source) -> the best and second-best scores there, and the best match
+        self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
+
+    def base(self, i: int, j: int) -> float:
+        """A quick similarity of everything the two items say, to rank each item's matches."""
+        return cosine(self.wholes[i], self.wholes[j])
+
+    def remember_best(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Note, for each item and each other source, its two best candidates' scores there."""
+        best: dict[tuple[int, str], tuple[float, float, int]] = {}
+        for i, j in pairs:
+            score = self.base(i, j)
+            for one, other in ((i, j), (j, i)):
+                key = (one, self.items[other].source)
+                first, second, match = best.get(key, (-1.0, 0.0, -1))
+                if (score, -other) > (first, -match):
+                    best[key] = (score, max(first, 0.0), other)
+                else:
+                    best[key] = (first, max(second, score), match)
+        self.best = best
+
+    def features(self, i: int, j: int) -> PairFeatures:
+        first, second = self.profiles[i], self.profiles[j]
+        one, two = self.items[i], self.items[j]
+        answer = cosine(first.answer, second.answer)
+        whole = cosine(self.wholes[i], self.wholes[j])
+        mutual, margin = self._mutual(i, j)
+        code = min(len(self._shared_identifiers(first, second)), _IDENTIFIERS_ENOUGH) / _IDENTIFIERS_ENOUGH
+        same = float(one.source == two.source)
+        if not (one.question and two.question):  # an answer-only unit: its answer is all there is
+            asked, other = (first, second) if one.question else (second, first)
+            covered = _coverage(asked.question, other.answer)
+            return PairFeatures(0.0, answer, whole, 0.0, covered, 1.0 - covered, 0.0, code, mutual, margin, same)
+        return PairFeatures(
+            question=cosine(first.question, second.question),
+            answer=answer,
+            whole=whole,
+            wording=fuzz.token_set_ratio(_plain(one.question), _plain(two.question)) / 100,
+            cross=min(_coverage(first.question, second.answer), _coverage(second.question, first.answer)),
+            uncovered=max(
+                1.0 - _coverage(first.question, second.question, second.answer),
+                1.0 - _coverage(second.question, first.question, first.answer),
+            ),
+            contrast=float(self._contrast(first, second)),
+            code=code,
+            mutual=mutual,
+            margin=margin,
+            same_source=same,
+        )
+
+    def _mutual(self, i: int, j: int) -> tuple[float, float]:
+        ahead = self.best.get((i, self.items[j].source))
+        behind = self.best.get((j, self.items[i].source))
+        if not (ahead and behind and ahead[2] == j and behind[2] == i):
+            return 0.0, 0.0
+        return 1.0, max(0.0, min(ahead[0] - ahead[1], behind[0] - behind[1]))
+
+    def _named(self, profile: _Profile) -> frozenset[str]:
+        common = COMMON_SUBJECT * self.question_idf.size
+        return frozenset(t for t in profile.subjects if self.question_idf.document_frequency[t] <= common)
+
+    def _contrast(self, first: _Profile, second: _Profile) -> bool:
+        """One question names something (body, Swagger UI, 404) the other item never mentions."""
+        return any(
+            not other.mentions(term)
+            for one, other in ((first, second), (second, first))
+            for term in self._named(one)
+        )
+
+    def _shared_identifiers(self, first: _Profile, second: _Profile) -> set[str]:
+        shared = first.identifiers & second.identifiers
+        if not shared:
+            return set()
+        counts = self._identifier_counts
+        if counts is None:
+            counts = self._identifier_counts = Counter(
+                name for profile in self.profiles for name in profile.identifiers
+            )
+        common = max(2.0, COMMON_IDENTIFIER * len(self.profiles))
+        return {name for name in shared if counts[name] <= common}
+
+
+def _whole(question: dict[str, int], answer: dict[str, int]) -> dict[str, int]:
+    """Question and answer terms together, the question's counted twice: it says what is asked."""
+    whole = dict(answer)
+    for term, count in question.items():
+        whole[term] = whole.get(term, 0) + 2 * count
+    return whole
+
+
+def _plain(question: str) -> str:
+    return " ".join(content_terms(question))
+
+
+def _coverage(question: Vector, *texts: Vector) -> float:
+    """The share of a question's weight whose terms appear in any of ``texts`` (unit vector: 0..1)."""
+    return sum(weight * weight for term, weight in question.items() if any(term in text for text in texts))
+
+
+_CODE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)|`([^`\n]+)`", re.DOTALL)
+_IDENTIFIER = re.compile(r"@?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_NOT_NAMES = frozenset(keyword.kwlist) | frozenset(
+    "self cls this const let var function return print console log true false null none undefined "
+    "int str float bool dict list string number object void new".split()
+)
+
+
+def code_identifiers(answer: str) -> frozenset[str]:
+    """Names an answer's code uses (``exception_handler``, ``WebSocket``, ``app.mount``).
+
+    Only code counts, fenced or inline: prose words say less about which API is meant.
+    """
+    names: set[str] = set()
+    for match in _CODE.finditer(answer):
+        code = match.group(1) if match.group(1) is not None else match.group(2)
+        for name in _IDENTIFIER.findall(code):
+            name = name.lstrip("@")
+            if len(name) >= 3 and name.lower() not in _NOT_NAMES:
+                names.add(name)
+                names.update(part for part in name.split(".") if len(part) >= 3 and part not in _NOT_NAMES)
+    return frozenset(names)
+
+
+def question_terms(text: str) -> list[str]:
+    """The content terms of a question (what the features compare), for the ``dups`` listing."""
+    return content_terms(text)
