@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import corpus
+from . import corpus, dedup_quality
 from .stages import seed_manifest, stage_times
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +121,17 @@ def print_table(rows: list[dict[str, float | str]]) -> None:
         print(" ".join(cells))
 
 
+def print_dedup_rate(rows: list[dict[str, float | str]]) -> None:
+    """Dedup seconds per 10k items at each size: flat across sizes means linear growth."""
+    rates = [
+        f"{row['corpus']}: {float(row['dedup']) / float(row['items']) * 10_000:.2f}s"
+        for row in rows
+        if isinstance(row.get("dedup"), float) and float(row.get("items") or 0) >= 1000
+    ]
+    if rates:
+        print("dedup per 10k items: " + ", ".join(rates))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="item counts (comma separated)")
@@ -151,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     if "n=10000" in by_size and "n=100000" in by_size:
         growth = float(by_size["n=100000"]["build"]) / float(by_size["n=10000"]["build"])
         print(f"growth 10k -> 100k: x{growth:.1f} (linear would be x10)")
+    print_dedup_rate(rows)
+    for line in dedup_quality.report([dedup_quality.seed_deck(), *dedup_quality.corpus_decks()])[1]:
+        print(f"dedup quality {line.strip()}")
     if oversize:
         print(oversize)
 

@@ -53,7 +53,11 @@ class LabelledDeck:
             merged = groups.get(a, {a}) | groups.get(b, {b})
             for member in merged:
                 groups[member] = merged
-        return {frozenset(pair) for group in map(frozenset, groups.values()) for pair in itertools.combinations(group, 2)}
+        return {
+            frozenset(pair)
+            for group in map(frozenset, groups.values())
+            for pair in itertools.combinations(group, 2)
+        }
 
 
 def key(item: Item) -> str:
@@ -62,7 +66,9 @@ def key(item: Item) -> str:
 
 def read_items(paths: Sequence[Path]) -> list[Item]:
     """The items of some sources as a build sees them: read, then repaired."""
-    deck = DeckSpec(name="labelled", output=Path("unused.apkg"), sources=tuple(SourceSpec(path=p) for p in paths))
+    deck = DeckSpec(
+        name="labelled", output=Path("unused.apkg"), sources=tuple(SourceSpec(path=p) for p in paths)
+    )
     items, _, _, _ = read_deck_sources(deck)
     return list(repair_items(items).items)
 
@@ -77,18 +83,24 @@ def seed_deck() -> LabelledDeck:
 
 
 def corpus_decks() -> list[LabelledDeck]:
-    """One deck per set of the dedup corpus (files sharing the name's part before ``_``)."""
+    """One deck per set of the dedup corpus: the files its labelled pairs connect."""
     path = LABELS / "corpus_pairs.yaml"
     if not path.exists():
         return []
-    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    sets: dict[str, set[str]] = {}
+    for row in rows:
+        files = {row[0].partition("#")[0], row[1].partition("#")[0]}
+        for file in list(files):
+            files |= sets.get(file, set())
+        for file in files:
+            sets[file] = files
     decks = []
-    for name, rows in labels["sets"].items():
-        files = sorted({row[n].partition("#")[0] for row in rows for n in (0, 1)})
-        deck = LabelledDeck(name, read_items([CORPUS / file for file in files]))
-        _add_pairs(deck, rows)
+    for files in {frozenset(files) for files in sets.values()}:
+        deck = LabelledDeck(Path(min(files)).stem, read_items([CORPUS / file for file in sorted(files)]))
+        _add_pairs(deck, [row for row in rows if row[0].partition("#")[0] in files])
         decks.append(deck)
-    return decks
+    return sorted(decks, key=lambda deck: deck.name)
 
 
 def _add_pairs(deck: LabelledDeck, rows: Iterable[Sequence[str]]) -> None:
@@ -128,8 +140,14 @@ class Quality:
         return Quality(*(a + b for a, b in zip(self.counts(), other.counts(), strict=True)))
 
     def counts(self) -> tuple[int, ...]:
-        return (self.true_merges, self.wrong_merges, self.missed,
-                self.attached_right, self.attached_wrong, self.units_answerable)
+        return (
+            self.true_merges,
+            self.wrong_merges,
+            self.missed,
+            self.attached_right,
+            self.attached_wrong,
+            self.units_answerable,
+        )
 
 
 def measure(deck: LabelledDeck, result: DedupResult | None = None) -> Quality:
@@ -181,11 +199,15 @@ def report(decks: Sequence[LabelledDeck]) -> tuple[Quality, list[str]]:
 
 
 def _line(name: str, q: Quality) -> str:
-    text = (f"{name:>10}: precision {q.precision:.2f} recall {q.recall:.2f} "
-            f"({q.true_merges} right, {q.wrong_merges} wrong, {q.missed} missed)")
+    text = (
+        f"{name:>10}: precision {q.precision:.2f} recall {q.recall:.2f} "
+        f"({q.true_merges} right, {q.wrong_merges} wrong, {q.missed} missed)"
+    )
     if q.units_answerable:
-        text += (f"; units attached {q.attached_right + q.attached_wrong}, precision "
-                 f"{q.unit_precision:.2f}, recall {q.unit_recall:.2f} of {q.units_answerable}")
+        text += (
+            f"; units attached {q.attached_right + q.attached_wrong}, precision "
+            f"{q.unit_precision:.2f}, recall {q.unit_recall:.2f} of {q.units_answerable}"
+        )
     return text
 
 
@@ -201,7 +223,11 @@ def main() -> None:
             question_rows += q
             unit_rows += u
         question_rows = [(f, same) for f, same in question_rows if not f.contrast]  # cut apart anyway
-        print("QUESTION_PAIRS =", fit(question_rows, l2=0.003, rounds=2500, rate=1.0), f"# {len(question_rows)} pairs")
+        print(
+            "QUESTION_PAIRS =",
+            fit(question_rows, l2=0.003, rounds=2500, rate=1.0),
+            f"# {len(question_rows)} pairs",
+        )
         print("UNIT_PAIRS =", fit(unit_rows, l2=0.003, rounds=2500, rate=1.0), f"# {len(unit_rows)} pairs")
         print("(current: ", QUESTION_PAIRS, UNIT_PAIRS, ")")
         return

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 import shutil
 from pathlib import Path
 
@@ -62,3 +63,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the dedup figures measured on the labelled pairs, when that test ran."""
+    module = sys.modules.get("test_dedup_quality")
+    if module is not None and module.FIGURES:
+        terminalreporter.write_sep("-", "dedup on hand-labelled pairs")
+        for line in module.FIGURES:
+            terminalreporter.write_line(line)

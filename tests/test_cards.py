@@ -124,7 +124,7 @@ def test_note_type_stylesheet_tags_and_topic_subdecks_in_real_anki(tmp_path, col
     assert set(note.tags) >= {"qa2anki::source::000_site", "qa2anki::source::notes", "fastapi",
                               "qa2anki::topic::Fundamentals::Async_Basics", "qa2anki::level::easy"}
     assert note["Level"] == "easy" and note["Topic"] == "Fundamentals · Async Basics"
-    assert "notes.md" in note["OtherAnswers"]
+    assert "notes · " in note["OtherAnswers"]  # headed by the source's name
     card = note.cards()[0]
     assert collection.decks.name(card.did) == "Interview::FastAPI::Fundamentals::Async Basics"
     front, back = card.question(), card.answer()

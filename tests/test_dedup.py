@@ -102,7 +102,7 @@ def test_a_chain_is_not_a_cluster():
     scorer = PairScorer(corpus)
     threshold = 0.3
     assert scorer.score(0, 1).total >= threshold and scorer.score(1, 2).total >= threshold
-    assert scorer.score(0, 2).total == 0
+    assert scorer.score(0, 2).total < 0.05
     result = deduplicate(corpus, DedupSpec(threshold=threshold))
     assert len(result.cards) == 2
     assert not any({"chain.md#A", "chain.md#C"} <= group for group in groups(result.cards))
@@ -123,10 +123,10 @@ def test_one_sources_questions_need_a_margin_even_through_a_third_item():
     assert [{item.ref for item in card.items} for card in result.cards] == [{"A", "X"}, {"B"}]
 
 
-def test_an_open_question_is_shown_rather_than_a_yes_no_one():
+def test_between_equal_answers_an_open_question_is_shown_rather_than_a_yes_no_one():
     asks, says = (
-        Item("Does FastAPI support WebSockets?", "Yes: declare `@app.websocket('/ws')`.", "a.md", "Q1"),
-        Item("How do you define a WebSocket route in FastAPI?", "Use `@app.websocket('/ws')` and accept.",
+        Item("Does FastAPI support WebSockets?", "Declare `@app.websocket('/ws')` and accept.", "a.md", "Q1"),
+        Item("How do you define a WebSocket route in FastAPI?", "Declare `@app.websocket('/ws')` and accept.",
              "b.md", "Q9"),
     )
     (card,) = deduplicate([asks, says], DedupSpec(threshold=0.3)).cards
@@ -158,12 +158,12 @@ def test_units_without_questions_are_dropped_not_lost():
     assert {d.reason for d in result.dropped} == {"no-question"}
 
 
-def test_best_answer_is_primary_and_clearest_question_is_shown():
+def test_best_answer_is_primary_and_shown_under_its_own_question():
     site, blog, notes = items("upload_site", "upload_blog", "upload_notes")
     card = deduplicate([blog, notes, site]).cards[0]
     assert key(card.primary) == "site.json#file-upload"  # the richest clean answer, with code
     assert [key(item) for item in card.others] == ["blog.txt#Q43", "notes.md#Q12"]  # source order
-    assert card.shown_question == "How do you handle File Uploads?"  # short and complete
+    assert card.shown_question == site.question  # its own question: question and answer belong
     damaged = replace(site, flags=frozenset({UNREPAIRED}))
     card = deduplicate([blog, notes, damaged]).cards[0]
     assert key(card.primary) != "site.json#file-upload"  # unrepaired code ranks below clean code
@@ -256,8 +256,11 @@ def test_dups_lists_clusters_links_and_override_warnings(fixture_deck: Path):
     assert result.exit_code == 0, result.output
     assert "Dedup fixture: 2 merged cards from 4 items, 4 cards in all (threshold 0.50)" in result.output
     assert "site.md#Q1 ~ notes.md#Q1: score 0.6" in result.output
+    assert "(question 0.72, answer 0.51, cross 0.73" in result.output  # the signals that decided
     assert "site.md#Q3 ~ site.md#Q4: merge: in manifest" in result.output
-    assert "static" not in result.output  # the pair the manifest keeps separate
+    near_misses = result.output.split("Near misses")[1]
+    assert "site.md#Q2 ~ notes.md#Q2" in near_misses  # the pair the manifest keeps separate
+    assert "apart: keep_separate in the manifest" in near_misses
     assert "warning: notes.md: dedup merge: no item 'notes.md#99' in this deck; ignored" in result.stderr
 
 
@@ -272,7 +275,7 @@ def test_overrides_reach_the_anki_deck(fixture_deck: Path, collection):
     assert [(s["file"], s["ref"]) for s in asgi_card["sources"]] == [("notes.md", "Q1"), ("site.md", "Q1")]
     assert import_apkg(collection, fixture_deck.parent / "out" / "dedup.apkg").new == 4
     notes = notes_by_question(collection)
-    asgi = notes["What is the difference between ASGI and WSGI?"]
+    asgi = notes["Explain the difference between ASGI and WSGI. Why does FastAPI require an ASGI server?"]
     assert "notes.md · Q1" in asgi["Source"] and "site.md · Q1" in asgi["Source"]
     assert "Starlette" in asgi["Answer"]  # the richer answer is shown
     assert "WSGI is the older synchronous interface" in asgi["OtherAnswers"]  # the other is kept

@@ -80,7 +80,10 @@ def test_seed_deck_in_real_anki_has_one_note_per_cluster(tmp_path: Path, collect
     assert import_apkg(collection, tmp_path / "seeds.apkg").new == len(seed_dups.cards)
     sources = [collection.get_note(nid)["Source"] for nid in collection.find_notes("")]
     assert len(sources) == len(seed_dups.cards)
-    listed = [set(re.findall(r"<li>(.*?)(?: · line \d+)?</li>", field)) for field in sources]
+    listed = [
+        set(re.findall(r"<li>(?:also in )?(.*?)(?: · line \d+)?(?: \(same answer\))?</li>", field))
+        for field in sources
+    ]
     for cluster in seed_dups.clusters:
         members = {f"{item.source} · {item.ref}" for item in cluster.card.items}
         assert sum(bool(members & entries) for entries in listed) == 1, members
@@ -95,3 +98,26 @@ def test_dups_command_lists_the_seed_clusters(tmp_path: Path, seed_dups: DedupRe
     assert "What is the difference between ASGI and WSGI?" in result.output
     assert "001_69c6ad9c276d4e73.txt#Q13" in result.output
     assert "000_ef3bbbb18375a36d.txt#asgi-vs-wsgi ~ 001_69c6ad9c276d4e73.txt#Q13: score 0." in result.output
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def test_no_other_answer_repeats_the_shown_one(seed_dups: DedupResult):
+    """An other answer sharing 80% of its words (or of the shown answer's) with the shown answer
+    is named in the Source field, never shown again under "Other answers"."""
+    near_copies = 0
+    for card in seed_dups.cards:
+        shown = _words(card.primary.answer)
+        for item in card.other_answers:
+            other = _words(item.answer)
+            shared = len(shown & other)
+            near_copies += shared >= 0.8 * len(other) or shared >= 0.8 * len(shown)
+    assert near_copies == 0
+    assert any(card.repeated for card in seed_dups.cards)  # 003 repeats 000 answer for answer
+
+
+def test_every_merged_card_shows_one_members_own_question_and_answer(seed_dups: DedupResult):
+    for cluster in seed_dups.clusters:
+        assert cluster.card.shown_question == cluster.card.primary.question

@@ -590,13 +590,17 @@ def subdeck_of(card: Card, deck: str, mode: str, labels: Mapping[str, str] | Non
     return "::".join([plain_text(deck) or "untitled", *(p for p in map(deck_part, parts) if p)])
 
 
-def provenance(items: tuple[Item, ...]) -> str:
-    """The Source field: every member, where it came from."""
+def provenance(card: Card) -> str:
+    """The Source field: every member, where it came from; a member whose answer only repeats
+    one shown is marked "also in" (its answer is not shown again)."""
+    repeated = {id(item) for item in card.repeated}
     rows = []
-    for item in items:
+    for item in card.items:
         where = f"{item.source} · {item.ref}"
         if item.line:
             where += f" · line {item.line}"
+        if id(item) in repeated:
+            where = f"also in {where} (same answer)"
         rows.append(f"<li>{html.escape(where, quote=False)}</li>")
     return f'<ul class="qa-sources">{"".join(rows)}</ul>'
 
@@ -606,21 +610,24 @@ def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
     return sanitize_html(rendered, media.image_source(item)) if media else sanitize_html(rendered)
 
 
-def other_answers(card: Card, renderer: Renderer, media: MediaCollector | None) -> str:
-    """The OtherAnswers field: each other member's answer under a line naming its source.
+def other_answers(
+    card: Card, renderer: Renderer, media: MediaCollector | None, labels: Mapping[str, str] | None = None
+) -> str:
+    """The OtherAnswers field: each answer that adds something, under its source's name.
 
-    The line names the file only (the Source field gives its path): a label to study by, which
-    moving a file to another folder does not change.
+    The name is the source's label (as in tags: the file's stem, or enough of its path to tell
+    it apart) and the item's ref; the Source field gives the full path. Answers that only
+    repeat one shown are not here (see :func:`provenance`).
     """
     return "".join(
-        f'<div class="qa-other"><div class="qa-from">{html.escape(_file_name(item.source), quote=False)} · '
-        f"{html.escape(item.ref, quote=False)}</div>{_safe(renderer.answer(item), item, media)}</div>"
-        for item in card.others
+        f'<div class="qa-other"><div class="qa-from">{html.escape(_from(item, labels), quote=False)}</div>'
+        f"{_safe(renderer.answer(item), item, media)}</div>"
+        for item in card.other_answers
     )
 
 
-def _file_name(source: str) -> str:
-    return PurePosixPath(source).name or source
+def _from(item: Item, labels: Mapping[str, str] | None) -> str:
+    return f"{_label(item.source, labels)} · {item.ref}"
 
 
 def question_html(card: Card, renderer: Renderer) -> str:
@@ -654,8 +661,8 @@ def render_note(
     fields = (
         _safe(question_html(card, renderer), primary, media),
         _safe(renderer.answer(primary), primary, media),
-        other_answers(card, renderer, media),
-        provenance(card.items),
+        other_answers(card, renderer, media, labels),
+        provenance(card),
         html.escape(level_of(card), quote=False),
         html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False),
     )

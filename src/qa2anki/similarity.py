@@ -60,6 +60,8 @@ class _TermCache(dict[str, tuple[str, ...]]):
     def __missing__(self, token: str) -> tuple[str, ...]:
         if token.isdigit():
             return (token,)  # the stemmer leaves numbers as they are; too many to remember
+        if len(token) > 1 and token.isupper():
+            return (_stemmed(token.lower()),)  # WHERE, HAVING, GET: a keyword or acronym, never filler
         words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
         kept = [word for word in words if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
         terms = tuple(_stemmed(word) for word in kept)

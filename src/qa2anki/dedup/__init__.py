@@ -102,7 +102,8 @@ def _question_candidates(items: list[Item], scorer: PairScorer) -> list[tuple[in
     """Question pairs worth scoring: those sharing key terms of their questions or answers."""
     questions = [i for i, item in enumerate(items) if not item.is_answer_only]
     keys = [
-        key_terms(scorer.profiles[i].question, _QUESTION_KEYS) + key_terms(scorer.profiles[i].answer, _ANSWER_KEYS)
+        key_terms(scorer.profiles[i].question, _QUESTION_KEYS)
+        + key_terms(scorer.profiles[i].answer, _ANSWER_KEYS)
         for i in questions
     ]
     found = candidate_pairs(keys, _MAX_POSTINGS, _PARTNERS_PER_ITEM)
@@ -122,13 +123,17 @@ def _unit_candidates(items: list[Item], scorer: PairScorer, clusters: Clusters) 
     return [
         (questions[position], unit)
         for unit in units
-        for position in index.neighbours(key_terms(scorer.profiles[unit].answer, _UNIT_KEYS), _PARTNERS_PER_ITEM)
+        for position in index.neighbours(
+            key_terms(scorer.profiles[unit].answer, _UNIT_KEYS), _PARTNERS_PER_ITEM
+        )
     ]
 
 
 def _join_questions(candidates: list[tuple[int, int]], scorer: PairScorer, clusters: Clusters) -> list[Link]:
     """Join question pairs above the threshold, most likely first; return the near misses."""
-    scored = sorted(((scorer.score(i, j).total, i, j) for i, j in candidates), key=lambda s: (-s[0], s[1], s[2]))
+    scored = sorted(
+        ((scorer.score(i, j).total, i, j) for i, j in candidates), key=lambda s: (-s[0], s[1], s[2])
+    )
     misses = []
     for total, i, j in scored:
         if total < NEAR_MISS_FLOOR:
@@ -143,12 +148,16 @@ def _join_questions(candidates: list[tuple[int, int]], scorer: PairScorer, clust
     return misses
 
 
-def _attach_answer_only(candidates: list[tuple[int, int]], scorer: PairScorer, clusters: Clusters) -> list[Link]:
+def _attach_answer_only(
+    candidates: list[tuple[int, int]], scorer: PairScorer, clusters: Clusters
+) -> list[Link]:
     """Each unit joins the question it answers best, if that clears the threshold."""
     best: dict[int, tuple[float, int]] = {}
     for question, unit in candidates:
         total = scorer.score(unit, question).total
-        if total >= NEAR_MISS_FLOOR and (unit not in best or (total, -question) > (best[unit][0], -best[unit][1])):
+        if total >= NEAR_MISS_FLOOR and (
+            unit not in best or (total, -question) > (best[unit][0], -best[unit][1])
+        ):
             best[unit] = (total, question)
     misses = []
     for unit, (total, question) in sorted(best.items()):

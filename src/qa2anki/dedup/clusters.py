@@ -9,10 +9,10 @@ from .features import PairFeatures
 from .scoring import PairScorer
 
 #: Two questions from one source must clear the threshold by this much: an author who lists two
-#: questions almost always means two different ones.
-SAME_SOURCE_MARGIN = 0.3
+#: questions usually means two different ones.
+SAME_SOURCE_MARGIN = 0.1
 #: Every cross pair of two joining clusters must score at least this much below the threshold.
-LINKAGE_SLACK = 0.25
+LINKAGE_SLACK = 0.15
 #: Two members whose answers share less than this (answer cosine) never meet on one card: a
 #: merge only joins answers that agree.
 ANSWER_AGREEMENT = 0.1
@@ -43,6 +43,8 @@ class Clusters:
         self.scorer = scorer
         self.threshold = threshold
         self.apart = apart
+        #: what one source's two questions must score
+        self.strong = threshold + SAME_SOURCE_MARGIN
         self.members: dict[int, list[int]] = {}
         self.root: dict[int, int] = {}
         self.links: dict[int, list[Link]] = {}
@@ -70,8 +72,8 @@ class Clusters:
                 score = self.scorer.score(a, b)
                 if score.answer < ANSWER_AGREEMENT:
                     return f"answers disagree ({_key(items[a])} ~ {_key(items[b])})"
-                if items[a].source == items[b].source and score.total < self.threshold + SAME_SOURCE_MARGIN:
-                    return f"one source asks both; needs {self.threshold + SAME_SOURCE_MARGIN:.2f}"
+                if items[a].source == items[b].source and score.total < self.strong:
+                    return f"one source asks both; needs {self.strong:.2f}"
                 scores.append(score.total)
         if min(scores) < self.threshold - LINKAGE_SLACK or sum(scores) / len(scores) < self.threshold:
             return "not every member of the two cards agrees"

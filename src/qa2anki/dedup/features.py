@@ -130,7 +130,9 @@ class PairFeaturizer:
         if not (one.question and two.question):  # an answer-only unit: its answer is all there is
             asked, other = (first, second) if one.question else (second, first)
             covered = _coverage(asked.question, other.answer)
-            return PairFeatures(0.0, answer, whole, 0.0, covered, 1.0 - covered, 0.0, code, mutual, margin, same)
+            return PairFeatures(
+                0.0, answer, whole, 0.0, covered, 1.0 - covered, 0.0, code, mutual, margin, same
+            )
         return PairFeatures(
             question=cosine(first.question, second.question),
             answer=answer,

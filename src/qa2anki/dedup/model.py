@@ -32,9 +32,15 @@ def _sigmoid(z: float) -> float:
 
 
 #: Two questions (fitted on labelled question pairs).
-QUESTION_PAIRS = Weights(bias=-6.0, weights=(3.0, 2.0, 2.0, 1.0, 0.5, 0.0, -1.0, 0.0, 1.0, 1.0, -1.6))
+QUESTION_PAIRS = Weights(
+    bias=-3.566,
+    weights=(3.081, 2.605, 1.585, 0.273, 0.9, 0.683, 0.0, -0.859, 1.881, 0.575, -1.73),
+)
 #: An answer-only unit and a question (fitted on labelled unit pairs).
-UNIT_PAIRS = Weights(bias=-4.0, weights=(0.0, 6.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.5, 1.0, 0.0, 0.0))
+UNIT_PAIRS = Weights(
+    bias=-2.037,
+    weights=(0.0, 2.617, 2.431, 0.0, 0.907, -0.921, 0.0, 0.554, 1.048, 0.464, 0.0),
+)
 
 
 def fit(

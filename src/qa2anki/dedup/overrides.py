@@ -40,10 +40,15 @@ def resolve_groups(
             path = PurePath(file)
             key = next((k for k in (f"{path.as_posix()}#{ref}", f"{path.name}#{ref}") if k in keys), None)
             if key is not None and keys[key] == _AMBIGUOUS:
-                diagnostics.append(Diagnostic(
-                    file, None, f"dedup {what}: several sources are named '{file}'; "
-                    f"write the path, as in the build summary; '{name}' ignored", ref=ref,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        file,
+                        None,
+                        f"dedup {what}: several sources are named '{file}'; "
+                        f"write the path, as in the build summary; '{name}' ignored",
+                        ref=ref,
+                    )
+                )
             elif key is not None:
                 indexes.append(keys[key])
             else:
