@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import sys
 import shutil
+import sys
 from pathlib import Path
 
 import pytest

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from bench import dedup_quality
+
 from conftest import DATA
 from qa2anki.adapters import read_source
 from qa2anki.dedup import deduplicate
