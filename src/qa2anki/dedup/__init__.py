@@ -206,6 +206,18 @@ def _no_question(item: Item) -> Dropped:
     return Dropped(item.source, item.ref, item.line, "no-question", item.question, item.end_line)
 
 
+def pair_scores(items: Iterable[Item], wanted: Iterable[tuple[int, int]]) -> list[Score]:
+    """The scores of chosen pairs of ``items``, as :func:`deduplicate` sees them in that deck.
+
+    For measuring and fitting the model on labelled pairs (``python -m bench.dedup_quality``).
+    """
+    items = list(items)
+    scorer = PairScorer(items)
+    clusters = Clusters(scorer, DEFAULT_THRESHOLD, set())
+    scorer.remember_best([*_question_candidates(items, scorer), *_unit_candidates(items, scorer, clusters)])
+    return [scorer.score(i, j) for i, j in wanted]
+
+
 __all__ = [
     "DEFAULT_THRESHOLD",
     "SAME_SOURCE_MARGIN",
@@ -219,15 +231,3 @@ __all__ = [
     "describe_clusters",
     "question_clarity",
 ]
-
-
-def pair_scores(items: Iterable[Item], wanted: Iterable[tuple[int, int]]) -> list[Score]:
-    """The scores of chosen pairs of ``items``, as :func:`deduplicate` sees them in that deck.
-
-    For measuring and fitting the model on labelled pairs (``python -m bench.dedup_quality``).
-    """
-    items = list(items)
-    scorer = PairScorer(items)
-    clusters = Clusters(scorer, DEFAULT_THRESHOLD, set())
-    scorer.remember_best([*_question_candidates(items, scorer), *_unit_candidates(items, scorer, clusters)])
-    return [scorer.score(i, j) for i, j in wanted]

@@ -221,8 +221,3 @@ def code_identifiers(answer: str) -> frozenset[str]:
                 names.add(name)
                 names.update(part for part in name.split(".") if len(part) >= 3 and part not in _NOT_NAMES)
     return frozenset(names)
-
-
-def question_terms(text: str) -> list[str]:
-    """The content terms of a question (what the features compare), for the ``dups`` listing."""
-    return content_terms(text)

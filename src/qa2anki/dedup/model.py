@@ -62,7 +62,6 @@ def fit(
     bias, weights = 0.0, [0.0] * size
     for _ in range(rounds):
         grad_b, grad = 0.0, [0.0] * size
-        total = 0.0
         for x, y in rows:
             share = 0.5 / positives if y else 0.5 / negatives
             p = _sigmoid(bias + sum(w * v for w, v in zip(weights, x, strict=True)))
@@ -70,7 +69,6 @@ def fit(
             grad_b += error
             for k, v in enumerate(x):
                 grad[k] += error * v
-            total += share
         bias -= rate * grad_b
         weights = [w - rate * (g + l2 * w) for w, g in zip(weights, grad, strict=True)]
     return Weights(round(bias, 3), tuple(round(w, 3) for w in weights))
