@@ -52,6 +52,7 @@ class Finding:
 class CheckReport:
     findings: tuple[Finding, ...]
     sources: int  # how many source files the manifest lists
+    recovered: int = 0  # cards made of answers whose question was lost (listed as info)
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -71,7 +72,9 @@ class CheckReport:
             f"in {_plural(self.sources, 'source')}"
         )
         notes = self.count(NOTE)
-        return f"{text}; {_plural(notes, 'card')} merged" if notes else text
+        if notes:
+            text += f"; {_plural(notes, 'card')} merged"
+        return f"{text}; {_plural(self.recovered, 'card')} recovered" if self.recovered else text
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
@@ -167,7 +170,7 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     refusals = _output_findings(manifest)
     try:
         report = build(manifest, write=False, progress=progress)
-        return CheckReport(tuple(refusals + _report_findings(report, paths)), sources)
+        return CheckReport(tuple(refusals + _report_findings(report, paths)), sources, _recovered(report))
     except Qa2AnkiError:
         pass  # find every unreadable source, not just the first, then check the rest
     errors, readable = _unreadable_sources(manifest)
@@ -176,7 +179,12 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     except Qa2AnkiError as exc:
         errors.append(_finding_of(exc))
         return CheckReport(tuple(errors), sources)
-    return CheckReport(tuple(in_source_order(errors + _report_findings(report, paths), paths)), sources)
+    found = in_source_order(errors + _report_findings(report, paths), paths)
+    return CheckReport(tuple(found), sources, _recovered(report))
+
+
+def _recovered(report: BuildReport) -> int:
+    return sum(sum(deck.recovered()) for deck in report.decks)
 
 
 def _report_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:

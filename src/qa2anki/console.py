@@ -19,6 +19,7 @@ import click
 from .check import ERROR, INFO, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
 from .identity import REMOVED_TAG
 from .pipeline import BuildReport, DeckReport
+from .render import RECOVERED_SUBDECK, RECOVERED_TAG
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
@@ -142,6 +143,12 @@ def deck_lines(deck: DeckReport) -> list[str]:
         f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
         f"{' (up to date: no input changed, deck kept)' if deck.cached else ''}"
     ]
+    questions, clozes = deck.recovered()
+    if questions or clozes:
+        lines.append(
+            f"  {questions + clozes} of them recovered from answers whose question was lost "
+            f"({questions} questions, {clozes} clozes): subdeck {RECOVERED_SUBDECK}, tag {RECOVERED_TAG}"
+        )
     changes = getattr(deck, "changes", None)
     if changes is not None:
         lines.append(f"  {changes.summary()}")

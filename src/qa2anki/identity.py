@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz, process
 
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
-from .models import NOTE_FIELDS, Card, Diagnostic, Item, Note
+from .models import QA_CARD, Card, Diagnostic, Item, Note, note_fields
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 REMOVED_TAG = "qa2anki::removed"
@@ -422,7 +422,7 @@ class Ledger:
         """A GUID for every card of ``deck``, in order."""
         self._decks.add(deck)
         pool = self._pool(deck)
-        candidates = _match_items(cards, pool)
+        candidates = [c for c in _match_items(cards, pool) if c.record.kind == cards[c.card].kind]
         chosen: dict[int, LockRecord] = {}
         for candidate in sorted(candidates, key=lambda c: (c.record.serial, -c.score, c.card)):
             if candidate.card not in chosen and candidate.record.guid not in self._claimed:
@@ -498,7 +498,7 @@ class Ledger:
             serial = previous.serial if previous else self._next_serial()
             self._records[note.guid] = LockRecord(
                 deck=assignment.deck, guid=note.guid, serial=serial, position=note.position, mtime=mtime,
-                content=content, items=tuple(_locked(item) for item in note.card.items),
+                content=content, items=tuple(_locked(item) for item in note.card.items), kind=note.card.kind,
             )
             stamped.append(_with(note, mtime=mtime))
         removed = []
@@ -536,8 +536,7 @@ def _locked(item: Item) -> LockedItem:
 
 
 def _retire(record: LockRecord, when: int) -> LockRecord:
-    return LockRecord(record.deck, record.guid, record.serial, record.position, record.mtime,
-                      record.content, record.items, removed=when)
+    return dataclasses.replace(record, removed=when)
 
 
 def _with(note: Note, **changes: object) -> Note:
@@ -552,7 +551,8 @@ def note_fingerprint(note: Note) -> str:
     a moved file changes its path, and neither is a reason to overwrite the note (and edits
     the learner made to it). They refresh when the card next changes.
     """
-    shown = [text for name, text in zip(NOTE_FIELDS, note.fields, strict=True) if name != "Source"]
+    names = note_fields(note.card.kind)
+    shown = [text for name, text in zip(names, note.fields, strict=True) if name != "Source"]
     keys = [item_key(PurePosixPath(item.source).name, item.ref) for item in note.card.items]
     text = "\x1e".join(["\x1f".join(shown), "\x1f".join(keys), "\x1f".join(note.tags)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -606,7 +606,8 @@ def carry_removed(
         )
         notes.append(Note(
             guid=record.guid, deck=deck, fields=fields,
-            tags=tuple(dict.fromkeys((*tags, REMOVED_TAG))), card=Card(items=members),
+            tags=tuple(dict.fromkeys((*tags, REMOVED_TAG))),
+            card=Card(items=members, recovered="" if record.kind == QA_CARD else record.kind),
             mtime=record.removed, position=record.position,
         ))
     return tuple(notes)

@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import LockfileError
 from .manifest import Manifest
+from .models import QA_CARD
 from .package import atomic_path
 
 FORMAT = "qa2anki-lock"
@@ -72,6 +73,9 @@ class LockRecord:
     content: str  # fingerprint of the note's fields and tags
     items: tuple[LockedItem, ...]
     removed: int | None = None  # when the card left its sources (retired); None while live
+    #: The card's kind (models.CARD_KINDS): only a card of the same kind continues it, since a
+    #: recovered card is retired, not taken over, when its unit finds its real question.
+    kind: str = QA_CARD
 
     @property
     def live(self) -> bool:
@@ -258,6 +262,7 @@ def _record(data: dict[str, Any]) -> LockRecord:
         items=tuple(LockedItem(str(i["key"]), str(i["question"]), str(i["answer"]), str(i.get("prompt", "")))
                     for i in data["items"]),
         removed=int(data["removed"]) if data.get("removed") is not None else None,
+        kind=str(data.get("kind", QA_CARD)),
     )
 
 
@@ -290,6 +295,8 @@ def _record_data(record: LockRecord) -> dict[str, Any]:
     }
     if record.removed is not None:
         data["removed"] = record.removed
+    if record.kind != QA_CARD:  # only then, so lockfiles without recovered cards read as before
+        data["kind"] = record.kind
     return data
 
 

@@ -38,6 +38,8 @@ class SourceSpec:
     key: str = ""
     #: Named on the command line (``build FILE...``): ``--format`` names its format, not a manifest.
     named_by_flag: bool = False
+    #: Whether its answer-only units no question claims become recovered cards (see qa2anki.recover).
+    recover: bool = True
 
     @property
     def name(self) -> str:
@@ -65,6 +67,11 @@ class DeckSpec:
     subdecks: str = "flat"
     dedup: DedupSpec = DedupSpec()
     output_line: int | None = None  # the manifest line naming the output; None if not from a manifest
+    recover: bool = True  # False: no source of the deck gets recovered cards
+
+    def recovers(self, source: str) -> bool:
+        """Whether units of ``source`` (a SourceSpec name) may become recovered cards."""
+        return self.recover and all(spec.recover for spec in self.sources if spec.name == source)
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ class Manifest:
 
 _TOP_KEYS = ("decks", "lockfile", "limits")
 _LIMIT_KEYS = ("source_mb", "image_mb", "nesting")
-_DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup")
-_SOURCE_KEYS = ("path", "format", "tags", "options")
+_DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup", "recover")
+_SOURCE_KEYS = ("path", "format", "tags", "options", "recover")
 _DEDUP_KEYS = ("threshold", "keep_separate", "merge", "enabled")
 
 
@@ -267,6 +274,7 @@ class _NodeReader:
             subdecks=subdecks,
             dedup=self.dedup(keys["dedup"]) if "dedup" in keys else DedupSpec(),
             output_line=(output or keys["name"]).start_mark.line + 1,
+            recover=self.scalar(keys["recover"], bool, "recover") if "recover" in keys else True,
         )
 
     def source(self, node: Any, base: Path) -> list[SourceSpec]:
@@ -284,6 +292,7 @@ class _NodeReader:
             format=self.scalar(keys["format"], str, "format") if "format" in keys else "auto",
             tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
             options=options,
+            recover=self.scalar(keys["recover"], bool, "recover") if "recover" in keys else True,
         )
         paths = _expand(base, raw)
         return [SourceSpec(path=p, **common) for p in paths]

@@ -126,11 +126,22 @@ class Card:
     similarity: float = 1.0  # the weakest link that joined the cluster (1.0 for a single item)
     #: how many of the last members only repeat an answer shown: they are named, not shown again
     repeats: int = 0
+    #: An answer-only unit no question claimed, made a card by the recover stage: ``question``
+    #: (asked in :attr:`recovered_question`) or ``cloze`` (:attr:`cloze` hidden); "" otherwise.
+    recovered: str = ""
+    recovered_question: str = ""  # the question read off the answer's own words
+    cloze: tuple[str, ...] = ()  # the terms a cloze card hides, ``c1`` first
 
     @property
     def shown_question(self) -> str:
-        """The question the card asks: the primary's own, so question and answer always belong."""
-        return self.primary.question
+        """The question the card asks: the primary's own, so question and answer always belong
+        (a recovered card asks the question its answer states)."""
+        return self.recovered_question or self.primary.question
+
+    @property
+    def kind(self) -> str:
+        """What identity pool and note type the card belongs to (see :data:`CARD_KINDS`)."""
+        return self.recovered or QA_CARD
 
     @property
     def primary(self) -> Item:
@@ -152,10 +163,22 @@ class Card:
         return self.items[len(self.items) - self.repeats :] if self.repeats else ()
 
 
+#: Card kinds: an ordinary question, a question recovered from its answer, a recovered cloze.
+#: A kind's cards never take over another kind's identities (a cloze is another note type).
+QA_CARD, RECOVERED_QUESTION, RECOVERED_CLOZE = "qa", "question", "cloze"
+CARD_KINDS = (QA_CARD, RECOVERED_QUESTION, RECOVERED_CLOZE)
+
 #: The note type's fields, in order. Any change to their names or number (appending one too)
 #: is a schema change: Anki's importer then adds a second note type and skips every existing
 #: note as conflicting (checked with the real importer; see README "Rebuilding and the lockfile").
 NOTE_FIELDS = ("Question", "Answer", "OtherAnswers", "Source", "Level", "Topic")
+#: The cloze note type's fields, in order (the same rule holds for them).
+CLOZE_FIELDS = ("Text", "Back Extra", "Source", "Topic")
+
+
+def note_fields(kind: str) -> tuple[str, ...]:
+    """The fields of the note type a card of ``kind`` is written as."""
+    return CLOZE_FIELDS if kind == RECOVERED_CLOZE else NOTE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -164,7 +187,7 @@ class Note:
 
     guid: str
     deck: str  # full deck name, subdecks joined with "::"
-    fields: tuple[str, ...]  # in NOTE_FIELDS order
+    fields: tuple[str, ...]  # in note_fields(card.kind) order
     tags: tuple[str, ...]
     card: Card
     mtime: int | None = None  # seconds; None: the build's timestamp

@@ -23,10 +23,13 @@ from pathlib import Path
 import genanki
 
 from .errors import OutputError
-from .models import NOTE_FIELDS, Note
+from .models import CLOZE_FIELDS, NOTE_FIELDS, RECOVERED_CLOZE, Note
 from .render import highlight_css
 
 NOTE_TYPE_NAME = "qa2anki Q&A"
+#: The cloze note type, for cards the recover stage made of answers whose question was lost.
+CLOZE_TYPE_NAME = "qa2anki Cloze"
+NOTE_TYPE_NAMES = (NOTE_TYPE_NAME, CLOZE_TYPE_NAME)
 
 
 def stable_id(name: str) -> int:
@@ -71,10 +74,38 @@ def note_type(mtime: int | None = None) -> genanki.Model:
     )
 
 
-def notetype_fingerprint() -> str:
+@lru_cache(maxsize=4)
+def cloze_type(mtime: int | None = None) -> genanki.Model:
+    """Anki's cloze note type, styled as the Q&A one: one card per ``{{cN::…}}`` of its Text."""
+    return _Model(
+        stable_id(CLOZE_TYPE_NAME),
+        CLOZE_TYPE_NAME,
+        fields=[{"name": name} for name in CLOZE_FIELDS],
+        templates=[
+            {"name": "Cloze", "qfmt": _template("cloze-front.html"), "afmt": _template("cloze-back.html")}
+        ],
+        css=card_css(),
+        model_type=genanki.Model.CLOZE,
+        sort_field_index=0,
+        mtime=mtime,
+    )
+
+
+def model_for(name: str, mtime: int | None = None) -> genanki.Model:
+    """The note type called ``name`` (one of :data:`NOTE_TYPE_NAMES`)."""
+    return cloze_type(mtime) if name == CLOZE_TYPE_NAME else note_type(mtime)
+
+
+def notetype_of(note: Note) -> str:
+    """The name of the note type ``note`` is written as."""
+    return CLOZE_TYPE_NAME if note.card.kind == RECOVERED_CLOZE else NOTE_TYPE_NAME
+
+
+def notetype_fingerprint(name: str = NOTE_TYPE_NAME) -> str:
     """Changes whenever the note type's fields, templates or CSS do."""
-    model = note_type()
-    text = "\x1e".join([*NOTE_FIELDS, *(t["qfmt"] + "\x1f" + t["afmt"] for t in model.templates), model.css])
+    model = model_for(name)
+    fields = [field["name"] for field in model.fields]
+    text = "\x1e".join([*fields, *(t["qfmt"] + "\x1f" + t["afmt"] for t in model.templates), model.css])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -97,6 +128,7 @@ def write_apkg(
     timestamp: float | None = None,
     notetype_mtime: int | None = None,
     media: Mapping[str, bytes] | None = None,
+    notetype_mtimes: Mapping[str, int] | None = None,
 ) -> int:
     """Write ``notes`` to ``path`` (decks created as named); returns the number of notes.
 
@@ -104,7 +136,8 @@ def write_apkg(
     so a failed or killed build leaves the previous deck as it was. ``media`` maps the names
     the fields use to the image bytes (checked by :mod:`.media`) packed under those names.
     When every note has its ``mtime``, the package's timestamp is the latest of them, and
-    the same notes give the same bytes.
+    the same notes give the same bytes. ``notetype_mtimes`` gives each note type's modification
+    time by name (``notetype_mtime``: the Q&A type's, when only it is used).
     """
     path = Path(path)
     notes = list(notes)
@@ -112,6 +145,7 @@ def write_apkg(
         stamps = [note.mtime for note in notes]
         timestamp = max(stamps) if stamps and None not in stamps else time.time()
     decks: dict[str, genanki.Deck] = {}
+    mtimes = {NOTE_TYPE_NAME: notetype_mtime, **(notetype_mtimes or {})}
     count = 0
     for note in notes:
         deck = decks.get(note.deck)
@@ -119,7 +153,7 @@ def write_apkg(
             deck = decks[note.deck] = genanki.Deck(stable_id(f"deck:{note.deck}"), note.deck)
         deck.add_note(
             _Note(
-                model=note_type(notetype_mtime),
+                model=model_for(notetype_of(note), mtimes.get(notetype_of(note))),
                 fields=list(note.fields),
                 tags=list(note.tags),
                 guid=note.guid,
@@ -202,11 +236,11 @@ _SCAN_BYTES = 16 << 20
 
 
 def is_qa2anki_deck(path: str | Path) -> bool:
-    """Whether ``path`` is an Anki package holding qa2anki's note type (cheap: no full extract).
+    """Whether ``path`` is an Anki package holding one of qa2anki's note types (cheap: no full extract).
 
     Guards against replacing a file that is not a deck qa2anki wrote (``--force`` overrides).
     """
-    wanted = NOTE_TYPE_NAME.encode()
+    wanted = b"qa2anki "  # the start of each of its note types' names
     try:
         with zipfile.ZipFile(path) as archive, archive.open("collection.anki2") as collection:
             if collection.read(16) != b"SQLite format 3\x00":

@@ -1,4 +1,4 @@
-"""The one pipeline: manifest -> adapters -> repair -> dedup -> render -> package.
+"""The one pipeline: manifest -> adapters -> repair -> dedup -> recover -> render -> package.
 
 Each stage is a module with a small typed interface; this module only wires them together
 and collects what happened into a :class:`BuildReport` the CLI prints and tests inspect.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing as mp
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,9 +25,17 @@ from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Limits, Manifest, SourceSpec
 from .media import allowed_root
-from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
+from .models import RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
-from .package import NOTE_TYPE_NAME, ensure_writable, notetype_fingerprint, read_apkg_notes, write_apkg
+from .package import (
+    NOTE_TYPE_NAME,
+    ensure_writable,
+    notetype_fingerprint,
+    notetype_of,
+    read_apkg_notes,
+    write_apkg,
+)
+from .recover import Recovery, recover
 from .render import render_notes, source_labels
 from .repair import RepairStats, repair_items
 from .report import write_report
@@ -68,10 +77,18 @@ class DeckReport:
     #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
     #: its card count and per-source card counts, since ``notes`` is then empty.
     cached: tuple[int, dict[str, tuple[int, int]]] | None = None
+    cached_recovered: tuple[int, int] = (0, 0)  # with ``cached``: its recovered questions and clozes
 
     @property
     def card_count(self) -> int:
         return self.cached[0] if self.cached else len(self.notes)
+
+    def recovered(self) -> tuple[int, int]:
+        """How many cards the recover stage made: (recovered questions, clozes)."""
+        if self.cached:
+            return self.cached_recovered
+        kinds = Counter(note.card.recovered for note in self.notes)
+        return kinds[RECOVERED_QUESTION], kinds[RECOVERED_CLOZE]
 
     def source_cards(self) -> dict[str, tuple[int, int]]:
         """Per source file name: (cards it heads, items it adds to other cards)."""
@@ -165,13 +182,14 @@ def _write_decks(
     reports: list[DeckReport], ledger: Ledger, progress: Progress | None
 ) -> tuple[DeckReport, ...]:
     """Every deck to its ``.apkg`` (atomically, one by one), with its removed cards carried."""
-    notetype_mtime = ledger.notetype_mtime(NOTE_TYPE_NAME, notetype_fingerprint())
+    used = {NOTE_TYPE_NAME} | {notetype_of(note) for report in reports for note in report.notes}
+    mtimes = {name: ledger.notetype_mtime(name, notetype_fingerprint(name)) for name in sorted(used)}
     written = []
     for index, report in enumerate(reports):
         if progress:
             progress("write", index, len(reports))
         notes = report.notes + report.removed_notes
-        write_apkg(notes, report.output, notetype_mtime=notetype_mtime, media=report.media)
+        write_apkg(notes, report.output, notetype_mtimes=mtimes, media=report.media)
         written.append(dataclasses.replace(report, written=True))
     return tuple(written)
 
@@ -203,6 +221,7 @@ def _summary(report: DeckReport) -> dict[str, Any]:
         "name": report.name,
         "output": str(report.output),
         "cards": report.card_count,
+        "recovered": list(report.recovered()),
         "source_cards": report.source_cards(),
         "sources": [
             {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
@@ -235,6 +254,7 @@ def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
                 written=False,
                 changes=DeckChanges(unchanged=deck["cards"]),
                 cached=(deck["cards"], {k: tuple(v) for k, v in deck["source_cards"].items()}),
+                cached_recovered=tuple(deck.get("recovered", (0, 0))),
             )
             for deck in decks
         ))
@@ -363,15 +383,18 @@ def build_deck(
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
     merged = deduplicate(repaired.items, deck.dedup)
+    recovered = recover_units(deck, merged, repaired.items)
+    unclaimed = _still_dropped(merged.dropped, recovered)
     summaries = [
         dataclasses.replace(s, repair=repaired.stats.get(s.key, RepairStats()),
-                            coverage=_after_dedup(s.coverage, s.key, merged.dropped))
+                            coverage=_after_dedup(s.coverage, s.key, unclaimed))
         for s in summaries
     ]
-    dropped.extend(merged.dropped)
-    made = notes_for_cards(deck, merged.cards, ledger, progress, root=root, limits=limits)
+    dropped.extend(unclaimed)
+    made = notes_for_cards(deck, merged.cards + recovered.cards, ledger, progress, root=root, limits=limits)
     diagnostics.extend(made.diagnostics)
     diagnostics.extend(merged.diagnostics)
+    diagnostics.extend(recovered.diagnostics)
     return DeckReport(
         name=deck.name,
         output=deck.output,
@@ -384,6 +407,17 @@ def build_deck(
         media=made.media,
         image_paths=made.image_paths,
     )
+
+
+def recover_units(deck: DeckSpec, merged: DedupResult, items: list[Item]) -> Recovery:
+    """Cards for the units dedup left unclaimed, from the sources the manifest lets recover."""
+    return recover((unit for unit in merged.unattached if deck.recovers(unit.source)), items)
+
+
+def _still_dropped(dropped: tuple[Dropped, ...], recovered: Recovery) -> tuple[Dropped, ...]:
+    """Dedup's drops, but for the units the recover stage made cards of."""
+    carded = {(card.primary.source, card.primary.ref) for card in recovered.cards}
+    return tuple(entry for entry in dropped if (entry.source, entry.ref) not in carded)
 
 
 def _after_dedup(coverage: Coverage | None, source: str, dropped: tuple[Dropped, ...]) -> Coverage | None:

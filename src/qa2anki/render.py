@@ -34,9 +34,10 @@ from .html_answers import replace_code_blocks
 from .levels import LEVELS
 from .math_spans import MathSpan, math_spans
 from .media import DEFAULT_IMAGE_MB, MediaCollector
-from .models import HTML_ANSWER, Card, Diagnostic, Item, Note
+from .models import HTML_ANSWER, RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Item, Note
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
+from .recover import occurrence_pattern
 from .sanitize import ALLOWED_TAGS, sanitize_html
 from .workers import process_pool
 
@@ -492,6 +493,14 @@ LEVEL_KEYS = ("level", "difficulty", "seniority")
 SOURCE_TAG = "qa2anki::source::"
 TOPIC_TAG = "qa2anki::topic::"
 LEVEL_TAG = "qa2anki::level::"
+#: Cards made of answers whose question was lost (see qa2anki.recover): tagged, filed in a
+#: subdeck of their own and marked on the card, so a learner can review or suspend them at once.
+RECOVERED_TAG = "qa2anki::recovered"
+RECOVERED_SUBDECK = "Recovered"
+RECOVERED_MARKS = {
+    RECOVERED_QUESTION: "question recovered from the answer",
+    RECOVERED_CLOZE: "cloze made of an answer whose question was lost",
+}
 
 
 def level_name(raw: object) -> str:
@@ -559,6 +568,8 @@ def card_tags(
     level = level_of(card)
     if level:
         tags.append(LEVEL_TAG + level)
+    if card.recovered:
+        tags.append(RECOVERED_TAG)
     tags.extend(tag_part(tag) for tag in extra)
     tags.extend(tag_part(tag) for item in card.items for tag in item.tags)
     unique: dict[str, str] = {}
@@ -580,13 +591,15 @@ def deck_part(text: str) -> str:
 def subdeck_of(card: Card, deck: str, mode: str, labels: Mapping[str, str] | None = None) -> str:
     """The full deck name for ``mode``: ``flat``, ``source`` (one subdeck per source file) or
     ``topic`` (``Deck::Framework::Topic::Subtopic`` from the first member that states a topic;
-    a card with none stays in the deck itself)."""
+    a card with none stays in the deck itself). Recovered cards go under ``Deck::Recovered``."""
     if mode == "source":
         parts = [_label(card.primary.source, labels)]
     elif mode == "topic":
         parts = _meta_path(topic_item(card), ("framework", "topic", "subtopic"))
     else:
         parts = []
+    if card.recovered:
+        parts = [RECOVERED_SUBDECK, *parts]
     return "::".join([plain_text(deck) or "untitled", *(p for p in map(deck_part, parts) if p)])
 
 
@@ -638,6 +651,44 @@ def question_html(card: Card, renderer: Renderer) -> str:
     return f'{question}<div class="qa-prompt">{renderer.block(prompt)}</div>' if prompt.strip() else question
 
 
+def recovered_mark(card: Card) -> str:
+    """The line that tells a recovered card from one whose question a source asked ("" for those)."""
+    mark = RECOVERED_MARKS.get(card.recovered)
+    return f'<div class="qa-recovered">{html.escape(mark, quote=False)}</div>' if mark else ""
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def cloze_html(rendered: str, terms: tuple[str, ...]) -> str:
+    """``rendered`` with every whole occurrence of ``terms[n]`` in its text made ``{{c<n+1>::…}}``.
+
+    Only text between tags changes, so markup, attributes and highlighted code stay intact. A
+    term found nowhere (the recover stage checks for this; a safety net) is hidden on a line of
+    its own, so the note still makes its card.
+    """
+    parts = _TAG.split(rendered)
+    for number, term in enumerate(terms, start=1):
+        pattern = occurrence_pattern(html.escape(term, quote=False))
+        found = False
+        for index, part in enumerate(parts):
+            if part and not part.startswith("<") and pattern.search(part):
+                parts[index] = pattern.sub(lambda match, n=number: f"{{{{c{n}::{match.group(0)}}}}}", part)
+                found = True
+        if not found:
+            hidden = f"{{{{c{number}::{html.escape(term, quote=False)}}}}}"
+            parts.append(f'<div class="qa-cloze-term">{hidden}</div>')
+    return "".join(parts)
+
+
+def _cloze_fields(card: Card, renderer: Renderer, media: MediaCollector | None) -> tuple[str, ...]:
+    """The cloze note's fields: its answer with the terms hidden, then where it came from."""
+    primary = card.primary
+    text = cloze_html(_safe(renderer.answer(primary), primary, media), card.cloze)
+    topic = html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False)
+    return (recovered_mark(card) + text, "", provenance(card), topic)
+
+
 def render_note(
     card: Card,
     renderer: Renderer,
@@ -658,8 +709,8 @@ def render_note(
     ``labels`` names sources in tags and subdecks (see :func:`source_labels`).
     """
     primary = card.primary
-    fields = (
-        _safe(question_html(card, renderer), primary, media),
+    fields = _cloze_fields(card, renderer, media) if card.recovered == RECOVERED_CLOZE else (
+        recovered_mark(card) + _safe(question_html(card, renderer), primary, media),
         _safe(renderer.answer(primary), primary, media),
         other_answers(card, renderer, media, labels),
         provenance(card),

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import Dropped, Item
+from .models import Dropped, Item, Note
 from .outputs import REPORT_FORMAT
 from .package import atomic_path
 
@@ -23,20 +23,27 @@ def _dropped(entry: Dropped) -> dict[str, Any]:
             "reason": entry.reason}
 
 
+def _card(note: Note) -> dict[str, Any]:
+    """A card as reported; a recovered one says how (``recovered: question|cloze``) and, for a
+    cloze, which terms it hides (its question is then "")."""
+    data: dict[str, Any] = {
+        "guid": note.guid,
+        "deck": note.deck,
+        "question": note.card.shown_question,
+        "similarity": note.card.similarity,
+        "tags": list(note.tags),
+        "sources": [_member(item) for item in note.card.items],
+    }
+    if note.card.recovered:
+        data["recovered"] = note.card.recovered
+    if note.card.cloze:
+        data["cloze"] = list(note.card.cloze)
+    return data
+
+
 def report_data(report: BuildReport) -> dict[str, Any]:
     """The report as plain data (the ``--report`` JSON)."""
-    cards = [
-        {
-            "guid": note.guid,
-            "deck": note.deck,
-            "question": note.card.shown_question,
-            "similarity": note.card.similarity,
-            "tags": list(note.tags),
-            "sources": [_member(item) for item in note.card.items],
-        }
-        for deck in report.decks
-        for note in deck.notes
-    ]
+    cards = [_card(note) for deck in report.decks for note in deck.notes]
     return {
         "format": REPORT_FORMAT,  # first, so an existing report is recognised before it is replaced
         "cards": cards,

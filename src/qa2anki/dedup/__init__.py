@@ -14,7 +14,8 @@ How a merge is decided (precision first: a wrong merge hides a question from the
    every cross pair agrees (:mod:`.clusters`): no chaining, one source's questions need a
    margin, answers that disagree never share a card.
 5. An answer-only unit (its question was lost) joins the question it answers best, if it
-   clears the threshold, or is dropped as ``no-question``.
+   clears the threshold, or is dropped as ``no-question`` and listed in ``unattached`` (the
+   recover stage may make it a card of its own).
 6. The manifest's ``merge:`` groups are joined first and its ``keep_separate:`` pairs never are.
 """
 
@@ -60,6 +61,8 @@ class DedupResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     threshold: float = DEFAULT_THRESHOLD
     near_misses: tuple[Link, ...] = ()
+    #: The answer-only units no question claimed (each also in ``dropped`` as ``no-question``).
+    unattached: tuple[Item, ...] = ()
 
 
 def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupResult:
@@ -94,8 +97,8 @@ def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupRe
 
 def _without_merging(items: list[Item], threshold: float) -> DedupResult:
     cards = tuple(Card(items=(item,)) for item in items if not item.is_answer_only)
-    dropped = tuple(_no_question(item) for item in items if item.is_answer_only)
-    return DedupResult(cards, dropped, threshold=threshold)
+    units = tuple(item for item in items if item.is_answer_only)
+    return DedupResult(cards, tuple(map(_no_question, units)), threshold=threshold, unattached=units)
 
 
 def _question_candidates(items: list[Item], scorer: PairScorer) -> list[tuple[int, int]]:
@@ -182,10 +185,10 @@ def _result(
     for index in range(len(items)):
         groups.setdefault(clusters.find(index), []).append(index)
     cards: list[tuple[int, Card, list[Link]]] = []
-    dropped: list[Dropped] = []
+    units: list[Item] = []
     for root, members in groups.items():
         if all(items[m].is_answer_only for m in members):
-            dropped.extend(_no_question(items[m]) for m in members)
+            units.extend(items[m] for m in members)
             continue
         links = clusters.links.get(root, [])
         distinct = [len(clusters.scorer.profiles[m].answer) for m in members]  # terms already counted
@@ -194,11 +197,12 @@ def _result(
     cards.sort(key=lambda entry: entry[0])
     return DedupResult(
         cards=tuple(card for _, card, _ in cards),
-        dropped=tuple(dropped),
+        dropped=tuple(map(_no_question, units)),
         clusters=tuple(Cluster(card, tuple(links)) for _, card, links in cards if len(card.items) > 1),
         diagnostics=tuple(diagnostics),
         threshold=threshold,
         near_misses=tuple(misses),
+        unattached=tuple(units),
     )
 
 
