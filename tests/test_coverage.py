@@ -184,21 +184,23 @@ def test_check_warns_with_the_range_of_lines_lost(tmp_path: Path, monkeypatch: p
     assert "1 warning in 1 source" in result.output
 
 
-def test_the_report_gives_each_source_its_coverage(tmp_path: Path):
+@pytest.mark.parametrize("recover", [True, False])
+def test_the_report_gives_each_source_its_coverage(tmp_path: Path, recover: bool):
     for name in (SEED, "002_7deff138cdeedc43.txt"):
         shutil.copy(SOURCES / name, tmp_path / name)
     (tmp_path / "stray.md").write_text(STRAY, encoding="utf-8")
     (tmp_path / "qa2anki.yaml").write_text(
-        "decks:\n  - name: D\n    output: d.apkg\n    sources: [004_7624664d3e7a1fbf.txt, "
-        "002_7deff138cdeedc43.txt, stray.md]\n")
+        "decks:\n  - name: D\n    output: d.apkg\n    sources:\n      - 004_7624664d3e7a1fbf.txt\n"
+        f"      - path: 002_7deff138cdeedc43.txt\n        recover: {str(recover).lower()}\n      - stray.md\n")
     result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml"), "--report",
                                        str(tmp_path / "report.json"), "-q"])
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text())
     coverage = {source["file"]: source["coverage"] for source in report["sources"]}
     assert coverage[SEED]["unaccounted"] == [] and coverage[SEED]["skipped"] > 0
-    page = coverage["002_7deff138cdeedc43.txt"]  # answers no question claims are dropped, not carded
-    assert page["dropped"] > 0 and page["carded"] > 0 and page["unaccounted"] == []
+    page = coverage["002_7deff138cdeedc43.txt"]
+    # answers no question claims are recovered cards, or (recover: false) dropped
+    assert (page["dropped"] == 0) == recover and page["carded"] > 0 and page["unaccounted"] == []
     assert sum(page[kind] for kind in ("carded", "dropped", "skipped", "structure")) == page["lines"]
     assert coverage["stray.md"]["unaccounted"] == [[7, 9]]
     warning = next(w for w in report["warnings"] if w["file"] == "stray.md")

@@ -108,12 +108,13 @@ def test_lockfile_of_the_previous_release_keeps_every_seed_guid(tmp_path, monkey
     old = read_lock(SEEDS_V1_LOCK)
     assert old.records and all("/" not in i.key for r in old.records for i in r.items)  # bare names
     output = _build()
-    counts = re.search(r"0 new, \d+ updated, \d+ unchanged, (\d+) removed", output)
-    assert counts, output
+    counts = re.search(r"(\d+) new, \d+ updated, \d+ unchanged, (\d+) removed", output)
+    recovered = re.search(r"(\d+) of them recovered", output)  # cards 0.1 did not make: new ones
+    assert counts and recovered and counts.group(1) == recovered.group(1), output
     new = read_lock(tmp_path / "qa2anki.lock")
     live, was_live = {r.guid for r in new.records if r.live}, {r.guid for r in old.records if r.live}
     assert live <= was_live  # every card keeps its GUID; only cards dedup now merges are retired
-    assert len(was_live - live) == int(counts.group(1))
+    assert len(was_live - live) == int(counts.group(2))
     assert all(i.key.startswith("sources/") for r in new.records if r.live for i in r.items)
     header = json.loads((tmp_path / "qa2anki.lock").read_text(encoding="utf-8").splitlines()[0])
     assert header["version"] == VERSION

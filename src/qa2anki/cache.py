@@ -46,7 +46,7 @@ from .repair import RepairStats
 
 CACHE_DIR = ".qa2anki-cache"
 CACHE_FILE = "build.json"
-_FORMAT = 3
+_FORMAT = 4
 
 #: A record larger than this is not read (a miss) nor written; real ones are far smaller.
 MAX_RECORD_BYTES = 32 * 2**20
@@ -64,7 +64,9 @@ _UNSAFE_TEXT = re.compile(
 )
 _SEVERITIES = frozenset({"error", "warning", "note", "info"})
 _RECORD_KEYS = frozenset({"format", "fingerprint", "lockfile", "outputs", "images", "decks"})
-_DECK_KEYS = frozenset({"name", "output", "cards", "source_cards", "sources", "dropped", "diagnostics"})
+_DECK_KEYS = frozenset(
+    {"name", "output", "cards", "recovered", "source_cards", "sources", "dropped", "diagnostics"}
+)
 _SOURCE_KEYS = frozenset({"path", "name", "format", "items", "dropped", "repair", "coverage"})
 _COVERAGE_KEYS = frozenset({"lines", "carded", "dropped", "skipped", "structure", "unaccounted"})
 #: The most lost-line ranges a record keeps per source (each is also a warning in the record).
@@ -281,6 +283,7 @@ def _deck_ok(deck: object, spec: DeckSpec) -> bool:
         and isinstance(counts, dict)
         and all(_text(name) and _pair(pair) for name, pair in counts.items())
         and sum(pair[0] for pair in counts.values()) == deck["cards"]
+        and _pair(deck["recovered"]) and sum(deck["recovered"]) <= deck["cards"]
         and _each(deck["sources"], lambda source: _source_ok(source, paths))
         and _each(deck["dropped"], lambda entry: _fields_ok(entry, Dropped))
         and _each(deck["diagnostics"], _diagnostic_ok)

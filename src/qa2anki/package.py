@@ -240,7 +240,8 @@ def is_qa2anki_deck(path: str | Path) -> bool:
 
     Guards against replacing a file that is not a deck qa2anki wrote (``--force`` overrides).
     """
-    wanted = b"qa2anki "  # the start of each of its note types' names
+    wanted = [name.encode() for name in NOTE_TYPE_NAMES]
+    longest = max(map(len, wanted))
     try:
         with zipfile.ZipFile(path) as archive, archive.open("collection.anki2") as collection:
             if collection.read(16) != b"SQLite format 3\x00":
@@ -250,9 +251,9 @@ def is_qa2anki_deck(path: str | Path) -> bool:
                 chunk = collection.read(1 << 16)
                 if not chunk:
                     return False
-                if wanted in tail + chunk:
+                if any(name in tail + chunk for name in wanted):
                     return True
-                tail, read = chunk[-len(wanted):], read + len(chunk)
+                tail, read = chunk[-longest:], read + len(chunk)
     except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         return False
     return False

@@ -254,7 +254,7 @@ def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
                 written=False,
                 changes=DeckChanges(unchanged=deck["cards"]),
                 cached=(deck["cards"], {k: tuple(v) for k, v in deck["source_cards"].items()}),
-                cached_recovered=tuple(deck.get("recovered", (0, 0))),
+                cached_recovered=(deck["recovered"][0], deck["recovered"][1]),
             )
             for deck in decks
         ))
