@@ -294,7 +294,8 @@ def preview_command(
                          reading=_reading(format_, options))
     report, path = build_preview(with_source_mb(manifest, max_source_mb), output, force=force)
     for diagnostic in report.diagnostics:
-        click.echo(f"warning: {diagnostic}", err=True)
+        if diagnostic.severity != "info":  # notes (merges kept apart, recovered cards): check -v
+            click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
     click.echo(str(path))
     if open_page:
         click.launch(str(path))

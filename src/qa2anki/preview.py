@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Literal
 
 from .manifest import Manifest
-from .models import NOTE_FIELDS, Note
+from .models import Note, note_fields
 from .outputs import PREVIEW_MARKER, check_outputs
-from .package import atomic_path, note_type
+from .package import atomic_path, model_for, note_type, notetype_of
 from .pipeline import BuildReport, build
 
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
@@ -52,12 +52,29 @@ def fill_template(template: str, fields: Mapping[str, str]) -> str:
 
 
 def card_sides(note: Note) -> tuple[str, str]:
-    """The front and back HTML Anki shows for ``note``."""
-    template = note_type().templates[0]
-    fields = dict(zip(NOTE_FIELDS, note.fields, strict=True))
+    """The front and back HTML Anki shows for ``note`` (a cloze note: its first card)."""
+    template = model_for(notetype_of(note)).templates[0]
+    fields = dict(zip(note_fields(note.card.kind), note.fields, strict=True))
+    if "Text" in fields:  # Anki's {{cloze:Text}}: c1 hidden on the front, shown on the back
+        hidden, shown = cloze_side(fields["Text"], False), cloze_side(fields["Text"], True)
+        return (fill_template(template["qfmt"], {**fields, "cloze:Text": hidden}),
+                fill_template(template["afmt"], {**fields, "cloze:Text": shown}))
     front = fill_template(template["qfmt"], fields)
     back = fill_template(template["afmt"], {**fields, "FrontSide": front})
     return front, back
+
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)\}\}")
+
+
+def cloze_side(text: str, revealed: bool, card: int = 1) -> str:
+    """A cloze field as Anki shows card ``card``: its deletions hidden (or revealed), the others plain."""
+    def show(match: re.Match[str]) -> str:
+        if int(match.group(1)) != card:
+            return match.group(2)
+        return f'<span class="cloze">{match.group(2) if revealed else "[...]"}</span>'
+
+    return _CLOZE.sub(show, text)
 
 
 def inline_images(text: str, media: Mapping[str, bytes]) -> str:

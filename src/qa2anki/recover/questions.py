@@ -35,7 +35,7 @@ _NOT_SUBJECT = frozenset(
     "one another such no not also then so but and or because since after before while although though "
     "unlike instead internally typically usually often always never just even what which who how why "
     "where yes example note see first last under over through during within without via across "
-    "against out up down back away together".split()
+    "against out up down back away together below above following".split()
 )
 _AUXILIARY = frozenset(
     "is are was were be been being am can cannot could will would should must may might do does did "
@@ -144,19 +144,35 @@ class _Reader:
         return f"{modal.capitalize()} {subject} {match.group('rest')}?"
 
     def comparison(self) -> str:
-        """"A …, while B …" -> "What is the difference between A and B?"."""
-        parts = re.split(r",?\s+(?:while|whereas)\s+|;\s+(?:while|whereas)\s+", self.sentences[0], maxsplit=1)
-        unlike = re.match(r"^Unlike (?P<a>[^,]+), (?P<b>.+)$", self.sentences[0])
+        """"A …, while B …", "A …; B …" or two sentences side by side ("`A` checks …. `B` runs …",
+        "An image is …. A container is …") -> "What is the difference between A and B?"."""
+        sentence = self.sentences[0]
+        unlike = re.match(r"^Unlike (?P<a>[^,]+), (?P<b>.+)$", sentence)
+        contrast = re.split(r",?\s+(?:while|whereas)\s+|;\s+(?:while|whereas)\s+", sentence, maxsplit=1)
         if unlike:
-            first, second = self._subject(unlike.group("a")), self._leading_subject(unlike.group("b"))
-        elif len(parts) == 2:
-            first = self._leading_subject(parts[0])
-            second = self._leading_subject(parts[1], head=first.split()[-1] if first else "")
+            first, second = self._subject(unlike.group("a")), self._opening(unlike.group("b"))[0]
+        elif len(contrast) == 2:
+            first = self._opening(contrast[0])[0]
+            second = self._opening(contrast[1], head=first.split()[-1] if first else "")[0]
         else:
-            return ""
+            first, second = self._side_by_side()
         if not first or not second or first.lower() == second.lower():
             return ""
         return f"What is the difference between {first} and {second}?"
+
+    def _side_by_side(self) -> tuple[str, str]:
+        """Two clauses (split by ``;``, or the first two sentences) opening alike: both with code,
+        or both with a noun phrase and the same verb."""
+        clauses = re.split(r";\s+", self.sentences[0], maxsplit=1)
+        if len(clauses) < 2:
+            if len(self.sentences) < 2:
+                return "", ""
+            clauses = [self.sentences[0], self.sentences[1]]
+        (first, verb), (second, other_verb) = self._opening(clauses[0]), self._opening(clauses[1])
+        if not first or not second:
+            return "", ""
+        both_code = first.startswith("`") and second.startswith("`")
+        return (first, second) if both_code or (verb and verb == other_verb) else ("", "")
 
     def requirement(self) -> str:
         """"Install X. It is required for Y" / "You need X to Y" -> which package / what do you need."""
@@ -284,10 +300,13 @@ class _Reader:
             return ""
         return topic
 
-    def _leading_subject(self, clause: str, head: str = "") -> str:
-        """The noun phrase a clause opens with: up to its verb, or up to ``head`` (the noun it
-        shares with the clause it is compared with: "path parameters" / "query parameters")."""
+    def _opening(self, clause: str, head: str = "") -> tuple[str, str]:
+        """The noun phrase a clause opens with and the verb after it: a code span, or words up to a
+        verb, or up to ``head`` (the noun it shares with the clause it is compared with: "path
+        parameters" / "query parameters"); ("", "") when it opens with none."""
         words = clause.split()
+        if len(words) >= 2 and re.fullmatch(r"`[^`]+`", words[0]):
+            return words[0], words[1].lower()
         for size in range(min(5, len(words) - 1), 0, -1):
             following = words[size].lower()
             ends_at_head = bool(head) and words[size - 1].lower() == head.lower()
@@ -295,10 +314,8 @@ class _Reader:
             if ends_at_head or (verbish and not head):
                 subject = self._subject(" ".join(words[:size]))
                 if subject:
-                    return subject
-        if head:
-            return ""
-        return ""
+                    return subject, following
+        return "", ""
 
     @staticmethod
     def _is_goal(goal: str) -> bool:
