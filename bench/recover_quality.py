@@ -121,9 +121,10 @@ class Figures:
 
     def line(self) -> str:
         share = f"{self.same / self.questions:.2f}" if self.questions else "-"
+        hidden = f", {self.cloze_subject} hiding the labelled subject" if self.cloze_subject else ""
         return (f"{self.name}: {self.units} answers; {self.questions} recovered questions, {self.same} ask "
-                f"the same thing ({share}; {self.strict} with the same kind of ask); {self.clozes} clozes, "
-                f"{self.cloze_subject} hiding the labelled subject")
+                f"the same thing ({share}; {self.strict} with the same kind of ask); "
+                f"{self.clozes} clozes{hidden}")
 
 
 def seed_labels() -> list[Label]:

@@ -66,9 +66,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Print the dedup figures measured on the labelled pairs, when that test ran."""
-    module = sys.modules.get("test_dedup_quality")
-    if module is not None and module.FIGURES:
-        terminalreporter.write_sep("-", "dedup on hand-labelled pairs")
-        for line in module.FIGURES:
-            terminalreporter.write_line(line)
+    """Print the figures measured on labelled data (dedup pairs, recovered questions), when measured."""
+    sections = (("test_dedup_quality", "dedup on hand-labelled pairs"),
+                ("test_recover_quality", "recovered questions against the questions answered"))
+    for name, title in sections:
+        module = sys.modules.get(name)
+        if module is not None and module.FIGURES:
+            terminalreporter.write_sep("-", title)
+            for line in module.FIGURES:
+                terminalreporter.write_line(line)

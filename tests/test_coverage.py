@@ -191,7 +191,8 @@ def test_the_report_gives_each_source_its_coverage(tmp_path: Path, recover: bool
     (tmp_path / "stray.md").write_text(STRAY, encoding="utf-8")
     (tmp_path / "qa2anki.yaml").write_text(
         "decks:\n  - name: D\n    output: d.apkg\n    sources:\n      - 004_7624664d3e7a1fbf.txt\n"
-        f"      - path: 002_7deff138cdeedc43.txt\n        recover: {str(recover).lower()}\n      - stray.md\n")
+        f"      - path: 002_7deff138cdeedc43.txt\n        recover: {str(recover).lower()}\n"
+        "      - stray.md\n")
     result = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "qa2anki.yaml"), "--report",
                                        str(tmp_path / "report.json"), "-q"])
     assert result.exit_code == 0, result.output

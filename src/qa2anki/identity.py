@@ -288,10 +288,11 @@ def _by_file_name(sources: Iterable[str]) -> dict[str, list[str]]:
 
 def _previous_items(
     pool: list[LockRecord], moves: _Moves
-) -> tuple[dict[str, tuple[LockRecord, LockedItem]], list[tuple[LockRecord, LockedItem]]]:
-    """The items last built: by ``file#ref`` (a moved source's keys rewritten), and, apart, every
-    item of a source that may be one of several now (their keys may clash, so all are kept)."""
-    previous: dict[str, tuple[LockRecord, LockedItem]] = {}
+) -> tuple[dict[tuple[str, str], tuple[LockRecord, LockedItem]], list[tuple[LockRecord, LockedItem]]]:
+    """The items last built: by card kind and ``file#ref`` (a moved source's keys rewritten), and,
+    apart, every item of a source that may be one of several now (their keys may clash, so all
+    are kept). A unit is a member of a question's card and, retired, of its own recovered card."""
+    previous: dict[tuple[str, str], tuple[LockRecord, LockedItem]] = {}
     unsure: list[tuple[LockRecord, LockedItem]] = []
     for record in sorted(pool, key=lambda r: (r.live, -r.serial)):  # a live record wins a shared key
         for locked in record.items:
@@ -301,7 +302,7 @@ def _previous_items(
                 continue
             if source in moves.certain:
                 locked = dataclasses.replace(locked, key=item_key(moves.certain[source], ref))
-            previous[locked.key] = (record, locked)
+            previous[record.kind, locked.key] = (record, locked)
     return previous, unsure
 
 
@@ -316,21 +317,21 @@ def _match_items(cards: tuple[Card, ...], pool: list[LockRecord]) -> list[_Candi
     for index, card in enumerate(cards):
         for item in card.items:
             key = item_key(item.source, item.ref)
-            found = previous.get(key)
+            found = previous.get((card.kind, key))
             if found and (not POSITIONAL_REF.match(item.ref) or _unchanged(item, found[1])):
                 matches.append(_Candidate(index, found[0], EXACT))
                 used.add((found[0].guid, key))
             else:
                 pending.append((index, item, key))
-    by_source: dict[str, list[_Previous]] = {}
+    by_source: dict[tuple[str, str], list[_Previous]] = {}
     for record, locked in [*previous.values(), *unsure]:
         if (record.guid, locked.key) not in used:
             entry = _Previous(record, locked, _Text.of(locked.question, locked.answer, locked.prompt))
             for source in moves.targets(_source_of(locked.key)):
-                by_source.setdefault(source, []).append(entry)
+                by_source.setdefault((record.kind, source), []).append(entry)
     pairs = []
-    for order, (_, item, key) in enumerate(pending):
-        candidates = by_source.get(item.source)
+    for order, (card_index, item, key) in enumerate(pending):
+        candidates = by_source.get((cards[card_index].kind, item.source))
         if not candidates:
             continue  # nothing of its source to follow (a first build): no sketch needed
         text = _Text.of(item.question, answer_sketch(item.answer), prompt_sketch(item.prompt))
@@ -422,7 +423,7 @@ class Ledger:
         """A GUID for every card of ``deck``, in order."""
         self._decks.add(deck)
         pool = self._pool(deck)
-        candidates = [c for c in _match_items(cards, pool) if c.record.kind == cards[c.card].kind]
+        candidates = _match_items(cards, pool)  # a card continues only records of its own kind
         chosen: dict[int, LockRecord] = {}
         for candidate in sorted(candidates, key=lambda c: (c.record.serial, -c.score, c.card)):
             if candidate.card not in chosen and candidate.record.guid not in self._claimed:

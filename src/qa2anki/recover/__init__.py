@@ -74,7 +74,7 @@ def recover(units: Iterable[Item], deck_items: Iterable[Item] = ()) -> Recovery:
 def _card_for(unit: Item, vocabulary: _Vocabulary) -> Card | None:
     question = recovered_question(
         unit.answer, topic=str(unit.meta.get("topic") or ""), frequency=vocabulary.share,
-        lowercase=vocabulary.lowercase,
+        lowercase=vocabulary.lowercase, names=vocabulary.names,
     )
     if question:
         return Card(items=(unit,), recovered=RECOVERED_QUESTION, recovered_question=question)
@@ -108,6 +108,7 @@ class _Vocabulary:
                 for token in _TOKEN.findall(sentence)[1:]:
                     (lowercase if token.islower() else capitalised).add(token.lower())
         self.lowercase = frozenset(lowercase - capitalised)
+        self.names = frozenset(capitalised)
 
     def share(self, term: str) -> float:
         """The share of answers holding ``term`` (a phrase: its rarest word's share)."""

@@ -73,16 +73,18 @@ def recovered_question(
     topic: str = "",
     frequency: Frequency = lambda term: 0.0,
     lowercase: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> str:
     """The question ``answer`` plainly answers, or "" when its words do not say.
 
     ``topic`` is the item's heading (it may name what a pronoun stands for); ``lowercase`` holds the
-    words the deck writes in lower case mid-sentence ("Middleware" opening a sentence is a common noun).
+    words the deck writes in lower case mid-sentence ("Middleware" opening a sentence is a common
+    noun) and ``names`` those it capitalises there ("Uvicorn" is a name), in lower case.
     """
     sentences = read_answer(answer).sentences
     if not sentences:
         return ""
-    reader = _Reader(sentences, topic, frequency, lowercase)
+    reader = _Reader(sentences, topic, frequency, lowercase, names)
     for rule in (reader.yes_no, reader.comparison, reader.requirement, reader.imperative, reader.statement):
         question = rule()
         if question and well_formed(question):
@@ -104,13 +106,19 @@ class _Reader:
     """The rules, over one answer's sentences."""
 
     def __init__(
-        self, sentences: tuple[str, ...], topic: str, frequency: Frequency, lowercase: frozenset[str]
+        self,
+        sentences: tuple[str, ...],
+        topic: str,
+        frequency: Frequency,
+        lowercase: frozenset[str],
+        names: frozenset[str],
     ):
         self.sentences = sentences
         self.first = strip_asides(sentences[0])
         self.topic = topic
         self.frequency = frequency
         self.lowercase = lowercase
+        self.names = names
 
     # -- the rules, most specific first ----------------------------------------------------------
 
@@ -249,7 +257,7 @@ class _Reader:
                 continue
             does = "do" if plural else "does"
             rest = " ".join(words[size + 1:])
-            if not _opens_object(rest):
+            if base not in _PURPOSE and not _opens_object(rest):
                 return ""  # "X runs first": no object to ask for
             if base == "use":
                 purpose = re.match(r"^.+? (?P<link>for|to) (?P<goal>.+)$", rest)
@@ -283,8 +291,9 @@ class _Reader:
         if words[0].lower() in _ARTICLES and len(words) == 1:
             return ""
         first = words[0]
-        if first.lower() in _ARTICLES or (not _is_named(first) and first.lower() in self.lowercase):
-            # a capitalised word only because it opens the sentence ("Middleware is …")
+        common = not _is_named(first) and first.lower() not in self.names
+        if first.lower() in _ARTICLES or (common and (first.lower() in self.lowercase or len(words) > 1)):
+            # capitalised only because it opens the sentence ("Middleware is …", "Static files are …")
             words[0] = first.lower()
         return " ".join(words)
 
