@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"[\w][\w.\-/@]*\w|\w")
+_FEW = 3
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ class _Vocabulary:
         self.names = frozenset(capitalised)
 
     def share(self, term: str) -> float:
-        """The share of answers holding ``term`` (a phrase: its rarest word's share)."""
+        """The share of answers holding ``term`` (a phrase: its rarest word's share); 0 for a
+        term in fewer than three answers, however small the deck (it cannot be its whole topic)."""
         tokens = [token.lower() for token in _TOKEN.findall(term)]
-        if not tokens:
-            return 0.0
-        return min(self.counts.get(token, 0) for token in tokens) / self.total
+        count = min((self.counts.get(token, 0) for token in tokens), default=0)
+        return count / self.total if count >= _FEW else 0.0

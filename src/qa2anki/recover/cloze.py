@@ -22,10 +22,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .questions import opening_subject
 from .text import ACRONYM, CAPITALISED, CODE_SPAN, IDENTIFIER, NUMBER, Answer, read_answer
 
-#: Kinds, strongest first: the rank a candidate of each gets.
-_CODE, _IDENTIFIER, _NUMBER, _NAME, _WORD = range(5)
+#: Kinds, strongest first: the rank a candidate of each gets. The subject the first sentence opens
+#: with ("A covering index holds …") is what the answer is about: it comes first.
+_SUBJECT, _CODE, _IDENTIFIER, _NUMBER, _NAME, _WORD = range(6)
 MAX_TERMS = 2
 _TOPIC_SHARE = 0.15
 _MAX_LENGTH = 40
@@ -50,7 +52,8 @@ Frequency = Callable[[str], float]
 #: before no article or pronoun (a word before one is a verb: "defines a route").
 _NOUN = re.compile(
     r"(?:\b(?:a|an|the|of|and|or|in|on|at|by|for|from|with|without|into|across|between|per|over|under|"
-    r"through|like|than|as)|,)\s+(?:[a-z]+\s+)?([a-z]{" + str(_MIN_WORD) + r",})\b(?![\w/-])"
+    r"through|like|than|as)|,)\s+(?:[a-z]+\s+(?=[a-z]+(?<!s)\b))?"  # an adjective: then no verb's -s
+    r"([a-z]{" + str(_MIN_WORD) + r",})\b(?![\w/-])"
     r"(?!\s+(?:a|an|the|it|them|its|your|their|this|that|these|those)\b)"
 )
 
@@ -68,11 +71,11 @@ def cloze_terms(answer: str, frequency: Frequency = lambda term: 0.0) -> tuple[s
     candidates = [c for c in _candidates(parsed) if _hideable(c.term, parsed, frequency)]
     if not candidates:
         return ()
-    candidates.sort(key=lambda c: (frequency(c.term) > _TOPIC_SHARE, min(c.sentence, 1), c.kind,
-                                   frequency(c.term), c.sentence))
+    candidates.sort(key=lambda c: (frequency(c.term) > _TOPIC_SHARE, c.kind != _SUBJECT, min(c.sentence, 1),
+                                   c.kind, frequency(c.term), c.sentence))
     best = candidates[0]
     second = next(
-        (c for c in candidates[1:] if c.kind <= _IDENTIFIER and best.kind <= _IDENTIFIER
+        (c for c in candidates[1:] if _CODE <= c.kind <= _IDENTIFIER and best.kind <= _IDENTIFIER
          and frequency(c.term) <= _TOPIC_SHARE and c.sentence != best.sentence
          and not _overlap(c.term, best.term)),
         None,
@@ -82,6 +85,9 @@ def cloze_terms(answer: str, frequency: Frequency = lambda term: 0.0) -> tuple[s
 
 def _candidates(answer: Answer) -> list[_Candidate]:
     found: dict[str, _Candidate] = {}
+    subject = _subject_term(answer)
+    if subject and _acceptable(subject):
+        found[subject.lower()] = _Candidate(subject, _SUBJECT, 0)
     for index, sentence in enumerate(answer.sentences):
         for kind, terms in _terms_by_kind(sentence, first=index == 0):
             for term in terms:
@@ -89,6 +95,18 @@ def _candidates(answer: Answer) -> list[_Candidate]:
                 if term and term.lower() not in found and _acceptable(term):
                     found[term.lower()] = _Candidate(term, kind, index)
     return list(found.values())
+
+
+def _subject_term(answer: Answer) -> str:
+    """The term the first sentence opens with, when it names something: its code ("`Content-Type`
+    header"), a name, or a phrase of several words ("covering index"); not a lone plain noun."""
+    subject = opening_subject(answer.sentences[0]) if answer.sentences else ""
+    code = CODE_SPAN.search(subject)
+    if code:
+        return code.group(1)
+    if len(subject.split()) > 1 or IDENTIFIER.fullmatch(subject) or CAPITALISED.fullmatch(subject):
+        return subject
+    return ""
 
 
 def _terms_by_kind(sentence: str, first: bool) -> list[tuple[int, list[str]]]:

@@ -42,6 +42,12 @@ _AUXILIARY = frozenset(
     "has have had not".split()
 )
 _ARTICLES = frozenset({"a", "an", "the"})
+#: Nouns that name a remark about the subject, not a second subject ("A common use is …").
+_REMARKS = frozenset(
+    "use uses way ways example examples reason reasons problem problems benefit benefits advantage "
+    "advantages drawback drawbacks difference result results rule rules tip catch downside upside "
+    "alternative option case cases pattern trick idea point goal purpose".split()
+)
 #: Verbs a subject's sentence may open with, in their plain form; "What does X <verb>?" asks for
 #: the object. General English, picked for sentences that state what a thing does.
 _TRANSITIVE = frozenset(
@@ -177,7 +183,7 @@ class _Reader:
                 return "", ""
             clauses = [self.sentences[0], self.sentences[1]]
         (first, verb), (second, other_verb) = self._opening(clauses[0]), self._opening(clauses[1])
-        if not first or not second:
+        if not first or not second or second.split()[-1].lower() in _REMARKS:
             return "", ""
         both_code = first.startswith("`") and second.startswith("`")
         return (first, second) if both_code or (verb and verb == other_verb) else ("", "")
@@ -292,7 +298,9 @@ class _Reader:
             return ""
         first = words[0]
         common = not _is_named(first) and first.lower() not in self.names
-        if first.lower() in _ARTICLES or (common and (first.lower() in self.lowercase or len(words) > 1)):
+        noun_form = re.search(r"(?:ing|tion|sion|ment|ness|ity|ance|ence)s?$", first.lower()) is not None
+        if first.lower() in _ARTICLES or (common and (first.lower() in self.lowercase or len(words) > 1
+                                                      or noun_form)):
             # capitalised only because it opens the sentence ("Middleware is …", "Static files are …")
             words[0] = first.lower()
         return " ".join(words)
@@ -336,6 +344,21 @@ class _Reader:
         return first.isalpha() and first.islower() and first not in _ARTICLES and first not in (
             "example", "instance", "this", "that", "these", "those", "it", "them", "its", "your", "their"
         )
+
+
+def opening_subject(sentence: str) -> str:
+    """The noun phrase ``sentence`` opens with, as written and without its article ("covering
+    index" of "A covering index holds …"), when a verb follows it; "" for a pronoun or none."""
+    words = sentence.split()
+    reader = _Reader((sentence,), "", lambda term: 0.0, frozenset(), frozenset())
+    for size in range(min(5, len(words) - 1), 0, -1):
+        following = words[size]
+        verbish = following.lower() in _AUXILIARY or bool(_verb_base(following)[0]) or (
+            re.fullmatch(r"[a-z]+[^s]s", following) is not None)  # "holds", "passes": a verb's -s
+        if verbish and reader._subject(" ".join(words[:size])):
+            kept = words[1:size] if words[0].lower() in _ARTICLES else words[:size]
+            return " ".join(kept)
+    return ""
 
 
 def _opens_object(rest: str) -> bool:
