@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import corpus, dedup_quality
+from . import corpus, dedup_quality, recover_quality
 from .stages import seed_manifest, stage_times
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     print_dedup_rate(rows)
     for line in dedup_quality.report([dedup_quality.seed_deck(), *dedup_quality.corpus_decks()])[1]:
         print(f"dedup quality {line.strip()}")
+    print(f"recover per 10k answer-only units: {recover_quality.seconds_per_10k():.2f} s")
+    for figures in (recover_quality.seed_figures(), recover_quality.corpus_figures()):
+        print(f"recover quality {figures.line()}")
     if oversize:
         print(oversize)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +207,17 @@ def corpus_figures() -> Figures:
     return measure("corpus answers", documents)
 
 
+def seconds_per_10k(count: int = 10_000) -> float:
+    """Wall seconds of the recover stage over ``count`` units (the seed units, cycled and numbered)."""
+    seeds = [item for path in sorted(SOURCES.iterdir()) for item in read_source(path).items
+             if item.is_answer_only]
+    units = [dataclasses.replace(seed, ref=f"U{n}", answer=f"{seed.answer} ({n})")
+             for n, seed in ((n, seeds[n % len(seeds)]) for n in range(count))]
+    start = time.perf_counter()
+    recover(units, units)
+    return (time.perf_counter() - start) * 10_000 / count
+
+
 def main() -> None:
     for figures in (seed_figures(), corpus_figures()):
         print(figures.line())
@@ -217,4 +229,6 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["ask_of", "corpus_figures", "measure", "same_ask", "same_subject", "seed_figures"]
+__all__ = [
+    "ask_of", "corpus_figures", "measure", "same_ask", "same_subject", "seconds_per_10k", "seed_figures",
+]

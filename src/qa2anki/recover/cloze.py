@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .questions import opening_subject
 from .text import ACRONYM, CAPITALISED, CODE_SPAN, IDENTIFIER, NUMBER, Answer, read_answer
@@ -141,25 +142,48 @@ def _acceptable(term: str) -> bool:
 
 def _hideable(term: str, answer: Answer, frequency: Frequency) -> bool:
     """Whether hiding every occurrence of ``term`` leaves nothing on the card that shows it."""
-    pattern = occurrence_pattern(term)
     prose = answer.prose
-    if not pattern.search(prose):
+    if not _spans(term, prose):
         return False  # only in code: a card hiding it there would show no prose about it
-    for block in answer.code:
-        if pattern.search(block) and not _PLAIN_IDENTIFIER.match(term):
-            return False  # the highlighter splits it: it would stay readable in the code
-    rest = " ".join([prose, *answer.code])
-    rest = pattern.sub(" ", rest).lower()
+    plain = _PLAIN_IDENTIFIER.match(term) is not None
+    if not plain and any(_spans(term, block) for block in answer.code):
+        return False  # the highlighter splits it: it would stay readable in the code
+    rest = _masked(term, " ".join([prose, *answer.code])).lower()
     if term.lower() in rest:
         return False
-    longest = max(re.findall(r"[A-Za-z0-9]+", term), key=len, default="")
-    if len(longest) < _MIN_WORD or longest == term or frequency(longest) > _TOPIC_SHARE:
+    longest = max(re.findall(r"[A-Za-z0-9]+", term), key=len, default="").lower()
+    if len(longest) < _MIN_WORD or longest == term.lower() or frequency(longest) > _TOPIC_SHARE:
         return True  # no telling part, or one too common to tell ("response" of response_model)
-    return not re.search(r"(?<![a-z0-9])" + re.escape(longest.lower()) + r"(?![a-z0-9])", rest)
+    return not _spans(longest, rest, edge="a-z0-9")
 
 
+def _spans(term: str, text: str, edge: str = r"\w-") -> list[tuple[int, int]]:
+    """Where ``term`` stands whole in ``text``: not inside a longer word, name or call (plain
+    string search; a compiled pattern per term would cost more than the search)."""
+    around = re.compile(f"[{edge}]")
+    found, start = [], text.find(term)
+    while start >= 0:
+        end = start + len(term)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        call = not term.endswith(")") and text.startswith("()", end)
+        if not (before and around.match(before)) and not (after and around.match(after)) and not call:
+            found.append((start, end))
+        start = text.find(term, start + 1)
+    return found
+
+
+def _masked(term: str, text: str) -> str:
+    """``text`` with every whole occurrence of ``term`` blanked."""
+    for start, end in reversed(_spans(term, text)):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
+@lru_cache(maxsize=4096)
 def occurrence_pattern(term: str) -> re.Pattern[str]:
-    """Every place ``term`` stands as a whole (not inside a longer word or name)."""
+    """Every place ``term`` stands as a whole (not inside a longer word or name): what the render
+    stage wraps as ``{{cN::…}}``; the same places :func:`_spans` finds."""
     return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-]|\(\))" if not term.endswith(")")
                       else r"(?<![\w-])" + re.escape(term) + r"(?![\w-])")
 

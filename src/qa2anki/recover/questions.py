@@ -373,13 +373,9 @@ def _opens_object(rest: str) -> bool:
 def _verb_base(word: str) -> tuple[str, bool]:
     """(the plain form, whether ``word`` was it already) for a listed verb; ("", False) otherwise."""
     word = word.lower()
-    known = _TRANSITIVE | _PURPOSE
-    if word in known:
+    if word in _VERBS:
         return word, True
-    for base in known:
-        if word == _third_person(base):
-            return base, False
-    return "", False
+    return _THIRD_PERSON.get(word, ""), False
 
 
 def _third_person(base: str) -> str:
@@ -388,6 +384,10 @@ def _third_person(base: str) -> str:
     if re.search(r"(?:s|sh|ch|x|z|o)$", base):
         return base + "es"
     return base + "s"
+
+
+_VERBS = _TRANSITIVE | _PURPOSE
+_THIRD_PERSON = {_third_person(base): base for base in _VERBS}
 
 
 def _looks_plural(subject: str) -> bool:

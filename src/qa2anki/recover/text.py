@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 #: A sentence ends at ``.``, ``!``, ``?`` or a ``:`` that introduces something, before a space and
 #: a capital, a code span, a quote or a list marker; never after a short abbreviation.
@@ -53,10 +56,13 @@ class Answer:
         return " ".join(self.sentences)
 
 
+@lru_cache(maxsize=256)  # the vocabulary, the question rules and the cloze rules each read it
 def read_answer(markdown: str) -> Answer:
     """The answer's prose sentences (markdown escapes undone, lists flattened) and its code."""
     code = tuple(_fence_body(match.group(0)) for match in FENCE.finditer(markdown))
     prose = FENCE.sub("\n\n", markdown)
+    prose = LINK.sub(r"\1", prose)  # what a card shows of a link or image: its text
+    prose = TAG.sub(" ", prose)
     prose = ESCAPE.sub(r"\1", prose)
     prose = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", prose, flags=re.MULTILINE)
     prose = " ".join(prose.split())
