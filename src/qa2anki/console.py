@@ -18,6 +18,7 @@ import click
 
 from .check import ERROR, INFO, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
 from .identity import REMOVED_TAG
+from .lockfile import LockRecord
 from .pipeline import BuildReport, DeckReport
 from .render import RECOVERED_SUBDECK, RECOVERED_TAG
 
@@ -152,13 +153,18 @@ def deck_lines(deck: DeckReport) -> list[str]:
     changes = getattr(deck, "changes", None)
     if changes is not None:
         lines.append(f"  {changes.summary()}")
-        lines += [
-            f"  removed: {record.items[0].question if record.items else record.guid}"
-            for record in changes.removed
-        ]
+        lines += [f"  removed: {_removed_name(record)}" for record in changes.removed]
         if changes.removed:
             lines.append(f"  to delete them: search tag:{REMOVED_TAG} in the Anki browser after importing")
     return lines
+
+
+def _removed_name(record: LockRecord) -> str:
+    """A removed card by its question; a recovered one (it asked no source's question) by its item."""
+    if not record.items:
+        return record.guid
+    first = record.items[0]
+    return first.question or f"{first.key} (recovered {record.kind})"
 
 
 def table(rows: Sequence[Mapping[str, object]]) -> list[str]:
