@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -62,3 +63,36 @@ def open_page(driver: object, page: Path, theme: str) -> None:
     is_dark = driver.execute_script("return document.body.classList.contains('pv-dark')")  # type: ignore[attr-defined]
     if is_dark != (theme == "dark"):
         driver.find_element("id", "pv-theme").click()  # type: ignore[attr-defined]
+
+
+#: A script function: the colour behind an element (the first ancestor that paints one).
+BACKGROUND_JS = """
+function background(el) {
+  for (; el; el = el.parentElement) {
+    var bg = getComputedStyle(el).backgroundColor;
+    if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+  }
+  return 'rgb(255, 255, 255)';
+}
+"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    red, green, blue = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+    return red, green, blue
+
+
+def luminance(css: str) -> float:
+    """The relative luminance of a CSS ``rgb(…)`` colour (WCAG)."""
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in _rgb(css))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two CSS colours (1 to 21)."""
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

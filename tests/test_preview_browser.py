@@ -5,11 +5,9 @@ Skips, with the reason, where Chromium, chromedriver or selenium is missing (.ci
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from browser import chromium, missing_reason, open_page
+from browser import BACKGROUND_JS, chromium, contrast, luminance, missing_reason, open_page
 from conftest import DATA, SOURCES
 from qa2anki.manifest import manifest_for_files
 from qa2anki.pipeline import build
@@ -26,14 +24,7 @@ NIGHT_VARIANTS = {  # how each client marks night mode
     "ankimobile": _ON_CARDS.format("'nightMode'"),
 }
 
-MEASURE = """
-function background(el) {
-  for (; el; el = el.parentElement) {
-    var bg = getComputedStyle(el).backgroundColor;
-    if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
-  }
-  return 'rgb(255, 255, 255)';
-}
+MEASURE = BACKGROUND_JS + """
 var cards = Array.from(document.querySelectorAll('.pv-note .card'));
 var tokens = {};
 document.querySelectorAll('.highlight pre span[class]').forEach(function (span) {
@@ -54,25 +45,6 @@ return {
   cards: cards.length,
 };
 """
-
-
-def _rgb(css: str) -> tuple[float, float, float]:
-    red, green, blue = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
-    return red, green, blue
-
-
-def _luminance(css: str) -> float:
-    def channel(value: float) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(v) for v in _rgb(css))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast(first: str, second: str) -> float:
-    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +93,7 @@ def test_every_highlighted_token_is_legible(measured, theme):
 def test_light_and_dark_differ(measured):
     _, results = measured
     light, dark = results["light"], results["dark"]
-    assert _luminance(light["cardBackground"]) > 0.8 > 0.1 > _luminance(dark["cardBackground"])
+    assert luminance(light["cardBackground"]) > 0.8 > 0.1 > luminance(dark["cardBackground"])
     assert contrast(dark["cardText"], dark["cardBackground"]) > 7
     assert light["tokens"]["k"][0] != dark["tokens"]["k"][0]
 

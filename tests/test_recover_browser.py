@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, missing_reason, open_page
+from browser import BACKGROUND_JS, chromium, contrast, missing_reason, open_page
 from conftest import DATA
 from qa2anki.manifest import manifest_for_files
 from qa2anki.pipeline import build
 from qa2anki.preview import write_preview
-from test_preview_browser import contrast
 
 pytestmark = pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))
 
-MEASURE = """
-function background(el) {
-  for (; el; el = el.parentElement) {
-    var bg = getComputedStyle(el).backgroundColor;
-    if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
-  }
-  return 'rgb(255, 255, 255)';
-}
+MEASURE = BACKGROUND_JS + """
 var cards = Array.from(document.querySelectorAll('.pv-note .card'));
 function looks(selector) {
   return Array.from(document.querySelectorAll(selector)).map(function (el) {

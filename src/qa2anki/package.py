@@ -57,38 +57,36 @@ class _Model(genanki.Model):
         return super().to_json(self._mtime or timestamp, deck_id)
 
 
+def _note_type(name: str, fields: tuple[str, ...], card: str, files: str, mtime: int | None,
+               model_type: int = genanki.Model.FRONT_BACK) -> genanki.Model:
+    """A note type of ours: fields, one card template (``<files>-front.html``/``-back.html``, or
+    ``front.html``/``back.html``), the one stylesheet, an id from its name."""
+    prefix = f"{files}-" if files else ""
+    return _Model(
+        stable_id(name),
+        name,
+        fields=[{"name": field} for field in fields],
+        templates=[
+            {"name": card, "qfmt": _template(f"{prefix}front.html"), "afmt": _template(f"{prefix}back.html")}
+        ],
+        css=card_css(),
+        model_type=model_type,
+        sort_field_index=0,
+        mtime=mtime,
+    )
+
+
 @lru_cache(maxsize=4)
 def note_type(mtime: int | None = None) -> genanki.Model:
     """The one note type; ``mtime`` decides whether Anki updates its templates and CSS on import
     (only when newer than the copy it has; field and template names must never change)."""
-    return _Model(
-        stable_id(NOTE_TYPE_NAME),
-        NOTE_TYPE_NAME,
-        fields=[{"name": name} for name in NOTE_FIELDS],
-        templates=[
-            {"name": "Card 1", "qfmt": _template("front.html"), "afmt": _template("back.html")}
-        ],
-        css=card_css(),
-        sort_field_index=0,
-        mtime=mtime,
-    )
+    return _note_type(NOTE_TYPE_NAME, NOTE_FIELDS, "Card 1", "", mtime)
 
 
 @lru_cache(maxsize=4)
 def cloze_type(mtime: int | None = None) -> genanki.Model:
     """Anki's cloze note type, styled as the Q&A one: one card per ``{{cN::…}}`` of its Text."""
-    return _Model(
-        stable_id(CLOZE_TYPE_NAME),
-        CLOZE_TYPE_NAME,
-        fields=[{"name": name} for name in CLOZE_FIELDS],
-        templates=[
-            {"name": "Cloze", "qfmt": _template("cloze-front.html"), "afmt": _template("cloze-back.html")}
-        ],
-        css=card_css(),
-        model_type=genanki.Model.CLOZE,
-        sort_field_index=0,
-        mtime=mtime,
-    )
+    return _note_type(CLOZE_TYPE_NAME, CLOZE_FIELDS, "Cloze", "cloze", mtime, genanki.Model.CLOZE)
 
 
 def model_for(name: str, mtime: int | None = None) -> genanki.Model:

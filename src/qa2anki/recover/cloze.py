@@ -81,7 +81,8 @@ def cloze_terms(answer: str, frequency: Frequency = lambda term: 0.0) -> tuple[s
          and not _overlap(c.term, best.term)),
         None,
     )
-    return (best.term,) if second is None else (best.term, second.term)
+    terms = (best.term,) if second is None else (best.term, second.term)
+    return terms[:MAX_TERMS]
 
 
 def _candidates(answer: Answer) -> list[_Candidate]:
