@@ -258,6 +258,7 @@ def test_a_unit_that_finds_its_question_retires_its_recovered_card(tmp_path: Pat
     second = _build(alone)
     assert "of them recovered" not in second
     assert re.search(r"14 removed since the last build", second), second
+    assert second.count("(recovered cloze)") + second.count("(recovered question)") == 14  # named by item
     lock = read_lock(alone / "qa2anki.lock")
     retired = {r.guid for r in lock.records if not r.live}
     assert recovered_guids <= retired  # retired, never handed to the questions they joined
@@ -327,3 +328,14 @@ def test_recover_stage_alone_keeps_order_and_names_what_it_could_not_use():
     assert [card.recovered for card in result.cards] == [RECOVERED_QUESTION, RECOVERED_CLOZE]
     assert [(d.ref, d.reason, d.line) for d in result.dropped] == [("U2", "no-question", 2)]
     assert all(d.severity == "info" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("where", ["source", "deck"])
+def test_recover_must_be_true_or_false(tmp_path: Path, where: str):
+    options = {"source_options": "\n        recover: maybe"} if where == "source" else {
+        "deck_options": "\n    recover: maybe"}
+    folder = _project(tmp_path, PAGE, **options)
+    result = CliRunner().invoke(main, ["build", "--config", str(folder / "qa2anki.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"qa2anki\.yaml:\d+: 'recover' must be true or false", result.output), result.output
+    assert not (folder / "decks").exists()

@@ -218,7 +218,8 @@ class _NodeReader:
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is str and not value.strip()):
-            self.fail(node, f"'{what}' must be a {'non-empty text' if kind is str else kind.__name__}")
+            wanted = {str: "a non-empty text", bool: "true or false"}.get(kind, f"a {kind.__name__}")
+            self.fail(node, f"'{what}' must be {wanted}")
         return value
 
     def strings(self, node: Any, what: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from .manifest import Manifest
-from .models import Note, note_fields
+from .models import RECOVERED_CLOZE, Note, note_fields
 from .outputs import PREVIEW_MARKER, check_outputs
 from .package import atomic_path, model_for, note_type, notetype_of
 from .pipeline import BuildReport, build
@@ -55,7 +55,7 @@ def card_sides(note: Note) -> tuple[str, str]:
     """The front and back HTML Anki shows for ``note`` (a cloze note: its first card)."""
     template = model_for(notetype_of(note)).templates[0]
     fields = dict(zip(note_fields(note.card.kind), note.fields, strict=True))
-    if "Text" in fields:  # Anki's {{cloze:Text}}: c1 hidden on the front, shown on the back
+    if note.card.kind == RECOVERED_CLOZE:  # Anki's {{cloze:Text}}: c1 hidden in front, shown on the back
         hidden, shown = cloze_side(fields["Text"], False), cloze_side(fields["Text"], True)
         return (fill_template(template["qfmt"], {**fields, "cloze:Text": hidden}),
                 fill_template(template["afmt"], {**fields, "cloze:Text": shown}))
