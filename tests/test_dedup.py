@@ -280,3 +280,23 @@ def test_overrides_reach_the_anki_deck(fixture_deck: Path, collection):
     assert "Starlette" in asgi["Answer"]  # the richer answer is shown
     assert "WSGI is the older synchronous interface" in asgi["OtherAnswers"]  # the other is kept
     assert "Cookie()" in notes["How do you read a request header in FastAPI?"]["OtherAnswers"]
+
+
+def test_operators_are_what_a_question_asks_about():
+    """`==` and `===` are terms: the two phrasings of that JS classic merge, and a question
+    about `===` alone is not the same as one about `??`."""
+    from qa2anki.similarity import content_terms
+
+    assert content_terms("What is the difference between == and ===?") == ["==", "==="]
+    assert content_terms("Explain `==` and `===`") == ["==", "==="]
+    assert content_terms("| --- | --- | and a -- dash...") == ["dash"]
+    loose = "`==` compares after type coercion, so `1 == '1'` is true; `===` also compares types."
+    strict = "`===` is strict: no coercion, the types must match. `==` coerces first: `0 == ''` holds."
+    pair = [
+        Item("Explain `==` and `===`", loose, source="notes.md", ref="eq"),
+        Item("What is the difference between == and ===?", strict, source="site.md", ref="eq"),
+    ]
+    assert len(deduplicate(pair).cards) == 1
+    other = Item("What does `??` do?", "`??` gives the right side when the left is null or undefined.",
+                 source="site.md", ref="nullish")
+    assert len(deduplicate([pair[0], other]).cards) == 2

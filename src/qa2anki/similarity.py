@@ -17,7 +17,11 @@ import snowballstemmer
 
 Vector = dict[str, float]
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+")  # numbers count: "status 404" is not "status 422"
+#: Words, numbers ("status 404" is not "status 422") and operators standing on their own
+#: (``==`` is not ``===``): "What is the difference between == and ===?" asks about nothing else.
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+|(?<![^\s`(\"'])[=!<>&|?:*+%^~/.-]{2,4}(?![^\s`),.?\"'])")
+#: Runs of those characters that are markup or punctuation, not operators.
+_NOT_OPERATORS = frozenset({"--", "---", "----", "...", "..", "::", "//", "**", "~~", "~~~", "||"})
 _NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*\d+|\d+)\s*[.):\-]\s*", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,}).*$", re.MULTILINE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")  # UploadFile, HTTPException
@@ -60,6 +64,11 @@ class _TermCache(dict[str, tuple[str, ...]]):
     def __missing__(self, token: str) -> tuple[str, ...]:
         if token.isdigit():
             return (token,)  # the stemmer leaves numbers as they are; too many to remember
+        if not token[0].isalpha():
+            operator = token.rstrip("?.:") if len(token.rstrip("?.:")) >= 2 else token  # "===?" ends a sentence
+            terms = () if operator in _NOT_OPERATORS else (operator,)
+            self[token] = terms
+            return terms
         if len(token) > 1 and token.isupper():
             return (_stemmed(token.lower()),)  # WHERE, HAVING, GET: a keyword or acronym, never filler
         words = _CAMEL.sub(" ", token).lower().split() if not token.islower() else [token]
