@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import corpus, dedup_quality, recover_quality
@@ -63,6 +64,21 @@ def oversize_figure(folder: Path, megabytes: int) -> str:
     source.unlink()
     outcome = "refused" if code == 1 and "limit" in message else "NOT refused"
     return f"{size:.0f} MB markdown source {outcome} in {wall:.2f}s, peak RSS {peak:.0f} MB"
+
+
+def startup_figure(runs: int = 7) -> str:
+    """Median wall time of ``qa2anki --help`` and ``--version``, each its own process (goal < 0.2 s)."""
+    script = Path(sys.executable).with_name("qa2anki")
+    command = [str(script)] if script.exists() else qa2anki_command()
+    figures = []
+    for flag in ("--help", "--version"):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([*command, flag], capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+        figures.append(f"{flag} {statistics.median(times):.2f}s")
+    return "startup: " + ", ".join(figures) + f" (median of {runs}; goal < 0.2 s)"
 
 
 def measure(manifest: Path, runs: int) -> dict[str, float]:
@@ -170,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"recover quality {figures.line()}")
     if oversize:
         print(oversize)
+    print(startup_figure())
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 DANGEROUS_TAGS = {
@@ -46,3 +47,13 @@ def inspect_html(html: str) -> tuple[list[str], set[str]]:
     collector.feed(html)
     collector.close()
     return collector.problems, collector.classes
+
+
+_LINE_SPAN = re.compile(r'<span class="qa-ln qa-i\d+">')
+
+
+def without_line_spans(html: str) -> str:
+    """Highlighted code as the highlighter wrote it, before each line got its wrapping span
+    (``render._wrappable``): our spans end every line, and pygments never puts a line break
+    inside one of its own."""
+    return _LINE_SPAN.sub("", html).replace("\n</span>", "\n")

@@ -49,7 +49,7 @@ def test_code_is_highlighted_with_indentation_kept(tmp_path, collection):
     answer = collection.get_note(nid)["Answer"]
     assert '<div class="highlight">' in answer
     assert '<span class="k">' in answer or '<span class="nd">' in answer
-    assert "\n    <span" in answer  # the handler body is still indented
+    assert '<span class="qa-ln qa-i4">    <span' in answer  # the handler body is still indented
 
 
 def test_deck_and_tags_as_configured(tmp_path, collection):

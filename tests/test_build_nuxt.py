@@ -28,5 +28,6 @@ def test_payload_builds_71_notes_with_topic_tags_and_levels(tmp_path, collection
     note = collection.get_note(nid)
     assert note["Topic"] == "Fundamentals · Async Basics"
     assert note["Level"] == "easy"
-    assert "what-is-async-await" in note["Source"]
+    # named by the payload's own framework and topic, never by its hashed file name
+    assert note["Source"] == '<ul class="qa-sources"><li>FastAPI · Fundamentals</li></ul>'
     assert '<div class="highlight">' in note["Answer"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import click
@@ -39,3 +41,30 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...], command: 
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden:
             assert param.help, f"option {param.opts} of '{' '.join(path)}' has no help"
+
+
+HEAVY = ("markdown", "markdown_it", "pygments", "genanki", "nh3", "rapidfuzz", "yaml")
+
+
+def test_help_and_version_load_none_of_the_heavy_libraries():
+    """``--help`` and ``--version`` answer before markdown, pygments or genanki load (their
+    time is measured by ``make bench``); what they load is checked here, not how long it takes."""
+    probe = (
+        "import sys\nfrom qa2anki.cli import main\n"
+        "for args in (['--help'], ['--version']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        f"print('loaded:', [m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Usage: " in result.stdout and "version" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "loaded: []"
+
+
+def test_the_library_names_still_import_from_the_package():
+    import qa2anki
+
+    assert callable(qa2anki.build) and "markdown" in qa2anki.ADAPTERS
+    from qa2anki import Item, load_manifest  # noqa: F401
+
+    with pytest.raises(AttributeError):
+        qa2anki.no_such_name  # noqa: B018

@@ -276,7 +276,9 @@ def test_overrides_reach_the_anki_deck(fixture_deck: Path, collection):
     assert import_apkg(collection, fixture_deck.parent / "out" / "dedup.apkg").new == 4
     notes = notes_by_question(collection)
     asgi = notes["Explain the difference between ASGI and WSGI. Why does FastAPI require an ASGI server?"]
-    assert "notes.md · Q1" in asgi["Source"] and "site.md · Q1" in asgi["Source"]
+    assert asgi["Source"] == (  # the documents' own titles; file and ref are in the report (above)
+        '<ul class="qa-sources"><li>My notes</li><li>FastAPI questions from a site</li></ul>'
+    )
     assert "Starlette" in asgi["Answer"]  # the richer answer is shown
     assert "WSGI is the older synchronous interface" in asgi["OtherAnswers"]  # the other is kept
     assert "Cookie()" in notes["How do you read a request header in FastAPI?"]["OtherAnswers"]

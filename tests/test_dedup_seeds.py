@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -75,21 +76,47 @@ def test_every_card_shows_a_real_question_with_a_non_empty_answer(seed_dups: Ded
 
 def test_seed_deck_in_real_anki_has_one_note_per_cluster(tmp_path: Path, collection, seed_dups: DedupResult):
     manifest = _manifest(tmp_path)
-    result = CliRunner().invoke(main, ["build", "--config", str(manifest)])
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["build", "--config", str(manifest), "--report", str(report)])
     assert result.exit_code == 0, result.output
     imported = import_apkg(collection, tmp_path / "seeds.apkg").new
     recovered = collection.find_notes("tag:qa2anki::recovered")  # units no question claimed
     assert imported == len(seed_dups.cards) + len(recovered)
-    sources = [collection.get_note(nid)["Source"] for nid in collection.find_notes("-tag:qa2anki::recovered")]
-    assert len(sources) == len(seed_dups.cards)
-    listed = [
-        set(re.findall(r"<li>(?:also in )?(.*?)(?: · line \d+)?(?: \(same answer\))?</li>", field))
-        for field in sources
-    ]
+    assert len(collection.find_notes("-tag:qa2anki::recovered")) == len(seed_dups.cards)
+    cards = json.loads(report.read_text(encoding="utf-8"))["cards"]
+    reported = [{f"{s['file']}#{s['ref']}" for s in card["sources"]} for card in cards]
     for cluster in seed_dups.clusters:
-        members = {f"{item.source} · {item.ref}" for item in cluster.card.items}
-        assert sum(bool(members & entries) for entries in listed) == 1, members
-        assert members in listed
+        members = {f"{item.source}#{item.ref}" for item in cluster.card.items}
+        assert reported.count(members) == 1, members
+
+
+def test_no_seed_card_shows_a_file_name(tmp_path: Path, collection):
+    """Every back names its sources as a learner reads them: the manifest's name:, else the
+    document's own title, else the file's stem (never a hashed name with .txt and a line)."""
+    lines = _manifest(tmp_path).read_text(encoding="utf-8").splitlines()
+    named = {"002_7deff138cdeedc43.txt": "Community list", "003_c8b26289045d70da.txt": "Answers only"}
+    for number, line in enumerate(lines):
+        for file, name in named.items():
+            if line.endswith(file):
+                lines[number] = f"      - path: {line.split('- ', 1)[1]}\n        name: {name}"
+    (tmp_path / "qa2anki.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "qa2anki.yaml")])
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, tmp_path / "seeds.apkg")
+    shown = set()
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        names = re.findall(r"<li>(?:also in )?(.*?)(?: \(same answer\))?</li>", note["Source"])
+        if "OtherAnswers" in note:
+            names += re.findall(r'<div class="qa-from">(.*?)</div>', note["OtherAnswers"])
+        assert names and not [name for name in names if re.search(r"[0-9a-f]{16}|\.txt\b|line \d+", name)]
+        shown |= set(names)
+    assert shown == {
+        "FastAPI · Fundamentals",  # the payload's framework and topic
+        "70 FastAPI Interview Questions and Answers (2026)",  # the copied page's headline
+        "FastAPI Interview Questions &amp; Answers",  # the README's title heading
+        "Community list", "Answers only",  # the manifest's name:
+    }
 
 
 def test_dups_command_lists_the_seed_clusters(tmp_path: Path, seed_dups: DedupResult):

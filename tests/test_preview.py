@@ -34,7 +34,9 @@ def test_back_repeats_the_front_then_answer_and_provenance():
     report = build(manifest_for_files([SHOWCASE], "unused.apkg"), write=False)
     front, back = card_sides(report.decks[0].notes[0])
     assert "How do you declare an async endpoint" in front and "{{" not in front + back
-    assert back.startswith(front) and 'id="answer"' in back and "showcase.md · Q1 · line 3" in back
+    assert back.startswith(front) and 'id="answer"' in back
+    assert '<li>Card showcase: the markup real answers use</li>' in back  # the document's title
+    assert "showcase.md:3-" in preview_html(report) and "#Q1" in preview_html(report)  # and where
 
 
 def test_page_is_self_contained():

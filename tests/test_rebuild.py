@@ -117,7 +117,10 @@ def test_edits_reorders_duplicates_and_deletions_keep_history(tmp_path, collecti
         assert note.id == before[name][0], name
         assert _history(collection, note) == before[name][1], name
     assert "caching it within that request" in _note_with(collection, watched["re-answered"])["Answer"]
-    assert "Q6" in _note_with(collection, watched["moved_a"])["Source"]
+    # the Source field names the document, not the line or number that moved
+    assert _note_with(collection, watched["moved_a"])["Source"] == (
+        '<ul class="qa-sources"><li>FastAPI Interview Questions &amp; Answers</li></ul>'
+    )
     # The new item is one new note; the deleted one is tagged for deletion and listed.
     assert _note_with(collection, NEW_QUESTION)
     (gone,) = collection.find_notes(f"tag:{REMOVED_TAG}")

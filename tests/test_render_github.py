@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from htmlcheck import without_line_spans
 from qa2anki.render import Renderer
 
 KEPT = {"p", "ul", "ol", "li", "pre", "code", "table", "thead", "tbody", "tr", "th", "td",
@@ -48,7 +49,8 @@ def skeleton(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def render():
-    return Renderer().block
+    renderer = Renderer()
+    return lambda text: without_line_spans(renderer.block(text))  # GitHub's structure, not our line spans
 
 
 CODE = "div.highlight[pre[code]]"

@@ -46,7 +46,7 @@ from .repair import RepairStats
 
 CACHE_DIR = ".qa2anki-cache"
 CACHE_FILE = "build.json"
-_FORMAT = 4
+_FORMAT = 5
 
 #: A record larger than this is not read (a miss) nor written; real ones are far smaller.
 MAX_RECORD_BYTES = 32 * 2**20
@@ -67,7 +67,7 @@ _RECORD_KEYS = frozenset({"format", "fingerprint", "lockfile", "outputs", "image
 _DECK_KEYS = frozenset(
     {"name", "output", "cards", "recovered", "source_cards", "sources", "dropped", "diagnostics"}
 )
-_SOURCE_KEYS = frozenset({"path", "name", "format", "items", "dropped", "repair", "coverage"})
+_SOURCE_KEYS = frozenset({"path", "name", "format", "items", "dropped", "repair", "coverage", "title"})
 _COVERAGE_KEYS = frozenset({"lines", "carded", "dropped", "skipped", "structure", "unaccounted"})
 #: The most lost-line ranges a record keeps per source (each is also a warning in the record).
 MAX_RANGES = 10_000
@@ -301,6 +301,7 @@ def _source_ok(source: object, paths: dict[str, str]) -> bool:
         and _count(source["dropped"])
         and _fields_ok(source["repair"], RepairStats)
         and (source["coverage"] is None or _coverage_ok(source["coverage"]))
+        and isinstance(source["title"], str)
     )
 
 

@@ -1,4 +1,8 @@
-"""The ``qa2anki`` command: a thin shell over the library (every command is a few lines)."""
+"""The ``qa2anki`` command: a thin shell over the library (every command is a few lines).
+
+Each command imports the library parts it uses when it runs, so ``qa2anki --help`` and
+``--version`` answer at once instead of loading markdown, pygments and genanki first.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,16 @@ import dataclasses
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
-from . import __version__, console
-from .adapters import ADAPTERS
-from .check import check, check_config
-from .dedup import describe_clusters
+from . import __version__
+from .defaults import DEFAULT_MANIFEST
 from .errors import Qa2AnkiError
-from .inspect_sources import describe, inspect_source
-from .manifest import (
-    DEFAULT_MANIFEST,
-    Manifest,
-    default_output,
-    load_manifest,
-    manifest_for_files,
-    with_source_mb,
-)
-from .normalize import normalize
-from .pipeline import build, find_duplicates
-from .preview import build_preview
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .manifest import Manifest
 
 #: ``check FILE...`` needs a deck file name for the one-deck manifest; nothing is written to it.
 CHECK_ONLY_OUTPUT = "qa2anki-check.apkg"
@@ -73,6 +65,8 @@ def _manifest(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, lock: str | None = None,
     reading: FileFormat = FileFormat(),
 ) -> Manifest:
+    from .manifest import load_manifest, manifest_for_files
+
     _files_or_config(files, config, reading)
     if files:
         if not output:
@@ -111,6 +105,8 @@ def _options(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 def _scalar(raw: str) -> Any:
     """VALUE as a manifest reads it: a YAML scalar (``3``, ``true``, ``null``); text that YAML
     reads as a list or a mapping, or as nothing (``x: y``, ``[Q]``, ``#1``), stays as written."""
+    import yaml
+
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
@@ -128,6 +124,8 @@ def _reading(format_: str, options: dict[str, Any]) -> FileFormat:
 def _verbosity(quiet: bool, verbose: bool) -> int:
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
+    from . import console
+
     return console.QUIET if quiet else console.VERBOSE if verbose else console.NORMAL
 
 
@@ -137,8 +135,25 @@ _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
 _force = click.option("--force", is_flag=True, help="Replace existing files that qa2anki did not write.")
+class _FormatChoice(click.Choice):  # type: ignore[type-arg]
+    """``auto`` or a registered format, looked up only when a command needs the list."""
+
+    def __init__(self) -> None:
+        super().__init__(["auto"])
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from .adapters import ADAPTERS
+
+        return ("auto", *ADAPTERS)
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click sets it in __init__; the registry decides
+        pass
+
+
 _format = click.option(
-    "--format", "format_", type=click.Choice(["auto", *ADAPTERS]), default="auto", show_default=True,
+    "--format", "format_", type=_FormatChoice(), default="auto", show_default=True,
     help="Read the FILEs as this format instead of detecting it.",
 )
 _option = click.option(
@@ -190,6 +205,10 @@ def build_command(
       qa2anki build notes.md faq.json -o decks/mine.apkg --deck "Interview"
       qa2anki build sheet.txt --format csv --option question=Front -o decks/sheet.apkg
     """
+    from . import console
+    from .manifest import with_source_mb
+    from .pipeline import build
+
     verbosity = _verbosity(quiet, verbose)
     manifest = _manifest(files, config, output, deck, lock, _reading(format_, options))
     manifest = with_source_mb(manifest, max_source_mb)
@@ -227,6 +246,10 @@ def check_command(
       qa2anki check --strict --config interview.yaml
       qa2anki check notes.md faq.json -v
     """
+    from . import console
+    from .check import check, check_config
+    from .manifest import manifest_for_files, with_source_mb
+
     verbosity = _verbosity(quiet, verbose)
     _files_or_config(files, config, _reading(format_, options))
     with console.ProgressBar(enabled=verbosity != console.QUIET) as progress:
@@ -254,6 +277,10 @@ def dups_command(files: tuple[str, ...], config: str | None, format_: str, optio
       qa2anki dups notes.md faq.json
     To split or join clusters, add keep_separate: or merge: under the deck's dedup: in the manifest.
     """
+    from .dedup import describe_clusters
+    from .manifest import default_output
+    from .pipeline import find_duplicates
+
     manifest = _manifest(files, config, default_output("qa2anki") if files else None, None,
                          reading=_reading(format_, options))
     for deck in manifest.decks:
@@ -290,6 +317,9 @@ def preview_command(
       qa2anki preview --open
       qa2anki preview notes.md -o /tmp/cards.html
     """
+    from .manifest import default_output, with_source_mb
+    from .preview import build_preview
+
     manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck,
                          reading=_reading(format_, options))
     report, path = build_preview(with_source_mb(manifest, max_source_mb), output, force=force)
@@ -314,6 +344,8 @@ def normalize_command(sources: tuple[str, ...], out_dir: str, format_: str) -> N
       qa2anki normalize sources/* -o normalized/
       qa2anki build normalized/*.yaml -o decks/mine.apkg
     """
+    from .normalize import normalize
+
     result = normalize(sources, out_dir, format_)
     for diagnostic in result.skipped:
         click.echo(f"warning: {diagnostic}", err=True)
@@ -339,6 +371,8 @@ def inspect_command(
       qa2anki inspect notes.md --items
       qa2anki inspect faq.txt --format markdown
     """
+    from .inspect_sources import describe, inspect_source
+
     failed = False
     for path in files:
         try:

@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz, process
 
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
-from .models import QA_CARD, Card, Diagnostic, Item, Note, note_fields
+from .models import QA_CARD, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 REMOVED_TAG = "qa2anki::removed"
@@ -547,15 +547,12 @@ def _with(note: Note, **changes: object) -> Note:
 def note_fingerprint(note: Note) -> str:
     """What the learner studies of a note: equal fingerprints, nothing to update in Anki.
 
-    Every field and tag except the Source field, which stands in as its members' ``file#ref``
-    (the file's name, not its folder): its line numbers shift with any edit above the item, and
-    a moved file changes its path, and neither is a reason to overwrite the note (and edits
-    the learner made to it). They refresh when the card next changes.
+    Every field and tag, and the members' ``file#ref`` (the file's name, not its folder). The
+    Source field names sources as a learner reads them, with no line numbers, so an edit above
+    an item or a moved file leaves the note as it is (and the edits the learner made to it).
     """
-    names = note_fields(note.card.kind)
-    shown = [text for name, text in zip(names, note.fields, strict=True) if name != "Source"]
     keys = [item_key(PurePosixPath(item.source).name, item.ref) for item in note.card.items]
-    text = "\x1e".join(["\x1f".join(shown), "\x1f".join(keys), "\x1f".join(note.tags)])
+    text = "\x1e".join(["\x1f".join(note.fields), "\x1f".join(keys), "\x1f".join(note.tags)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
+from .defaults import DEFAULT_MANIFEST
 from .errors import ManifestError
 from .plaintext import plain_text
 
-DEFAULT_MANIFEST = "qa2anki.yaml"
 SUBDECK_MODES = ("flat", "source", "topic")
 
 
@@ -40,6 +40,8 @@ class SourceSpec:
     named_by_flag: bool = False
     #: Whether its answer-only units no question claims become recovered cards (see qa2anki.recover).
     recover: bool = True
+    #: What cards call it (the manifest's ``name:``); "": the document's own title, else its file.
+    title: str = ""
 
     @property
     def name(self) -> str:
@@ -68,6 +70,7 @@ class DeckSpec:
     dedup: DedupSpec = DedupSpec()
     output_line: int | None = None  # the manifest line naming the output; None if not from a manifest
     recover: bool = True  # False: no source of the deck gets recovered cards
+    code_wrap: bool = True  # False: long code lines scroll sideways on phones instead of wrapping
 
     def recovers(self, source: str) -> bool:
         """Whether units of ``source`` (a SourceSpec name) may become recovered cards."""
@@ -102,8 +105,8 @@ class Manifest:
 
 _TOP_KEYS = ("decks", "lockfile", "limits")
 _LIMIT_KEYS = ("source_mb", "image_mb", "nesting")
-_DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup", "recover")
-_SOURCE_KEYS = ("path", "format", "tags", "options", "recover")
+_DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup", "recover", "code_wrap")
+_SOURCE_KEYS = ("path", "name", "format", "tags", "options", "recover")
 _DEDUP_KEYS = ("threshold", "keep_separate", "merge", "enabled")
 
 
@@ -276,6 +279,7 @@ class _NodeReader:
             dedup=self.dedup(keys["dedup"]) if "dedup" in keys else DedupSpec(),
             output_line=(output or keys["name"]).start_mark.line + 1,
             recover=self.scalar(keys["recover"], bool, "recover") if "recover" in keys else True,
+            code_wrap=self.scalar(keys["code_wrap"], bool, "code_wrap") if "code_wrap" in keys else True,
         )
 
     def source(self, node: Any, base: Path) -> list[SourceSpec]:
@@ -294,6 +298,7 @@ class _NodeReader:
             tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
             options=options,
             recover=self.scalar(keys["recover"], bool, "recover") if "recover" in keys else True,
+            title=" ".join(self.scalar(keys["name"], str, "name").split()) if "name" in keys else "",
         )
         paths = _expand(base, raw)
         return [SourceSpec(path=p, **common) for p in paths]

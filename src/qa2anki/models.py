@@ -113,6 +113,8 @@ class SourceResult:
     dropped: tuple[Dropped, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    #: The document's own title ("" if it gives none); cards name the source by it.
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def normalize_source(
     names its format); ``key`` is the source it records."""
     result = read_source(path, format, options, key=key, named_by_flag=True)
     repaired = repair_items(result.items)
-    return dump(result.source, result.format, repaired.items, result.dropped)
+    return dump(result.source, result.format, repaired.items, result.dropped, title=result.title)
 
 
 def normalize(sources: Sequence[str | Path], out_dir: str | Path, format: str = "auto") -> NormalizeResult:

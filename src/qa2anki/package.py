@@ -24,7 +24,7 @@ import genanki
 
 from .errors import OutputError
 from .models import CLOZE_FIELDS, NOTE_FIELDS, RECOVERED_CLOZE, Note
-from .render import highlight_css
+from .render import code_wrap_css, highlight_css
 
 NOTE_TYPE_NAME = "qa2anki Q&A"
 #: The cloze note type, for cards the recover stage made of answers whose question was lost.
@@ -43,7 +43,7 @@ def _template(name: str) -> str:
 
 def card_css() -> str:
     """The one stylesheet: card style plus pygments' light and dark palettes."""
-    return _template("style.css") + "\n" + highlight_css()
+    return _template("style.css") + "\n" + code_wrap_css() + highlight_css()
 
 
 class _Model(genanki.Model):

@@ -10,7 +10,7 @@ import dataclasses
 import multiprocessing as mp
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -36,7 +36,7 @@ from .package import (
     write_apkg,
 )
 from .recover import Recovery, recover
-from .render import render_notes, source_labels
+from .render import render_notes, source_labels, source_names
 from .repair import RepairStats, repair_items
 from .report import write_report
 from .workers import process_pool
@@ -54,6 +54,8 @@ class SourceSummary:
     repair: RepairStats = RepairStats()
     name: str = ""  # the source's key in items and reports (SourceSpec.name); "": the file's name
     coverage: Coverage | None = None  # where its lines went (see qa2anki.coverage)
+    title: str = ""  # what cards call it: the manifest's name:, else the document's own title
+    origin: str = ""  # the source its items name, when not its key (a normalized file's original)
 
     @property
     def key(self) -> str:
@@ -226,7 +228,7 @@ def _summary(report: DeckReport) -> dict[str, Any]:
         "sources": [
             {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
              "dropped": s.dropped, "repair": dataclasses.asdict(s.repair),
-             "coverage": s.coverage.summary() if s.coverage else None}
+             "coverage": s.coverage.summary() if s.coverage else None, "title": s.title}
             for s in report.sources
         ],
         "dropped": plain(report.dropped),
@@ -246,7 +248,8 @@ def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
                 notes=(),
                 sources=tuple(
                     SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
-                                  RepairStats(**s["repair"]), s["name"], coverage_from(s["coverage"]))
+                                  RepairStats(**s["repair"]), s["name"], coverage_from(s["coverage"]),
+                                  str(s.get("title") or ""))
                     for s in deck["sources"]
                 ),
                 dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
@@ -297,7 +300,8 @@ def read_deck_sources(
         diagnostics.extend(result.diagnostics)
         diagnostics.extend(lost_lines(spec.name, coverage))
         summaries.append(SourceSummary(spec.path, result.format, len(result.items), len(result.dropped),
-                                       name=spec.name, coverage=coverage))
+                                       name=spec.name, coverage=coverage, title=spec.title or result.title,
+                                       origin=result.source if result.source != spec.name else ""))
     if progress:
         progress("read", len(deck.sources), len(deck.sources))
     return items, summaries, dropped, diagnostics
@@ -391,7 +395,8 @@ def build_deck(
         for s in summaries
     ]
     dropped.extend(unclaimed)
-    made = notes_for_cards(deck, merged.cards + recovered.cards, ledger, progress, root=root, limits=limits)
+    made = notes_for_cards(deck, merged.cards + recovered.cards, ledger, progress, root=root, limits=limits,
+                           titles={summary.origin or summary.key: summary.title for summary in summaries})
     diagnostics.extend(made.diagnostics)
     diagnostics.extend(merged.diagnostics)
     diagnostics.extend(recovered.diagnostics)
@@ -445,15 +450,22 @@ def notes_for_cards(
     *,
     root: Path = Path("."),
     limits: Limits | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> DeckNotes:
-    """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed."""
+    """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed.
+
+    ``titles`` maps source keys to their titles (:attr:`SourceSummary.title`), for the names
+    cards show; a source without one is named by its file (see :func:`.render.source_names`).
+    """
     identities = ledger.assign(deck.name, cards)
     if progress:
         progress("render", 0, len(cards))
     labels = source_labels(spec.name for spec in deck.sources)
+    names = source_names(titles if titles is not None else {spec.name: spec.title for spec in deck.sources})
     jobs = [
         (card, dict(guid=identities.guids[position], deck=deck.name, subdecks=deck.subdecks,
-                    tags=deck.tags, position=position, labels=labels))
+                    tags=deck.tags, position=position, labels=labels, names=names,
+                    code_wrap=deck.code_wrap))
         for position, card in enumerate(cards)
     ]
     sources = {spec.name: spec.path for spec in deck.sources}  # keyed as Item.source

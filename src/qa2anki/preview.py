@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from .manifest import Manifest
-from .models import RECOVERED_CLOZE, Note, note_fields
+from .models import RECOVERED_CLOZE, Note, location, note_fields
 from .outputs import PREVIEW_MARKER, check_outputs
 from .package import atomic_path, model_for, note_type, notetype_of
 from .pipeline import BuildReport, build
@@ -94,7 +94,9 @@ def inline_images(text: str, media: Mapping[str, bytes]) -> str:
 
 def _note_html(note: Note, media: Mapping[str, bytes]) -> str:
     front, back = card_sides(note)
-    meta = html.escape(f"{note.deck}  ·  {' '.join(note.tags)}")
+    members = note.card.items
+    where = ", ".join(f"{location(item.source, item.line, item.end_line)} #{item.ref}" for item in members)
+    meta = html.escape(f"{note.deck}  ·  {' '.join(note.tags)}  ·  {where}")
     sides = "".join(
         f'<div class="pv-side"><div class="pv-label">{label}</div>'
         f'<div class="card">{inline_images(side, media)}</div></div>'

@@ -82,8 +82,59 @@ def highlight_code(code: str, language: str = "") -> str:
     lexer = lexer_for(language) if language else None
     if lexer is None:
         escaped = html.escape(code.rstrip("\n") + "\n", quote=False)
-        return f'<div class="{CODE_CLASS}"><pre><span></span><code>{escaped}</code></pre></div>\n'
-    return highlight(code, lexer, _FORMATTER)
+        return _wrappable(f'<div class="{CODE_CLASS}"><pre><span></span><code>{escaped}</code></pre></div>\n')
+    return _wrappable(highlight(code, lexer, _FORMATTER))
+
+
+#: Wrapped code lines hang this far under their own indentation, and no deeper than MAX_HANGING.
+HANGING = 2
+MAX_HANGING = 24
+_CODE_BODY = re.compile(r"(<code>)(.*?)(</code></pre>)", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _wrappable(highlighted: str) -> str:
+    """Each code line in a span classed by its indentation (``qa-ln qa-iN``), so that on a phone
+    a long line wraps under itself, indented, instead of running out of sight (see
+    :func:`code_wrap_css`). Pygments closes its spans at every line end, so lines split cleanly."""
+
+    def lines(match: re.Match[str]) -> str:
+        rows = match.group(2).split("\n")
+        if rows[-1] == "":  # the code's final line break: each span ends with its own
+            rows.pop()
+        spans = "".join(f'<span class="qa-ln qa-i{_indent(row)}">{row}\n</span>' for row in rows)
+        return match.group(1) + spans + match.group(3)
+
+    return _CODE_BODY.sub(lines, highlighted, count=1)
+
+
+def _indent(row: str) -> int:
+    text = html.unescape(_TAG.sub("", row)).expandtabs(4)
+    return min(len(text) - len(text.lstrip(" ")), MAX_HANGING)
+
+
+_CODE_BLOCK = f'<div class="{CODE_CLASS}">'
+_UNWRAPPED_CODE_BLOCK = f'<div class="{CODE_CLASS} qa-nowrap">'
+
+
+def code_wrap_css() -> str:
+    """Phones (AnkiDroid's and AnkiMobile's ``.mobile``, or any screen under 600 px) wrap long
+    code lines, each hanging under its own indentation; a deck with ``code_wrap: false`` keeps
+    the sideways scroll (its code blocks carry ``qa-nowrap``)."""
+    rules = [
+        ".card pre { white-space: pre-wrap; overflow-wrap: anywhere; }",
+        ".card pre .qa-ln { display: block; }",
+        *(
+            f".card pre .qa-i{n} {{ padding-left: {n + HANGING}ch; text-indent: -{n + HANGING}ch; }}"
+            for n in range(MAX_HANGING + 1)
+        ),
+        ".card .qa-nowrap pre { white-space: pre; overflow-wrap: normal; }",
+        ".card .qa-nowrap pre .qa-ln { display: inline; padding-left: 0; text-indent: 0; }",
+    ]
+    narrow = "\n".join(f"  {rule}" for rule in rules)
+    mobile = "\n".join(f".mobile {rule}" for rule in rules)
+    return f"/* Code on phones: wrap, hanging under each line's indentation. */\n" \
+           f"@media (max-width: 600px) {{\n{narrow}\n}}\n{mobile}\n"
 
 
 LIGHT_STYLE = "default"
@@ -547,6 +598,19 @@ def source_labels(sources: Iterable[str]) -> dict[str, str]:
     return labels
 
 
+def source_names(titles: Mapping[str, str]) -> dict[str, str]:
+    """Source key -> the name a card shows for it: its title (the manifest's ``name:``, else the
+    document's own), else its label (:func:`source_labels`). Two sources of one name are told
+    apart by their labels, so "also in" never names one source for another."""
+    labels = source_labels(titles)
+    names = {source: title or labels[source] for source, title in titles.items()}
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {
+        source: f"{name} ({labels[source]})" if name in shared and name != labels[source] else name
+        for source, name in names.items()
+    }
+
+
 def _label(source: str, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(source) or Path(source).stem or source
 
@@ -603,19 +667,19 @@ def subdeck_of(card: Card, deck: str, mode: str, labels: Mapping[str, str] | Non
     return "::".join([plain_text(deck) or "untitled", *(p for p in map(deck_part, parts) if p)])
 
 
-def provenance(card: Card) -> str:
-    """The Source field: every member, where it came from; a member whose answer only repeats
-    one shown is marked "also in" (its answer is not shown again)."""
+def provenance(card: Card, names: Mapping[str, str] | None = None) -> str:
+    """The Source field: which sources ask the card's question, by the names a learner reads
+    (:func:`source_names`; file, ref and line are in ``--report`` and ``preview``). A member
+    whose answer only repeats one shown is marked "also in" (its answer is not shown again)."""
     repeated = {id(item) for item in card.repeated}
-    rows = []
-    for item in card.items:
-        where = f"{item.source} · {item.ref}"
-        if item.line:
-            where += f" · line {item.line}"
-        if id(item) in repeated:
-            where = f"also in {where} (same answer)"
-        rows.append(f"<li>{html.escape(where, quote=False)}</li>")
-    return f'<ul class="qa-sources">{"".join(rows)}</ul>'
+    shown = dict.fromkeys(_label(item.source, names) for item in card.items if id(item) not in repeated)
+    also = dict.fromkeys(
+        f"also in {name} (same answer)"
+        for name in (_label(item.source, names) for item in card.items if id(item) in repeated)
+        if name not in shown
+    )
+    items = "".join(f"<li>{html.escape(row, quote=False)}</li>" for row in [*shown, *also])
+    return f'<ul class="qa-sources">{items}</ul>'
 
 
 def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
@@ -624,23 +688,17 @@ def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
 
 
 def other_answers(
-    card: Card, renderer: Renderer, media: MediaCollector | None, labels: Mapping[str, str] | None = None
+    card: Card, renderer: Renderer, media: MediaCollector | None, names: Mapping[str, str] | None = None
 ) -> str:
-    """The OtherAnswers field: each answer that adds something, under its source's name.
-
-    The name is the source's label (as in tags: the file's stem, or enough of its path to tell
-    it apart) and the item's ref; the Source field gives the full path. Answers that only
-    repeat one shown are not here (see :func:`provenance`).
+    """The OtherAnswers field: each answer that adds something, under its source's name
+    (:func:`source_names`). Answers that only repeat one shown are not here (see :func:`provenance`).
     """
     return "".join(
-        f'<div class="qa-other"><div class="qa-from">{html.escape(_from(item, labels), quote=False)}</div>'
+        f'<div class="qa-other"><div class="qa-from">{html.escape(_label(item.source, names), quote=False)}'
+        "</div>"
         f"{_safe(renderer.answer(item), item, media)}</div>"
         for item in card.other_answers
     )
-
-
-def _from(item: Item, labels: Mapping[str, str] | None) -> str:
-    return f"{_label(item.source, labels)} · {item.ref}"
 
 
 def question_html(card: Card, renderer: Renderer) -> str:
@@ -681,12 +739,14 @@ def cloze_html(rendered: str, terms: tuple[str, ...]) -> str:
     return "".join(parts)
 
 
-def _cloze_fields(card: Card, renderer: Renderer, media: MediaCollector | None) -> tuple[str, ...]:
+def _cloze_fields(
+    card: Card, renderer: Renderer, media: MediaCollector | None, names: Mapping[str, str] | None
+) -> tuple[str, ...]:
     """The cloze note's fields: its answer with the terms hidden, then where it came from."""
     primary = card.primary
     text = cloze_html(_safe(renderer.answer(primary), primary, media), card.cloze)
     topic = html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False)
-    return (recovered_mark(card) + text, "", provenance(card), topic)
+    return (recovered_mark(card) + text, "", provenance(card, names), topic)
 
 
 def render_note(
@@ -700,23 +760,29 @@ def render_note(
     position: int = 0,
     media: MediaCollector | None = None,
     labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    code_wrap: bool = True,
 ) -> Note:
     """Everything Anki stores for one card; every field is safe (see :mod:`.sanitize`).
 
     HTML rendered from a source goes through the sanitizer; what qa2anki writes around it
     (provenance, badges, the other answers' headings) is built from escaped text.
     ``media`` resolves local images and collects the files to pack; without it images are dropped.
-    ``labels`` names sources in tags and subdecks (see :func:`source_labels`).
+    ``labels`` names sources in tags and subdecks (see :func:`source_labels`), ``names`` on the
+    card (see :func:`source_names`; by default their labels). ``code_wrap=False`` keeps long
+    code lines scrolling sideways on phones (see :func:`code_wrap_css`).
     """
     primary = card.primary
-    fields = _cloze_fields(card, renderer, media) if card.recovered == RECOVERED_CLOZE else (
+    fields = _cloze_fields(card, renderer, media, names or labels) if card.recovered == RECOVERED_CLOZE else (
         recovered_mark(card) + _safe(question_html(card, renderer), primary, media),
         _safe(renderer.answer(primary), primary, media),
-        other_answers(card, renderer, media, labels),
-        provenance(card),
+        other_answers(card, renderer, media, names or labels),
+        provenance(card, names or labels),
         html.escape(level_of(card), quote=False),
         html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False),
     )
+    if not code_wrap:
+        fields = tuple(field.replace(_CODE_BLOCK, _UNWRAPPED_CODE_BLOCK) for field in fields)
     return Note(
         guid=guid,
         deck=subdeck_of(card, deck, subdecks, labels),

@@ -51,6 +51,7 @@ def report_data(report: BuildReport) -> dict[str, Any]:
         "sources": [
             {
                 "file": summary.key,
+                "title": summary.title,
                 "format": summary.format,
                 "items": summary.items,
                 "dropped": summary.dropped,

@@ -65,7 +65,8 @@ class _TermCache(dict[str, tuple[str, ...]]):
         if token.isdigit():
             return (token,)  # the stemmer leaves numbers as they are; too many to remember
         if not token[0].isalpha():
-            operator = token.rstrip("?.:") if len(token.rstrip("?.:")) >= 2 else token  # "===?" ends a sentence
+            stripped = token.rstrip("?.:")  # "===?" ends a sentence; "??" is the operator
+            operator = stripped if len(stripped) >= 2 else token
             terms = () if operator in _NOT_OPERATORS else (operator,)
             self[token] = terms
             return terms

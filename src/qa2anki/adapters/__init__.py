@@ -32,6 +32,7 @@ from . import (
     obsidian_cards,
     records,
 )
+from ._title import document_title
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
@@ -172,7 +173,7 @@ def read_binary_as(
         result = adapter.read_bytes(data, source, options or {}, int(limits.source_mb * 2**20))
     except SourceError as exc:
         raise SourceError(exc.message, file=display_name or source, line=exc.line) from None
-    return _bound_markdown(_keep_schema(result), "", min(limits.nesting, MARKDOWN_MAX_NESTING))
+    return _titled(_bound_markdown(_keep_schema(result), "", min(limits.nesting, MARKDOWN_MAX_NESTING)), "")
 
 
 def read_text_as(
@@ -197,7 +198,14 @@ def read_text_as(
     if warnings:
         extra = tuple(Diagnostic(source, None, message) for message in warnings)
         result = dataclasses.replace(result, diagnostics=extra + result.diagnostics)
-    return result
+    return _titled(result, text)
+
+
+def _titled(result: SourceResult, text: str) -> SourceResult:
+    """``result`` with the document's own title, unless its adapter already named one."""
+    if result.title:
+        return result
+    return dataclasses.replace(result, title=document_title(text, result.skipped, result.items))
 
 
 def _read_nested(

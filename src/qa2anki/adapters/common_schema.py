@@ -61,14 +61,15 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_text)
 
 
-def dump(source: str, format: str, items: Iterable[Item], dropped: Iterable[Dropped] = ()) -> str:
-    """The YAML text of one source's items (and what it dropped, for the record)."""
-    document: dict[str, Any] = {
-        "qa2anki": SCHEMA_VERSION,
-        "source": source,
-        "format": format,
-        "items": [_item_fields(item) for item in items],
-    }
+def dump(
+    source: str, format: str, items: Iterable[Item], dropped: Iterable[Dropped] = (), title: str = ""
+) -> str:
+    """The YAML text of one source's items (and what it dropped, for the record); ``title`` is
+    the document's own title, which cards name the source by."""
+    document: dict[str, Any] = {"qa2anki": SCHEMA_VERSION, "source": source, "format": format}
+    if title:
+        document["title"] = title
+    document["items"] = [_item_fields(item) for item in items]
     dropped = list(dropped)
     if dropped:
         document["dropped"] = [
@@ -117,7 +118,9 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
                 str(d.get("question") or ""), _int(d.get("end_line")))
         for d in tree.get("dropped") or () if isinstance(d, dict)
     )
-    return SourceResult(origin, ADAPTER.name, items, dropped, skipped=_passed_over(tree, text, source))
+    title = " ".join(str(tree.get("title") or "").split())
+    skipped = _passed_over(tree, text, source)
+    return SourceResult(origin, ADAPTER.name, items, dropped, skipped=skipped, title=title)
 
 
 def _passed_over(tree: dict[str, Any], text: str, source: str) -> tuple[Skipped, ...]:
