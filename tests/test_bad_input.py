@@ -106,7 +106,7 @@ def test_one_bad_item_in_a_good_source_is_a_warning_and_skipped(everyday_dir: Pa
     assert result.exit_code == 0, result.output
     expected = 'warning: problems.md:7: Q2 "What is a race condition?": question without an answer'
     assert expected in result.stderr
-    assert "qa2anki: 2 cards from 1 sources, 1 items dropped -> out.apkg" in result.stdout
+    assert "qa2anki: 2 cards from 1 source, 1 item dropped -> out.apkg" in result.stdout
 
 
 def test_truncated_json_payload(everyday_dir: Path, prior: Snapshot):

@@ -15,7 +15,7 @@ def test_payload_builds_71_notes_with_topic_tags_and_levels(tmp_path, collection
     out = tmp_path / "fastapi.apkg"
     result = CliRunner().invoke(main, ["build", str(SEED_000), "-o", str(out), "--deck", "FastAPI"])
     assert result.exit_code == 0, result.output
-    assert "71 cards from 1 sources" in result.output
+    assert "71 cards from 1 source" in result.output
     assert import_apkg(collection, out).new == 71
     assert len(collection.find_notes("")) == 71
     assert len(collection.find_notes("tag:qa2anki::topic::Fundamentals::Async_Basics")) == 15

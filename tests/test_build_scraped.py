@@ -19,7 +19,7 @@ def _build(tmp_path: Path) -> tuple[Path, dict]:
     out, report = tmp_path / "out.apkg", tmp_path / "report.json"
     result = CliRunner().invoke(main, ["build", str(SEED_001), "-o", str(out), "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert "52 cards from 1 sources, 18 items dropped" in result.output
+    assert "52 cards from 1 source, 18 items dropped" in result.output
     return out, json.loads(report.read_text(encoding="utf-8"))
 
 

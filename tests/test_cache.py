@@ -31,7 +31,7 @@ def test_unchanged_rebuild_keeps_the_deck_and_repeats_the_summary(project: Path)
     before = _deck_state(project)
     second = _build(project)
     assert UP_TO_DATE in second
-    assert "Cached: 30 cards from 1 sources" in second
+    assert "Cached: 30 cards from 1 source -> " in second
     assert "0 new, 0 updated, 30 unchanged, 0 removed" in second
     assert f"sources/{SEED}" in second and "markdown" in second  # the per-source table too
     assert _deck_state(project) == before
@@ -56,12 +56,26 @@ def test_any_change_rebuilds(project: Path, change: str):
     assert UP_TO_DATE in _build(project)  # and the next one is cached again
 
 
-def test_no_cache_and_report_always_rebuild(project: Path):
+def test_no_cache_and_report_always_rebuild_and_the_next_plain_build_is_kept(project: Path):
     _build(project)
     assert UP_TO_DATE not in _build(project, "--no-cache")
+    assert UP_TO_DATE in _build(project)  # --no-cache refreshed the record: no work repeated
     report = project / "report.json"
     assert UP_TO_DATE not in _build(project, "--report", str(report))
     assert report.exists()
+    assert UP_TO_DATE in _build(project)
+
+
+def test_a_build_with_accepted_drops_is_kept_too(project: Path):
+    source = project / "sources" / SEED
+    source.write_text(source.read_text() + "\n## Q31. What is pending?\n\nLorem ipsum dolor sit amet.\n")
+    manifest = project / "qa2anki.yaml"
+    entry = f"sources:\n      - path: sources/{SEED}\n        accept_dropped: [placeholder]"
+    manifest.write_text(manifest.read_text().replace(f"sources: [sources/{SEED}]", entry))
+    first = _build(project)
+    assert "1 item made no card, as the manifest accepts: 1 placeholder" in first
+    second = _build(project)
+    assert UP_TO_DATE in second and "1 item dropped" in second
 
 
 def test_builds_from_files_leave_no_cache_behind(tmp_path: Path, monkeypatch):

@@ -11,7 +11,17 @@ from click.testing import CliRunner, Result
 
 from conftest import DATA, ROOT
 from qa2anki import ADAPTERS, build, load_manifest
-from qa2anki.check import ERROR, NOTE, WARNING, CheckReport, Finding, check, dropped_message, findings
+from qa2anki.check import (
+    ERROR,
+    NOTE,
+    WARNING,
+    CheckReport,
+    Finding,
+    check,
+    dropped_message,
+    findings,
+    plural,
+)
 from qa2anki.cli import main
 from qa2anki.models import FLATTENED, Card, Diagnostic, Dropped, Item, damaged_fence
 from qa2anki.pipeline import BuildReport, DeckReport
@@ -50,7 +60,8 @@ def test_fixture_with_known_problems(everyday_dir: Path):
         f"warning: unknown.txt: skipped: no adapter recognises this file (tried {', '.join(ADAPTERS)}); "
         "set 'format:' for it in the manifest"
     )
-    assert lines[4:] == ["error: missing.md: no such file", "2 errors, 3 warnings in 6 sources"]
+    assert lines[4:] == ["error: problems.yaml:12: source 'missing.md': no such file",
+                         "2 errors, 3 warnings in 6 sources"]
     assert result.exit_code == 1
     assert tree(everyday_dir) == before
 
@@ -75,7 +86,7 @@ def test_quiet_prints_errors_and_the_tally_only(everyday_dir: Path):
     result = run("-c", "problems.yaml", "-q")
     lines = result.stdout.splitlines()
     assert [line.split(":")[:2] for line in lines[:-1]] == [
-        ["error", " truncated.json"], ["error", " missing.md"]
+        ["error", " truncated.json"], ["error", " problems.yaml"]  # missing.md, at its manifest line
     ]
     assert lines[-1] == "2 errors, 3 warnings in 6 sources"
 
@@ -196,13 +207,16 @@ def test_check_on_the_seeds_prints_every_problem_the_build_reports(seed_project:
     lines = result.stdout.splitlines()
     for dropped in report.dropped:
         where = dropped.source + (f":{dropped.line}: " if dropped.line else ": ")
-        assert any(line.startswith(f"warning: {where}{dropped.ref}") for line in lines), dropped
+        severity = "info" if dropped.accepted else "warning"  # the manifest accepts the placeholders
+        assert any(line.startswith(f"{severity}: {where}{dropped.ref}") for line in lines), dropped
     for diagnostic in report.diagnostics:
         assert any(diagnostic.message in line for line in lines), diagnostic
     placeholders = sum(1 for d in report.dropped if d.reason == "placeholder")
     assert sum("placeholder answer" in line for line in lines) == placeholders
-    warnings = len(report.dropped) + sum(d.severity == "warning" for d in report.diagnostics)
-    assert lines[-1].startswith(f"0 errors, {warnings} warnings in 5 sources")
+    warned = sum(not d.accepted for d in report.dropped)
+    warnings = warned + sum(d.severity == "warning" for d in report.diagnostics)
+    assert lines[-1].startswith(f"0 errors, {plural(warnings, 'warning')} in 5 sources")
+    assert f"{placeholders} items dropped as the manifest accepts" in lines[-1]
 
 
 def test_build_without_write_writes_nothing_anywhere(seed_project: Path):

@@ -145,7 +145,7 @@ def test_on_a_terminal_a_build_shows_progress_and_colour(tmp_path: Path, termina
     drawn = _run_on_terminal(["build", "big.md", "odd.txt", "-o", "big.apkg"], tmp_path, terminal_env)
     assert "\r" + bar_line("render", 200, 200) in drawn
     assert "\x1b[33mwarning:\x1b[0m odd.txt: skipped" in drawn
-    assert "qa2anki: 200 cards from 1 sources -> big.apkg" in drawn
+    assert "qa2anki: 200 cards from 1 source -> big.apkg" in drawn
 
 
 def test_no_color_turns_colour_off_even_on_a_terminal(tmp_path: Path, terminal_env: dict[str, str]):
@@ -180,10 +180,13 @@ def test_summary_table_per_source_and_per_deck(everyday_dir: Path):
         "good.md      markdown      3      3       0        0",
         "problems.md  markdown      2      2       0        1",
         "",
-        "Py: 5 cards from 2 sources, 1 items dropped -> out.apkg",
+        "Py: 5 cards from 2 sources, 1 item dropped -> out.apkg",
         "  5 new, 0 updated, 0 unchanged, 0 removed since the last build",
     ]
-    assert result.stderr == "1 item made no card: 1 no-answer (--verbose lists them)\n"
+    assert result.stderr == (
+        "1 item made no card: 1 no-answer (--verbose lists them; fix them in the source, or list their "
+        "reason under the source's accept_dropped: in the manifest)\n"
+    )
 
 
 def test_quiet_prints_nothing_on_success(everyday_dir: Path):

@@ -128,7 +128,7 @@ def test_cli_normalize_then_build(tmp_path):
     built = runner.invoke(main, ["build", str(tmp_path / "n" / "000_ef3bbbb18375a36d.yaml"),
                                  "-o", str(tmp_path / "d.apkg")])
     assert built.exit_code == 0, built.output
-    assert "71 cards from 1 sources" in built.output
+    assert "71 cards from 1 source" in built.output
 
 
 def test_sources_no_adapter_reads_are_skipped_with_a_warning(tmp_path):

@@ -348,6 +348,8 @@ def _value_ok(value: object, hint: Any) -> bool:
         return _text(value)
     if hint is int:
         return _count(value)
+    if hint is bool:
+        return isinstance(value, bool)
     if hint == int | None:
         return value is None or _count(value)
     return False

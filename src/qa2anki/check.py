@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .adapters import UnsupportedFormatError, read_source
 from .errors import ManifestError, OutputError, Qa2AnkiError
-from .manifest import Manifest, load_manifest, with_source_mb
+from .manifest import Manifest, load_manifest, missing_source, with_source_mb
 from .models import Card, Dropped, location
 from .outputs import check_outputs
 from .pipeline import BuildReport, Progress, build
@@ -53,6 +53,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     sources: int  # how many source files the manifest lists
     recovered: int = 0  # cards made of answers whose question was lost (listed as info)
+    accepted: int = 0  # dropped items the manifest's accept_dropped: expects (listed as info)
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -68,19 +69,21 @@ class CheckReport:
     def tally(self) -> str:
         """``2 errors, 20 warnings in 5 sources`` (plus merged cards, when there are any)."""
         text = (
-            f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')} "
-            f"in {_plural(self.sources, 'source')}"
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+            f"in {plural(self.sources, 'source')}"
         )
         notes = self.count(NOTE)
         if notes:
-            text += f"; {_plural(notes, 'card')} merged"
-        return f"{text}; {_plural(self.recovered, 'card')} recovered" if self.recovered else text
+            text += f"; {plural(notes, 'card')} merged"
+        if self.accepted:
+            text += f"; {plural(self.accepted, 'item')} dropped as the manifest accepts"
+        return f"{text}; {plural(self.recovered, 'card')} recovered" if self.recovered else text
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -121,8 +124,11 @@ def diagnostic_findings(report: BuildReport, paths: Mapping[str, str]) -> list[F
 
 
 def dropped_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:
+    """A warning per dropped item; a note where the manifest's ``accept_dropped:`` expects it."""
     return [
-        Finding(WARNING, paths.get(d.source, d.source), d.line, dropped_message(d)) for d in report.dropped
+        Finding(INFO if d.accepted else WARNING, paths.get(d.source, d.source), d.line,
+                dropped_message(d) + (" (accept_dropped in the manifest)" if d.accepted else ""))
+        for d in report.dropped
     ]
 
 
@@ -170,7 +176,8 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     refusals = _output_findings(manifest)
     try:
         report = build(manifest, write=False, progress=progress)
-        return CheckReport(tuple(refusals + _report_findings(report, paths)), sources, _recovered(report))
+        found = tuple(refusals + _report_findings(report, paths))
+        return CheckReport(found, sources, _recovered(report), _accepted(report))
     except Qa2AnkiError:
         pass  # find every unreadable source, not just the first, then check the rest
     errors, readable = _unreadable_sources(manifest)
@@ -180,11 +187,15 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
         errors.append(_finding_of(exc))
         return CheckReport(tuple(errors), sources)
     found = in_source_order(errors + _report_findings(report, paths), paths)
-    return CheckReport(tuple(found), sources, _recovered(report))
+    return CheckReport(tuple(found), sources, _recovered(report), _accepted(report))
 
 
 def _recovered(report: BuildReport) -> int:
     return sum(sum(deck.recovered()) for deck in report.decks)
+
+
+def _accepted(report: BuildReport) -> int:
+    return sum(entry.accepted for entry in report.dropped)
 
 
 def _report_findings(report: BuildReport, paths: Mapping[str, str]) -> list[Finding]:
@@ -235,6 +246,9 @@ def _unreadable_sources(manifest: Manifest) -> tuple[list[Finding], Manifest]:
         if spec.path in bad:
             continue
         try:
+            missing = missing_source(spec)
+            if missing:
+                raise missing
             read_source(spec.path, spec.format, spec.options, manifest.limits)
         except UnsupportedFormatError:
             continue  # the build warns about it and goes on

@@ -306,9 +306,10 @@ def dups_command(files: tuple[str, ...], config: str | None, format_: str, optio
 @_max_source_mb
 @_format
 @_option
+@_quiet
 def preview_command(
     files: tuple[str, ...], config: str | None, output: str | None, deck: str | None, open_page: bool,
-    force: bool, max_source_mb: float | None, format_: str, options: dict[str, Any],
+    force: bool, max_source_mb: float | None, format_: str, options: dict[str, Any], quiet: bool,
 ) -> None:
     """Write one HTML page showing every card as Anki will (front, back, light and dark).
 
@@ -323,8 +324,9 @@ def preview_command(
     manifest = _manifest(files, config, default_output(deck or "qa2anki") if files else None, deck,
                          reading=_reading(format_, options))
     report, path = build_preview(with_source_mb(manifest, max_source_mb), output, force=force)
+    shown = ("error",) if quiet else ("error", "warning")  # notes and info: check -v
     for diagnostic in report.diagnostics:
-        if diagnostic.severity != "info":  # notes (merges kept apart, recovered cards): check -v
+        if diagnostic.severity in shown:
             click.echo(f"{diagnostic.severity}: {diagnostic}", err=True)
     click.echo(str(path))
     if open_page:

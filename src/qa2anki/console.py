@@ -16,7 +16,17 @@ from typing import IO, Any
 
 import click
 
-from .check import ERROR, INFO, NOTE, WARNING, CheckReport, Finding, diagnostic_findings, findings
+from .check import (
+    ERROR,
+    INFO,
+    NOTE,
+    WARNING,
+    CheckReport,
+    Finding,
+    diagnostic_findings,
+    findings,
+    plural,
+)
 from .identity import REMOVED_TAG
 from .lockfile import LockRecord
 from .pipeline import BuildReport, DeckReport
@@ -138,10 +148,10 @@ def source_rows(report: BuildReport) -> list[dict[str, object]]:
 
 def deck_lines(deck: DeckReport) -> list[str]:
     """Per deck: cards, sources, dropped items, what changed since the last build, what was removed."""
-    dropped = len(deck.dropped)
+    dropped = f", {plural(len(deck.dropped), 'item')} dropped" if deck.dropped else ""
     lines = [
-        f"{deck.name}: {deck.card_count} cards from {len(deck.sources)} sources"
-        f"{f', {dropped} items dropped' if dropped else ''} -> {deck.output}"
+        f"{deck.name}: {plural(deck.card_count, 'card')} from {plural(len(deck.sources), 'source')}"
+        f"{dropped} -> {deck.output}"
         f"{' (up to date: no input changed, deck kept)' if deck.cached else ''}"
     ]
     questions, clozes = deck.recovered()
@@ -211,13 +221,21 @@ def build_output(
 
 
 def dropped_summary(report: BuildReport) -> list[str]:
-    """One line counting dropped items by reason (``--verbose`` or ``check`` list them)."""
-    reasons = Counter(entry.reason for entry in report.dropped)
-    if not reasons:
-        return []
-    parts = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
-    total = sum(reasons.values())
-    return [f"{total} {'item' if total == 1 else 'items'} made no card: {parts} (--verbose lists them)"]
+    """Lines counting dropped items by reason, and what to do about them (``--verbose`` and
+    ``check`` list them); those the manifest accepts (``accept_dropped:``) are counted apart."""
+    lines = []
+    for accepted in (False, True):
+        reasons = Counter(entry.reason for entry in report.dropped if entry.accepted == accepted)
+        if not reasons:
+            continue
+        parts = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
+        total = plural(sum(reasons.values()), "item")
+        lines.append(
+            f"{total} made no card, as the manifest accepts: {parts}" if accepted else
+            f"{total} made no card: {parts} (--verbose lists them; fix them in the source, or list "
+            "their reason under the source's accept_dropped: in the manifest)"
+        )
+    return lines
 
 
 def check_output(report: CheckReport, verbosity: int, colour: bool = False) -> list[str]:

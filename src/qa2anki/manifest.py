@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from .defaults import DEFAULT_MANIFEST
-from .errors import ManifestError
+from .errors import ManifestError, SourceError
+from .models import DROP_REASONS
 from .plaintext import plain_text
 
 SUBDECK_MODES = ("flat", "source", "topic")
@@ -42,6 +43,11 @@ class SourceSpec:
     recover: bool = True
     #: What cards call it (the manifest's ``name:``); "": the document's own title, else its file.
     title: str = ""
+    #: Where the manifest names it (file, line) and the path or pattern as written there.
+    declared: tuple[str, int] | None = None
+    written: str = ""
+    #: Reasons (``models.DROP_REASONS``) its items may be dropped for as notes, not warnings.
+    accept_dropped: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -106,7 +112,7 @@ class Manifest:
 _TOP_KEYS = ("decks", "lockfile", "limits")
 _LIMIT_KEYS = ("source_mb", "image_mb", "nesting")
 _DECK_KEYS = ("name", "output", "sources", "tags", "subdecks", "dedup", "recover", "code_wrap")
-_SOURCE_KEYS = ("path", "name", "format", "tags", "options", "recover")
+_SOURCE_KEYS = ("path", "name", "format", "tags", "options", "recover", "accept_dropped")
 _DEDUP_KEYS = ("threshold", "keep_separate", "merge", "enabled")
 
 
@@ -225,6 +231,16 @@ class _NodeReader:
             self.fail(node, f"'{what}' must be {wanted}")
         return value
 
+    def drop_reasons(self, node: Any) -> frozenset[str]:
+        reasons = self.strings(node, "accept_dropped")
+        for reason in reasons:
+            if reason not in DROP_REASONS:
+                close = difflib.get_close_matches(reason, DROP_REASONS, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                known = ", ".join(DROP_REASONS)
+                self.fail(node, f"accept_dropped: unknown reason '{reason}'; {hint}known: {known}")
+        return frozenset(reasons)
+
     def strings(self, node: Any, what: str) -> tuple[str, ...]:
         if isinstance(node, yaml.ScalarNode):
             return (self.scalar(node, str, what),)
@@ -299,9 +315,12 @@ class _NodeReader:
             options=options,
             recover=self.scalar(keys["recover"], bool, "recover") if "recover" in keys else True,
             title=" ".join(self.scalar(keys["name"], str, "name").split()) if "name" in keys else "",
+            accept_dropped=self.drop_reasons(keys["accept_dropped"]) if "accept_dropped" in keys
+            else frozenset(),
         )
         paths = _expand(base, raw)
-        return [SourceSpec(path=p, **common) for p in paths]
+        declared = (self.file, keys["path"].start_mark.line + 1)
+        return [SourceSpec(path=p, declared=declared, written=raw, **common) for p in paths]
 
     def dedup(self, node: Any) -> DedupSpec:
         keys = self.mapping(node, _DEDUP_KEYS, "dedup")
@@ -341,9 +360,25 @@ class _NodeReader:
         return groups
 
 
+def missing_source(spec: SourceSpec) -> SourceError | None:
+    """The error for a source the manifest names that is not there, at the manifest's line:
+    a path with no file, or a pattern that matches none. None when it is there (or came from
+    the command line, whose missing files are named as typed)."""
+    if spec.declared is None or spec.path.is_file():
+        return None
+    if _is_pattern(spec.written):
+        return SourceError(f"'{spec.written}' matches no file", file=spec.declared[0], line=spec.declared[1])
+    what = "is a folder, not a file" if spec.path.is_dir() else "no such file"
+    return SourceError(f"source '{spec.written}': {what}", file=spec.declared[0], line=spec.declared[1])
+
+
+def _is_pattern(raw: str) -> bool:
+    return any(ch in raw for ch in "*?[")
+
+
 def _expand(base: Path, raw: str) -> list[Path]:
     """A glob pattern lists every match, sorted; a plain path stays as written."""
-    if any(ch in raw for ch in "*?["):
+    if _is_pattern(raw):
         matches = sorted(Path(p) for p in glob.glob(str(base / raw), recursive=True))
         return [p for p in matches if p.is_file()] or [base / raw]
     return [base / raw]

@@ -69,6 +69,12 @@ class Dropped:
     reason: str  # placeholder, no-question, empty-answer, no-answer, ...
     question: str = ""
     end_line: int | None = None  # the last source line it spans (inclusive); None: just ``line``
+    #: The manifest's ``accept_dropped:`` lists this reason for its source: reported as a note.
+    accepted: bool = False
+
+
+#: Why an item makes no card (``Dropped.reason``), as the manifest's ``accept_dropped:`` names them.
+DROP_REASONS = ("placeholder", "no-question", "empty-answer", "no-answer", "not-a-question", "not-a-record")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
-from .manifest import DeckSpec, Limits, Manifest, SourceSpec
+from .manifest import DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .media import allowed_root
 from .models import RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
@@ -133,7 +133,7 @@ def build(
 
     When no input changed since the last build of a manifest and its decks are still on disk,
     the decks are kept and the last summary is returned (``cached`` set on each deck; see
-    :mod:`qa2anki.cache`); ``use_cache=False`` always rebuilds.
+    :mod:`qa2anki.cache`); ``use_cache=False`` always rebuilds (and remembers this build).
 
     Identities come from the lockfile, which is rewritten only after every deck is written;
     ``report_path`` also writes the JSON report, last. Before anything is read every output is
@@ -146,10 +146,11 @@ def build(
     report_path = Path(report_path) if report_path is not None and write else None
     check_outputs(manifest, decks=write, report=report_path, force=force, allow_outside=allow_outside)
     lock_path = lockfile_path(manifest)
-    use_cache = use_cache and report_path is None  # a kept build has no cards to report
-    cache = BuildCache(manifest.root) if write and use_cache and manifest.path else None
+    may_replay = use_cache and report_path is None  # a kept build has no cards to report
+    # every written build is remembered (after --no-cache too, so the next plain build is quick)
+    cache = BuildCache(manifest.root) if write and manifest.path else None
     fingerprint = inputs_fingerprint(manifest) if cache else ""  # before any input is read
-    if cache:
+    if cache and may_replay:
         replayed = _replay(cache.lookup(fingerprint, manifest, lock_path))
         if replayed:
             return replayed
@@ -307,6 +308,15 @@ def read_deck_sources(
     return items, summaries, dropped, diagnostics
 
 
+def _accepted(dropped: list[Dropped], deck: DeckSpec) -> list[Dropped]:
+    """``dropped``, each marked whether the manifest accepts its reason for its source."""
+    reasons = {spec.name: spec.accept_dropped for spec in deck.sources}
+    return [
+        dataclasses.replace(entry, accepted=entry.reason in reasons.get(entry.source, frozenset()))
+        for entry in dropped
+    ]
+
+
 #: Reading in worker processes pays once the sources hold this much text and there are several.
 PARALLEL_READ_BYTES = 2_000_000
 
@@ -316,6 +326,9 @@ ReadOutcome = tuple[SourceResult, Coverage] | UnsupportedFormatError
 
 
 def _read_one(spec: SourceSpec, limits: Limits) -> ReadOutcome:
+    missing = missing_source(spec)
+    if missing:
+        raise missing
     try:
         result, text = read_source_text(spec.path, spec.format, spec.options, limits, key=spec.name,
                                         named_by_flag=spec.named_by_flag)
@@ -394,7 +407,7 @@ def build_deck(
                             coverage=_after_dedup(s.coverage, s.key, unclaimed))
         for s in summaries
     ]
-    dropped.extend(unclaimed)
+    dropped = _accepted([*dropped, *unclaimed], deck)
     made = notes_for_cards(deck, merged.cards + recovered.cards, ledger, progress, root=root, limits=limits,
                            titles={summary.origin or summary.key: summary.title for summary in summaries})
     diagnostics.extend(made.diagnostics)
