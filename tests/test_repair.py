@@ -109,3 +109,20 @@ def test_hostile_input_never_raises(code: str, damage: str):
     result = repair_code(code, "python", damage)
     assert result is None or isinstance(result, str)
     assert time.process_time() - started < 1.5
+
+
+@pytest.mark.parametrize(
+    "ref, wanted",
+    [
+        # "# main.py" heads the next file's code; it is no remark on the line before
+        ("Q10", '    return {"id": id}\n\n# main.py\napp.include_router(users.router)\n```'),
+        # "# In tests:" is a label: "tests: app.overrides[...] = ..." is no annotated assignment
+        ("Q45", "    return ProductionDB()\n\n# In tests:\n"
+                "app.dependency_overrides[get_db] = lambda: FakeDB()\n```"),
+    ],
+)
+def test_a_comment_heading_the_next_code_ends_where_that_code_starts(ref: str, wanted: str):
+    from qa2anki.adapters import read_source
+
+    (item,) = [item for item in read_source(SEED_001).items if item.ref == ref]
+    assert repair_items([item]).items[0].answer.endswith(wanted)

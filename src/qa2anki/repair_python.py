@@ -145,14 +145,15 @@ def _parses(text: str) -> bool:
 
 
 def _with_blank_lines(lines: list[Line], levels: tuple[int, ...]) -> str:
-    """Render, with one blank line before each top-level def or class (and its decorators/comments)."""
+    """Render, with one blank line before each top-level def or class (and its decorators/comments)
+    and where top-level code resumes after a block (before the comments heading it, if any)."""
     out_lines: list[Line] = []
     out_levels: list[int] = []
     previous_level = 0
     for index, (line, level) in enumerate(zip(lines, levels, strict=True)):
         leaves_block = level == 0 and previous_level > 0 and not line.clause
         wants_gap = leaves_block or _starts_definition(lines, index)
-        if index and level == 0 and wants_gap and out_lines[-1].kind != "blank":
+        if index and level == 0 and wants_gap and out_lines[-1].kind not in ("blank", "comment"):
             out_lines.append(BLANK)
             out_levels.append(0)
         out_lines.append(line)
@@ -248,7 +249,7 @@ class _FlatSegmenter:
                 first = tail.first
                 if first is None:
                     continue
-                bonus = _resume_bonus(first)
+                bonus = _resume_bonus(first) - _label_penalty(first)
                 found.append(_Segmentation(comment_cost + tail.cost - bonus, lines, tail, comment))
         return found
 
@@ -268,13 +269,55 @@ def _word_weight(word: str) -> float:
     return CODE_WORD_WEIGHT if word in CODE_KEYWORDS or _CODE_WORD.search(word) else 1.0
 
 
+#: A comment that heads what follows rather than remarks on what precedes: a file name
+#: (``# main.py``, ``# app/routers/users.py``) or a label ending in a colon (``# In tests:``).
+_HEADER_COMMENT = re.compile(r"#\s*(?:[\w.-]+/)*[\w-]+\.[A-Za-z]{1,5}|#\s*[A-Z][^#]*:")
+
+
 def _attach_comment(lines: tuple[Line, ...], comment: str) -> tuple[Line, ...]:
-    """A comment after a statement stays on its line; otherwise it stands alone."""
-    if not lines or not lines[-1].is_code:
+    """A comment after a statement stays on its line; otherwise, or when it heads what follows
+    (a file name, a label), it stands alone."""
+    if not lines or not lines[-1].is_code or _HEADER_COMMENT.fullmatch(comment.strip()):
         return lines + (comment_line(comment),)
     last = lines[-1]
     rows = last.rows[:-1] + (Row(f"{last.rows[-1].text}  {comment}", last.rows[-1].steps),)
     return lines[:-1] + (replace(last, rows=rows),)
+
+
+#: What reading a comment's last word as an annotated assignment costs, when its "annotation" is
+#: no type ("# In" + "tests: app.overrides[x] = f"): the word and its colon were a label.
+LABEL_AS_CODE_COST = 1.0
+_TYPE_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple", "type",
+                         "object", "complex", "frozenset", "None"})
+
+
+def _label_penalty(line: Line) -> float:
+    """``LABEL_AS_CODE_COST`` when code resuming after a comment would be an annotated assignment
+    whose annotation is no type; nothing otherwise."""
+    if not line.is_code or ":" not in line.text:
+        return 0.0
+    try:
+        tree = ast.parse(line.text)
+    except SyntaxError:
+        return 0.0
+    statement = tree.body[0] if len(tree.body) == 1 else None
+    if isinstance(statement, ast.AnnAssign) and not _type_shaped(statement.annotation):
+        return LABEL_AS_CODE_COST
+    return 0.0
+
+
+def _type_shaped(node: ast.expr) -> bool:
+    """An expression a type annotation is made of: a type's name (``Item``, ``int``,
+    ``typing.Optional``), a generic (``list[int]``), a union (``int | None``) or a string."""
+    if isinstance(node, ast.Name):
+        return node.id in _TYPE_NAMES or node.id[:1].isupper()
+    if isinstance(node, ast.Attribute):
+        return node.attr[:1].isupper() or node.attr in _TYPE_NAMES
+    if isinstance(node, ast.Subscript):
+        return _type_shaped(node.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _type_shaped(node.left) and _type_shaped(node.right)
+    return isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str))
 
 
 def _resume_bonus(line: Line) -> float:
