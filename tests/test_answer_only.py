@@ -6,7 +6,7 @@ import pytest
 
 from conftest import DATA, SOURCES
 from qa2anki.adapters import ADAPTERS, detect, read_source, read_text_as
-from qa2anki.models import ANSWER_ONLY, DAMAGE_MARK
+from qa2anki.models import ANSWER_ONLY, DAMAGE_MARK, PLAIN_TEXT
 
 SEED_002 = SOURCES / "002_7deff138cdeedc43.txt"
 SEED_003 = SOURCES / "003_c8b26289045d70da.txt"
@@ -30,7 +30,7 @@ def test_003_has_14_units_each_ending_with_its_rule_of_thumb(seed_003):
     for item in seed_003.items:
         last_paragraph = item.answer.split("\n\n")[-1]
         assert last_paragraph.startswith("Rule of thumb:"), item.ref
-        assert item.question == "" and item.flags == frozenset({ANSWER_ONLY})
+        assert item.question == "" and item.flags == frozenset({ANSWER_ONLY, PLAIN_TEXT})
     assert [item.ref for item in seed_003.items] == [f"U{n}" for n in range(1, 15)]
     assert [item.line for item in seed_003.items][:4] == [1, 16, 25, 45]
 

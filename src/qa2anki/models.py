@@ -23,6 +23,8 @@ UNREPAIRED = "unrepaired-code"  # repair could not mend a damaged block; kept ve
 #: The answer is HTML, not markdown (a record's value made of HTML elements; see
 #: :mod:`.html_answers`): rendered as HTML, sanitized, its ``<pre>`` blocks highlighted.
 HTML_ANSWER = "html-answer"
+#: Read from plain text (a copied page): its inline code lost its markup (see :mod:`.inline_code`).
+PLAIN_TEXT = "plain-text"
 
 
 def damaged_fence(code: str, language: str, damage: str) -> str:

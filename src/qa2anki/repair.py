@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from .codelang import UNLABELLED, guess_language
 from .codelayout import relayout
 from .html_answers import code_block, replace_code_blocks
-from .models import DAMAGE_MARK, HTML_ANSWER, UNREPAIRED, Diagnostic, Item
+from .inline_code import mark_inline_code
+from .models import DAMAGE_MARK, HTML_ANSWER, PLAIN_TEXT, UNREPAIRED, Diagnostic, Item
 from .repair_python import repair_python
 
 PYTHON_NAMES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython"})
@@ -103,6 +104,8 @@ def repair_items(items: Iterable[Item]) -> RepairResult:
             continue
         mended, item_stats = _repair_answer(item.answer)
         mended = label_code_blocks(mended)
+        if PLAIN_TEXT in item.flags:
+            mended = mark_inline_code(mended)
         if item_stats.found:
             stats[item.source] = stats.get(item.source, RepairStats()) + item_stats
         else:

@@ -34,7 +34,7 @@ from ..codetext import (
     plain_fence,
     split_glued_prose,
 )
-from ..models import ANSWER_ONLY, DEDENTED, Diagnostic, Item, SourceResult, damaged_fence
+from ..models import ANSWER_ONLY, DEDENTED, PLAIN_TEXT, Diagnostic, Item, SourceResult, damaged_fence
 from . import numbered_text
 from .base import Adapter
 from .pagetext import (
@@ -427,7 +427,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             source=source,
             ref=f"U{number}",
             line=unit[0].start + 1,
-            flags=frozenset({ANSWER_ONLY}),
+            flags=frozenset({ANSWER_ONLY, PLAIN_TEXT}),
             end_line=_last_text_line(lines, unit[0].start, following),
         )
         for number, (unit, following) in enumerate(zip(units, starts[1:], strict=True), start=1)

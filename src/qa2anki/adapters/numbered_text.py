@@ -29,7 +29,17 @@ from ..codetext import (
     plain_fence,
 )
 from ..levels import LEVEL_WORD, level_pattern
-from ..models import DEDENTED, FLATTENED, Diagnostic, Dropped, Item, Skipped, SourceResult, damaged_fence
+from ..models import (
+    DEDENTED,
+    FLATTENED,
+    PLAIN_TEXT,
+    Diagnostic,
+    Dropped,
+    Item,
+    Skipped,
+    SourceResult,
+    damaged_fence,
+)
 from ..pagechrome import PageView, page_view, restore_lines, unwrap
 from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
 from .base import Adapter
@@ -648,7 +658,7 @@ def _read_lines(lines: list[str], source: str) -> SourceResult:
         else:
             tags = tuple(tag.strip() for tag in dict(block.facts).get("tags", "").split(",") if tag.strip())
             items.append(Item(block.question, answer, source, ref, line_number, block_meta(block), tags,
-                              end_line=last))
+                              flags=frozenset({PLAIN_TEXT}), end_line=last))
     if contents:
         diagnostics.append(Diagnostic(
             source, contents[0], f"table of contents ({line_range(contents[0], contents[-1])}) repeats "
