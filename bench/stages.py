@@ -13,7 +13,7 @@ from qa2anki.manifest import load_manifest
 from qa2anki.models import Card, Item
 from qa2anki.package import write_apkg
 from qa2anki.pipeline import read_deck_sources
-from qa2anki.render import render_notes
+from qa2anki.render import NoteSpec, render_notes
 from qa2anki.repair import repair_items
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def stage_times(manifest: Path) -> dict[str, float]:
     dedup_done = clock()
     folders = {spec.path.name: spec.path.parent for spec in deck.sources}  # type: ignore[attr-defined]
     notes = render_notes([
-        (card, dict(guid=card_guid(deck.name, card), deck=deck.name, position=i))  # type: ignore[attr-defined]
+        (card, NoteSpec(guid=card_guid(deck.name, card), deck=deck.name, position=i))  # type: ignore[attr-defined]
         for i, card in enumerate(merged.cards)
     ], folders).notes
     render_done = clock()

@@ -24,9 +24,9 @@ from qa2anki.check import (
 )
 from qa2anki.cli import main
 from qa2anki.models import FLATTENED, Card, Diagnostic, Dropped, Item, damaged_fence
-from qa2anki.pipeline import BuildReport, DeckReport
 from qa2anki.render import Renderer, render_note
 from qa2anki.repair import repair_items
+from qa2anki.report import BuildReport, DeckReport
 
 FIXTURES = DATA / "everyday"
 

@@ -29,7 +29,7 @@ from qa2anki.console import (
 )
 from qa2anki.identity import REMOVED_TAG, DeckChanges
 from qa2anki.lockfile import LockedItem, LockRecord
-from qa2anki.pipeline import DeckReport
+from qa2anki.report import DeckReport
 
 FIXTURES = DATA / "everyday"
 

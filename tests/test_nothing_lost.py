@@ -20,7 +20,7 @@ from bigsource import write_markdown
 from conftest import DATA
 from qa2anki.cli import main
 from qa2anki.errors import OutputError
-from qa2anki.package import TEMP_SUFFIX, atomic_path
+from qa2anki.files import TEMP_SUFFIX, atomic_path
 
 FIXTURES = DATA / "everyday"
 

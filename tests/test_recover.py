@@ -20,9 +20,10 @@ from qa2anki.cli import main
 from qa2anki.lockfile import read_lock
 from qa2anki.manifest import load_manifest
 from qa2anki.models import ANSWER_ONLY, RECOVERED_CLOZE, RECOVERED_QUESTION, Item
-from qa2anki.pipeline import DeckReport, build_deck
+from qa2anki.pipeline import build_deck
 from qa2anki.recover import cloze_terms, occurrence_pattern, recover, recovered_question, well_formed
 from qa2anki.recover.text import read_answer
+from qa2anki.report import DeckReport
 
 PAGE = "002_7deff138cdeedc43.txt"  # the scraped page whose questions were lost
 SUBPAGE = "003_c8b26289045d70da.txt"  # 14 units that all answer questions of 000

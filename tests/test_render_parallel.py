@@ -23,7 +23,7 @@ def _jobs(folder: Path, count: int) -> list[tuple[Card, dict]]:
         if index % 11 == 0:
             answer += "\n\n![gone](missing.png)"
         item = Item(question=f"Q {index}?", answer=answer, source="s.md", ref=f"Q{index}", line=index + 1)
-        jobs.append((Card(items=(item,)), dict(guid=f"g{index}", deck="D", position=index)))
+        jobs.append((Card(items=(item,)), render.NoteSpec(guid=f"g{index}", deck="D", position=index)))
     return jobs
 
 

@@ -22,7 +22,7 @@ _EXPORTS = {
     "ManifestError": "errors", "OutputError": "errors", "Qa2AnkiError": "errors", "SourceError": "errors",
     "load_manifest": "manifest", "manifest_for_files": "manifest",
     "Card": "models", "Dropped": "models", "Item": "models",
-    "BuildReport": "pipeline", "build": "pipeline",
+    "BuildReport": "report", "build": "pipeline",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import ManifestError, OutputError, Qa2AnkiError, SourceError
     from .manifest import load_manifest, manifest_for_files
     from .models import Card, Dropped, Item
-    from .pipeline import BuildReport, build
+    from .pipeline import build
+    from .report import BuildReport
 
 
 def __getattr__(name: str) -> Any:

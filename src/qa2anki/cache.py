@@ -38,11 +38,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .coverage import Coverage
 from .errors import Qa2AnkiError
+from .files import atomic_path
+from .identity import DeckChanges
 from .manifest import DeckSpec, Manifest
 from .models import Diagnostic, Dropped
-from .package import atomic_path
 from .repair import RepairStats
+from .report import BuildReport, DeckReport, SourceSummary
 
 CACHE_DIR = ".qa2anki-cache"
 CACHE_FILE = "build.json"
@@ -374,3 +377,62 @@ def _pair(value: object) -> bool:
 def plain(entries: tuple[Dropped, ...] | tuple[Diagnostic, ...]) -> list[dict[str, Any]]:
     """Flat dataclasses as JSON-ready dicts."""
     return [dataclasses.asdict(entry) for entry in entries]
+
+
+# --- the build summary, recorded and replayed ------------------------------------------------
+
+
+def deck_record(report: DeckReport) -> dict[str, Any]:
+    """What the build summary needs of a deck, to print it again when nothing changed."""
+    return {
+        "name": report.name,
+        "output": str(report.output),
+        "cards": report.card_count,
+        "recovered": list(report.recovered()),
+        "source_cards": report.source_cards(),
+        "sources": [
+            {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
+             "dropped": s.dropped, "repair": dataclasses.asdict(s.repair),
+             "coverage": s.coverage.summary() if s.coverage else None, "title": s.title}
+            for s in report.sources
+        ],
+        "dropped": plain(report.dropped),
+        "diagnostics": plain(report.diagnostics),
+    }
+
+
+def replayed_report(decks: list[dict[str, Any]] | None) -> BuildReport | None:
+    """The last build's report, for decks kept as they were; ``None`` if the record is unusable."""
+    if not decks:
+        return None
+    try:
+        return BuildReport(tuple(
+            DeckReport(
+                name=deck["name"],
+                output=Path(deck["output"]),
+                notes=(),
+                sources=tuple(
+                    SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
+                                  RepairStats(**s["repair"]), s["name"], coverage_from(s["coverage"]),
+                                  str(s.get("title") or ""))
+                    for s in deck["sources"]
+                ),
+                dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
+                diagnostics=tuple(Diagnostic(**entry) for entry in deck["diagnostics"]),
+                written=False,
+                changes=DeckChanges(unchanged=deck["cards"]),
+                cached=(deck["cards"], {k: tuple(v) for k, v in deck["source_cards"].items()}),
+                cached_recovered=(deck["recovered"][0], deck["recovered"][1]),
+            )
+            for deck in decks
+        ))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def coverage_from(summary: Any) -> Coverage | None:
+    """A coverage summary read back (from the cache): counts and lost ranges, no per-line detail."""
+    if summary is None:
+        return None
+    return Coverage(summary["lines"], summary["carded"], summary["dropped"], summary["skipped"],
+                    summary["structure"], tuple((first, last) for first, last in summary["unaccounted"]))

@@ -15,7 +15,8 @@ from .errors import ManifestError, OutputError, Qa2AnkiError
 from .manifest import Manifest, load_manifest, missing_source, with_source_mb
 from .models import Card, Dropped, location
 from .outputs import check_outputs
-from .pipeline import BuildReport, Progress, build
+from .pipeline import Progress, build
+from .report import BuildReport
 
 ERROR = "error"
 WARNING = "warning"

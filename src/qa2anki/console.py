@@ -29,8 +29,8 @@ from .check import (
 )
 from .identity import REMOVED_TAG
 from .lockfile import LockRecord
-from .pipeline import BuildReport, DeckReport
 from .render import RECOVERED_SUBDECK, RECOVERED_TAG
+from .report import BuildReport, DeckReport
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LockfileError
+from .files import atomic_path
 from .manifest import Manifest
 from .models import QA_CARD
-from .package import atomic_path
 
 FORMAT = "qa2anki-lock"
 VERSION = 2

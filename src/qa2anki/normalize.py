@@ -15,10 +15,10 @@ from typing import Any
 from .adapters import UnsupportedFormatError, read_source
 from .adapters.common_schema import dump
 from .errors import OutputError
+from .files import atomic_path
 from .manifest import source_keys
 from .models import Diagnostic
 from .outputs import PathIndex
-from .package import atomic_path
 from .repair import repair_items
 
 

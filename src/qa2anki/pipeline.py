@@ -9,113 +9,38 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing as mp
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source_text
-from .cache import BuildCache, image_states, inputs_fingerprint, plain
+from .cache import BuildCache, deck_record, image_states, inputs_fingerprint, replayed_report
 from .coverage import Coverage, coverage_of
 from .dedup import DedupResult, deduplicate
 from .errors import OutputError
+from .files import ensure_writable
 from .identity import DeckChanges, Ledger, carry_removed
 from .lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .media import allowed_root
-from .models import RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Dropped, Item, Note, SourceResult
+from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
 from .package import (
     NOTE_TYPE_NAME,
-    ensure_writable,
     notetype_fingerprint,
     notetype_of,
     read_apkg_notes,
     write_apkg,
 )
 from .recover import Recovery, recover
-from .render import render_notes, source_labels, source_names
+from .render import NoteSpec, render_notes, source_labels, source_names
 from .repair import RepairStats, repair_items
-from .report import write_report
+from .report import BuildReport, DeckReport, SourceSummary, write_report
 from .workers import process_pool
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class SourceSummary:
-    path: Path
-    format: str
-    items: int
-    dropped: int
-    repair: RepairStats = RepairStats()
-    name: str = ""  # the source's key in items and reports (SourceSpec.name); "": the file's name
-    coverage: Coverage | None = None  # where its lines went (see qa2anki.coverage)
-    title: str = ""  # what cards call it: the manifest's name:, else the document's own title
-    origin: str = ""  # the source its items name, when not its key (a normalized file's original)
-
-    @property
-    def key(self) -> str:
-        return self.name or self.path.name
-
-
-@dataclass(frozen=True)
-class DeckReport:
-    name: str
-    output: Path
-    notes: tuple[Note, ...]
-    sources: tuple[SourceSummary, ...]
-    dropped: tuple[Dropped, ...]
-    diagnostics: tuple[Diagnostic, ...]
-    written: bool = False
-    changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
-    removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
-    media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
-    #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
-    image_paths: dict[Path, str | None] = field(default_factory=dict)
-    #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
-    #: its card count and per-source card counts, since ``notes`` is then empty.
-    cached: tuple[int, dict[str, tuple[int, int]]] | None = None
-    cached_recovered: tuple[int, int] = (0, 0)  # with ``cached``: its recovered questions and clozes
-
-    @property
-    def card_count(self) -> int:
-        return self.cached[0] if self.cached else len(self.notes)
-
-    def recovered(self) -> tuple[int, int]:
-        """How many cards the recover stage made: (recovered questions, clozes)."""
-        if self.cached:
-            return self.cached_recovered
-        kinds = Counter(note.card.recovered for note in self.notes)
-        return kinds[RECOVERED_QUESTION], kinds[RECOVERED_CLOZE]
-
-    def source_cards(self) -> dict[str, tuple[int, int]]:
-        """Per source file name: (cards it heads, items it adds to other cards)."""
-        if self.cached:
-            return self.cached[1]
-        counts: dict[str, list[int]] = {}
-        for note in self.notes:
-            counts.setdefault(note.card.primary.source, [0, 0])[0] += 1
-            for item in note.card.others:
-                counts.setdefault(item.source, [0, 0])[1] += 1
-        return {name: (heads, merged) for name, (heads, merged) in counts.items()}
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    decks: tuple[DeckReport, ...] = field(default_factory=tuple)
-    notices: tuple[Diagnostic, ...] = ()  # warnings about the build, not a deck (cache not saved)
-
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for deck in self.decks for d in deck.diagnostics) + self.notices
-
-    @property
-    def dropped(self) -> tuple[Dropped, ...]:
-        return tuple(d for deck in self.decks for d in deck.dropped)
 
 
 def build(
@@ -151,7 +76,7 @@ def build(
     cache = BuildCache(manifest.root) if write and manifest.path else None
     fingerprint = inputs_fingerprint(manifest) if cache else ""  # before any input is read
     if cache and may_replay:
-        replayed = _replay(cache.lookup(fingerprint, manifest, lock_path))
+        replayed = replayed_report(cache.lookup(fingerprint, manifest, lock_path))
         if replayed:
             return replayed
     lock = read_lock(lock_path, rebuild=rebuild_lock)
@@ -213,57 +138,9 @@ def _remember(
 ) -> tuple[Diagnostic, ...]:
     """Record the build just written, unless an input changed while it ran (see cache.py)."""
     images = image_states(path_digest for report in reports for path_digest in report.image_paths.items())
-    summaries = [_summary(report) for report in reports]
+    summaries = [deck_record(report) for report in reports]
     notice = cache.store(fingerprint, manifest, lockfile_path(manifest), images, summaries)
     return (notice,) if notice else ()
-
-
-def _summary(report: DeckReport) -> dict[str, Any]:
-    """What the build summary needs of a deck, to print it again when nothing changed."""
-    return {
-        "name": report.name,
-        "output": str(report.output),
-        "cards": report.card_count,
-        "recovered": list(report.recovered()),
-        "source_cards": report.source_cards(),
-        "sources": [
-            {"path": str(s.path), "name": s.key, "format": s.format, "items": s.items,
-             "dropped": s.dropped, "repair": dataclasses.asdict(s.repair),
-             "coverage": s.coverage.summary() if s.coverage else None, "title": s.title}
-            for s in report.sources
-        ],
-        "dropped": plain(report.dropped),
-        "diagnostics": plain(report.diagnostics),
-    }
-
-
-def _replay(decks: list[dict[str, Any]] | None) -> BuildReport | None:
-    """The last build's report, for decks kept as they were; ``None`` if the record is unusable."""
-    if not decks:
-        return None
-    try:
-        return BuildReport(tuple(
-            DeckReport(
-                name=deck["name"],
-                output=Path(deck["output"]),
-                notes=(),
-                sources=tuple(
-                    SourceSummary(Path(s["path"]), s["format"], s["items"], s["dropped"],
-                                  RepairStats(**s["repair"]), s["name"], coverage_from(s["coverage"]),
-                                  str(s.get("title") or ""))
-                    for s in deck["sources"]
-                ),
-                dropped=tuple(Dropped(**entry) for entry in deck["dropped"]),
-                diagnostics=tuple(Diagnostic(**entry) for entry in deck["diagnostics"]),
-                written=False,
-                changes=DeckChanges(unchanged=deck["cards"]),
-                cached=(deck["cards"], {k: tuple(v) for k, v in deck["source_cards"].items()}),
-                cached_recovered=(deck["recovered"][0], deck["recovered"][1]),
-            )
-            for deck in decks
-        ))
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def _refuse_empty(report: DeckReport) -> None:
@@ -345,14 +222,6 @@ LOST_LINES = ("text on no card, and not dropped or skipped with a reason: it wou
 def lost_lines(source: str, coverage: Coverage) -> list[Diagnostic]:
     """A warning at every range of lines the coverage could not account for."""
     return [Diagnostic(source, first, LOST_LINES, end_line=last) for first, last in coverage.unaccounted]
-
-
-def coverage_from(summary: Any) -> Coverage | None:
-    """A coverage summary read back (from the cache): counts and lost ranges, no per-line detail."""
-    if summary is None:
-        return None
-    return Coverage(summary["lines"], summary["carded"], summary["dropped"], summary["skipped"],
-                    summary["structure"], tuple((first, last) for first, last in summary["unaccounted"]))
 
 
 def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOutcome]:
@@ -476,9 +345,9 @@ def notes_for_cards(
     labels = source_labels(spec.name for spec in deck.sources)
     names = source_names(titles if titles is not None else {spec.name: spec.title for spec in deck.sources})
     jobs = [
-        (card, dict(guid=identities.guids[position], deck=deck.name, subdecks=deck.subdecks,
-                    tags=deck.tags, position=position, labels=labels, names=names,
-                    code_wrap=deck.code_wrap))
+        (card, NoteSpec(guid=identities.guids[position], deck=deck.name, position=position,
+                        subdecks=deck.subdecks, tags=deck.tags, labels=labels, names=names,
+                        code_wrap=deck.code_wrap))
         for position, card in enumerate(cards)
     ]
     sources = {spec.name: spec.path for spec in deck.sources}  # keyed as Item.source

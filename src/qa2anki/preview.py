@@ -21,11 +21,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from .files import atomic_path
 from .manifest import Manifest
 from .models import RECOVERED_CLOZE, Note, location, note_fields
 from .outputs import PREVIEW_MARKER, check_outputs
-from .package import atomic_path, model_for, note_type, notetype_of
-from .pipeline import BuildReport, build
+from .package import model_for, note_type, notetype_of
+from .pipeline import build
+from .report import BuildReport
 
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#^/}][^}]*)\}\}")

@@ -812,25 +812,40 @@ class RenderedDeck:
     image_paths: dict[Path, str | None] = field(default_factory=dict)
 
 
-def _render_chunk(work: tuple[list[tuple[Card, dict]], dict[str, Any]]) -> RenderedDeck:
+@dataclass(frozen=True)
+class NoteSpec:
+    """How one card becomes a note (see :func:`render_note`): its identity and place, and its
+    deck's choices (subdecks, tags, source names, code wrapping)."""
+
+    guid: str
+    deck: str
+    position: int = 0
+    subdecks: str = "flat"
+    tags: tuple[str, ...] = ()
+    labels: Mapping[str, str] | None = None
+    names: Mapping[str, str] | None = None
+    code_wrap: bool = True
+
+
+def _render_chunk(work: tuple[list[tuple[Card, NoteSpec]], dict[str, Any]]) -> RenderedDeck:
     global _worker_renderer
     if _worker_renderer is None:
         _worker_renderer = Renderer()
     jobs, media_options = work
     media = MediaCollector(**media_options)
-    notes = tuple(render_note(card, _worker_renderer, media=media, **options) for card, options in jobs)
+    notes = tuple(render_note(card, _worker_renderer, media=media, **vars(spec)) for card, spec in jobs)
     return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics), dict(media.looked_at))
 
 
 def render_notes(
-    jobs: list[tuple[Card, dict]],
+    jobs: list[tuple[Card, NoteSpec]],
     folders: dict[str, Path],
     workers: int | None = None,
     *,
     roots: dict[str, Path] | None = None,
     image_mb: float = DEFAULT_IMAGE_MB,
 ) -> RenderedDeck:
-    """``render_note(card, **options)`` for every job, in order, on every core for large decks.
+    """``render_note`` for every (card, :class:`NoteSpec`), in order, on every core for large decks.
 
     ``folders`` maps each source name to its folder, to resolve images, and ``roots`` to the
     tree its images may come from (see :class:`.media.MediaCollector`). Markdown and

@@ -1,17 +1,98 @@
-"""The JSON build report: every card with its members, every dropped item and why."""
+"""What a build did: :class:`BuildReport` (per deck, per source), and it as the JSON report.
+
+The pipeline fills these in, the shell prints them, ``check`` turns them into findings, the
+cache replays them; ``--report`` writes them as JSON (:func:`write_report`).
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .models import Dropped, Item, Note
+from .coverage import Coverage
+from .files import atomic_path
+from .identity import DeckChanges
+from .models import RECOVERED_CLOZE, RECOVERED_QUESTION, Diagnostic, Dropped, Item, Note
 from .outputs import REPORT_FORMAT
-from .package import atomic_path
+from .repair import RepairStats
 
-if TYPE_CHECKING:  # the pipeline writes reports: a runtime import would be circular
-    from .pipeline import BuildReport
+
+@dataclass(frozen=True)
+class SourceSummary:
+    path: Path
+    format: str
+    items: int
+    dropped: int
+    repair: RepairStats = RepairStats()
+    name: str = ""  # the source's key in items and reports (SourceSpec.name); "": the file's name
+    coverage: Coverage | None = None  # where its lines went (see qa2anki.coverage)
+    title: str = ""  # what cards call it: the manifest's name:, else the document's own title
+    origin: str = ""  # the source its items name, when not its key (a normalized file's original)
+
+    @property
+    def key(self) -> str:
+        return self.name or self.path.name
+
+
+@dataclass(frozen=True)
+class DeckReport:
+    name: str
+    output: Path
+    notes: tuple[Note, ...]
+    sources: tuple[SourceSummary, ...]
+    dropped: tuple[Dropped, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    written: bool = False
+    changes: DeckChanges = DeckChanges()  # new/updated/unchanged/removed since the last build
+    removed_notes: tuple[Note, ...] = ()  # removed cards, tagged, carried for this one build
+    media: dict[str, bytes] = field(default_factory=dict)  # media name -> the checked bytes to pack
+    #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
+    image_paths: dict[Path, str | None] = field(default_factory=dict)
+    #: Set when nothing changed since the last build and the deck on disk was kept (see cache.py):
+    #: its card count and per-source card counts, since ``notes`` is then empty.
+    cached: tuple[int, dict[str, tuple[int, int]]] | None = None
+    cached_recovered: tuple[int, int] = (0, 0)  # with ``cached``: its recovered questions and clozes
+
+    @property
+    def card_count(self) -> int:
+        return self.cached[0] if self.cached else len(self.notes)
+
+    def recovered(self) -> tuple[int, int]:
+        """How many cards the recover stage made: (recovered questions, clozes)."""
+        if self.cached:
+            return self.cached_recovered
+        kinds = Counter(note.card.recovered for note in self.notes)
+        return kinds[RECOVERED_QUESTION], kinds[RECOVERED_CLOZE]
+
+    def source_cards(self) -> dict[str, tuple[int, int]]:
+        """Per source file name: (cards it heads, items it adds to other cards)."""
+        if self.cached:
+            return self.cached[1]
+        counts: dict[str, list[int]] = {}
+        for note in self.notes:
+            counts.setdefault(note.card.primary.source, [0, 0])[0] += 1
+            for item in note.card.others:
+                counts.setdefault(item.source, [0, 0])[1] += 1
+        return {name: (heads, merged) for name, (heads, merged) in counts.items()}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    decks: tuple[DeckReport, ...] = field(default_factory=tuple)
+    notices: tuple[Diagnostic, ...] = ()  # warnings about the build, not a deck (cache not saved)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for deck in self.decks for d in deck.diagnostics) + self.notices
+
+    @property
+    def dropped(self) -> tuple[Dropped, ...]:
+        return tuple(d for deck in self.decks for d in deck.dropped)
+
+
 
 
 def _member(item: Item) -> dict[str, Any]:
