@@ -26,7 +26,7 @@ from qa2anki.adapters import read_source, read_text_as
 from qa2anki.cli import main
 from qa2anki.errors import SourceError
 from qa2anki.identity import Ledger
-from qa2anki.lockfile import Lock, LockedItem, LockRecord
+from qa2anki.identity.lockfile import Lock, LockedItem, LockRecord
 from qa2anki.models import Card, Item
 from qa2anki.render import Renderer
 from qa2anki.sanitize import sanitize_html

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa2anki.codelang import guess_language
-from qa2anki.codelayout import relayout
+from qa2anki.repair.codelang import guess_language
+from qa2anki.repair.codelayout import relayout
 
 
 @pytest.mark.parametrize(

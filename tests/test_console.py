@@ -28,7 +28,7 @@ from qa2anki.console import (
     table,
 )
 from qa2anki.identity import REMOVED_TAG, DeckChanges
-from qa2anki.lockfile import LockedItem, LockRecord
+from qa2anki.identity.lockfile import LockedItem, LockRecord
 from qa2anki.report import DeckReport
 
 FIXTURES = DATA / "everyday"

@@ -10,7 +10,7 @@ from ankitools import import_apkg
 from conftest import DATA
 from qa2anki.cli import main
 from qa2anki.identity import Ledger, question_similarity
-from qa2anki.lockfile import Lock, lock_text, parse_lock, read_lock
+from qa2anki.identity.lockfile import Lock, lock_text, parse_lock, read_lock
 from qa2anki.models import Card, Item, Note
 from qa2anki.package import write_apkg
 

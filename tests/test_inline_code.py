@@ -6,9 +6,9 @@ import pytest
 
 from conftest import SOURCES
 from qa2anki.adapters import read_source
-from qa2anki.inline_code import mark_inline_code
 from qa2anki.render import Renderer
 from qa2anki.repair import repair_items
+from qa2anki.repair.inline_code import mark_inline_code
 
 
 @pytest.mark.parametrize(

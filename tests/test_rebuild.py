@@ -18,7 +18,7 @@ from conftest import DATA, SOURCES
 from qa2anki import package
 from qa2anki.cli import main
 from qa2anki.identity import REMOVED_TAG
-from qa2anki.lockfile import read_lock
+from qa2anki.identity.lockfile import read_lock
 
 SEED = "004_7624664d3e7a1fbf.txt"
 HERE = DATA / "identity"
@@ -273,7 +273,7 @@ def test_the_note_type_schema_is_pinned():
 def _package_cards(folder: Path, lock_path: Path, cards: tuple) -> object:
     """One build of hand-made cards (as the dedup stage returns them) through the real pipeline steps."""
     from qa2anki.identity import Ledger
-    from qa2anki.lockfile import write_lock
+    from qa2anki.identity.lockfile import write_lock
     from qa2anki.manifest import DeckSpec, SourceSpec
     from qa2anki.pipeline import notes_for_cards
 

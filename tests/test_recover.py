@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg
 from conftest import SOURCES
 from qa2anki.cli import main
-from qa2anki.lockfile import read_lock
+from qa2anki.identity.lockfile import read_lock
 from qa2anki.manifest import load_manifest
 from qa2anki.models import ANSWER_ONLY, RECOVERED_CLOZE, RECOVERED_QUESTION, Item
 from qa2anki.pipeline import build_deck

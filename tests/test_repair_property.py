@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pysnippets import snippet
 from qa2anki.models import DEDENTED, FLATTENED
-from qa2anki.repair_python import repair_python
+from qa2anki.repair.python import repair_python
 
 
 def _comments(source: str) -> list[list[str]]:

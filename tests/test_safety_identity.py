@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg
 from conftest import DATA, ROOT, SOURCES
 from qa2anki.cli import main
-from qa2anki.lockfile import VERSION, read_lock
+from qa2anki.identity.lockfile import VERSION, read_lock
 
 SAME_NAME = DATA / "safety" / "same-name"  # python/README.md and js/README.md, each with img/pic.png
 SEEDS_V1_LOCK = DATA / "safety" / "seeds-v1.lock"  # the seed deck's lockfile as release 0.1 wrote it

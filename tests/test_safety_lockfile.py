@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import DATA
 from qa2anki.cli import main
-from qa2anki.lockfile import read_lock
+from qa2anki.identity.lockfile import read_lock
 
 SAME_NAME = DATA / "safety" / "same-name"
 

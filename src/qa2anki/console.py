@@ -28,7 +28,7 @@ from .check import (
     plural,
 )
 from .identity import REMOVED_TAG
-from .lockfile import LockRecord
+from .identity.lockfile import LockRecord
 from .render import RECOVERED_SUBDECK, RECOVERED_TAG
 from .report import BuildReport, DeckReport
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
-from .lockfile import lockfile_path
+from .identity.lockfile import lockfile_path
 from .manifest import Manifest
 from .package import is_qa2anki_deck
 

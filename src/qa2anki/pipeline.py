@@ -21,7 +21,7 @@ from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .files import ensure_writable
 from .identity import DeckChanges, Ledger, carry_removed
-from .lockfile import Lock, lockfile_path, read_lock, write_lock
+from .identity.lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .media import allowed_root
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult

@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from ..html_answers import code_block, replace_code_blocks
+from ..models import DAMAGE_MARK, HTML_ANSWER, PLAIN_TEXT, UNREPAIRED, Diagnostic, Item
 from .codelang import UNLABELLED, guess_language
 from .codelayout import relayout
-from .html_answers import code_block, replace_code_blocks
 from .inline_code import mark_inline_code
-from .models import DAMAGE_MARK, HTML_ANSWER, PLAIN_TEXT, UNREPAIRED, Diagnostic, Item
-from .repair_python import repair_python
+from .python import repair_python
 
 PYTHON_NAMES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython"})
 _PYTHON_WORDS = re.compile(r"\b(?:def|class|import|return|await|async)\b")

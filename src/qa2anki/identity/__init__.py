@@ -26,8 +26,8 @@ from pathlib import PurePosixPath
 
 from rapidfuzz import fuzz, process
 
+from ..models import QA_CARD, Card, Diagnostic, Item, Note
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
-from .models import QA_CARD, Card, Diagnostic, Item, Note
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 REMOVED_TAG = "qa2anki::removed"

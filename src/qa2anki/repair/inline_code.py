@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .math_spans import math_spans
+from ..math_spans import math_spans
 
 #: Names that are clearly code wherever they stand in prose.
 _ALWAYS_CODE = re.compile(

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LockfileError
-from .files import atomic_path
-from .manifest import Manifest
-from .models import QA_CARD
+from ..errors import LockfileError
+from ..files import atomic_path
+from ..manifest import Manifest
+from ..models import QA_CARD
 
 FORMAT = "qa2anki-lock"
 VERSION = 2

@@ -13,8 +13,8 @@ import re
 import yaml
 from pygments.lexers import find_lexer_class_by_name
 
-from .codetext import guess_language as vote_language
-from .codetext import looks_like_prose
+from ..codetext import guess_language as vote_language
+from ..codetext import looks_like_prose
 
 _HTTP = re.compile(r"^\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+\s+HTTP/\d")
 _YAML_LINE = re.compile(r"^\s*(?:-\s+)?[\w.\-\"']+:(?:\s.*)?$")
