@@ -187,8 +187,8 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     except Qa2AnkiError as exc:
         errors.append(_finding_of(exc))
         return CheckReport(tuple(errors), sources)
-    found = in_source_order(errors + _report_findings(report, paths), paths)
-    return CheckReport(tuple(found), sources, _recovered(report), _accepted(report))
+    ordered = in_source_order(errors + _report_findings(report, paths), paths)
+    return CheckReport(tuple(ordered), sources, _recovered(report), _accepted(report))
 
 
 def _recovered(report: BuildReport) -> int:

@@ -142,7 +142,7 @@ class _FormatChoice(click.Choice):  # type: ignore[type-arg]
         super().__init__(["auto"])
 
     @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
         from .adapters import ADAPTERS
 
         return ("auto", *ADAPTERS)

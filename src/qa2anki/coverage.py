@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .adapters.codebox import BUTTON, EDIT, GLUED, NOTE
-from .models import Item, SourceResult
+from .models import Dropped, Item, Skipped, SourceResult
 from .qalabels import ANSWER_LABEL_ANY, QUESTION_LABEL_WORDS, is_reveal_label
 
 #: Share of a line's word characters that must reach a card for the line to be carded.
@@ -296,8 +296,8 @@ def _spans(result: SourceResult, count: int, source: str | None) -> list[tuple[I
     """Each item with a line in this text and the 0-based lines it was read from, by first line;
     an item without an end runs to the line before the next item, dropped entry or skipped
     region starts."""
-    starts = sorted({entry.line for entry in (*result.items, *result.dropped, *result.skipped)
-                     if entry.line})
+    entries: list[Item | Dropped | Skipped] = [*result.items, *result.dropped, *result.skipped]
+    starts = sorted({entry.line for entry in entries if entry.line})
     spans = []
     for item in result.items:
         if not item.line or not 1 <= item.line <= count or (source is not None and item.source != source):

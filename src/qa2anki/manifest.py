@@ -226,7 +226,7 @@ class _NodeReader:
             value = float(value)
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, kind) or (kind is str and not value.strip()):
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
             wanted = {str: "a non-empty text", bool: "true or false"}.get(kind, f"a {kind.__name__}")
             self.fail(node, f"'{what}' must be {wanted}")
         return value
@@ -309,7 +309,8 @@ class _NodeReader:
         options = self.plain(keys["options"]) if "options" in keys else {}
         if not isinstance(options, dict):
             self.fail(keys["options"], "'options' must be a mapping")
-        common = dict(
+        common = SourceSpec(
+            path=Path(raw),
             format=self.scalar(keys["format"], str, "format") if "format" in keys else "auto",
             tags=self.strings(keys["tags"], "tags") if "tags" in keys else (),
             options=options,
@@ -317,10 +318,10 @@ class _NodeReader:
             title=" ".join(self.scalar(keys["name"], str, "name").split()) if "name" in keys else "",
             accept_dropped=self.drop_reasons(keys["accept_dropped"]) if "accept_dropped" in keys
             else frozenset(),
+            declared=(self.file, keys["path"].start_mark.line + 1),
+            written=raw,
         )
-        paths = _expand(base, raw)
-        declared = (self.file, keys["path"].start_mark.line + 1)
-        return [SourceSpec(path=p, declared=declared, written=raw, **common) for p in paths]
+        return [dataclasses.replace(common, path=path) for path in _expand(base, raw)]
 
     def dedup(self, node: Any) -> DedupSpec:
         keys = self.mapping(node, _DEDUP_KEYS, "dedup")

@@ -23,8 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -64,7 +66,7 @@ def math_spans(text: str) -> list[MathSpan]:
     """Every formula in the markdown ``text``, in order, never inside code or HTML."""
     if not has_math_marker(text):
         return []
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _parser().parse(text, env)
     lines = text.split("\n")
     starts = _line_starts(lines)
@@ -106,7 +108,7 @@ def add_math_rules(md: MarkdownIt, record: bool = False) -> None:
     for name, rule in inline:
         md.inline.ruler.before("escape", name, _recording(rule) if record else rule)
     # display math may follow a line of text directly, as pandoc and kramdown read it
-    interrupts = {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    interrupts: RuleOptionsType = {"alt": ["paragraph", "reference", "blockquote", "list"]}
     dollar_block = _quiet(_bounded(math_block_dollar(False, None, False)))
     md.block.ruler.before("fence", "math_block", dollar_block, interrupts)
     md.block.ruler.before("fence", "math_block_brackets", _block_brackets, interrupts)
@@ -155,7 +157,8 @@ def _dollar_lines(state: StateBlock) -> tuple[list[int], list[int]]:
         lines = [line.strip() for line in state.src.split("\n")]
         state.env[_DOLLAR_LINES] = ([i for i, line in enumerate(lines) if line.endswith("$$")],
                                     [i for i, line in enumerate(lines) if not line])
-    return state.env[_DOLLAR_LINES]
+    found: tuple[list[int], list[int]] = state.env[_DOLLAR_LINES]
+    return found
 
 
 def _recording(rule: InlineRule) -> InlineRule:
@@ -317,7 +320,7 @@ def _block_span(token: Token, lines: list[str], starts: list[int]) -> list[MathS
     return [MathSpan(starts[first] + column, end, token.content, True)]
 
 
-def _inline_spans(token: Token, records: list, lines: list[str], starts: list[int],
+def _inline_spans(token: Token, records: list[Any], lines: list[str], starts: list[int],
                   used: dict[int, int]) -> list[MathSpan]:
     """Each recorded formula of an inline token, placed in the source by its content's lines."""
     if not records:

@@ -234,8 +234,8 @@ class MediaCollector:
         """Remember what the deck read of an image file, so the build cache can tell it changed."""
         folder = self.folders.get(source)
         if folder is not None:
-            refused = isinstance(checked, ImageRefusedError)
-            self.looked_at[folder / relative] = None if refused else hashlib.sha256(checked[1]).hexdigest()
+            packed = checked[1] if isinstance(checked, tuple) else None
+            self.looked_at[folder / relative] = None if packed is None else hashlib.sha256(packed).hexdigest()
 
     def _check(self, source: str, relative: str) -> tuple[str, bytes]:
         """The media name and bytes of the image ``relative`` names, or :class:`ImageRefusedError`."""

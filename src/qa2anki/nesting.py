@@ -71,7 +71,7 @@ def yaml_too_deep(text: str, limit: int) -> int | None:
             if isinstance(event, _OPEN_EVENTS):
                 depth += 1
                 if depth > limit:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, _CLOSE_EVENTS):
                 depth -= 1
     except yaml.YAMLError:

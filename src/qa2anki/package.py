@@ -46,7 +46,7 @@ def card_css() -> str:
     return _template("style.css") + "\n" + code_wrap_css() + highlight_css()
 
 
-class _Model(genanki.Model):
+class _Model(genanki.Model):  # type: ignore[misc]  # genanki publishes no types
     """A genanki note type whose modification time is when it last changed, not the build's."""
 
     def __init__(self, *args, mtime: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
@@ -107,7 +107,7 @@ def notetype_fingerprint(name: str = NOTE_TYPE_NAME) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-class _Note(genanki.Note):
+class _Note(genanki.Note):  # type: ignore[misc]  # genanki publishes no types
     """A genanki note whose modification time can be the time its content last changed."""
 
     def __init__(self, *args, mtime: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
@@ -140,8 +140,8 @@ def write_apkg(
     path = Path(path)
     notes = list(notes)
     if timestamp is None:
-        stamps = [note.mtime for note in notes]
-        timestamp = max(stamps) if stamps and None not in stamps else time.time()
+        stamps = [note.mtime for note in notes if note.mtime is not None]
+        timestamp = max(stamps) if stamps and len(stamps) == len(notes) else time.time()
     decks: dict[str, genanki.Deck] = {}
     mtimes = {NOTE_TYPE_NAME: notetype_mtime, **(notetype_mtimes or {})}
     count = 0

@@ -269,8 +269,8 @@ def restore_lines(result: SourceResult, view: PageView, source_lines: list[str])
                     for entry in result.dropped)
     diagnostics = tuple(replace(note, line=at(note.line), message=_source_line_numbers(note.message, at))
                         for note in result.diagnostics)
-    skipped = tuple(replace(region, line=at(region.line), end_line=at(region.end_line))
-                    for region in result.skipped)
+    skipped = tuple(replace(region, line=at(region.line) or region.line,
+                            end_line=at(region.end_line) or region.end_line) for region in result.skipped)
     chrome = skipped_regions(result.source, source_lines, [(index, "page-chrome") for index in view.chrome])
     return replace(result, items=items, dropped=dropped, diagnostics=diagnostics,
                    skipped=tuple(sorted((*skipped, *chrome), key=lambda region: region.line)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -296,7 +296,7 @@ def build_deck(
     )
 
 
-def recover_units(deck: DeckSpec, merged: DedupResult, items: list[Item]) -> Recovery:
+def recover_units(deck: DeckSpec, merged: DedupResult, items: Sequence[Item]) -> Recovery:
     """Cards for the units dedup left unclaimed, from the sources the manifest lets recover."""
     return recover((unit for unit in merged.unattached if deck.recovers(unit.source)), items)
 

@@ -146,7 +146,9 @@ NIGHT_CLASSES = (".nightMode", ".night_mode", ".night-mode")
 def pygments_css(style: str = LIGHT_STYLE, scope: str | list[str] = f".{CODE_CLASS}") -> str:
     """The pygments background and token classes for one palette, scoped to ``scope``."""
     formatter = HtmlFormatter(style=style, cssclass=CODE_CLASS)
-    rules = formatter.get_background_style_defs(scope) + formatter.get_token_style_defs(scope)
+    # pygments' stubs leave these two untyped; both return lists of CSS rule strings
+    rules: list[str] = formatter.get_background_style_defs(scope)  # type: ignore[no-untyped-call]
+    rules += formatter.get_token_style_defs(scope)  # type: ignore[no-untyped-call]
     return "\n".join(rules)
 
 
@@ -157,8 +159,8 @@ def highlight_css(light: str = LIGHT_STYLE, dark: str = DARK_STYLE) -> str:
     colour, so no light-palette colour leaks onto the dark background.
     """
     night = [f"{name} .{CODE_CLASS}" for name in NIGHT_CLASSES]
-    light_classes = HtmlFormatter(style=light).class2style
-    dark_classes = HtmlFormatter(style=dark).class2style
+    light_classes: dict[str, Any] = HtmlFormatter(style=light).class2style  # type: ignore[attr-defined]
+    dark_classes: dict[str, Any] = HtmlFormatter(style=dark).class2style  # type: ignore[attr-defined]
     resets = "".join(
         ", ".join(f"{scope} .{name}" for scope in night)
         + " { color: inherit; background-color: transparent; font-weight: inherit;"
@@ -461,7 +463,8 @@ class _MathSpans(Preprocessor):
         spans = math_spans(text)
         if not spans:
             return lines
-        out, last = [], 0
+        out: list[str] = []
+        last = 0
         for span in spans:
             out.extend((text[last:span.start], self.md.htmlStash.store(mathjax_html(span))))
             last = span.end

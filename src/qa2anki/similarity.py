@@ -67,7 +67,7 @@ class _TermCache(dict[str, tuple[str, ...]]):
         if not token[0].isalpha():
             stripped = token.rstrip("?.:")  # "===?" ends a sentence; "??" is the operator
             operator = stripped if len(stripped) >= 2 else token
-            terms = () if operator in _NOT_OPERATORS else (operator,)
+            terms: tuple[str, ...] = () if operator in _NOT_OPERATORS else (operator,)
             self[token] = terms
             return terms
         if len(token) > 1 and token.isupper():
@@ -84,7 +84,7 @@ _TERMS = _TermCache()
 
 
 def _stemmed(word: str) -> str:
-    stem = _STEMMER.stemWord(word)
+    stem: str = _STEMMER.stemWord(word)
     return SYNONYMS.get(stem, stem)
 
 
@@ -187,7 +187,7 @@ def cosine(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
     shared = list(filter(b.__contains__, a))  # in a's order: the sum adds up as a loop over a would
-    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    return float(sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared))))
 
 
 def key_terms(vector: Vector, count: int) -> list[str]:

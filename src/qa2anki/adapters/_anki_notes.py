@@ -105,7 +105,7 @@ def note_type_of_model(model: Mapping[str, Any]) -> NoteType:
 
 def _by_ord(entries: Any) -> list[Mapping[str, Any]]:
     listed = [entry for entry in entries or [] if isinstance(entry, dict)]
-    return sorted(listed, key=lambda entry: entry.get("ord") if isinstance(entry.get("ord"), int) else 0)
+    return sorted(listed, key=lambda entry: entry["ord"] if isinstance(entry.get("ord"), int) else 0)
 
 
 def template_fields(template: str) -> tuple[str, ...]:

@@ -252,7 +252,7 @@ def group_units(pieces: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
         attach = current is not None and (
             piece.glued or current[-1].introduces or piece.kind == "code" or _explains_code(current, piece)
         )
-        if attach:
+        if attach and current is not None:
             current.append(piece)
         else:
             units.append([piece])
@@ -354,7 +354,7 @@ def _piece_markdown(piece: Piece) -> str:
     if piece.kind == "table":
         return "\n".join(piece.lines)
     if piece.kind == "list":
-        matches = [LIST_ITEM.fullmatch(line) for line in piece.lines]
+        matches = [match for match in map(LIST_ITEM.fullmatch, piece.lines) if match]
         if all(match["marker"][0].isdigit() for match in matches):  # numbered steps keep their order
             return "\n".join(f"{number}. {escape_markdown(match['text'])}"
                              for number, match in enumerate(matches, start=1))

@@ -44,9 +44,9 @@ def unaccounted(source: str, outline: Outline, accounted: Accounted) -> tuple[li
     lines = [i for i, text in enumerate(outline.lines) if text.strip() and not _spanned(accounted.spans, i)]
     reasons = {line: _reason(line, outline, accounted) for line in lines}
     sections = _unasked_headings(source, outline, lines, reasons)
-    taken = {line for entry in sections for line in range(entry.line - 1, (entry.end_line or entry.line))}
+    taken = {line for entry in sections for line in _lines_of(entry)}
     dropped = sections + _unanswered_items(source, outline, reasons, taken)
-    taken |= {line for entry in dropped for line in range(entry.line - 1, (entry.end_line or entry.line))}
+    taken |= {line for entry in dropped for line in _lines_of(entry)}
     kept = [line for line in lines if line not in taken and reasons[line] != LOST]
     return _regions(source, kept, reasons, accounted.spans), dropped
 
@@ -156,3 +156,10 @@ def _regions(source: str, lines: list[int], reasons: dict[int, str],
 def _span_between(spans: Sequence[tuple[int, int]], after: int, before: int) -> bool:
     index = bisect_right(spans, (after, float("inf")))
     return index < len(spans) and spans[index][0] < before
+
+
+def _lines_of(entry: Dropped) -> range:
+    """The 0-based lines a dropped entry spans (none if it has no line)."""
+    if entry.line is None:
+        return range(0)
+    return range(entry.line - 1, entry.end_line or entry.line)

@@ -45,7 +45,7 @@ from .markdown_layouts import (
     topic_of,
 )
 from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
-from .markdown_prompts import find_bold_prompts, structural_prompts
+from .markdown_prompts import Asked, find_bold_prompts, structural_prompts
 from .markdown_quiz import (
     QUIZ_DOCUMENT,
     QuizItem,
@@ -238,7 +238,7 @@ def _is_subheading(heading: Heading, question: Anchor, outline: Outline, asked: 
 
 
 def _holds_questions(outline: Outline, index: int, other_lines: list[int],
-                     asked_by: list[tuple[str, str | None] | None], question: str) -> bool:
+                     asked_by: Sequence[Asked | None], question: str) -> bool:
     """A question-like heading over two or more questions is their section, unless it answers first."""
     heading = outline.headings[index]
     scope = outline.next_heading(heading.line, heading.level)
@@ -338,7 +338,7 @@ def _contents_tables(outline: Outline) -> set[int]:
 
 def _page_link(cell: str) -> bool:
     link = LONE_LINK.match(plain_question(cell))
-    return bool(link) and link.group("target").startswith("#")
+    return link is not None and link.group("target").startswith("#")
 
 
 def _html_page_links(outline: Outline) -> set[int]:
@@ -400,7 +400,7 @@ def read(text: str, source: str, options: Mapping[str, Any]) -> SourceResult:
             continue  # a list of the questions (a table of contents without links) repeats it
         question, level = split_level(anchor.question, symbols)  # "What is X? 👶" under a legend
         ref = unique_ref(_ref_of(anchor, question))
-        if unanswered:
+        if unanswered and isinstance(quiz, Unanswered):
             dropped.append(Dropped(source, ref, anchor.line + 1, quiz.reason, question, last))
             continue
         if not answer or is_blank(ANY_LINK.sub("", answer)) or _only_code_shown(question, answer):
@@ -483,8 +483,9 @@ def _unaccounted(source: str, outline: Outline, items: list[Item], dropped: list
                  key: Sequence[tuple[int, int]] = ()) -> tuple[list[Skipped], list[Dropped]]:
     """The lines no item or dropped item spans (nor an answer key, reported apart): skipped
     regions and headings that asked nothing."""
+    entries: list[Item | Dropped] = [*items, *dropped]
     spans = sorted([(entry.line - 1, (entry.end_line or entry.line) - 1)
-                    for entry in (*items, *dropped) if entry.line is not None] + list(key))
+                    for entry in entries if entry.line is not None] + list(key))
     accounted = Accounted(spans, [start for start, _ in spans], navigation, _title_line(outline), asides)
     return unaccounted(source, outline, accounted)
 

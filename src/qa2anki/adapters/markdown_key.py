@@ -123,7 +123,7 @@ def _numbered_entries(outline: Outline, anchors: Sequence[Anchor], ends: Sequenc
     that name an option."""
     by_number = _unique({_number(anchors[i]): i for i in open_questions},
                         Counter(_number(anchors[i]) for i in open_questions))
-    inside = set()
+    inside: set[int] = set()
     for anchor, end in zip(anchors, ends, strict=True):
         inside.update(range(anchor.line, end))
     first = anchors[open_questions[0]].line

@@ -110,14 +110,14 @@ def _opens_with_answer(outline: Outline, heading: Heading) -> bool:
 def _bold_label(text: str) -> bool:
     """``**Answer**``, ``**Ответ.**`` on a line of its own or before the answer."""
     bold = BOLD_Q.match(text)
-    return bool(bold) and bool(ANSWER_HEADING.match(plain_question(bold.group("question")).strip()))
+    return bold is not None and bool(ANSWER_HEADING.match(plain_question(bold.group("question")).strip()))
 
 
 def _reveals(outline: Outline, line: int) -> bool:
     """A details block at ``line`` whose summary labels the answer (``Answer``, ``查看答案``)."""
     chunk = "\n".join(outline.lines[line:line + 4])
     summary = SUMMARY.search(chunk)
-    return bool(summary) and is_reveal_label(summary_text(summary.group("question")))
+    return summary is not None and is_reveal_label(summary_text(summary.group("question")))
 
 
 def _has_text(outline: Outline, heading: Heading) -> bool:

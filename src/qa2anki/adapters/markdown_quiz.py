@@ -369,7 +369,7 @@ def _marker(outline: Outline, start: int, end: int, skip: frozenset[int], weak: 
 def _answer_summary(outline: Outline, line: int, end: int) -> bool:
     chunk = "\n".join(outline.lines[line:min(end, line + 3)])
     summary = SUMMARY.search(chunk)
-    return bool(summary) and _hides_answer(summary_text(summary.group("question")))
+    return summary is not None and _hides_answer(summary_text(summary.group("question")))
 
 
 def _hides_answer(text: str) -> bool:

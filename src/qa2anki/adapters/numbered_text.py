@@ -120,8 +120,10 @@ def find_markers(lines: list[str]) -> list[Marker]:
     markers = []
     for index, line in enumerate(lines):
         match = MARKER.fullmatch(line.rstrip())
-        rest = match and (match.group("rest") or match.group("tight") or "")
-        if not match or rest.startswith("["):
+        if not match:
+            continue
+        rest = match.group("rest") or match.group("tight") or ""
+        if rest.startswith("["):
             continue
         prefix = (match.group("prefix") or "").lower()
         separator = _SAME_SEPARATOR.get(sep := (match.group("qsep") or match.group("sep") or "").strip(), sep)

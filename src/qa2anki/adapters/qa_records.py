@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -168,7 +168,7 @@ def _is_texts(value: Any) -> bool:
                                       and all(isinstance(v, str) for v in value))
 
 
-def choose_keys(records: list[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
+def choose_keys(records: Sequence[Mapping[str, Any]], options: Mapping[str, Any]) -> Keys | None:
     """The question and answer keys most of ``records`` share, or ``None`` if they share none.
 
     Keys named in ``options`` (``question:``/``answer:``) win over detection.
@@ -226,7 +226,7 @@ def _main_word(key: str, vocabulary: tuple[str, ...]) -> str:
     return next((word for word in vocabulary if word in key_words(key)), key)
 
 
-def _key_by_words(records: list[Mapping[str, Any]], lowered: list[dict[str, str]],
+def _key_by_words(records: Sequence[Mapping[str, Any]], lowered: list[dict[str, str]],
                   vocabulary: tuple[str, ...], shared: Callable[[str], int], skip: str) -> str:
     """A field named by a vocabulary word, or whose name holds one (``prompt_text`` for
     ``prompt``), that most records fill; the earliest vocabulary word wins, an exact name on a tie.
@@ -260,7 +260,7 @@ def _field_name(key: str) -> bool:
     return len(key) <= 40 and len(key.split()) <= 4 and not key.rstrip().endswith(("?", "."))
 
 
-def _keys_by_shape(records: list[Mapping[str, Any]], lowered: list[dict[str, str]]) -> Keys | None:
+def _keys_by_shape(records: Sequence[Mapping[str, Any]], lowered: list[dict[str, str]]) -> Keys | None:
     """Unrecognised names: a short text field that mostly asks (ends with ``?``) beside a longer
     text field is the question and its answer."""
     texts: dict[str, list[str]] = {}
@@ -283,7 +283,7 @@ def _keys_by_shape(records: list[Mapping[str, Any]], lowered: list[dict[str, str
     return Keys(question, max(longer, key=mean_length)) if longer else None
 
 
-class KeyedRecord(dict):
+class KeyedRecord(dict[str, Any]):
     """A record made from one ``question: answer`` entry of a mapping keyed by its questions;
     it remembers that mapping and key so a reader can find the entry's line."""
 
@@ -369,7 +369,7 @@ def _members(node: Any) -> list[Mapping[str, Any]] | None:
 STEM_KEYS = ("stem", "text", "question", "body", "content", "value")
 
 
-class FlatRecord(dict):
+class FlatRecord(dict[str, Any]):
     """A record whose question is an object holding its text and more (CommonsenseQA's
     ``question: {stem, choices}``), read as one level: the question's text under the record's
     question key, its other fields beside the record's own. It remembers where each field is
@@ -620,7 +620,7 @@ class _Walker:
                                      line=line, meta=meta, tags=tags, end_line=end,
                                      prompt=context_of(exchange)))
 
-    def _numbering(self, records: list[Mapping[str, Any]], keys: Keys) -> Numbering:
+    def _numbering(self, records: Sequence[Mapping[str, Any]], keys: Keys) -> Numbering:
         """How the collection's numeric answers count its options; undecided is reported once."""
         fields = keys.choices
         if fields is None or not fields.correct:

@@ -233,7 +233,7 @@ def flag_fields(fields: ChoiceFields, record: Mapping[str, Any], low: Mapping[st
     """``(option, key)`` of each flag marking an option right or wrong: read, not shown."""
     if not fields.listed:
         return []
-    found = []
+    found: list[tuple[Mapping[str, Any], Any]] = []
     for option in _raw_options(record.get(low.get(fields.listed, fields.listed))):
         if isinstance(option, dict):
             squeezed = {re.sub(r"[^a-z]", "", str(key).lower()): key for key in option}

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..models import Diagnostic, Dropped, Skipped, SourceResult
+from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
 from ._anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
 from .base import Adapter
@@ -50,7 +50,7 @@ class DuplicateKey(yaml.MarkedYAMLError):
     """YAML silently keeps the last of two equal keys; for records that would lose an item."""
 
 
-class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class LineLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader that remembers the 1-based line of every mapping and refuses duplicate keys."""
 
     def __init__(self, stream: str):
@@ -66,7 +66,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 if key_node.value in seen:
                     raise DuplicateKey(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
                 seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def _construct_map(loader: LineLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
@@ -662,17 +663,19 @@ def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult
     if anki is not None and not (options.get("question") or options.get("answer")):
         exported = _anki_export(text.lstrip("\ufeff"), anki, source)
         if exported is not None:  # its "#separator:tab" lines say how to read it: a header
-            starts = [entry.line for entry in (*exported.items, *exported.dropped) if entry.line]
+            entries: list[Item | Dropped] = [*exported.items, *exported.dropped]
+            starts = [entry.line for entry in entries if entry.line]
             header = skipped_regions(source, text.split("\n"),
                                      ((index, "header") for index in range(min(starts, default=1) - 1)))
             return replace(exported, skipped=header + exported.skipped)
     table = _table(text, options)
     if table is None:
         named = {k: options[k] for k in ("question", "answer") if options.get(k)}
-        header = text.lstrip("\ufeff").split("\n", 1)[0][:120]
+        first_line = text.lstrip("\ufeff").split("\n", 1)[0][:120]
         raise SourceError(
             f"no header row naming the question and answer columns{f' {named}' if named else ''} "
-            f"(first line: {header!r}); name them in the manifest, e.g. options: {{question: Q, answer: A}}",
+            f"(first line: {first_line!r}); name them in the manifest, "
+            "e.g. options: {question: Q, answer: A}",
             file=source, line=1,
         )
     records, lines, notes = table
@@ -683,8 +686,8 @@ def read_csv(text: str, source: str, options: Mapping[str, Any]) -> SourceResult
     header = skipped_regions(source, text_lines, ((index, "header") for index in range(first - 1)))
     return replace(
         result,
-        items=tuple(replace(item, end_line=spans.get(item.line)) for item in result.items),
-        dropped=tuple(replace(entry, end_line=spans.get(entry.line)) for entry in result.dropped),
+        items=tuple(replace(item, end_line=spans.get(item.line or 0)) for item in result.items),
+        dropped=tuple(replace(entry, end_line=spans.get(entry.line or 0)) for entry in result.dropped),
         skipped=header + result.skipped,
         diagnostics=result.diagnostics + tuple(Diagnostic(source, line, message) for line, message in notes),
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Item
-from .features import PairFeatures, PairFeaturizer
+from .features import PairFeatures, PairFeaturizer, _Profile
 from .model import QUESTION_PAIRS, UNIT_PAIRS
 
 #: A question naming something (``Header()``, Swagger UI, 404) that the other item never
@@ -47,7 +47,7 @@ class PairScorer:
         self._cache: dict[tuple[int, int], Score] = {}
 
     @property
-    def profiles(self):  # the vectors, for blocking and for counting an answer's terms
+    def profiles(self) -> list[_Profile]:  # the vectors, for blocking and for counting an answer's terms
         return self.featurizer.profiles
 
     def remember_best(self, pairs: Sequence[tuple[int, int]]) -> None:

@@ -9,6 +9,7 @@ calls a function is not inside it. The caller checks the winners with the real p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .pylines import CLAUSE_FOLLOWS, COMPOUND, METHOD_DECORATORS, NESTED_CLASSES, Line, Row
@@ -113,7 +114,9 @@ def _decorators_above(lines: list[Line], code: list[int]) -> dict[int, frozenset
     return found
 
 
-def _moves(state: _State, line: Line, decorators: frozenset[str], ends_function: bool):
+def _moves(
+    state: _State, line: Line, decorators: frozenset[str], ends_function: bool
+) -> Iterator[tuple[int, float, _State]]:
     """Every level the line may take from this state, with its cost and the state after it."""
     if state.after_decorator and not (line.is_decorator or line.head in ("def", "class")):
         return
