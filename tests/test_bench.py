@@ -29,6 +29,7 @@ def test_stage_times_cover_every_stage(tmp_path: Path):
         assert times[stage] >= 0
 
 
+@pytest.mark.slow  # 16 s: the whole benchmark at 1k items; `make bench` runs it for real
 def test_bench_prints_a_table_at_1k(capsys: pytest.CaptureFixture[str]):
     bench_main(["--sizes", "1000", "--runs", "1", "--no-seeds"])
     out = capsys.readouterr().out
@@ -36,3 +37,11 @@ def test_bench_prints_a_table_at_1k(capsys: pytest.CaptureFixture[str]):
     assert "ratio" in header and "rss_mb" in header
     row = next(line for line in out.splitlines() if line.split()[:1] == ["n=1000"])
     assert row.split()[1] == "1000"
+
+
+def test_bench_measures_startup():
+    """The `--help` / `--version` line `make bench` prints (no timing asserted)."""
+    from bench.__main__ import startup_figure
+
+    line = startup_figure(runs=1)
+    assert line.startswith("startup: --help ") and "--version " in line and "goal < 0.2 s" in line

@@ -53,6 +53,15 @@ SYNONYMS = {"rout": "endpoint", "handler": "endpoint"}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+_PLAIN_WORD = re.compile(r"[a-z0-9_]+")
+
+
+def plain_words(text: str) -> list[str]:
+    """``text``'s words, lower case, unstemmed: what identity compares questions by and sketches
+    answers with. Lockfiles hold sketches of these words, so this must never change."""
+    return _PLAIN_WORD.findall(text.lower())
+
+
 class _TermCache(dict[str, tuple[str, ...]]):
     """token -> its terms (none for a stop-word), worked out on first sight: tokens repeat.
 

@@ -27,6 +27,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz, process
 
 from ..models import QA_CARD, Card, Diagnostic, Item, Note
+from ..similarity import STOP_WORDS, plain_words
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -44,12 +45,6 @@ ANSWER_SURE = 0.80  # a long answer kept nearly as is, under a rewritten questio
 SKETCH_SIZE = 16  # answer sketch: the smallest SKETCH_SIZE word-shingle hashes
 EXACT = 3.0  # the score of a match by ref
 
-STOPWORDS = frozenset(
-    "a an the is are was were be been being do does did done you your we our i me my it its of in on "
-    "at to for from by with and or not no how what why when where which who whom whose can could "
-    "should would will shall may might must this that these those there their them they as into "
-    "about between vs versus use using used".split()
-)
 
 
 def item_key(source: str, ref: str) -> str:
@@ -98,13 +93,10 @@ def build_time() -> int:
 # --- similarity ---------------------------------------------------------------------------------
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9_]+", text.lower())
-
-
 def _content_words(question: str) -> str:
-    words = _words(question)
-    return " ".join([w for w in words if w not in STOPWORDS] or words)
+    """A question's words without the ones every question is phrased with (dedup's list)."""
+    words = plain_words(question)
+    return " ".join([w for w in words if w not in STOP_WORDS] or words)
 
 
 def question_similarity(a: str, b: str) -> float:
@@ -130,7 +122,7 @@ def answer_sketch(answer: str) -> str:
     Two sketches estimate how much two answers share (bottom-k Jaccard) without the lockfile
     holding whole answers.
     """
-    words = _words(answer)
+    words = plain_words(answer)
     shingles = set(words)
     shingles.update(map(" ".join, zip(words, words[1:], strict=False)))
     hashes = sorted(set(map(_SHINGLE_HASHES.__getitem__, shingles)))
