@@ -61,7 +61,7 @@ def test_a_closing_post_and_the_hashtags_are_no_answer_but_an_imperative_last_qu
 
 
 def test_a_lone_preprocessor_line_is_not_a_hashtag_line():
-    from qa2anki.adapters.pagetext import is_hashtag_line
+    from qa2anki.adapters._text.page_lines import is_hashtag_line
 
     assert is_hashtag_line("#python #interviewprep") and is_hashtag_line("hashtag#python")
     assert not is_hashtag_line("#endif") and not is_hashtag_line("#include <stdio.h>")

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from ankitools import import_apkg, notes_by_question
 from conftest import DATA
 from qa2anki.adapters import UnsupportedFormatError, detect, read_source, read_text_as
-from qa2anki.adapters.markdown_layouts import A_MARK, Q_MARK, split_number
-from qa2anki.adapters.refs import slug
+from qa2anki.adapters._text.refs import slug
+from qa2anki.adapters.markdown.layouts import A_MARK, Q_MARK, split_number
 from qa2anki.cli import main
 from qa2anki.qalabels import LANGUAGES, asks, is_reveal_label, names_answer, number_value
 from qa2anki.textio import read_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from qa2anki.adapters._text.refs import RefAllocator, slug
 from qa2anki.adapters.numbered_text import LEVEL
-from qa2anki.adapters.refs import RefAllocator, slug
 from qa2anki.levels import LEVELS
 from qa2anki.render import level_name
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA, SOURCES
 from qa2anki.adapters import MIN_CONFIDENCE, detect, read_source, read_text_as
-from qa2anki.adapters.markdown_doc import sniff
+from qa2anki.adapters.markdown import sniff
 from qa2anki.models import SourceResult
 
 MARKDOWN = DATA / "markdown"

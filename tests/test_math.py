@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ankitools import import_apkg
 from conftest import DATA
 from qa2anki.adapters import read_source
-from qa2anki.adapters.markdown_outline import Outline
+from qa2anki.adapters.markdown.outline import Outline
 from qa2anki.cli import main
 from qa2anki.manifest import manifest_for_files
 from qa2anki.math_spans import has_math_marker, math_spans

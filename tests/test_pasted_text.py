@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qa2anki.adapters import read_text_as
-from qa2anki.adapters.codebox import box_end, code_box
+from qa2anki.adapters._text.codebox import box_end, code_box
 from qa2anki.adapters.numbered_text import answer_markdown
 
 CODE = ["def add(a, b):", "    return a + b"]

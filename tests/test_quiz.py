@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ankitools import import_apkg
 from conftest import DATA
 from qa2anki.adapters import read_text_as
-from qa2anki.adapters._choices import Choice, Option, resolve
+from qa2anki.adapters._text.choices import Choice, Option, resolve
 from qa2anki.cli import main
 from qa2anki.dedup import deduplicate
 from qa2anki.models import Item

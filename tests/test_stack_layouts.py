@@ -4,7 +4,7 @@ rule on the smallest text that shows it."""
 from __future__ import annotations
 
 from qa2anki.adapters import read_text_as
-from qa2anki.adapters.level_symbols import legend, split_level
+from qa2anki.adapters._text.level_symbols import legend, split_level
 
 
 def _read(text: str):

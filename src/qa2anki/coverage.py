@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from .adapters.codebox import BUTTON, EDIT, GLUED, NOTE
+from .adapters._text.codebox import BUTTON, EDIT, GLUED, NOTE
 from .models import Dropped, Item, Skipped, SourceResult
 from .qalabels import ANSWER_LABEL_ANY, QUESTION_LABEL_WORDS, is_reveal_label
 

@@ -261,7 +261,7 @@ def unwrap(parts: list[str]) -> str:
 def restore_lines(result: SourceResult, view: PageView, source_lines: list[str]) -> SourceResult:
     """``result`` read from ``view.lines``, with its line numbers those of the source, and the
     page chrome reported as skipped."""
-    from .adapters.regions import skipped_regions  # the adapters' package imports this module
+    from .adapters._text.regions import skipped_regions  # the adapters' package imports this module
 
     at = view.source_line
     items = tuple(replace(item, line=at(item.line), end_line=at(item.end_line)) for item in result.items)

@@ -26,13 +26,13 @@ from . import (
     common_schema,
     crowdanki,
     logseq_cards,
-    markdown_doc,
+    markdown,
     numbered_text,
     nuxt_payload,
     obsidian_cards,
     records,
 )
-from ._title import document_title
+from ._text.title import document_title
 from .base import Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
@@ -46,7 +46,7 @@ DEFAULT_LIMITS = Limits()
 ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
     for adapter in (
-        markdown_doc.ADAPTER,
+        markdown.ADAPTER,
         numbered_text.ADAPTER,
         answer_only.ADAPTER,
         nuxt_payload.ADAPTER,

@@ -33,7 +33,7 @@ from ..errors import SourceError
 from ..media import IMAGE_SUFFIXES, package_media
 from ..models import Diagnostic, SourceResult
 from ..textio import human_size
-from ._anki_notes import (
+from ._text.anki_notes import (
     IMAGE_SOURCE,
     SOUND,
     AnkiNote,

@@ -36,8 +36,7 @@ from ..codetext import (
 )
 from ..models import ANSWER_ONLY, DEDENTED, PLAIN_TEXT, Diagnostic, Item, SourceResult, damaged_fence
 from . import numbered_text
-from .base import Adapter
-from .pagetext import (
+from ._text.page_lines import (
     ends_sentence,
     escape_markdown,
     is_furniture,
@@ -46,7 +45,8 @@ from .pagetext import (
     page_lines,
     starts_sentence,
 )
-from .regions import skipped_regions
+from ._text.regions import skipped_regions
+from .base import Adapter
 
 CLOSING_LABEL = re.compile(
     r"(?P<label>rules? of thumb|key takeaways?|takeaways?|tl;?\s?dr|bottom line|in short|in a nutshell|"

@@ -16,9 +16,9 @@ import yaml
 from ..errors import SourceError
 from ..models import ANSWER_ONLY, Dropped, Item, Skipped, SourceResult
 from ..nesting import yaml_too_deep
+from ._text.regions import skipped_regions
 from .base import Adapter
 from .records import load_yaml, yaml_comments, yaml_spans
-from .regions import skipped_regions
 
 SCHEMA_VERSION = 1
 HEADER = (

@@ -18,10 +18,10 @@ from typing import Any
 from ..errors import SourceError
 from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
 from ..nesting import json_too_deep
-from ._anki_notes import AnkiNote, NoteType, note_type_of_model, read_notes
+from ._text.anki_notes import AnkiNote, NoteType, note_type_of_model, read_notes
+from ._text.json_text import load_json, loads, mapping_lines
+from ._text.regions import skipped_regions
 from .base import Adapter
-from .json_text import load_json, loads, mapping_lines
-from .regions import skipped_regions
 
 #: CrowdAnki keeps a deck's media files in this folder beside ``deck.json``.
 MEDIA_FOLDER = "media/"

@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 from ..models import Dropped, Item, Skipped, SourceResult
+from ._text.refs import RefAllocator, slug
+from ._text.regions import skipped_regions
 from .base import Adapter
-from .refs import RefAllocator, slug
-from .regions import skipped_regions
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+](?:[ \t]+(?P<text>.*)|[ \t]*)$")
 PROPERTY = re.compile(r"^[ \t]*[A-Za-z][\w.-]*::(?:[ \t]|$)")

@@ -20,9 +20,9 @@ from typing import Any
 from ..errors import SourceError
 from ..models import SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep
+from ._text.json_text import load_json, loads, looks_like_payload
+from ._text.record_fields import find_items, require_items
 from .base import Adapter
-from .json_text import load_json, loads
-from .qa_records import find_items, require_items
 
 #: devalue's negative indexes (``HOLE``, -2, is an array gap: read as None).
 SPECIAL_INDEXES: dict[int, Any] = {
@@ -160,23 +160,6 @@ def parse_payload(text: str, source: str) -> Any:
             "refusing to expand them", file=source,
         )
     return tree
-
-
-def looks_like_payload(values: Any) -> bool:
-    """Parsed JSON in devalue's shape: an array whose first value is a container of indexes."""
-    if not isinstance(values, list) or len(values) < 2:
-        return False
-    first = values[0]
-    size = len(values)
-
-    def index(v: Any) -> bool:
-        return isinstance(v, int) and not isinstance(v, bool) and -6 <= v < size
-
-    if isinstance(first, dict):
-        return bool(first) and all(index(v) for v in first.values())
-    if isinstance(first, list) and first and isinstance(first[0], str):
-        return len(first) == 2 and index(first[1])
-    return False
 
 
 def sniff(text: str) -> float:

@@ -31,9 +31,9 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
+from ._text.refs import RefAllocator, slug
+from ._text.regions import skipped_regions
 from .base import Adapter
-from .refs import RefAllocator, slug
-from .regions import skipped_regions
 
 DECK_TAGS = ("flashcards", "flashcard")
 MULTI_SEPARATORS = ("?", "??")

@@ -23,12 +23,10 @@ import yaml
 from ..errors import SourceError
 from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
 from ..nesting import expands_beyond, expansion_budget, json_too_deep, yaml_too_deep
-from ._anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
-from .base import Adapter
-from .card_tables import AnkiHeader, anki_header, column_heads, column_names, headerless_names
-from .json_text import Damaged, is_json, load_json, loads, salvage_array
-from .nuxt_payload import looks_like_payload
-from .qa_records import (
+from ._text.anki_notes import AnkiNote, NoteType, read_notes, shared_deck_depth
+from ._text.card_tables import AnkiHeader, anki_header, column_heads, column_names, headerless_names
+from ._text.json_text import Damaged, is_json, load_json, loads, looks_like_payload, salvage_array
+from ._text.record_fields import (
     KeyedRecord,
     LineLocator,
     Locator,
@@ -39,7 +37,8 @@ from .qa_records import (
     is_standalone_record,
     require_items,
 )
-from .regions import skipped_regions
+from ._text.regions import skipped_regions
+from .base import Adapter
 
 # --------------------------------------------------------------------------- YAML
 

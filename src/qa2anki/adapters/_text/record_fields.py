@@ -16,12 +16,13 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..errors import SourceError
-from ..html_answers import code_block, is_html
-from ..models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
-from ..plaintext import plain_text
-from ._choices import AMBIGUOUS, NO_ANSWER, back, normal_text, option_list
-from ._conversations import (
+from ...errors import SourceError
+from ...html_answers import code_block, is_html
+from ...models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
+from ...plaintext import plain_text
+from ..markdown.layouts import QUESTION_WORDS
+from .choices import AMBIGUOUS, NO_ANSWER, back, normal_text, option_list
+from .conversations import (
     SETTING,
     Exchange,
     context_of,
@@ -30,9 +31,8 @@ from ._conversations import (
     turns_of,
     unasked,
 )
-from ._end_markers import EndMarkers, end_markers
-from .markdown_layouts import QUESTION_WORDS
-from .pagetext import is_placeholder
+from .end_markers import EndMarkers, end_markers
+from .page_lines import is_placeholder
 from .record_choices import (
     APART,
     ChoiceFields,

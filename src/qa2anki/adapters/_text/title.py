@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Item, Skipped
+from ...models import Item, Skipped
 
 #: A title is a headline: a few words, never a sentence or a link.
 _MAX_WORDS = 14

@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from ._choices import opens_with_reference
-from .markdown_layouts import TABLE_ANSWER, TABLE_META, Anchor, header_name, numbered_cell
-from .markdown_outline import Outline, Table, trim_block
-from .markdown_quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, quiz_from_key, stated_answer
+from .._text.choices import opens_with_reference
+from .layouts import TABLE_ANSWER, TABLE_META, Anchor, header_name, numbered_cell
+from .outline import Outline, Table, trim_block
+from .quiz import QUIZ_DOCUMENT, QuizItem, Unanswered, quiz_from_key, stated_answer
 
 #: A key line that is no list item: ``Q1: B``, ``Question 2 - C``, ``**3.** A`` (``1. B`` is an
 #: ordered list item, read from the parse).

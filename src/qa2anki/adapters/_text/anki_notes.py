@@ -30,9 +30,9 @@ from typing import Any
 from urllib.parse import quote as quote_url
 from urllib.parse import unquote
 
-from ..media import PACKAGE_MEDIA
-from ..models import Diagnostic, Dropped, Item, SourceResult
-from .qa_records import META_KEYS
+from ...media import PACKAGE_MEDIA
+from ...models import Diagnostic, Dropped, Item, SourceResult
+from .record_fields import META_KEYS
 from .refs import RefAllocator, slug
 
 #: Field names that mark the question or the answer, compared case-folded; several languages.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from ..levels import LEVELS
+from ...levels import LEVELS
 
 #: A symbol (no letters, digits or markdown punctuation) and the word it stands for.
 _SYMBOL_WORD = re.compile(r"(?P<symbol>[^\w\s*_`|\[\](){}<>:;,.!?'\"#=+-]+)\s*[-–=:]?\s*(?P<word>[A-Za-z]+)")

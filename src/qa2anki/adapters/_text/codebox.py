@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..codetext import LANGUAGE_NAMES, bracket_depth, looks_like_prose
+from ...codetext import LANGUAGE_NAMES, bracket_depth, looks_like_prose
 
 #: The box's button line(s), copied along with the code.
 BUTTON = re.compile(

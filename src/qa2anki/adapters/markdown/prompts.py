@@ -30,9 +30,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import NamedTuple
 
-from ..levels import LEVEL_WORD
-from ..qalabels import ANSWER_LABEL_ANY, asks, fold, is_reveal_label
-from .markdown_layouts import (
+from ...levels import LEVEL_WORD
+from ...qalabels import ANSWER_LABEL_ANY, asks, fold, is_reveal_label
+from .layouts import (
     A_MARK,
     BOLD_Q,
     LONE_LINK,
@@ -44,7 +44,7 @@ from .markdown_layouts import (
     split_number,
     summary_text,
 )
-from .markdown_outline import THEMATIC_BREAK, Heading, Outline
+from .outline import THEMATIC_BREAK, Heading, Outline
 
 
 class Asked(NamedTuple):

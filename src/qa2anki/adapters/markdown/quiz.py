@@ -19,10 +19,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from ..qalabels import names_answer
-from ._choices import AMBIGUOUS, NO_ANSWER, UNKNOWN_OPTION, Choice, Option, back, letters, resolve
-from .markdown_layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, Anchor, plain_question, summary_text
-from .markdown_outline import LIST_MARKER, ListItem, Outline, trim_block
+from ...qalabels import names_answer
+from .._text.choices import AMBIGUOUS, NO_ANSWER, UNKNOWN_OPTION, Choice, Option, back, letters, resolve
+from .layouts import ANY_TAG, DETAILS_OPEN, SUMMARY, Anchor, plain_question, summary_text
+from .outline import LIST_MARKER, ListItem, Outline, trim_block
 
 #: ``A)``, ``(b)``, ``C.``, ``D:`` (text may follow a colon at once), ``**A.**``, ``**D. whole line**``,
 #: ``1:``, ``2)`` (a number only with a colon or parenthesis: ``1.`` is an ordered list's marker).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..qalabels import fold
+from ...qalabels import fold
 
 #: Letters and digits of any script; underscores separate like punctuation.
 _WORD = re.compile(r"[^\W_]+")

@@ -16,11 +16,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from ..models import Dropped, Skipped
-from ..qalabels import asks
-from .markdown_layouts import plain_question
-from .markdown_outline import LIST_MARKER, THEMATIC_BREAK, Heading, Outline
-from .refs import slug
+from ...models import Dropped, Skipped
+from ...qalabels import asks
+from .._text.refs import slug
+from .layouts import plain_question
+from .outline import LIST_MARKER, THEMATIC_BREAK, Heading, Outline
 
 NOT_A_QUESTION = "not-a-question"
 #: A line no structure explains: left out of the regions, so coverage reports it as lost.

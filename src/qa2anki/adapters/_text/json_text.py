@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SourceError
+from ...errors import SourceError
 
 
 def loads(text: str) -> Any:
@@ -144,3 +144,20 @@ def _skip(text: str, position: int, characters: str) -> int:
     while position < len(text) and text[position] in characters:
         position += 1
     return position
+
+
+def looks_like_payload(values: Any) -> bool:
+    """Parsed JSON in devalue's shape: an array whose first value is a container of indexes."""
+    if not isinstance(values, list) or len(values) < 2:
+        return False
+    first = values[0]
+    size = len(values)
+
+    def index(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and -6 <= v < size
+
+    if isinstance(first, dict):
+        return bool(first) and all(index(v) for v in first.values())
+    if isinstance(first, list) and first and isinstance(first[0], str):
+        return len(first) == 2 and index(first[1])
+    return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..models import Skipped
+from ...models import Skipped
 
 
 def skipped_regions(

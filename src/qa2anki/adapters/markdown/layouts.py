@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..qalabels import (
+from ...qalabels import (
     ANSWER_LABEL_ANY,
     ANSWER_LABEL_WORDS,
     ANSWER_WORD_SET,
@@ -26,7 +26,7 @@ from ..qalabels import (
     number_value,
     question_label_languages,
 )
-from .markdown_outline import Outline, Table, trim_block
+from .outline import Outline, Table, trim_block
 
 _Q_LABEL = rf"(?:{QUESTION_LABEL_WORDS}|q|#)"
 #: ``Q7.``, ``Question 7:``, ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``（7）``,

@@ -17,14 +17,16 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..models import Dropped, Item, Skipped, SourceResult
-from ..qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
-from .base import Adapter
-from .codebox import box_end, code_box
-from .level_symbols import legend, split_level
-from .markdown_coverage import Accounted, unaccounted
-from .markdown_key import join_answer_key
-from .markdown_layouts import (
+from ...models import Dropped, Item, Skipped, SourceResult
+from ...qalabels import ANSWER_LABEL_ANY, asks, is_reveal_label
+from .._text.codebox import box_end, code_box
+from .._text.level_symbols import legend, split_level
+from .._text.page_lines import is_placeholder
+from .._text.refs import RefAllocator, slug
+from ..base import Adapter
+from .coverage import Accounted, unaccounted
+from .key import join_answer_key
+from .layouts import (
     A_MARK,
     ANY_TAG,
     LONE_LINK,
@@ -44,9 +46,9 @@ from .markdown_layouts import (
     summary_text,
     topic_of,
 )
-from .markdown_outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
-from .markdown_prompts import Asked, find_bold_prompts, structural_prompts
-from .markdown_quiz import (
+from .outline import THEMATIC_BREAK, Heading, Outline, outline_of, trim_block
+from .prompts import Asked, find_bold_prompts, structural_prompts
+from .quiz import (
     QUIZ_DOCUMENT,
     QuizItem,
     Unanswered,
@@ -54,8 +56,6 @@ from .markdown_quiz import (
     is_answer_heading,
     read_quiz,
 )
-from .pagetext import is_placeholder
-from .refs import RefAllocator, slug
 
 #: When two layouts claim the same line (``**Q: What …?**`` is both a pair and bold text).
 PRIORITY = {"details": 0, "admonition": 0, "pair": 1, "row": 2, "bold": 3, "item": 4}

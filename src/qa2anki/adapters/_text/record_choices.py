@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._choices import (
+from .choices import (
     AMBIGUOUS,
     NO_ANSWER,
     UNKNOWN_OPTION,

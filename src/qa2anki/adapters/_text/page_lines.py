@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..math_spans import math_spans
+from ...math_spans import math_spans
 
 _LOREM_WORDS = frozenset(
     "lorem ipsum dolor sit amet consectetur adipiscing adipisci elit sed do eiusmod tempor incididunt ut "

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ..math_spans import add_math_rules
+from ...math_spans import add_math_rules
 
 #: Block structure only: inline parsing (a third of the time) is the renderer's job. Display
 #: math (``$$``/``\\[`` blocks) is one block, so a ``- `` or ``#`` line inside it is no structure.
