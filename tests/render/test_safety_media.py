@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_render_parallel import PNG
 
 from ankitools import import_apkg
 from qa2anki.cli import main
-from test_render_parallel import PNG
 
 SECRET = b"TOP-SECRET-a81f3c"  # inside a file that is a real PNG, so only the tree rule can stop it
 LOGO = PNG + b"LOGO-MARKER-77"  # shared/logo.png: beside the notes, under the manifest folder

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_generality import check_document
 
 from conftest import DATA
 from qa2anki.adapters import read_source
 from qa2anki.render import Renderer
-from test_generality import check_document
 
 CORPUS = DATA / "mdgen"
 DOCUMENTS = sorted(CORPUS.glob("*.md"))

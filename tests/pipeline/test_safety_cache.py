@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_cache import UP_TO_DATE
 
 from bigsource import write_markdown
 from conftest import SEED
@@ -26,7 +27,6 @@ from qa2anki.cache import CACHE_DIR, CACHE_FILE
 from qa2anki.cli import main
 from qa2anki.manifest import load_manifest
 from qa2anki.package import read_apkg_notes
-from test_cache import UP_TO_DATE
 
 ESCAPES = ("\x1b", "\x9b", "\x07")
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
+from test_generality import check_document
 
 from conftest import DATA
 from qa2anki.adapters import read_source
-from test_generality import check_document
 
 CORPUS = DATA / "realworld"
 KEY_SUFFIX = ".expected.yaml"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from test_math import check_rendered
 
 from ankitools import import_apkg
 from conftest import DATA
@@ -21,7 +22,6 @@ from qa2anki.models import HTML_ANSWER
 from qa2anki.render import Renderer
 from qa2anki.repair import repair_items
 from qa2anki.sanitize import sanitize_html
-from test_math import check_rendered
 
 HTML_RECORDS = DATA / "realworld" / "html_records"
 RENDERER = Renderer()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_sanitize import PAYLOADS
 
 from ankitools import import_apkg
 from conftest import DATA, SOURCES
@@ -19,7 +20,6 @@ from qa2anki.cli import main
 from qa2anki.models import NOTE_FIELDS, Card, Item
 from qa2anki.package import NOTE_TYPE_NAME, card_css, write_apkg
 from qa2anki.render import Renderer, card_tags, level_name, level_of, render_note, subdeck_of
-from test_sanitize import PAYLOADS
 
 CARDS = DATA / "cards"
 ASYNC_BASICS = {"framework": "FastAPI", "topic": "Fundamentals", "subtopic": "Async Basics",

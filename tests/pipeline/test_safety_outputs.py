@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from test_bad_input import assert_one_line_error, run
 
 from qa2anki import ManifestError, OutputError, build, load_manifest, manifest_for_files
 from qa2anki.manifest import DeckSpec, Manifest, SourceSpec
-from test_bad_input import assert_one_line_error, run
 
 MANIFEST = "decks:\n  - name: Basics\n    output: decks/basics.apkg\n    sources: [good.md]\n"
 OTHER = "  - name: Other\n    output: {}\n    sources: [bom_crlf.md]\n"

@@ -2,7 +2,7 @@
 arbitrary and mutated text, raise nothing but the tool's own errors and never hang.
 
 Adapters are taken from the registry, so one added later is fuzzed without touching this file.
-``FUZZ_SCALE=20 pytest tests/test_fuzz.py`` runs twenty times as many examples.
+``FUZZ_SCALE=20 pytest tests/pipeline/test_fuzz.py`` runs twenty times as many examples.
 """
 
 from __future__ import annotations

@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from bigsource import write_markdown
-from qa2anki.package import read_apkg_notes
-from qa2anki.render import Renderer
 from test_bad_input import Snapshot, assert_one_line_error, assert_untouched, run
 from test_bad_input import prior as prior  # the fixture: a good deck built before
 from test_large_source import CHILD
+
+from bigsource import write_markdown
+from conftest import DATA
+from qa2anki.package import read_apkg_notes
+from qa2anki.render import Renderer
 
 #: A guard only: a build this small that takes longer than this is hanging.
 GUARD_SECONDS = 120
@@ -322,7 +323,7 @@ def test_full_tmpdir_while_writing_the_deck_is_one_line_and_keeps_the_previous_d
 
 
 def test_full_disk_where_the_deck_goes_is_one_line_and_keeps_the_previous_deck(tmp_path: Path):
-    (tmp_path / "good.md").write_text((Path(__file__).parent / "data/everyday/good.md").read_text())
+    (tmp_path / "good.md").write_text((DATA / "everyday" / "good.md").read_text())
     with tiny_disk(tmp_path / "decks", "128k") as decks:
         first = qa2anki("build", "good.md", "-o", "decks/out.apkg", cwd=tmp_path)
         assert first.returncode == 0, outcome(first)

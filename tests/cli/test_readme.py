@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from qa2anki.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
