@@ -216,3 +216,12 @@ def fold(text: str) -> str:
         base = unicodedata.normalize("NFD", char)
         out.append(base[0] if base[0].isascii() and all(unicodedata.combining(c) for c in base[1:]) else char)
     return "".join(out)
+
+
+#: Words a question (or an interview prompt) starts with, in English.
+QUESTION_WORDS = re.compile(
+    r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
+    r"did|explain|describe|define|compare|list|name|give|tell|walk|contrast|differentiate|"
+    r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
+    re.IGNORECASE,
+)

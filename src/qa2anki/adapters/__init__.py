@@ -33,7 +33,7 @@ from . import (
     records,
 )
 from ._text.title import document_title
-from .base import Adapter
+from .base import YIELDED, Adapter
 
 #: Below this, auto-detection refuses to guess and asks for ``format:``.
 MIN_CONFIDENCE = 0.3
@@ -95,8 +95,13 @@ def unrecognised_message(named_by_flag: bool) -> str:
 
 
 def sniff_scores(text: str) -> dict[str, float]:
-    """Every adapter's confidence (0.0-1.0) that ``text`` is its format."""
-    return {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
+    """Every adapter's confidence (0.0-1.0) that ``text`` is its format; one that yields to a
+    format claiming the text keeps only a token claim (:attr:`Adapter.yields_to`)."""
+    scores = {adapter.name: _safe_sniff(adapter, text) for adapter in ADAPTERS.values()}
+    for adapter in ADAPTERS.values():
+        if any(scores.get(other, 0.0) > 0 for other in adapter.yields_to):
+            scores[adapter.name] = min(scores[adapter.name], YIELDED)
+    return scores
 
 
 def _safe_sniff(adapter: Adapter, text: str) -> float:

@@ -35,7 +35,6 @@ from ..codetext import (
     split_glued_prose,
 )
 from ..models import ANSWER_ONLY, DEDENTED, PLAIN_TEXT, Diagnostic, Item, SourceResult, damaged_fence
-from . import numbered_text
 from ._text.page_lines import (
     ends_sentence,
     escape_markdown,
@@ -468,7 +467,7 @@ def sniff(text: str) -> float:
         1 for before, line, after in zip(["", *content[:-1]], content, [*content[1:], ""], strict=True)
         if re.match(r"#{1,6}\s|```|~~~", line) and not (code_language(before) or code_language(after))
     )  # a "# comment" between code lines is code, not a markdown heading
-    if numbered_text.sniff(text) or headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
+    if headings >= 2 or asked >= 3 or asked > 0.1 * len(content):
         return 0.05
     sentences = sum(1 for line in content if ends_sentence(line) and len(line.split()) >= 5)
     if sentences < 3:
@@ -495,4 +494,5 @@ ADAPTER = Adapter(
     summary="answers copied from a page whose questions were lost (paired with questions by dedup)",
     sniff=sniff,
     read=read,
+    yields_to=("numbered-text",),  # numbered questions found: the page kept its questions
 )

@@ -22,6 +22,10 @@ class Adapter:
     Binary formats (a zip package) also give ``sniff_bytes(data)`` and
     ``read_bytes(data, source, options, max_bytes)``: a file such an adapter claims is never
     decoded as text, and ``max_bytes`` bounds what reading may unpack from it.
+
+    ``yields_to`` names formats that read the same kind of document more closely: where any of
+    them claims a text at all, this format's claim drops to ``YIELDED`` (the registry applies it,
+    so no format module imports another).
     """
 
     name: str
@@ -31,3 +35,8 @@ class Adapter:
     too_deep: Callable[[str, int], int | None] | None = None
     sniff_bytes: Callable[[bytes], float] | None = None
     read_bytes: Callable[[bytes, str, Mapping[str, Any], int], SourceResult] | None = None
+    yields_to: tuple[str, ...] = ()
+
+
+#: What a format that yields (see :attr:`Adapter.yields_to`) still claims: never enough to win.
+YIELDED = 0.05

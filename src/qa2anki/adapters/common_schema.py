@@ -17,8 +17,8 @@ from ..errors import SourceError
 from ..models import ANSWER_ONLY, Dropped, Item, Skipped, SourceResult
 from ..nesting import yaml_too_deep
 from ._text.regions import skipped_regions
+from ._text.yaml_text import load_yaml, yaml_comments, yaml_spans
 from .base import Adapter
-from .records import load_yaml, yaml_comments, yaml_spans
 
 SCHEMA_VERSION = 1
 HEADER = (

@@ -41,7 +41,7 @@ from ..models import (
     damaged_fence,
 )
 from ..pagechrome import PageView, page_view, restore_lines, unwrap
-from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, asks
+from ..qalabels import ANSWER_LABEL_WORDS, QUESTION_LABEL_WORDS, QUESTION_WORDS, asks
 from ._text.codebox import NOTE, CodeBox, box_end, code_box
 from ._text.page_lines import (
     dedented_page_lines,
@@ -56,7 +56,6 @@ from ._text.page_lines import (
 )
 from ._text.refs import RefAllocator
 from .base import Adapter
-from .markdown.layouts import QUESTION_WORDS
 
 #: ``Q7.``, ``Question 7:``, ``Question 7 :`` (French spacing), a thread's ``7/`` and ``7/12``,
 #: ``Вопрос 7:``, ``问题7：``, ``第7题``, ``7.``, ``７．``, ``7、``, ``7 -``, ``۷-``; the question

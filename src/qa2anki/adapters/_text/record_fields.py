@@ -20,7 +20,7 @@ from ...errors import SourceError
 from ...html_answers import code_block, is_html
 from ...models import HTML_ANSWER, Diagnostic, Dropped, Item, Skipped
 from ...plaintext import plain_text
-from ..markdown.layouts import QUESTION_WORDS
+from ...qalabels import QUESTION_WORDS
 from .choices import AMBIGUOUS, NO_ANSWER, back, normal_text, option_list
 from .conversations import (
     SETTING,

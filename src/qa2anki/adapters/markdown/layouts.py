@@ -21,6 +21,7 @@ from ...qalabels import (
     QUESTION_LABEL_ANY,
     QUESTION_LABEL_WORDS,
     QUESTION_WORD_SET,
+    QUESTION_WORDS,
     asks,
     is_reveal_label,
     number_value,
@@ -41,12 +42,6 @@ NUMBERING = re.compile(
     rf"|(?P<bare>{_Q_LABEL})(?=\s*[.:：]))"
     r"(?:\s*\ufe0f?\u20e3\s*|\s*[.):：\-–—．、]?\s+|\s*[.):：．、]\s*(?=[^\x00-\x7f\d０-９])"
     r"|\s*[：．、]\s*(?=[^\d０-９\s])|(?<=[题題问問道章节)）】])\s*)",
-    re.IGNORECASE,
-)
-QUESTION_WORDS = re.compile(
-    r"^(what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|does|"
-    r"did|explain|describe|define|compare|list|name|give|tell|walk|contrast|differentiate|"
-    r"distinguish|discuss|outline|summari[sz]e|implement|write|show)\b",
     re.IGNORECASE,
 )
 #: Interview prompts worded without a question word.
