@@ -7,8 +7,8 @@ pandoc's: the opening ``$`` has a non-space right after it, the closing ``$`` a 
 before it and no digit right after it (``costs $5 and $10`` is text). markdown-it-py's
 ``dollarmath`` plugin implements exactly that rule, and markdown-it-py knows what is code (fences,
 indented blocks, code spans) and what is HTML, so math is looked for only where a reader would
-see prose. The answer's renderer (Python-Markdown) and the outline of markdown sources use the
-same rules, so they agree on what is math.
+see prose. The answer's renderer and the outline of markdown sources parse with the same rules
+(:mod:`.gfm`), so they agree on what is math.
 
 The bracket delimiters get two small rules of their own rather than mdit-py-plugins' ``texmath``
 ones: those drop the text after ``\\]`` on its line and rescan the rest of the document for every
@@ -89,10 +89,10 @@ def math_spans(text: str) -> list[MathSpan]:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    """CommonMark plus tables (as GitHub reads markdown) plus the four math delimiters."""
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    add_math_rules(md, record=True)
-    return md
+    """The shared rules (:mod:`.gfm`), remembering where each formula is."""
+    from .gfm import github_markdown  # it teaches its parsers this module's rules
+
+    return github_markdown(record_math=True)
 
 
 def add_math_rules(md: MarkdownIt, record: bool = False) -> None:

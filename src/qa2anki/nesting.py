@@ -1,10 +1,10 @@
 """How deep a source nests, measured without recursion, so no input can overflow the stack.
 
-The parsers recurse once per level (``json``, the record walkers, Python-Markdown's lists and
-quotes) and Python's stack ends near 1,000 frames, while Python-Markdown's time grows with the
-cube of a list's depth. So structured text is measured here before it is parsed, and refused
-past ``limits.nesting`` with the line where it goes too deep; markdown deeper than that is
-flattened to it, every line kept, since a card must not lose text to a formatting excess.
+The parsers recurse once per level (``json``, the record walkers, markdown-it's lists and
+quotes) and Python's stack ends near 1,000 frames. So structured text is measured here before
+it is parsed, and refused past ``limits.nesting`` with the line where it goes too deep;
+markdown deeper than that is flattened to it, every line kept, since a card must not lose text
+to a formatting excess.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-#: Python-Markdown nests a list about four stack frames per level and overflows near 250
-#: levels, so markdown is flattened below this whatever ``limits.nesting`` allows.
+#: markdown-it nests a list or quote a few stack frames per level, so markdown is flattened
+#: below this whatever ``limits.nesting`` allows.
 MARKDOWN_MAX_NESTING = 200
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -166,8 +166,8 @@ def _capped_lines(lines: list[str], limit: int) -> Iterator[tuple[int, str]]:
 def _nest(line: str, indents: list[int], limit: int) -> str:
     """Track the item's level; past ``limit`` it moves out to the list's first level.
 
-    Not to the deepest level allowed: Python-Markdown re-reads an item's lines once per level
-    above it, so thousands of items left at level 200 would cost minutes.
+    Not to the deepest level allowed: thousands of items left at level 200 would make a card
+    two hundred indents wide.
     """
     indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
     while indents and indent < indents[-1]:

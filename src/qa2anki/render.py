@@ -1,10 +1,8 @@
 """Markdown to card HTML, rendered the way GitHub would and highlighted at build time.
 
-Python-Markdown is stricter than GitHub: a fence or a list directly under a label line
-(``Example:`` then a fence) is not recognised, and nested lists need four-space indents.
-Sources written for GitHub rely on both, so a small preprocessor makes their intent explicit
-before Python-Markdown runs. Fenced code is highlighted here, not by codehilite, so one
-pygments formatter and one lexer per language serve every card.
+The rules are the ones the markdown reader parses sources with (:mod:`.gfm`), so what is code,
+a list or math is decided the same way twice. Fenced code is highlighted here by pygments,
+one formatter and one lexer per language serving every card; formulas become MathJax.
 """
 
 from __future__ import annotations
@@ -19,20 +17,17 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import markdown
-from markdown.extensions import Extension
-from markdown.inlinepatterns import SimpleTagInlineProcessor
-from markdown.preprocessors import Preprocessor
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .dense_markup import defuse_brackets, split_dense_paragraphs, unclosed_tags
+from .gfm import github_markdown
 from .html_answers import replace_code_blocks
 from .levels import LEVELS
-from .math_spans import MathSpan, math_spans
 from .media import DEFAULT_IMAGE_MB, MediaCollector
 from .models import HTML_ANSWER, RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Item, Note
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
@@ -43,17 +38,7 @@ from .workers import process_pool
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
-LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])[ \t]+\S")
 MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|~$]|^\s*([-+]|\d+[.)])\s|^\s{4}")
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-#: A line of nothing but ``<details>``/``<summary>…</summary>``/``</details>`` tags.
-DETAILS_TAG_LINE = re.compile(
-    r"^\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>|</?summary\b[^>]*>)"
-    r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>))*\s*$",
-    re.IGNORECASE,
-)
-#: The text stops at the next ``~~``: ``.+?`` let each unclosed ``~~`` scan to the end of the paragraph.
-STRIKETHROUGH = r"(~~)(?=\S)((?:(?!~~).)+?)(?<=\S)~~"
 LANGUAGE_ALIASES = {"py": "python", "sh": "bash", "shell": "bash", "console": "bash",
                     "js": "javascript", "ts": "typescript", "yml": "yaml", "text": "text"}
 
@@ -172,128 +157,6 @@ def highlight_css(light: str = LIGHT_STYLE, dark: str = DARK_STYLE) -> str:
     return "\n".join(["/* pygments, light */", pygments_css(light), "/* pygments, dark */", dark_css])
 
 
-class _GithubBlocks(Preprocessor):
-    """Make GitHub's block rules explicit for Python-Markdown.
-
-    Fences anywhere (highlighted and stashed); lists or tables that interrupt a paragraph;
-    ``1)`` list markers; a backslash hard break; and ``<details>``/``<summary>`` tag lines stashed
-    on their own, so the markdown between them renders as on GitHub instead of staying raw.
-    """
-
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        index = 0
-        list_depths: list[int] = []  # source indents of the open list levels
-        while index < len(lines):
-            line = lines[index]
-            fence = FENCE_OPEN.match(line)
-            if fence:
-                index = self._stash_fence(lines, index, fence, out)
-                continue
-            item = LIST_ITEM.match(line)
-            if item and not list_depths and _continues_paragraph(out, item):
-                item = None  # "Released in\n2019. Then…": only a list starting at 1 interrupts
-            if item:
-                line = self._list_item(line, item, list_depths, out)
-            elif not line.strip():
-                pass
-            elif line[:1] in " \t" and list_depths:
-                line = " " * (4 * len(list_depths)) + line.lstrip()
-            else:
-                list_depths.clear()
-                if DETAILS_TAG_LINE.match(line) and not line.startswith(("    ", "\t")):
-                    self._stash_tags(line, out)
-                    index += 1
-                    continue
-                if TABLE_ROW.match(line) and out and out[-1].strip() and not TABLE_ROW.match(out[-1]):
-                    out.append("")
-            out.append(_hard_break(line, lines, index))
-            index += 1
-        return out
-
-    def _list_item(self, line: str, item: re.Match[str], depths: list[int], out: list[str]) -> str:
-        """The item re-indented and ``1)`` made ``1.``; a blank line where it interrupts a paragraph."""
-        starts_list = not depths
-        line = self._nest(line, item, depths)
-        if starts_list and out and out[-1].strip():
-            out.append("")
-        if item.group("marker").endswith(")"):
-            number = item.group("marker")[:-1]
-            line = line.replace(number + ")", number + ".", 1)
-        return line
-
-    def _stash_tags(self, line: str, out: list[str]) -> None:
-        if out and out[-1].strip():
-            out.append("")
-        out.extend([self.md.htmlStash.store(line.strip()), ""])
-
-    @staticmethod
-    def _nest(line: str, item: re.Match[str], depths: list[int]) -> str:
-        """Re-indent a list item to four spaces per level, as Python-Markdown expects."""
-        indent = len(item.group("indent").expandtabs(4))
-        while depths and indent < depths[-1]:
-            depths.pop()
-        if not depths or indent > depths[-1]:
-            depths.append(indent)
-        return " " * (4 * (len(depths) - 1)) + line.lstrip()
-
-    def _stash_fence(
-        self, lines: list[str], start: int, fence: re.Match[str], out: list[str]
-    ) -> int:
-        marker = fence.group("fence")
-        indent = len(fence.group("indent"))
-        info = fence.group("info").strip()
-        language = re.split(r"[\s{,]", info.lstrip("."), maxsplit=1)[0] if info else ""
-        body: list[str] = []
-        index = start + 1
-        while index < len(lines):
-            stripped = lines[index].strip()
-            if stripped.startswith(marker[0] * len(marker)) and not stripped.strip(marker[0]):
-                index += 1
-                break
-            body.append(_dedent(lines[index], indent))
-            index += 1
-        code = "\n".join(body) + "\n"
-        placeholder = self.md.htmlStash.store(highlight_code(code, language))
-        pad = " " * (4 * _open_depth(out)) if indent and out else ""
-        if out and out[-1].strip():
-            out.append("")
-        out.extend([pad + placeholder, ""])
-        return index
-
-
-def _continues_paragraph(out: list[str], item: re.Match[str]) -> bool:
-    """An ordered item under paragraph text is a list only when it starts at 1 (CommonMark)."""
-    marker = item.group("marker")
-    return bool(out and out[-1].strip()) and marker[0].isdigit() and marker[:-1].lstrip("0") != "1"
-
-
-def _hard_break(line: str, lines: list[str], index: int) -> str:
-    """A trailing backslash breaks the line on GitHub; Python-Markdown wants two spaces."""
-    if line.endswith("\\") and not line.endswith("\\\\") and index + 1 < len(lines) \
-            and lines[index + 1].strip() and not line.startswith("    "):
-        return line[:-1] + "  "
-    return line
-
-
-def _open_depth(out: list[str]) -> int:
-    """How deep the list item above the fence is (0 when the fence is not in a list)."""
-    for line in reversed(out):
-        if not line.strip():
-            continue
-        item = LIST_ITEM.match(line)
-        if item:
-            return len(item.group("indent")) // 4 + 1
-        if not line.startswith(" "):
-            return 0
-    return 0
-
-
-def _dedent(line: str, indent: int) -> str:
-    removable = len(line) - len(line.lstrip(" "))
-    return line[min(indent, removable):]
-
-
 #: HTML elements (beyond the allowed ones) that the sanitizer must see to remove them whole.
 _HTML_ELEMENTS = frozenset("""
     script style iframe frame frameset object embed applet svg math form input button select
@@ -304,182 +167,96 @@ _HTML_ELEMENTS = frozenset("""
 #: ``<`` that opens HTML (a known element, a comment, an autolink); any other ``<`` is text.
 _MARKUP_OPENING = re.compile(
     rf"<(?:/?(?:{'|'.join(sorted(ALLOWED_TAGS | _HTML_ELEMENTS, key=len, reverse=True))})"
-    r"(?=[\s/>])|!--|(?:https?|mailto):)",
+    r"(?=[\s/>])|!--|!\[CDATA\[|\?|(?:https?|mailto):)",
     re.IGNORECASE,
 )
-_CODE_SPAN = re.compile(r"(`+).+?\1")
 
 
-def escape_stray_angles(line: str) -> str:
-    """``Map<String, Integer>`` stays text: a ``<`` that opens no HTML element is escaped.
+def escape_stray_angles(text: str) -> str:
+    """``List<T>`` and ``<Suspense>`` stay text: a ``<`` of raw HTML that opens no known element
+    is escaped.
 
-    Python-Markdown passes ``<String, Integer>`` or ``<Suspense>`` through as tags, which the
-    sanitizer then removes; GitHub shows generics as written, and a learner needs them. Real
-    HTML still reaches the sanitizer, which keeps or removes it. Code spans are left alone
-    (markdown escapes them itself).
+    CommonMark passes any tag-shaped ``<Name>`` through as HTML, which the sanitizer then
+    removes; GitHub shows generics as written, and a learner needs them. Real HTML still
+    reaches the sanitizer, which keeps or removes it. Called on raw-HTML tokens only, so code
+    and text (which markdown escapes itself) never reach it.
     """
-    if "<" not in line:
-        return line
-    out, last = [], 0
-    for span in _CODE_SPAN.finditer(line):
-        out.append(_escape_outside_markup(line[last:span.start()]))
-        out.append(span.group(0))
-        last = span.end()
-    out.append(_escape_outside_markup(line[last:]))
-    return "".join(out)
-
-
-def _escape_outside_markup(text: str) -> str:
     if "<" not in text:
         return text
-    unclosed = unclosed_tags(text)
     return "".join(
-        "&lt;" if char == "<" and (index in unclosed or not _MARKUP_OPENING.match(text, index)) else char
+        "&lt;" if char == "<" and not _MARKUP_OPENING.match(text, index) else char
         for index, char in enumerate(text)
     )
 
 
-class _StrayAngles(Preprocessor):
-    """Runs after fences are stashed, so code blocks never reach it; indented code is skipped."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        in_indented_code = False
-        for line in lines:
-            indented = line.startswith(("    ", "\t"))
-            in_indented_code = indented and (in_indented_code or not out or not out[-1].strip())
-            out.append(line if in_indented_code else escape_stray_angles(line))
-        return out
-
-
-class _DenseBrackets(Preprocessor):
-    """``[`` that can open no link, escaped where they are dense (see :mod:`.dense_markup`)."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        return defuse_brackets(lines)
-
-
-#: A GFM table's delimiter row: dash cells with optional colons, outer pipes optional.
-TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-#: A line that starts another block: a list item, heading, quote or fence.
-BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,})")
-_CELL_PIPE = re.compile(r"(?<!\\)\|")
-
-
-class _TableDelimiterRows(Preprocessor):
-    """GitHub reads ``a | b`` over ``--- | ---`` as a table whether or not its rows have outer
-    pipes (``|--- | ---`` lacks the closing one), right under a line of text too. Python-Markdown
-    needs a blank line above a table and splits one whose delimiter row lacks a pipe its header
-    has; so such tables get both outer pipes on their header and delimiter rows, and a blank line
-    above. Fenced and indented code is left alone.
-    """
-
-    def run(self, lines: list[str]) -> list[str]:
-        out = list(lines)
-        for index in reversed(_table_starts(lines)):
-            end = _table_end(lines, index + 2)
-            if end < len(lines) and lines[end].strip():
-                out.insert(end, "")  # GitHub ends the table where another block starts
-            out[index:index + 2] = [_piped(lines[index]), _piped(lines[index + 1])]
-            if index and lines[index - 1].strip():
-                out.insert(index, "")
-        return out
-
-
-def _table_end(lines: list[str], index: int) -> int:
-    """The line after a table's last row: a blank line or the start of another block."""
-    while index < len(lines) and lines[index].strip() and not BLOCK_START.match(lines[index]):
-        index += 1
-    return index
-
-
-def _table_starts(lines: list[str]) -> list[int]:
-    """The header rows of the tables outside code whose header or delimiter row lacks an outer pipe."""
-    starts: list[int] = []
-    fence = ""
-    in_indented_code = False
-    for index, line in enumerate(lines):
-        if fence:
-            stripped = line.strip()
-            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
-            continue
-        if opening := FENCE_OPEN.match(line):
-            fence = opening.group("fence")
-            continue
-        indented = line.startswith(("    ", "\t"))
-        in_indented_code = indented and (in_indented_code or index == 0 or not lines[index - 1].strip())
-        if not in_indented_code and _starts_table(lines, index):
-            starts.append(index)
-    return starts
-
-
-def _starts_table(lines: list[str], index: int) -> bool:
-    """Whether ``lines[index]`` is a table's header row: the next line is a delimiter row with a
-    pipe and as many cells (a pipe-less ``---`` under text is a setext heading, not a table)."""
-    if index + 1 >= len(lines) or "|" not in lines[index]:
-        return False
-    header, delimiter = lines[index], lines[index + 1]
-    if TABLE_ROW.match(header) and TABLE_ROW.match(delimiter):
-        return False  # written with both outer pipes already
-    return bool("|" in delimiter and TABLE_DELIMITER.match(delimiter)) and \
-        _cell_count(header) == _cell_count(delimiter)
-
-
-def _cells(row: str) -> str:
-    """A table row without its indentation and outer pipes."""
-    inner = row.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    return inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-
-
-def _cell_count(row: str) -> int:
-    return len(_CELL_PIPE.split(_cells(row)))
-
-
-def _piped(row: str) -> str:
-    indent = row[:len(row) - len(row.lstrip())]
-    return f"{indent}| {_cells(row).strip()} |"
-
-
-def mathjax_html(span: MathSpan) -> str:
+def mathjax_html(tex: str, display: bool) -> str:
     """A formula as Anki's MathJax delimiters: ``\\(…\\)`` inline, ``\\[…\\]`` display.
 
     Its TeX is escaped for HTML (``<`` and ``&`` mean what they say) and otherwise kept as written.
     """
-    tex = html.escape(span.tex.strip() if span.display else span.tex, quote=False)
-    return f"\\[{tex}\\]" if span.display else f"\\({tex}\\)"
+    escaped = html.escape(tex.strip() if display else tex, quote=False)
+    return f"\\[{escaped}\\]" if display else f"\\({escaped}\\)"
 
 
-class _MathSpans(Preprocessor):
-    """Formulas stashed whole before any markdown rule runs, as code spans are.
+#: Math token types (see :mod:`.math_spans`) and whether each is display math.
+_MATH_TOKENS = {
+    "math_inline": False, "math_inline_double": True, "math_inline_brackets": False,
+    "math_display_brackets": True, "math_block": True, "math_block_brackets": True,
+}
+#: A line of nothing but ``<details>``/``<summary>…</summary>``/``</details>`` tags.
+DETAILS_TAG_LINE = re.compile(
+    r"^\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>|</?summary\b[^>]*>)"
+    r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>.*?</summary\s*>))*\s*$",
+    re.IGNORECASE,
+)
 
-    Otherwise ``_`` and ``*`` in TeX become emphasis, ``\\{`` and ``\\\\`` lose a backslash, and
-    a ``$$`` block holding ``- `` or ``#`` lines turns into a list or a heading. Where the math
-    is, and what is code or a dollar in prose, is decided by :mod:`.math_spans`.
+
+def _fence_language(info: str) -> str:
+    info = info.strip()
+    return re.split(r"[\s{,]", info.lstrip("."), maxsplit=1)[0] if info else ""
+
+
+def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return highlight_code(tokens[idx].content, _fence_language(tokens[idx].info))
+
+
+def _render_math(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    rendered = mathjax_html(token.content, _MATH_TOKENS[token.type])
+    return f"<p>{rendered}</p>\n" if token.block else rendered
+
+
+def _render_strikethrough(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "<del>" if tokens[idx].nesting == 1 else "</del>"
+
+
+def _render_html(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return escape_stray_angles(tokens[idx].content)
+
+
+def _separate_details_tags(text: str) -> str:
+    """``<details>`` and ``<summary>`` tag lines stand apart from the markdown between them.
+
+    GitHub's own READMEs put a blank line after ``<summary>``; copied sources often do not, and
+    CommonMark then shows the whole answer below it as raw text. Lines in fences are left alone.
     """
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        spans = math_spans(text)
-        if not spans:
-            return lines
-        out: list[str] = []
-        last = 0
-        for span in spans:
-            out.extend((text[last:span.start], self.md.htmlStash.store(mathjax_html(span))))
-            last = span.end
-        out.append(text[last:])
-        return "".join(out).split("\n")
-
-
-class _GithubBlocksExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library's name)
-        md.preprocessors.register(_MathSpans(md), "qa2anki_math", 29)
-        md.preprocessors.register(_TableDelimiterRows(md), "qa2anki_table_delimiter_rows", 28)
-        md.preprocessors.register(_GithubBlocks(md), "qa2anki_github_blocks", 27)
-        md.preprocessors.register(_StrayAngles(md), "qa2anki_stray_angles", 26)
-        md.preprocessors.register(_DenseBrackets(md), "qa2anki_dense_brackets", 25)
-        md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKETHROUGH, "del"), "qa2anki_del", 45)
+    if "<details" not in text.lower() and "<summary" not in text.lower():
+        return text
+    out: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        opening = FENCE_OPEN.match(line)
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+        elif opening:
+            fence = opening.group("fence")
+        elif DETAILS_TAG_LINE.match(line) and not line.startswith(("    ", "\t")):
+            out.extend(["", line.strip(), ""])
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 #: What opens a block at the start of a line: a list item (``1.``, ``-``), a heading, a quote.
@@ -499,26 +276,35 @@ def _as_inline(question: str) -> str:
     return BLOCK_OPENER.sub(escaped, question)
 
 
+def _card_markdown() -> MarkdownIt:
+    """The shared rules (:func:`.gfm.github_markdown`) rendering code highlighted, math for
+    MathJax and stray angle brackets as text."""
+    md = github_markdown(max_nesting=5 * MARKDOWN_MAX_NESTING)  # a list level opens several tokens
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("html_inline", _render_html)
+    md.add_render_rule("html_block", _render_html)
+    md.add_render_rule("s_open", _render_strikethrough)
+    md.add_render_rule("s_close", _render_strikethrough)
+    for name in _MATH_TOKENS:
+        md.add_render_rule(name, _render_math)
+    return md
+
+
 class Renderer:
     """Converts answer markdown and question text to HTML; reuse one per build."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=[_GithubBlocksExtension(), "tables", "sane_lists"],
-            output_format="html",
-        )
+        self._md = _card_markdown()
 
     def block(self, text: str) -> str:
-        """A whole answer; lists and quotes nested too deep for Python-Markdown are flattened and
-        paragraphs too dense to render in time split (reading sources already did so, with a
-        warning; this guards every other caller)."""
-        self._md.reset()
+        """A whole answer; lists and quotes nested too deep are flattened (reading sources already
+        did so, with a warning; this guards every other caller)."""
         text, _ = cap_markdown(text, MARKDOWN_MAX_NESTING)
-        text, _ = split_dense_paragraphs(text)
+        text = _separate_details_tags(text)
         try:
-            return self._md.convert(text)
+            rendered: str = self._md.render(text)
+            return rendered.rstrip("\n")
         except RecursionError:  # a construct nesting that no cap foresaw: show the text as written
-            self._md.reset()
             return f"<pre>{html.escape(text, quote=False)}</pre>"
 
     def html(self, text: str) -> str:
@@ -535,7 +321,7 @@ class Renderer:
         text = _as_inline(text.strip())
         if not MARKUP_CHARS.search(text):
             return html.escape(text, quote=False)  # most questions: no markdown to parse
-        rendered = self.block(text)
+        rendered = self.block(text).strip()
         if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
             return rendered[3:-4]
         return rendered

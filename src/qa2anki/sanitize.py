@@ -42,7 +42,7 @@ ALLOWED_ATTRIBUTES = {
     "col": {"span"},
     "details": {"open"},
 }
-#: Python-Markdown writes column alignment as ``style="text-align: …"``; nothing else survives.
+#: Markdown tables write column alignment as ``style="text-align:…"``; nothing else survives.
 ALLOWED_STYLES = frozenset({"text-align"})
 LINK_SCHEMES = ("http://", "https://")
 

@@ -24,7 +24,7 @@ def test_fence_under_a_label_line_is_code(renderer: Renderer):
 def test_dash_list_under_a_label_line_is_a_list(renderer: Renderer):
     html = renderer.block("Concept:\n- **`async def`:** awaits\n- `def`: blocks\n  - in a thread\n\nAfter.")
     assert html.startswith("<p>Concept:</p>\n<ul>\n<li><strong><code>async def</code>:</strong> awaits</li>")
-    assert "<li><code>def</code>: blocks<ul>\n<li>in a thread</li>\n</ul>" in html
+    assert "<li><code>def</code>: blocks\n<ul>\n<li>in a thread</li>\n</ul>" in html
     assert "- " not in html
     assert html.endswith("<p>After.</p>")
 

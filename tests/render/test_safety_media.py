@@ -113,7 +113,7 @@ def assert_shown(built: Built, file_name: str, content: bytes) -> None:
     (name,) = built.media.values()
     assert re.fullmatch(rf"[0-9a-f]{{12}}-{re.escape(file_name)}", name)
     assert built.packed(name) == content
-    assert any(f'<img alt="pic" src="{name}">' in field for field in built.fields), built.fields
+    assert any(f'<img src="{name}" alt="pic">' in field for field in built.fields), built.fields
     assert "warning" not in built.stderr, built.stderr
 
 

@@ -235,8 +235,7 @@ def _read_nested(
 def _bound_markdown(result: SourceResult, text: str, nesting: int) -> SourceResult:
     """Questions and answers bounded for the renderer, with a warning where each change starts;
     every character is kept. Lists and quotes nested deeper than ``nesting`` are flattened to it
-    (Python-Markdown recurses per level); paragraphs too long and dense with markup to render in
-    time are split (it rebuilds a paragraph after every inline match)."""
+    (markdown-it recurses per level); paragraphs too long and dense with markup are split."""
     bounds = (
         (partial(cap_markdown, limit=nesting), f"lists or quotes nested deeper than {nesting} levels; "
          f"flattened to {nesting} levels from here, every line kept (limits: nesting)"),

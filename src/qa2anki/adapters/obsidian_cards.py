@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from ..gfm import github_markdown
 from ..models import Diagnostic, Dropped, Item, Skipped, SourceResult
 from ._text.refs import RefAllocator, slug
 from ._text.regions import skipped_regions
@@ -50,7 +50,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif", ".s
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 BACKTICKS = re.compile(r"`+")
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).disable(["inline", "text_join"])
+_PARSER = github_markdown(inline=False).use(front_matter_plugin)
 
 
 @dataclass(frozen=True)

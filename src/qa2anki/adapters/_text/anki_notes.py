@@ -367,15 +367,22 @@ def _unclozed(text: str, replace) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
+#: A line break followed by blank lines (spaces only): where an HTML block would end.
+BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
 def as_markdown(field_html: str) -> str:
     """A field's HTML as answer markdown that renders to the same HTML.
 
     A field whose text markdown would read as markup (see :data:`MARKDOWN_ACTIVE`), or that
     holds block elements markdown would split paragraphs around, is wrapped in a ``<div>``,
-    which markdown passes through as an HTML block; other fields are left as they are.
+    which markdown passes through as an HTML block; other fields are left as they are. An HTML
+    block ends at a blank line, so the wrapped field's blank lines (in a ``<pre>``, say) are
+    written as the line break's character reference, which shows the same.
     """
     text = field_html.strip()
     if not text or ("\n" not in text and not BLOCK_TAG.search(text)
                     and not MARKDOWN_ACTIVE.search(TAG.sub("", text))):
         return text
-    return f"<div>{text}</div>"
+    kept = BLANK_LINES.sub(lambda run: "\n" + "&#10;" * (run.group().count("\n") - 1), text)
+    return f"<div>{kept}</div>"

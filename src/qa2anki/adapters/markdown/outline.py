@@ -17,20 +17,17 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ...math_spans import add_math_rules
+from ...gfm import github_markdown
 
 #: Block structure only: inline parsing (a third of the time) is the renderer's job. Display
 #: math (``$$``/``\\[`` blocks) is one block, so a ``- `` or ``#`` line inside it is no structure.
 #: A blog's YAML front matter is metadata, not a ``---`` rule over a setext heading. An MkDocs
 #: admonition (``??? question "Why?"`` over four-space indented text) is a block, not code.
-_PARSER = (MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
-           .use(front_matter_plugin).use(admon_plugin))
-add_math_rules(_PARSER)
+_PARSER = github_markdown(inline=False).use(front_matter_plugin).use(admon_plugin)
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}|$)")
 FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
