@@ -29,9 +29,16 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(TEST_STAMP)
+# ankdown, the peer make bench compares with, in a virtualenv of its own (best effort: the
+# bench says so when it is missing).
+PEERS := .venv-peers
+
+$(PEERS)/bin/ankdown:
+	-$(PYTHON) -m venv $(PEERS) && $(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check ankdown
+
+bench: $(TEST_STAMP) | $(PEERS)/bin/ankdown
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache decks/*.apkg
+	rm -rf $(VENV) $(PEERS) build dist src/*.egg-info .pytest_cache decks/*.apkg
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

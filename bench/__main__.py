@@ -1,8 +1,11 @@
-"""``make bench``: time every stage and the whole build at several sizes against the floor.
+"""``make bench``: time every stage and the whole build at several sizes against its peers.
 
-Prints a table of medians over several runs, peak memory (RSS) of the whole build, the ratio
-to the floor (a bare genanki script with pygments, see :mod:`bench.floor`) and the growth from
-10k to 100k items. Figures only: nothing here asserts a target.
+Prints a table of medians over several runs: stage times, the cold build, a no-change rebuild
+(``rebuild``), a rebuild after one question changed (``edit1``), the bare floor and the ratio
+to it, and peak memory (RSS) of the whole build; then, measured in the same run, qa2anki
+against the naive and bare floors and ankdown (:mod:`bench.peers`), the growth from 10k to
+100k items, recall and precision on planted duplicates at each size (:mod:`bench.planted`),
+and start-up time. Figures only: nothing here asserts a target.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import time
 from pathlib import Path
 
 from . import corpus, dedup_quality, recover_quality
+from .peers import peer_figures
+from .planted import planted_figures
 from .stages import seed_manifest, stage_times
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +86,7 @@ def startup_figure(runs: int = 7) -> str:
     return "startup: " + ", ".join(figures) + f" (median of {runs}; goal < 0.2 s)"
 
 
-def measure(manifest: Path, runs: int) -> dict[str, float]:
+def measure(manifest: Path, runs: int, with_peers: bool = True) -> dict[str, float]:
     """Stage medians (in-process) and whole-build medians (own process) for one corpus."""
     folder = manifest.parent
     stages = [stage_times(manifest) for _ in range(runs)]
@@ -100,16 +105,45 @@ def measure(manifest: Path, runs: int) -> dict[str, float]:
     warm = [run_measured([*qa2anki_command(), "build", "--config", str(manifest)], folder)[0]
             for _ in range(runs)]
     figures["rebuild"] = statistics.median(warm)
-    qa_file = folder / "floor-qa.json"
-    qa_file.write_text(json.dumps(stage_pairs(manifest)))
-    floors = []
-    for _ in range(runs):
-        command = [sys.executable, "-m", "bench.floor", str(qa_file), str(folder / "floor.apkg")]
-        wall, *_ = run_measured(command, ROOT)
-        floors.append(wall)
-    figures["floor"] = statistics.median(floors)
-    figures["ratio"] = figures["build"] / figures["floor"]
+    figures["edit1"] = _one_item_edit(manifest)
+    if with_peers:
+        peers = peer_figures(stage_pairs(manifest), folder, runs, _wall_and_rss)
+        figures.update(peers)
+        figures["floor"] = peers["bare floor"]
+        figures["ratio"] = figures["build"] / figures["floor"]
     return figures
+
+
+def _one_item_edit(manifest: Path) -> float:
+    """Wall seconds of a rebuild after one question of one source changed (the render cache
+    and the build record keep the rest)."""
+    source = sorted(manifest.parent.glob("part-*.md"))[0]
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("?\n", "? (edited)\n", 1), encoding="utf-8")
+    try:
+        return run_measured([*qa2anki_command(), "build", "--config", str(manifest)], manifest.parent)[0]
+    finally:
+        source.write_text(text, encoding="utf-8")
+        run_measured([*qa2anki_command(), "build", "--config", str(manifest)], manifest.parent)
+
+
+def _wall_and_rss(command: list[str], cwd: Path) -> tuple[float, float]:
+    wall, rss, *_ = run_measured(command, cwd)
+    return wall, rss
+
+
+def peers_line(row: dict[str, float | str]) -> str:
+    """qa2anki's time and memory against each peer's, measured in the same run."""
+    build, rss = float(row["build"]), float(row["rss_mb"])
+    cells = [f"qa2anki {build:.2f}s {rss:.0f} MB"]
+    for name in ("naive floor", "bare floor", "ankdown"):
+        if name in row:
+            peer, peer_rss = float(row[name]), float(row[f"{name} rss"])
+            ratios = f"time x{build / peer:.2f}, memory x{rss / peer_rss:.1f}"
+            cells.append(f"{name} {peer:.2f}s {peer_rss:.0f} MB ({ratios})")
+        elif name == "ankdown":
+            cells.append("ankdown not installed (make bench installs it in .venv-peers)")
+    return f"peers {row['corpus']}: " + "; ".join(cells)
 
 
 def stage_pairs(manifest: Path) -> list[tuple[str, str]]:
@@ -119,7 +153,7 @@ def stage_pairs(manifest: Path) -> list[tuple[str, str]]:
 
 
 COLUMNS = ("corpus", "items", "cards", "read", "repair", "dedup", "render", "package", "build", "rebuild",
-           "floor", "ratio", "rss_mb")
+           "edit1", "floor", "ratio", "rss_mb")
 
 
 def print_table(rows: list[dict[str, float | str]]) -> None:
@@ -150,13 +184,16 @@ def print_dedup_rate(rows: list[dict[str, float | str]]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000", help="item counts (comma separated)")
+    parser.add_argument("--sizes", default="3000,10000,30000,100000", help="item counts (comma separated)")
+    parser.add_argument("--peer-sizes", default="3000,30000",
+                        help="sizes at which the floors and ankdown run too (comma separated)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the seed corpus row")
     parser.add_argument("--oversize-mb", type=int, default=200,
                         help="size of the over-limit source whose refusal is timed (0 skips it)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s}
     rows: list[dict[str, float | str]] = []
     with tempfile.TemporaryDirectory(prefix="qa2anki-bench-") as tmp:
         if not args.no_seeds:
@@ -167,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         for size in sizes:
             manifest = corpus.write_corpus(Path(tmp) / f"n{size}", size)
             runs = args.runs if size <= 10_000 else max(1, min(args.runs, 2))
-            rows.append({"corpus": f"n={size}", **measure(manifest, runs)})
+            rows.append({"corpus": f"n={size}", **measure(manifest, runs, size in peer_sizes)})
             print_table(rows[-1:])
         oversize = oversize_figure(Path(tmp) / "oversize", args.oversize_mb) if args.oversize_mb else ""
     print()
@@ -179,6 +216,11 @@ def main(argv: list[str] | None = None) -> None:
         growth = float(by_size["n=100000"]["build"]) / float(by_size["n=10000"]["build"])
         print(f"growth 10k -> 100k: x{growth:.1f} (linear would be x10)")
     print_dedup_rate(rows)
+    for row in rows:
+        if "naive floor" in row:
+            print(peers_line(row))
+    for size in sizes:
+        print(f"dedup on planted duplicates {planted_figures(size).line()}")
     for line in dedup_quality.report([dedup_quality.seed_deck(), *dedup_quality.corpus_decks()])[1]:
         print(f"dedup quality {line.strip()}")
     print(f"recover per 10k answer-only units: {recover_quality.seconds_per_10k():.2f} s")

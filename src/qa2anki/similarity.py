@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, repeat
@@ -207,21 +209,31 @@ def key_terms(vector: Vector, count: int) -> list[str]:
 class KeyIndex:
     """An inverted index from key terms to the documents they key, for finding candidates.
 
-    A term keying more than ``max_postings`` documents is too common to find anything by and is
-    left out, which bounds the work per lookup. Pairs of a document's heaviest terms are filed
-    too, so two documents whose shared words are common are still found by the combination.
+    Pairs of a document's heaviest terms are filed too, so two documents whose shared words are
+    common are still found by the combination. A lookup keying more than ``max_postings``
+    documents is crowded: counting every document sharing it would make the work quadratic, and
+    leaving it out would lose exactly the questions many sources ask. So a crowded lookup's
+    documents are sorted by a MinHash of their other lookups (documents keyed alike sort
+    together) and each counts only its :data:`WINDOW` neighbours on either side there: the
+    sorted-neighbourhood method of record linkage, linear in the documents.
     """
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
         self.lookups = [_lookups(terms) for terms in keys]
         filed = [set(lookups) for lookups in self.lookups]  # a pair is listed twice, filed once
-        sizes = Counter(chain.from_iterable(filed))
-        kept = {lookup for lookup, size in sizes.items() if size <= max_postings}
         postings: dict[object, list[int]] = defaultdict(list)
         for index, lookups in enumerate(filed):
-            for lookup in filter(kept.__contains__, lookups):  # most keys are too common at scale
+            for lookup in lookups:
                 postings[lookup].append(index)
-        self.postings = dict(postings)
+        self.postings = {lookup: docs for lookup, docs in postings.items() if len(docs) <= max_postings}
+        self._hashes: dict[tuple[object, int], int] = {}
+        common = max(COMMON_FACTOR * max_postings, int(COMMON_SHARE * len(filed)))
+        self._telling = {lookup for lookup, docs in postings.items() if len(docs) <= common}
+        self.crowded: dict[object, tuple[list[tuple[int, int]], list[int]]] = {}
+        for lookup, docs in postings.items():
+            if max_postings < len(docs) <= common:
+                order = sorted((self._signature(filed[doc], lookup), doc) for doc in docs)
+                self.crowded[lookup] = (order, [doc for _, doc in order])
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
         """Up to ``limit`` documents sharing two or more of ``terms``, those sharing most first.
@@ -230,13 +242,60 @@ class KeyIndex:
         """
         return self.closest(_lookups(terms), limit)
 
-    def closest(self, lookups: list[object], limit: int) -> list[int]:
-        """Like :meth:`neighbours`, for a document's already computed :attr:`lookups`."""
+    def closest(self, lookups: list[object], limit: int, doc: int = -1) -> list[int]:
+        """Like :meth:`neighbours`, for a document's already computed :attr:`lookups` (``doc``:
+        its own number, when it is in the index)."""
         empty: list[int] = []
         shared = Counter(chain.from_iterable(map(self.postings.get, lookups, repeat(empty))))
-        close = [(count, doc) for doc, count in shared.items() if count >= 2]
+        if self.crowded:
+            filed = set(lookups)
+            for lookup in [lookup for lookup in filed if lookup in self.crowded]:  # not the dict's keys
+                shared.update(self._window(lookup, (self._signature(filed, lookup), doc)))
+        close = [(count, other) for other, count in shared.items() if count >= 2 and other != doc]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
-        return [doc for _, doc in close[:limit]]
+        return [other for _, other in close[:limit]]
+
+    def _window(self, lookup: object, place: tuple[int, int]) -> list[int]:
+        """The documents of a crowded lookup with the same signature, up to :data:`WINDOW` on
+        either side of ``place``."""
+        order, docs = self.crowded[lookup]
+        signature = place[0]
+        if signature == _NO_HASH:
+            return []  # nothing but the crowded lookup and words too common to tell
+        start = bisect_left(order, (signature, -1))
+        at = bisect_left(order, place, lo=start)
+        end = bisect_left(order, (signature + 1, -1), lo=at)
+        return docs[max(start, at - WINDOW):min(end, at + WINDOW + 1)]
+
+    def _signature(self, lookups: set[object], crowded: object) -> int:
+        """The smallest hash among a document's lookups but the crowded one: a MinHash, which
+        two documents share about as often as they share lookups. Each crowded lookup hashes
+        with one of :data:`HASH_SEEDS` seeds, so documents sharing several crowded lookups get
+        several chances to meet. CRC32, not ``hash()``: the candidates, and so the merges, must
+        not change from one run to the next."""
+        hashes = self._hashes
+        seed = self._hash(crowded, 0) % HASH_SEEDS
+        smallest = _NO_HASH
+        for lookup in lookups:
+            if lookup != crowded and lookup in self._telling:
+                value = hashes.get((lookup, seed))
+                smallest = min(smallest, self._hash(lookup, seed) if value is None else value)
+        return smallest
+
+    def _hash(self, lookup: object, seed: int) -> int:
+        value = self._hashes[lookup, seed] = zlib.crc32(repr(lookup).encode(), seed)
+        return value
+
+
+#: How many neighbours with its signature on each side a document meets in a crowded lookup.
+WINDOW = 3
+#: How many MinHash functions the crowded lookups share out.
+HASH_SEEDS = 3
+#: Lookups in more documents than this many times ``max_postings``, and this share of all
+#: documents, tell nothing: left out of signatures, and no window is searched in them.
+COMMON_FACTOR = 10
+COMMON_SHARE = 0.01
+_NO_HASH = 2**32
 
 
 _PAIRED_KEYS = 4
@@ -255,7 +314,6 @@ def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: 
     index = KeyIndex(keys, max_postings)
     pairs: set[tuple[int, int]] = set()
     for doc, lookups in enumerate(index.lookups):
-        for other in index.closest(lookups, per_item + 1):
-            if other != doc:
-                pairs.add((min(doc, other), max(doc, other)))
+        for other in index.closest(lookups, per_item, doc):
+            pairs.add((min(doc, other), max(doc, other)))
     return pairs

@@ -12,7 +12,7 @@ import keyword
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 from rapidfuzz import fuzz
 
@@ -48,7 +48,10 @@ class PairFeatures:
         return tuple(f.name for f in fields(cls))
 
     def values(self) -> tuple[float, ...]:
-        return astuple(self)
+        return tuple(getattr(self, name) for name in _FEATURE_NAMES)  # astuple deep-copies: 10x slower
+
+
+_FEATURE_NAMES = PairFeatures.names()
 
 
 class _Profile:

@@ -1,0 +1,38 @@
+"""Deduplication must not quietly stop working as a deck grows: a question many sources ask
+shares its words with more items than the candidate index counts one by one."""
+
+from __future__ import annotations
+
+from qa2anki.dedup import _MAX_POSTINGS, deduplicate
+from qa2anki.models import Item
+from qa2anki.similarity import KeyIndex
+
+WORDINGS = ["What does the `{0}` flag of the linker do?", "Explain the linker's `{0}` flag.",
+            "What is the purpose of the `{0}` linker flag?", "Why pass `{0}` to the linker?"]
+
+
+def _item(number: int, question: str, answer: str) -> Item:
+    return Item(question=question, answer=answer, source=f"source-{number}.md", ref=f"Q{number}", line=number)
+
+
+def test_a_question_asked_by_more_sources_than_the_index_counts_still_merges():
+    copies = 3 * _MAX_POSTINGS
+    asked = [_item(n, WORDINGS[n % len(WORDINGS)].format("--gc-sections"),
+                   "It drops unused sections from the output, so the binary gets smaller. "
+                   f"Pair it with `-ffunction-sections`{'.' if n % 2 else ' when compiling.'}")
+             for n in range(copies)]
+    others = [_item(1000 + n, f"What does the `--opt{n}` flag of the linker do?",
+                    f"It sets option {n} of the linker, which changes how symbol {n} is resolved.")
+              for n in range(200)]
+    cards = deduplicate([*asked, *others]).cards
+    (card,) = [card for card in cards if any(item.ref == "Q0" for item in card.items)]
+    assert len(card.items) == copies
+    alone = {card.items[0].ref for card in cards if len(card.items) == 1}
+    assert alone == {item.ref for item in others}  # 200 different flags: 200 cards
+
+
+def test_crowded_lookups_give_each_document_a_few_neighbours_not_all():
+    keys = [["shared", "common", f"own{n}"] for n in range(500)]
+    index = KeyIndex(keys, max_postings=20)
+    assert ("shared", "common") not in index.postings  # crowded: searched by neighbourhood
+    assert all(len(index.closest(lookups, 50, doc)) <= 12 for doc, lookups in enumerate(index.lookups))
