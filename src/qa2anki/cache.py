@@ -38,14 +38,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .coverage import Coverage
 from .errors import Qa2AnkiError
 from .files import atomic_path
-from .identity import DeckChanges
 from .manifest import DeckSpec, Manifest
 from .models import Diagnostic, Dropped
-from .repair import RepairStats
-from .report import BuildReport, DeckReport, SourceSummary
+from .report import BuildReport, Coverage, DeckChanges, DeckReport, RepairStats, SourceSummary
 
 CACHE_DIR = ".qa2anki-cache"
 CACHE_FILE = "build.json"

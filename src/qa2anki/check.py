@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .adapters import UnsupportedFormatError, read_source
 from .errors import ManifestError, OutputError, Qa2AnkiError
 from .manifest import Manifest, load_manifest, missing_source, with_source_mb
 from .models import Card, Dropped, location
-from .outputs import check_outputs
-from .pipeline import Progress, build
 from .report import BuildReport
+
+if TYPE_CHECKING:
+    from .pipeline import Progress
 
 ERROR = "error"
 WARNING = "warning"
@@ -172,6 +173,8 @@ def check(manifest: Manifest, progress: Progress | None = None) -> CheckReport:
     A source that cannot be read at all would stop a build; here it becomes an error finding
     and the other sources are still checked.
     """
+    from .pipeline import build  # the stages load when a check runs, not when a build prints
+
     sources = len({spec.path.resolve() for deck in manifest.decks for spec in deck.sources})
     paths = source_paths(manifest)
     refusals = _output_findings(manifest)
@@ -225,6 +228,8 @@ def check_config(
 def _output_findings(manifest: Manifest) -> list[Finding]:
     """What a plain ``qa2anki build`` would refuse to write (outside the folder, not its file),
     as a warning: the build may mean it, with --allow-outside or --force."""
+    from .outputs import check_outputs
+
     try:
         check_outputs(manifest)
     except OutputError as exc:
@@ -241,6 +246,8 @@ def _unreadable_sources(manifest: Manifest) -> tuple[list[Finding], Manifest]:
 
     Only runs when a build failed, so the sources are read a second time only then.
     """
+    from .adapters import UnsupportedFormatError, read_source
+
     errors: list[Finding] = []
     bad: set[Path] = set()
     for spec in (spec for deck in manifest.decks for spec in deck.sources):

@@ -135,6 +135,8 @@ _config = click.option(
     "-c", "--config", type=click.Path(), help=f"Manifest to read (default: ./{DEFAULT_MANIFEST})."
 )
 _force = click.option("--force", is_flag=True, help="Replace existing files that qa2anki did not write.")
+
+
 class _FormatChoice(click.Choice):  # type: ignore[type-arg]
     """``auto`` or a registered format, looked up only when a command needs the list."""
 
@@ -150,6 +152,11 @@ class _FormatChoice(click.Choice):  # type: ignore[type-arg]
     @choices.setter
     def choices(self, value: Any) -> None:  # click sets it in __init__; the registry decides
         pass
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "auto":  # the default: no need to load every format to accept it
+            return value
+        return super().convert(value, param, ctx)
 
 
 _format = click.option(

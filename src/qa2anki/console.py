@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -27,10 +27,11 @@ from .check import (
     findings,
     plural,
 )
-from .identity import REMOVED_TAG
-from .identity.lockfile import LockRecord
-from .render import RECOVERED_SUBDECK, RECOVERED_TAG
+from .models import RECOVERED_SUBDECK, RECOVERED_TAG, REMOVED_TAG
 from .report import BuildReport, DeckReport
+
+if TYPE_CHECKING:
+    from .identity.lockfile import LockRecord
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 

@@ -22,14 +22,15 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import Any
 
 from .adapters._text.codebox import BUTTON, EDIT, GLUED, NOTE
 from .models import Dropped, Item, Skipped, SourceResult
 from .qalabels import ANSWER_LABEL_ANY, QUESTION_LABEL_WORDS, is_reveal_label
+from .report import KINDS as KINDS  # one letter per line
+from .report import Coverage as Coverage  # what coverage_of finds
+from .report import regions
 
 #: Share of a line's word characters that must reach a card for the line to be carded.
 CARDED_SHARE = 0.5
@@ -75,56 +76,6 @@ def _is_markup_text(text: str) -> bool:
     text = text.strip().strip("*_ ")
     return bool(text) and (is_reveal_label(text) or any(
         pattern.fullmatch(text) for pattern in (BUTTON, EDIT, GLUED, NOTE)))
-
-
-#: One letter per source line in :attr:`Coverage.kinds`.
-KINDS = {"carded": "c", "dropped": "d", "skipped": "s", "structure": "m", "unaccounted": "u", "blank": " "}
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Where a source's non-blank lines went, counted once each (the first that applies of
-    carded, dropped, skipped, structure), and the ranges of lines that went nowhere."""
-
-    lines: int  # non-blank lines; 0 for a source without lines (a binary deck)
-    carded: int
-    dropped: int
-    skipped: int
-    structure: int
-    unaccounted: tuple[tuple[int, int], ...] = ()  # 1-based inclusive ranges
-    #: One letter of :data:`KINDS` per line, so later stages can move lines (see
-    #: :meth:`with_dropped`); "" when only the counts are known (a summary read back).
-    kinds: str = field(default="", repr=False, compare=False)
-
-    @property
-    def unaccounted_lines(self) -> int:
-        return self.lines - self.carded - self.dropped - self.skipped - self.structure
-
-    @classmethod
-    def of_kinds(cls, kinds: str) -> Coverage:
-        counts = Counter(kinds)
-        lost = [number for number, kind in enumerate(kinds, start=1) if kind == KINDS["unaccounted"]]
-        return cls(
-            lines=len(kinds) - counts[KINDS["blank"]], carded=counts[KINDS["carded"]],
-            dropped=counts[KINDS["dropped"]], skipped=counts[KINDS["skipped"]],
-            structure=counts[KINDS["structure"]], unaccounted=_ranges(lost, kinds), kinds=kinds,
-        )
-
-    def with_dropped(self, spans: Iterable[tuple[int | None, int | None]]) -> Coverage:
-        """This coverage once items read from ``spans`` (1-based ``(line, end_line)``) were
-        dropped after reading (an answer no question claimed): their carded lines are dropped."""
-        if not self.kinds:
-            return self
-        kinds = list(self.kinds)
-        for index in sorted(_regions(spans, len(kinds))):
-            if kinds[index] == KINDS["carded"]:
-                kinds[index] = KINDS["dropped"]
-        return Coverage.of_kinds("".join(kinds))
-
-    def summary(self) -> dict[str, Any]:
-        """As plain data (the report's and the cache's ``coverage``)."""
-        return {"lines": self.lines, "carded": self.carded, "dropped": self.dropped, "skipped": self.skipped,
-                "structure": self.structure, "unaccounted": [list(pair) for pair in self.unaccounted]}
 
 
 def words(text: str) -> list[str]:
@@ -310,15 +261,6 @@ def _spans(result: SourceResult, count: int, source: str | None) -> list[tuple[I
     return sorted(spans, key=lambda span: span[1])
 
 
-def _regions(entries: Iterable[tuple[int | None, int | None]], count: int) -> set[int]:
-    """0-based lines inside ``(line, end_line)`` regions (an end of None: the one line)."""
-    lines: set[int] = set()
-    for first, last in entries:
-        if first and 1 <= first <= count:
-            lines.update(range(first - 1, min(max(last or first, first), count)))
-    return lines
-
-
 class _Tally:
     """Settles lines one by one, in order, as soon as no item left to align can reach them;
     lines only the items' unclaimed words could card wait for the end."""
@@ -327,8 +269,8 @@ class _Tally:
         self.lines = lines
         self.ledger = ledger
         here = [entry for entry in result.dropped if source is None or entry.source == source]
-        self.dropped = _regions(((d.line, d.end_line) for d in here), len(lines))
-        self.skipped = _regions(((s.line, s.end_line) for s in result.skipped), len(lines))
+        self.dropped = regions(((d.line, d.end_line) for d in here), len(lines))
+        self.skipped = regions(((s.line, s.end_line) for s in result.skipped), len(lines))
         self.topics = {tuple(words(value)) for item in result.items for value in item.meta.values()}
         self.kinds = [""] * len(lines)
         self.waiting: list[int] = []
@@ -404,14 +346,3 @@ def _names_topic(tokens: list[str], topics: set[tuple[str, ...]]) -> bool:
     """A section heading: every word of it but its numbering is a word of a topic the items carry."""
     named = {token for token in tokens if not token.isdigit()}
     return bool(named) and any(named <= set(topic) for topic in topics)
-
-
-def _ranges(lost: list[int], kinds: str) -> tuple[tuple[int, int], ...]:
-    """Lost line numbers as ranges; lines separated only by blank lines share a range."""
-    ranges: list[list[int]] = []
-    for number in lost:
-        if ranges and all(kinds[i] == KINDS["blank"] for i in range(ranges[-1][1], number - 1)):
-            ranges[-1][1] = number
-        else:
-            ranges.append([number, number])
-    return tuple((first, last) for first, last in ranges)

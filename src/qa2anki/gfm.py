@@ -28,7 +28,7 @@ def github_markdown(inline: bool = True, record_math: bool = False,
     markdown-it stops parsing past ``max_nesting`` levels and drops what follows, so a renderer
     sets it above the depth its text was flattened to (see :mod:`.nesting`).
     """
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting})
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     add_math_rules(md, record=record_math)
     if not inline:

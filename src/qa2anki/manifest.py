@@ -95,6 +95,9 @@ class Limits:
     nesting: int = 200  # the deepest nesting read (JSON/YAML containers, markdown lists and quotes)
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class Manifest:
     """Everything a build needs to know; ``root`` anchors relative paths."""

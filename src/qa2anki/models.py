@@ -23,6 +23,12 @@ UNREPAIRED = "unrepaired-code"  # repair could not mend a damaged block; kept ve
 #: The answer is HTML, not markdown (a record's value made of HTML elements; see
 #: :mod:`.html_answers`): rendered as HTML, sanitized, its ``<pre>`` blocks highlighted.
 HTML_ANSWER = "html-answer"
+#: Tags and the subdeck a build gives: cards whose question was recovered from their answer
+#: (see :mod:`.recover`), filed apart so a learner can review or suspend them at once; and
+#: cards whose item left its sources, kept so Anki can find them (see :mod:`.identity`).
+RECOVERED_TAG = "qa2anki::recovered"
+RECOVERED_SUBDECK = "Recovered"
+REMOVED_TAG = "qa2anki::removed"
 #: Read from plain text (a copied page): its inline code lost its markup (see :mod:`.inline_code`).
 PLAIN_TEXT = "plain-text"
 

@@ -18,10 +18,9 @@ from pathlib import Path
 from .errors import OutputError
 from .identity.lockfile import lockfile_path
 from .manifest import Manifest
-from .package import is_qa2anki_deck
+from .report import REPORT_FORMAT
 
 #: The report's first key, so an existing report is recognised before it is replaced.
-REPORT_FORMAT = "qa2anki-report"
 #: In the preview page's ``<head>``, for the same reason.
 PREVIEW_MARKER = '<meta name="generator" content="qa2anki preview">'
 
@@ -162,6 +161,8 @@ def _check_ours(target: Target) -> None:
     path = target.path
     if target.kind == "lockfile" or not path.is_file():
         return
+    from .apkg import is_qa2anki_deck
+
     ours = {"deck": is_qa2anki_deck, "report": _is_report, "preview": _is_preview}[target.kind](path)
     if not ours:
         what = {"deck": "a deck", "report": "a report", "preview": "a preview page"}[target.kind]

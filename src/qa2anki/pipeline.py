@@ -13,31 +13,25 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-from .adapters import DEFAULT_LIMITS, UnsupportedFormatError, read_source_text
 from .cache import BuildCache, deck_record, image_states, inputs_fingerprint, replayed_report
-from .coverage import Coverage, coverage_of
-from .dedup import DedupResult, deduplicate
 from .errors import OutputError
 from .files import ensure_writable
-from .identity import DeckChanges, Ledger, carry_removed
 from .identity.lockfile import Lock, lockfile_path, read_lock, write_lock
-from .manifest import DeckSpec, Limits, Manifest, SourceSpec, missing_source
-from .media import allowed_root
+from .manifest import DEFAULT_LIMITS, DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
-from .package import (
-    NOTE_TYPE_NAME,
-    notetype_fingerprint,
-    notetype_of,
-    read_apkg_notes,
-    write_apkg,
-)
-from .recover import Recovery, recover
-from .render import NoteSpec, render_notes, source_labels, source_names
-from .repair import RepairStats, repair_items
-from .report import BuildReport, DeckReport, SourceSummary, write_report
-from .workers import process_pool
+from .report import BuildReport, Coverage, DeckChanges, DeckReport, RepairStats, SourceSummary, write_report
+
+if TYPE_CHECKING:
+    from .adapters import UnsupportedFormatError
+    from .dedup import DedupResult
+    from .identity import Ledger
+    from .recover import Recovery
+
+# The stages are imported where they run: a build whose inputs did not change loads none of
+# them (its decks are kept; see :mod:`.cache`).
 
 #: Called as ``progress(stage, done, total)`` so a shell can draw a bar; the library prints nothing.
 Progress = Callable[[str, int, int], None]
@@ -79,6 +73,8 @@ def build(
         replayed = replayed_report(cache.lookup(fingerprint, manifest, lock_path))
         if replayed:
             return replayed
+    from .identity import Ledger
+
     lock = read_lock(lock_path, rebuild=rebuild_lock)
     ledger = Ledger(lock, decks=[deck.name for deck in manifest.decks])
     reports = [
@@ -110,6 +106,8 @@ def _write_decks(
     reports: list[DeckReport], ledger: Ledger, progress: Progress | None
 ) -> tuple[DeckReport, ...]:
     """Every deck to its ``.apkg`` (atomically, one by one), with its removed cards carried."""
+    from .package import NOTE_TYPE_NAME, notetype_fingerprint, notetype_of, write_apkg
+
     used = {NOTE_TYPE_NAME} | {notetype_of(note) for report in reports for note in report.notes}
     mtimes = {name: ledger.notetype_mtime(name, notetype_fingerprint(name)) for name in sorted(used)}
     written = []
@@ -157,6 +155,8 @@ def read_deck_sources(
 ) -> tuple[list[Item], list[SourceSummary], list[Dropped], list[Diagnostic]]:
     """Run every source of ``deck`` through its adapter, within ``limits``; unsupported ones are
     skipped, with a warning."""
+    from .adapters import UnsupportedFormatError
+
     items: list[Item] = []
     summaries: list[SourceSummary] = []
     dropped: list[Dropped] = []
@@ -199,10 +199,13 @@ PARALLEL_READ_BYTES = 2_000_000
 
 
 #: What reading one source gives: its items and where its lines went, or why it was skipped.
-ReadOutcome = tuple[SourceResult, Coverage] | UnsupportedFormatError
+ReadOutcome: TypeAlias = "tuple[SourceResult, Coverage] | UnsupportedFormatError"
 
 
 def _read_one(spec: SourceSpec, limits: Limits) -> ReadOutcome:
+    from .adapters import UnsupportedFormatError, read_source_text
+    from .coverage import coverage_of
+
     missing = missing_source(spec)
     if missing:
         raise missing
@@ -230,6 +233,8 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
     still surfaces for the first failing source in manifest order, as when reading one by one.
     """
+    from .workers import process_pool
+
     read_one = partial(_read_one, limits=limits)
     workers = os.cpu_count() or 1
     if workers < 2 or len(specs) < 4 or "fork" not in mp.get_all_start_methods():
@@ -245,6 +250,9 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
 
 def find_duplicates(deck: DeckSpec, limits: Limits = DEFAULT_LIMITS) -> tuple[DedupResult, list[Diagnostic]]:
     """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
+    from .dedup import deduplicate
+    from .repair import repair_items
+
     items, _, _, diagnostics = read_deck_sources(deck, limits=limits)
     repaired = repair_items(items)
     merged = deduplicate(repaired.items, deck.dedup)
@@ -264,6 +272,10 @@ def build_deck(
     ``root`` is the manifest's folder (the current one without a manifest): images may come
     from anywhere under it, for the sources inside it (see :func:`.media.allowed_root`).
     """
+    from .dedup import deduplicate
+    from .identity import Ledger
+    from .repair import repair_items
+
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
     items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits)
     repaired = repair_items(items)
@@ -298,6 +310,8 @@ def build_deck(
 
 def recover_units(deck: DeckSpec, merged: DedupResult, items: Sequence[Item]) -> Recovery:
     """Cards for the units dedup left unclaimed, from the sources the manifest lets recover."""
+    from .recover import recover
+
     return recover((unit for unit in merged.unattached if deck.recovers(unit.source)), items)
 
 
@@ -339,6 +353,11 @@ def notes_for_cards(
     ``titles`` maps source keys to their titles (:attr:`SourceSummary.title`), for the names
     cards show; a source without one is named by its file (see :func:`.render.source_names`).
     """
+    from .identity import carry_removed
+    from .media import allowed_root
+    from .package import read_apkg_notes
+    from .render import NoteSpec, render_notes, source_labels, source_names
+
     identities = ledger.assign(deck.name, cards)
     if progress:
         progress("render", 0, len(cards))

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -29,7 +30,17 @@ from .gfm import github_markdown
 from .html_answers import replace_code_blocks
 from .levels import LEVELS
 from .media import DEFAULT_IMAGE_MB, MediaCollector
-from .models import HTML_ANSWER, RECOVERED_CLOZE, RECOVERED_QUESTION, Card, Diagnostic, Item, Note
+from .models import (
+    HTML_ANSWER,
+    RECOVERED_CLOZE,
+    RECOVERED_QUESTION,
+    RECOVERED_SUBDECK,
+    RECOVERED_TAG,
+    Card,
+    Diagnostic,
+    Item,
+    Note,
+)
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
 from .recover import occurrence_pattern
@@ -230,8 +241,24 @@ def _render_strikethrough(self: Any, tokens: list[Token], idx: int, options: Any
     return "<del>" if tokens[idx].nesting == 1 else "</del>"
 
 
+#: Set in a render's env when the source held raw HTML, a link or an image: only then can the
+#: sanitizer change anything (everything else is markup the renderer writes itself).
+_FOREIGN = "qa2anki_foreign_markup"
+
+
 def _render_html(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    env[_FOREIGN] = True
     return escape_stray_angles(tokens[idx].content)
+
+
+def _render_link(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    env[_FOREIGN] = True
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    env[_FOREIGN] = True
+    return str(RendererHTML.image(self, tokens, idx, options, env))
 
 
 def _separate_details_tags(text: str) -> str:
@@ -283,6 +310,8 @@ def _card_markdown() -> MarkdownIt:
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("html_inline", _render_html)
     md.add_render_rule("html_block", _render_html)
+    md.add_render_rule("link_open", _render_link)
+    md.add_render_rule("image", _render_image)
     md.add_render_rule("s_open", _render_strikethrough)
     md.add_render_rule("s_close", _render_strikethrough)
     for name in _MATH_TOKENS:
@@ -295,21 +324,31 @@ class Renderer:
 
     def __init__(self) -> None:
         self._md = _card_markdown()
+        self._foreign = False
+
+    def take_foreign(self) -> bool:
+        """Whether anything rendered since the last call held markup the renderer did not write
+        itself (raw HTML, a link, an image): only such HTML needs the sanitizer."""
+        foreign, self._foreign = self._foreign, False
+        return foreign
 
     def block(self, text: str) -> str:
         """A whole answer; lists and quotes nested too deep are flattened (reading sources already
         did so, with a warning; this guards every other caller)."""
         text, _ = cap_markdown(text, MARKDOWN_MAX_NESTING)
         text = _separate_details_tags(text)
+        env: dict[str, Any] = {}
         try:
-            rendered: str = self._md.render(text)
-            return rendered.rstrip("\n")
+            rendered: str = self._md.render(text, env)
         except RecursionError:  # a construct nesting that no cap foresaw: show the text as written
             return f"<pre>{html.escape(text, quote=False)}</pre>"
+        self._foreign = self._foreign or bool(env.get(_FOREIGN))
+        return rendered.rstrip("\n")
 
     def html(self, text: str) -> str:
         """An answer that is already HTML (:data:`~.models.HTML_ANSWER`): passed through as written,
         its ``<pre>`` blocks highlighted as fenced code is (the sanitizer still runs after)."""
+        self._foreign = True
         return replace_code_blocks(text, highlight_code)
 
     def answer(self, item: Item) -> str:
@@ -333,10 +372,7 @@ LEVEL_KEYS = ("level", "difficulty", "seniority")
 SOURCE_TAG = "qa2anki::source::"
 TOPIC_TAG = "qa2anki::topic::"
 LEVEL_TAG = "qa2anki::level::"
-#: Cards made of answers whose question was lost (see qa2anki.recover): tagged, filed in a
-#: subdeck of their own and marked on the card, so a learner can review or suspend them at once.
-RECOVERED_TAG = "qa2anki::recovered"
-RECOVERED_SUBDECK = "Recovered"
+#: How a recovered card is marked (its tag and subdeck are in :mod:`.models`).
 RECOVERED_MARKS = {
     RECOVERED_QUESTION: "question recovered from the answer",
     RECOVERED_CLOZE: "cloze made of an answer whose question was lost",
@@ -471,8 +507,14 @@ def provenance(card: Card, names: Mapping[str, str] | None = None) -> str:
     return f'<ul class="qa-sources">{items}</ul>'
 
 
-def _safe(rendered: str, item: Item, media: MediaCollector | None) -> str:
-    """Source-derived HTML through the sanitizer, its local images resolved to media names."""
+def _safe(rendered: str, item: Item, media: MediaCollector | None, renderer: Renderer) -> str:
+    """Source-derived HTML through the sanitizer, its local images resolved to media names;
+    HTML the renderer wrote all of itself is safe as it is. The sanitizer (a tenth of a
+    millisecond a field) would only re-serialise its text: escaped quotes as plain ones and
+    no-break spaces as ``&nbsp;``, which is done here (the renderer's own attributes hold
+    neither), so a field is the same byte for byte either way."""
+    if not renderer.take_foreign():
+        return rendered.replace("&quot;", '"').replace("\xa0", "&nbsp;")
     return sanitize_html(rendered, media.image_source(item)) if media else sanitize_html(rendered)
 
 
@@ -485,7 +527,7 @@ def other_answers(
     return "".join(
         f'<div class="qa-other"><div class="qa-from">{html.escape(_label(item.source, names), quote=False)}'
         "</div>"
-        f"{_safe(renderer.answer(item), item, media)}</div>"
+        f"{_safe(renderer.answer(item), item, media, renderer)}</div>"
         for item in card.other_answers
     )
 
@@ -533,7 +575,7 @@ def _cloze_fields(
 ) -> tuple[str, ...]:
     """The cloze note's fields: its answer with the terms hidden, then where it came from."""
     primary = card.primary
-    text = cloze_html(_safe(renderer.answer(primary), primary, media), card.cloze)
+    text = cloze_html(_safe(renderer.answer(primary), primary, media, renderer), card.cloze)
     topic = html.escape(" · ".join(_meta_path(topic_item(card), ("topic", "subtopic"))), quote=False)
     return (recovered_mark(card) + text, "", provenance(card, names), topic)
 
@@ -563,8 +605,8 @@ def render_note(
     """
     primary = card.primary
     fields = _cloze_fields(card, renderer, media, names or labels) if card.recovered == RECOVERED_CLOZE else (
-        recovered_mark(card) + _safe(question_html(card, renderer), primary, media),
-        _safe(renderer.answer(primary), primary, media),
+        recovered_mark(card) + _safe(question_html(card, renderer), primary, media, renderer),
+        _safe(renderer.answer(primary), primary, media, renderer),
         other_answers(card, renderer, media, names or labels),
         provenance(card, names or labels),
         html.escape(level_of(card), quote=False),

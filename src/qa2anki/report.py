@@ -8,16 +8,122 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .coverage import Coverage
 from .files import atomic_path
-from .identity import DeckChanges
 from .models import RECOVERED_CLOZE, RECOVERED_QUESTION, Diagnostic, Dropped, Item, Note
-from .outputs import REPORT_FORMAT
-from .repair import RepairStats
+
+if TYPE_CHECKING:
+    from .identity.lockfile import LockRecord
+
+
+#: The first key of every JSON report, so a report is recognised before it is replaced.
+REPORT_FORMAT = "qa2anki-report"
+
+
+#: One letter per source line in :attr:`Coverage.kinds`.
+KINDS = {"carded": "c", "dropped": "d", "skipped": "s", "structure": "m", "unaccounted": "u", "blank": " "}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Where a source's non-blank lines went, counted once each (the first that applies of
+    carded, dropped, skipped, structure), and the ranges of lines that went nowhere."""
+
+    lines: int  # non-blank lines; 0 for a source without lines (a binary deck)
+    carded: int
+    dropped: int
+    skipped: int
+    structure: int
+    unaccounted: tuple[tuple[int, int], ...] = ()  # 1-based inclusive ranges
+    #: One letter of :data:`KINDS` per line, so later stages can move lines (see
+    #: :meth:`with_dropped`); "" when only the counts are known (a summary read back).
+    kinds: str = field(default="", repr=False, compare=False)
+
+    @property
+    def unaccounted_lines(self) -> int:
+        return self.lines - self.carded - self.dropped - self.skipped - self.structure
+
+    @classmethod
+    def of_kinds(cls, kinds: str) -> Coverage:
+        counts = Counter(kinds)
+        lost = [number for number, kind in enumerate(kinds, start=1) if kind == KINDS["unaccounted"]]
+        return cls(
+            lines=len(kinds) - counts[KINDS["blank"]], carded=counts[KINDS["carded"]],
+            dropped=counts[KINDS["dropped"]], skipped=counts[KINDS["skipped"]],
+            structure=counts[KINDS["structure"]], unaccounted=_ranges(lost, kinds), kinds=kinds,
+        )
+
+    def with_dropped(self, spans: Iterable[tuple[int | None, int | None]]) -> Coverage:
+        """This coverage once items read from ``spans`` (1-based ``(line, end_line)``) were
+        dropped after reading (an answer no question claimed): their carded lines are dropped."""
+        if not self.kinds:
+            return self
+        kinds = list(self.kinds)
+        for index in sorted(regions(spans, len(kinds))):
+            if kinds[index] == KINDS["carded"]:
+                kinds[index] = KINDS["dropped"]
+        return Coverage.of_kinds("".join(kinds))
+
+    def summary(self) -> dict[str, Any]:
+        """As plain data (the report's and the cache's ``coverage``)."""
+        return {"lines": self.lines, "carded": self.carded, "dropped": self.dropped, "skipped": self.skipped,
+                "structure": self.structure, "unaccounted": [list(pair) for pair in self.unaccounted]}
+
+
+def regions(entries: Iterable[tuple[int | None, int | None]], count: int) -> set[int]:
+    """0-based lines inside ``(line, end_line)`` regions (an end of None: the one line)."""
+    lines: set[int] = set()
+    for first, last in entries:
+        if first and 1 <= first <= count:
+            lines.update(range(first - 1, min(max(last or first, first), count)))
+    return lines
+
+
+def _ranges(lost: list[int], kinds: str) -> tuple[tuple[int, int], ...]:
+    """Lost line numbers as ranges; lines separated only by blank lines share a range."""
+    ranges: list[list[int]] = []
+    for number in lost:
+        if ranges and all(kinds[i] == KINDS["blank"] for i in range(ranges[-1][1], number - 1)):
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return tuple((first, last) for first, last in ranges)
+
+
+@dataclass(frozen=True)
+class RepairStats:
+    """Per source: damaged blocks found, mended, and kept as they were."""
+
+    found: int = 0
+    repaired: int = 0
+    unrepaired: int = 0
+
+    def __add__(self, other: RepairStats) -> RepairStats:
+        return RepairStats(
+            self.found + other.found,
+            self.repaired + other.repaired,
+            self.unrepaired + other.unrepaired,
+        )
+
+
+@dataclass(frozen=True)
+class DeckChanges:
+    """What a rebuild changed in one deck, as Anki will see it on import."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: tuple[LockRecord, ...] = ()
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed since the last build"
+        )
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import mul, truediv
-
-import snowballstemmer
+from typing import Any
 
 Vector = dict[str, float]
 
@@ -52,7 +52,6 @@ STOP_WORDS = frozenset(
 #: Kept narrow: "view" is not here, since a database or UI view is no endpoint.
 SYNONYMS = {"rout": "endpoint", "handler": "endpoint"}
 
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 _PLAIN_WORD = re.compile(r"[a-z0-9_]+")
@@ -94,8 +93,17 @@ class _TermCache(dict[str, tuple[str, ...]]):
 _TERMS = _TermCache()
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    """Snowball's English stemmer, made when a text is first stemmed (not when a no-change
+    build only reads its lockfile)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 def _stemmed(word: str) -> str:
-    stem: str = _STEMMER.stemWord(word)
+    stem: str = _stemmer().stemWord(word)
     return SYNONYMS.get(stem, stem)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..dense_markup import PARAGRAPH_CHUNK, split_dense_paragraphs
 from ..errors import SourceError
+from ..manifest import DEFAULT_LIMITS as DEFAULT_LIMITS  # the limits a call without its own reads within
 from ..manifest import Limits
 from ..models import Diagnostic, Dropped, Item, SourceResult
 from ..nesting import MARKDOWN_MAX_NESTING, cap_markdown
@@ -40,7 +41,6 @@ MIN_CONFIDENCE = 0.3
 #: A sniff that overflowed the stack met structure of its own format nested very deep: it
 #: claims the file, so the nesting check names the line instead of "no adapter recognises".
 DEEP_CLAIM = 0.6
-DEFAULT_LIMITS = Limits()
 
 
 ADAPTERS: dict[str, Adapter] = {

@@ -24,14 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from rapidfuzz import fuzz, process
-
 from ..models import QA_CARD, Card, Diagnostic, Item, Note
+from ..models import REMOVED_TAG as REMOVED_TAG  # the tag of cards whose item left
+from ..report import DeckChanges as DeckChanges  # what a rebuild changed: reported
 from ..similarity import STOP_WORDS, plain_words
 from .lockfile import Lock, LockedItem, LockRecord, NotetypeStamp, usable_guid
 
 GUID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-REMOVED_TAG = "qa2anki::removed"
 
 #: Refs that only count (``Q5``, ``12``, ``L120``, ``Q5-2``): a renumbering reuses them for another
 #: question, so a matching ref is a hint, not proof. Other refs (slugs, ids) identify the item.
@@ -113,6 +112,8 @@ def _words_similarity(x: str, y: str) -> float:
         return 0.0
     if x == y:
         return 1.0
+    from rapidfuzz import fuzz  # loaded by the first comparison, not by reading the lockfile
+
     return (fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 200
 
 
@@ -349,6 +350,8 @@ def _likely(text: _Text, previous: list[_Previous]) -> list[_Previous]:
     """
     if not previous:
         return []
+    from rapidfuzz import fuzz, process
+
     close = process.extract(
         text.words, [p.text.words for p in previous], scorer=fuzz.token_set_ratio,
         score_cutoff=100 * QUESTION_LIKELY, limit=None,
@@ -373,22 +376,6 @@ class Assignment:
     previous: tuple[LockRecord | None, ...]  # the record each card continues, if any
     removed: tuple[LockRecord, ...]  # live records no card continues (deleted or merged away)
     diagnostics: tuple[Diagnostic, ...] = ()
-
-
-@dataclass(frozen=True)
-class DeckChanges:
-    """What a rebuild changed in one deck, as Anki will see it on import."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: tuple[LockRecord, ...] = ()
-
-    def summary(self) -> str:
-        return (
-            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.removed)} removed since the last build"
-        )
 
 
 class Ledger:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..html_answers import code_block, replace_code_blocks
 from ..models import DAMAGE_MARK, HTML_ANSWER, PLAIN_TEXT, UNREPAIRED, Diagnostic, Item
+from ..report import RepairStats as RepairStats  # per source: reported
 from .codelang import UNLABELLED, guess_language
 from .codelayout import relayout
 from .inline_code import mark_inline_code
@@ -31,22 +32,6 @@ MARKED_FENCE = re.compile(
     r"(?P<code>.*?)\n(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
-
-
-@dataclass(frozen=True)
-class RepairStats:
-    """Per source: damaged blocks found, mended, and kept as they were."""
-
-    found: int = 0
-    repaired: int = 0
-    unrepaired: int = 0
-
-    def __add__(self, other: RepairStats) -> RepairStats:
-        return RepairStats(
-            self.found + other.found,
-            self.repaired + other.repaired,
-            self.unrepaired + other.unrepaired,
-        )
 
 
 @dataclass(frozen=True)
