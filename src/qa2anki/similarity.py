@@ -6,6 +6,7 @@ Everything here is plain Python over dicts: a vector is ``{term: weight}`` with 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import zlib
@@ -14,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import mul, truediv
+from operator import itemgetter, mul, truediv
 from typing import Any
 
 Vector = dict[str, float]
@@ -235,12 +236,13 @@ class KeyIndex:
                 postings[lookup].append(index)
         self.postings = {lookup: docs for lookup, docs in postings.items() if len(docs) <= max_postings}
         self._hashes: dict[tuple[object, int], int] = {}
+        self._minima: dict[tuple[int, int], tuple[tuple[int, object], ...]] = {}
         common = max(COMMON_FACTOR * max_postings, int(COMMON_SHARE * len(filed)))
         self._telling = {lookup for lookup, docs in postings.items() if len(docs) <= common}
         self.crowded: dict[object, tuple[list[tuple[int, int]], list[int]]] = {}
         for lookup, docs in postings.items():
             if max_postings < len(docs) <= common:
-                order = sorted((self._signature(filed[doc], lookup), doc) for doc in docs)
+                order = sorted((self._signature(filed[doc], lookup, doc), doc) for doc in docs)
                 self.crowded[lookup] = (order, [doc for _, doc in order])
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
@@ -258,7 +260,7 @@ class KeyIndex:
         if self.crowded:
             filed = set(lookups)
             for lookup in [lookup for lookup in filed if lookup in self.crowded]:  # not the dict's keys
-                shared.update(self._window(lookup, (self._signature(filed, lookup), doc)))
+                shared.update(self._window(lookup, (self._signature(filed, lookup, doc), doc)))
         close = [(count, other) for other, count in shared.items() if count >= 2 and other != doc]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [other for _, other in close[:limit]]
@@ -275,20 +277,26 @@ class KeyIndex:
         end = bisect_left(order, (signature + 1, -1), lo=at)
         return docs[max(start, at - WINDOW):min(end, at + WINDOW + 1)]
 
-    def _signature(self, lookups: set[object], crowded: object) -> int:
+    def _signature(self, lookups: set[object], crowded: object, doc: int = -1) -> int:
         """The smallest hash among a document's lookups but the crowded one: a MinHash, which
         two documents share about as often as they share lookups. Each crowded lookup hashes
         with one of :data:`HASH_SEEDS` seeds, so documents sharing several crowded lookups get
         several chances to meet. CRC32, not ``hash()``: the candidates, and so the merges, must
-        not change from one run to the next."""
-        hashes = self._hashes
+        not change from one run to the next. A document's two smallest hashes per seed are
+        kept, so each of its crowded lookups costs one comparison."""
         seed = self._hash(crowded, 0) % HASH_SEEDS
-        smallest = _NO_HASH
-        for lookup in lookups:
-            if lookup != crowded and lookup in self._telling:
-                value = hashes.get((lookup, seed))
-                smallest = min(smallest, self._hash(lookup, seed) if value is None else value)
-        return smallest
+        minima = self._minima.get((doc, seed)) if doc >= 0 else None
+        if minima is None:
+            hashes = self._hashes
+            found = [(hashes.get((lookup, seed)) or self._hash(lookup, seed), lookup)
+                     for lookup in lookups if lookup in self._telling]
+            minima = tuple(heapq.nsmallest(2, found, key=itemgetter(0)))
+            if doc >= 0:
+                self._minima[doc, seed] = minima
+        for value, lookup in minima:
+            if lookup != crowded:
+                return value
+        return _NO_HASH
 
     def _hash(self, lookup: object, seed: int) -> int:
         value = self._hashes[lookup, seed] = zlib.crc32(repr(lookup).encode(), seed)

@@ -90,6 +90,7 @@ def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupRe
     question_pairs = _question_candidates(items, scorer)
     unit_pairs = _unit_candidates(items, scorer, clusters)
     scorer.remember_best([*question_pairs, *unit_pairs])
+    scorer.score_all([*question_pairs, *unit_pairs])
     misses = _join_questions(question_pairs, scorer, clusters)
     misses += _attach_answer_only(unit_pairs, scorer, clusters)
     return _result(items, clusters, threshold, diagnostics, misses)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from ..models import Item
+from ..workers import process_pool
 from .features import PairFeatures, PairFeaturizer, _Profile
 from .model import QUESTION_PAIRS, UNIT_PAIRS
 
@@ -55,6 +59,27 @@ class PairScorer:
         self.featurizer.remember_best(pairs)
         self._cache.clear()
 
+    def score_all(self, pairs: Iterable[tuple[int, int]], workers: int | None = None) -> None:
+        """Score many pairs ahead of the merging, on every core when there are many: a pair's
+        features are pure CPU work, and at 100k items the candidates number in the hundreds of
+        thousands. Forked workers see this scorer as it is; the scores come back in order."""
+        keys = dict.fromkeys((min(i, j), max(i, j)) for i, j in pairs)
+        todo = [key for key in keys if key not in self._cache]
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers < 2 or len(todo) < PARALLEL_MIN_PAIRS or "fork" not in mp.get_all_start_methods():
+            scores: Iterable[Score] = [self._compute(i, j) for i, j in todo]
+        else:
+            global _forked
+            _forked = self
+            size = max(1000, len(todo) // (workers * 4))
+            try:
+                with process_pool(workers) as pool:
+                    scores = list(chain.from_iterable(pool.map(_score_chunk, [
+                        todo[start:start + size] for start in range(0, len(todo), size)])))
+            finally:
+                _forked = None
+        self._cache.update(zip(todo, scores, strict=True))
+
     def score(self, i: int, j: int) -> Score:
         key = (min(i, j), max(i, j))
         if key not in self._cache:
@@ -75,6 +100,17 @@ class PairScorer:
             words = (features.question + features.answer) / 2 - CONTRAST_PENALTY * features.contrast
             model = QUESTION_PAIRS.probability(features) * (CONTRAST_DISCOUNT if features.contrast else 1.0)
         return Score(max(words, model * MODEL_SCALE, 0.0), features)
+
+
+#: Below this many pairs, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAIRS = 20_000
+
+_forked: PairScorer | None = None  # the scorer a forked worker scores with
+
+
+def _score_chunk(pairs: list[tuple[int, int]]) -> list[Score]:
+    assert _forked is not None
+    return [_forked._compute(i, j) for i, j in pairs]
 
 
 _BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(.*?)^[ \t]*\1", re.DOTALL | re.MULTILINE)
