@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -119,11 +120,16 @@ def measure(manifest: Path, runs: int, with_peers: bool = True) -> dict[str, flo
 
 
 def _one_item_edit(manifest: Path) -> float:
-    """Wall seconds of a rebuild after one question of one source changed (the render cache
-    and the build record keep the rest)."""
-    source = sorted(manifest.parent.glob("part-*.md"))[0]
+    """Wall seconds of a rebuild after one question of the first source changed (the render
+    cache keeps the other cards' fields)."""
+    from qa2anki.manifest import load_manifest
+
+    source = load_manifest(manifest).decks[0].sources[0].path
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("?\n", "? (edited)\n", 1), encoding="utf-8")
+    edited = re.sub(r"\?(?=\n)", "? (edited)", text, count=1)
+    if edited == text:
+        return float("nan")  # no question mark ends a line: nothing to edit
+    source.write_text(edited, encoding="utf-8")
     try:
         return run_measured([*qa2anki_command(), "build", "--config", str(manifest)], manifest.parent)[0]
     finally:

@@ -22,6 +22,7 @@ from .identity.lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DEFAULT_LIMITS, DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
+from .render_cache import RenderCache
 from .report import BuildReport, Coverage, DeckChanges, DeckReport, RepairStats, SourceSummary, write_report
 
 if TYPE_CHECKING:
@@ -77,8 +78,10 @@ def build(
 
     lock = read_lock(lock_path, rebuild=rebuild_lock)
     ledger = Ledger(lock, decks=[deck.name for deck in manifest.decks])
+    kept = cache.path.parent if cache else None  # rendered fields are kept beside the build record
     reports = [
-        build_deck(deck, progress=progress, ledger=ledger, root=manifest.root, limits=manifest.limits)
+        build_deck(deck, progress=progress, ledger=ledger, root=manifest.root, limits=manifest.limits,
+                   render_cache=RenderCache(kept, deck.name, reuse=use_cache) if kept else None)
         for deck in manifest.decks
     ]
     if lock.damaged:
@@ -266,11 +269,13 @@ def build_deck(
     *,
     root: Path = Path("."),
     limits: Limits = DEFAULT_LIMITS,
+    render_cache: RenderCache | None = None,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way.
 
     ``root`` is the manifest's folder (the current one without a manifest): images may come
     from anywhere under it, for the sources inside it (see :func:`.media.allowed_root`).
+    ``render_cache`` keeps rendered fields across builds (see :mod:`.render_cache`).
     """
     from .dedup import deduplicate
     from .identity import Ledger
@@ -290,7 +295,8 @@ def build_deck(
     ]
     dropped = _accepted([*dropped, *unclaimed], deck)
     made = notes_for_cards(deck, merged.cards + recovered.cards, ledger, progress, root=root, limits=limits,
-                           titles={summary.origin or summary.key: summary.title for summary in summaries})
+                           titles={summary.origin or summary.key: summary.title for summary in summaries},
+                           render_cache=render_cache)
     diagnostics.extend(made.diagnostics)
     diagnostics.extend(merged.diagnostics)
     diagnostics.extend(recovered.diagnostics)
@@ -347,6 +353,7 @@ def notes_for_cards(
     root: Path = Path("."),
     limits: Limits | None = None,
     titles: Mapping[str, str] | None = None,
+    render_cache: RenderCache | None = None,
 ) -> DeckNotes:
     """Cards to notes: GUIDs from the ledger, rendered, stamped with when their content last changed.
 
@@ -375,6 +382,7 @@ def notes_for_cards(
         {name: path.parent for name, path in sources.items()},
         roots={name: allowed_root(path, root) for name, path in sources.items()},
         image_mb=(limits or Limits()).image_mb,
+        cache=render_cache,
     )
     if progress:
         progress("render", len(cards), len(cards))

@@ -7,6 +7,7 @@ one formatter and one lexer per language serving every card; formulas become Mat
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import multiprocessing as mp
 import os
@@ -44,6 +45,7 @@ from .models import (
 from .nesting import MARKDOWN_MAX_NESTING, cap_markdown
 from .plaintext import plain_text
 from .recover import occurrence_pattern
+from .render_cache import RenderCache, card_key, settings_digest
 from .sanitize import ALLOWED_TAGS, sanitize_html
 from .workers import process_pool
 
@@ -614,13 +616,19 @@ def render_note(
     )
     if not code_wrap:
         fields = tuple(field.replace(_CODE_BLOCK, _UNWRAPPED_CODE_BLOCK) for field in fields)
+    spec = NoteSpec(guid, deck, position, subdecks, tags, labels, names, code_wrap)
+    return _note(card, spec, fields)
+
+
+def _note(card: Card, spec: NoteSpec, fields: tuple[str, ...]) -> Note:
+    """The note of ``card`` with its ``fields``: filed and tagged as ``spec`` says."""
     return Note(
-        guid=guid,
-        deck=subdeck_of(card, deck, subdecks, labels),
+        guid=spec.guid,
+        deck=subdeck_of(card, spec.deck, spec.subdecks, spec.labels),
         fields=fields,
-        tags=card_tags(card, tags, labels),
+        tags=card_tags(card, spec.tags, spec.labels),
         card=card,
-        position=position,
+        position=spec.position,
     )
 
 
@@ -641,6 +649,8 @@ class RenderedDeck:
     diagnostics: tuple[Diagnostic, ...]
     #: every image file looked for -> sha256 of the bytes packed from it (None: not packed)
     image_paths: dict[Path, str | None] = field(default_factory=dict)
+    #: per note: whether its fields depend on files (it shows an image), so may not be kept
+    imaged: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -664,8 +674,13 @@ def _render_chunk(work: tuple[list[tuple[Card, NoteSpec]], dict[str, Any]]) -> R
         _worker_renderer = Renderer()
     jobs, media_options = work
     media = MediaCollector(**media_options)
-    notes = tuple(render_note(card, _worker_renderer, media=media, **vars(spec)) for card, spec in jobs)
-    return RenderedDeck(notes, dict(media.files), tuple(media.diagnostics), dict(media.looked_at))
+    notes, imaged = [], []
+    for card, spec in jobs:
+        looked = len(media.looked_at)
+        notes.append(render_note(card, _worker_renderer, media=media, **vars(spec)))
+        imaged.append(len(media.looked_at) > looked)
+    return RenderedDeck(tuple(notes), dict(media.files), tuple(media.diagnostics), dict(media.looked_at),
+                        tuple(imaged))
 
 
 def render_notes(
@@ -675,14 +690,55 @@ def render_notes(
     *,
     roots: dict[str, Path] | None = None,
     image_mb: float = DEFAULT_IMAGE_MB,
+    cache: RenderCache | None = None,
 ) -> RenderedDeck:
     """``render_note`` for every (card, :class:`NoteSpec`), in order, on every core for large decks.
 
     ``folders`` maps each source name to its folder, to resolve images, and ``roots`` to the
     tree its images may come from (see :class:`.media.MediaCollector`). Markdown and
     highlighting are pure CPU work, so forked worker processes divide the time by the cores.
+    With a ``cache`` (:mod:`.render_cache`), cards rendered by an earlier build from the same
+    inputs take their fields from it, and only the others are rendered.
     """
     media = dict(folders=folders, roots=roots or {}, image_mb=image_mb)
+    if cache is None:
+        return _render_all(jobs, media, workers)
+    keys = [card_key(card, _settings(spec), _shown_names(card, spec)) for card, spec in jobs]
+    stored = cache.lookup(keys)
+    missing = [index for index, key in enumerate(keys) if key not in stored]
+    fresh = _render_all([jobs[index] for index in missing], media, workers)
+    notes: list[Note | None] = [
+        None if key not in stored else _note(card, spec, stored[key])
+        for (card, spec), key in zip(jobs, keys, strict=True)
+    ]
+    for index, note in zip(missing, fresh.notes, strict=True):
+        notes[index] = note
+    kept = zip(missing, fresh.notes, fresh.imaged, strict=True)
+    cache.store({keys[index]: note.fields for index, note, imaged in kept if not imaged}, keys)
+    done = tuple(note for note in notes if note is not None)
+    return dataclasses.replace(fresh, notes=done, imaged=())
+
+
+def _settings(spec: NoteSpec) -> str:
+    """The digest of what a deck's fields depend on besides the card: code wrapping (and
+    qa2anki's code). The deck, subdecks and tags are worked out anew for every note."""
+    return _settings_digest(spec.code_wrap)
+
+
+@lru_cache(maxsize=8)
+def _settings_digest(*parts: object) -> str:
+    return settings_digest(*parts)
+
+
+def _shown_names(card: Card, spec: NoteSpec) -> tuple[str, ...]:
+    """The names the card's fields give its sources (adding a source to the deck renames none)."""
+    names = spec.names or spec.labels
+    return tuple(_label(source, names) for source in sorted({item.source for item in card.items}))
+
+
+def _render_all(
+    jobs: list[tuple[Card, NoteSpec]], media: dict[str, Any], workers: int | None
+) -> RenderedDeck:
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
         return _render_chunk((jobs, media))
@@ -693,4 +749,5 @@ def render_notes(
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
     files = {name: content for part in parts for name, content in part.media.items()}
     images = {path: digest for part in parts for path, digest in part.image_paths.items()}
-    return RenderedDeck(tuple(n for part in parts for n in part.notes), files, diagnostics, images)
+    imaged = tuple(flag for part in parts for flag in part.imaged)
+    return RenderedDeck(tuple(n for part in parts for n in part.notes), files, diagnostics, images, imaged)
