@@ -172,7 +172,9 @@ def print_table(rows: list[dict[str, float | str]]) -> None:
         cells = []
         for column in COLUMNS:
             value = row.get(column, "")
-            if column in ("items", "cards"):
+            if isinstance(value, float) and value != value:  # NaN: not measured for this corpus
+                cells.append(f"{'-':>9}")
+            elif column in ("items", "cards"):
                 cells.append(f"{int(value):9d}" if value != "" else f"{'':>9}")
             elif isinstance(value, float):
                 cells.append(f"{value:9.2f}" if column in ("ratio", "rss_mb") else f"{value:8.2f}s")
