@@ -22,6 +22,7 @@ from .identity.lockfile import Lock, lockfile_path, read_lock, write_lock
 from .manifest import DEFAULT_LIMITS, DeckSpec, Limits, Manifest, SourceSpec, missing_source
 from .models import Card, Diagnostic, Dropped, Item, Note, SourceResult
 from .outputs import check_outputs
+from .read_cache import Outcome, ReadCache
 from .render_cache import RenderCache
 from .report import BuildReport, Coverage, DeckChanges, DeckReport, RepairStats, SourceSummary, write_report
 
@@ -78,10 +79,11 @@ def build(
 
     lock = read_lock(lock_path, rebuild=rebuild_lock)
     ledger = Ledger(lock, decks=[deck.name for deck in manifest.decks])
-    kept = cache.path.parent if cache else None  # rendered fields are kept beside the build record
+    kept = cache.path.parent if cache else None  # sources read and fields rendered: beside the record
     reports = [
         build_deck(deck, progress=progress, ledger=ledger, root=manifest.root, limits=manifest.limits,
-                   render_cache=RenderCache(kept, deck.name, reuse=use_cache) if kept else None)
+                   render_cache=RenderCache(kept, deck.name, reuse=use_cache) if kept else None,
+                   read_cache=ReadCache(kept, reuse=use_cache) if kept else None)
         for deck in manifest.decks
     ]
     if lock.damaged:
@@ -154,17 +156,19 @@ def _refuse_empty(report: DeckReport) -> None:
 
 
 def read_deck_sources(
-    deck: DeckSpec, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
+    deck: DeckSpec, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
+    cache: ReadCache | None = None,
 ) -> tuple[list[Item], list[SourceSummary], list[Dropped], list[Diagnostic]]:
     """Run every source of ``deck`` through its adapter, within ``limits``; unsupported ones are
-    skipped, with a warning."""
+    skipped, with a warning. With a ``cache`` (:mod:`.read_cache`), a source whose bytes did not
+    change since an earlier build comes back as it was read then."""
     from .adapters import UnsupportedFormatError
 
     items: list[Item] = []
     summaries: list[SourceSummary] = []
     dropped: list[Dropped] = []
     diagnostics: list[Diagnostic] = []
-    read = _read_each(deck.sources, limits)
+    read = _read_each(deck.sources, limits) if cache is None else _read_kept(deck.sources, limits, cache)
     for done, (spec, outcome) in enumerate(zip(deck.sources, read, strict=True)):
         if progress:
             progress("read", done, len(deck.sources))
@@ -251,6 +255,31 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
         yield from pool.map(read_one, specs)
 
 
+def _read_kept(specs: tuple[SourceSpec, ...], limits: Limits, cache: ReadCache) -> Iterator[ReadOutcome]:
+    """:func:`_read_each`, the sources read by an earlier build taken from ``cache``."""
+    from .adapters import UnsupportedFormatError
+
+    keys = [cache.key(spec, limits) for spec in specs]
+    stored = cache.lookup(keys)
+    unread = tuple(spec for spec, key in zip(specs, keys, strict=True) if key not in stored)
+    fresh = _read_each(unread, limits)
+    read: dict[str, tuple[str, Outcome]] = {}  # what this build read, to keep
+    for spec, key in zip(specs, keys, strict=True):
+        kept = stored.get(key) if key else None
+        if isinstance(kept, str):
+            yield UnsupportedFormatError(kept, file=str(spec.path))
+            continue
+        if kept is not None:
+            yield kept  # type: ignore[misc]  # a source has coverage once it has lines
+            continue
+        outcome = next(fresh)
+        if key:
+            kept_as: Outcome = outcome.message if isinstance(outcome, UnsupportedFormatError) else outcome
+            read[key] = (spec.name, kept_as)
+        yield outcome
+    cache.store(read)
+
+
 def find_duplicates(deck: DeckSpec, limits: Limits = DEFAULT_LIMITS) -> tuple[DedupResult, list[Diagnostic]]:
     """Read, repair and deduplicate one deck without rendering it (``qa2anki dups``)."""
     from .dedup import deduplicate
@@ -270,19 +299,21 @@ def build_deck(
     root: Path = Path("."),
     limits: Limits = DEFAULT_LIMITS,
     render_cache: RenderCache | None = None,
+    read_cache: ReadCache | None = None,
 ) -> DeckReport:
     """Everything up to the ``.apkg``: the notes of one deck and what happened on the way.
 
     ``root`` is the manifest's folder (the current one without a manifest): images may come
     from anywhere under it, for the sources inside it (see :func:`.media.allowed_root`).
-    ``render_cache`` keeps rendered fields across builds (see :mod:`.render_cache`).
+    ``render_cache`` keeps rendered fields across builds (see :mod:`.render_cache`), and
+    ``read_cache`` what each source read as (see :mod:`.read_cache`).
     """
     from .dedup import deduplicate
     from .identity import Ledger
     from .repair import repair_items
 
     ledger = ledger or Ledger(Lock(), decks=[deck.name])
-    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits)
+    items, summaries, dropped, diagnostics = read_deck_sources(deck, progress, limits, read_cache)
     repaired = repair_items(items)
     diagnostics.extend(repaired.diagnostics)
     merged = deduplicate(repaired.items, deck.dedup)
