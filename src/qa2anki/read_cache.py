@@ -22,6 +22,7 @@ from typing import Any
 
 from .manifest import Limits, SourceSpec
 from .models import Diagnostic, Dropped, Item, Skipped, SourceResult
+from .render_cache import inflated
 from .report import Coverage
 
 FILE_NAME = "read.sqlite"
@@ -62,7 +63,7 @@ class ReadCache:
                     chunk = wanted[start:start + 500]
                     rows = connection.execute(
                         f"SELECT key, body FROM sources WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                    found.update((key, _decoded(json.loads(zlib.decompress(body)))) for key, body in rows)
+                    found.update((key, _decoded(json.loads(inflated(body)))) for key, body in rows)
         except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, IndexError):
             return {}  # a damaged store is as good as none
         return found

@@ -13,16 +13,24 @@ The store is one SQLite file in the build cache folder beside the manifest
 (``.qa2anki-cache/render.sqlite``), written in one transaction per deck; a damaged or
 unreadable one is ignored and replaced, never an error. Entries a deck no longer uses are
 deleted after each build of that deck.
+
+Stored fields skip the sanitizer when they come back, so each entry is signed (HMAC-SHA256)
+with a key kept outside the project, in the user's cache folder (``~/.cache/qa2anki``): a
+store someone else wrote (a repository that committed its cache folder) is never trusted,
+its entries are misses. Without a usable key the cache is simply not used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from .models import Card
@@ -50,6 +58,66 @@ def settings_digest(*parts: object) -> str:
     return hashlib.blake2b(repr((code_fingerprint(), parts)).encode(), digest_size=20).hexdigest()
 
 
+#: The most one stored entry may inflate to; a larger one (a store someone else wrote) is a miss.
+MAX_ENTRY_BYTES = 256 * 2**20
+
+
+def inflated(body: bytes) -> bytes:
+    """A stored entry's bytes, refused (ValueError) past :data:`MAX_ENTRY_BYTES`: reading a
+    store back is bounded in memory whatever it holds."""
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(body, MAX_ENTRY_BYTES)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("a stored entry too large or cut short")
+    return data
+
+
+_SIGNATURE_BYTES = 32
+
+
+@lru_cache(maxsize=1)
+def signing_key() -> bytes | None:
+    """This user's key for signing stored fields (made on first use), or None if there is no
+    private place to keep one."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "qa2anki" / "render.key"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = path.read_bytes()
+            return key if len(key) == _SIGNATURE_BYTES else None
+        with os.fdopen(handle, "wb") as out:
+            out.write(key := os.urandom(_SIGNATURE_BYTES))
+        return key
+    except OSError:
+        return None
+
+
+def _signed(body: bytes, key: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest() + body
+
+
+def _verified(blob: bytes, key: bytes) -> bytes:
+    """The body of a stored entry this user signed; ValueError for any other."""
+    signature, body = blob[:_SIGNATURE_BYTES], blob[_SIGNATURE_BYTES:]
+    if not hmac.compare_digest(signature, hmac.new(key, body, hashlib.sha256).digest()):
+        raise ValueError("an entry this user's key did not sign")
+    return body
+
+
+def _packed(fields: Sequence[str]) -> bytes:
+    return zlib.compress(json.dumps(list(fields)).encode(), 1)
+
+
+def _fields(body: bytes) -> tuple[str, ...]:
+    fields = json.loads(inflated(body))
+    if not isinstance(fields, list) or not all(isinstance(field, str) for field in fields):
+        raise ValueError("stored fields that are not text")
+    return tuple(fields)
+
+
 class RenderCache:
     """The stored fields of one deck's cards; lookups and stores by :func:`card_key`."""
 
@@ -62,7 +130,8 @@ class RenderCache:
     def lookup(self, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The stored fields of those ``keys`` that have them."""
         found: dict[str, tuple[str, ...]] = {}
-        if not self.reuse or not keys or not self.path.is_file():
+        signer = signing_key()
+        if not self.reuse or signer is None or not keys or not self.path.is_file():
             return found
         try:
             with _connect(self.path) as connection:
@@ -70,9 +139,9 @@ class RenderCache:
                     chunk = keys[start:start + 500]
                     marks = ",".join("?" * len(chunk))
                     rows = connection.execute(f"SELECT key, body FROM fields WHERE key IN ({marks})", chunk)
-                    found.update((key, tuple(json.loads(zlib.decompress(body)))) for key, body in rows)
+                    found.update((key, _fields(_verified(bytes(blob), signer))) for key, blob in rows)
         except (sqlite3.Error, zlib.error, ValueError, TypeError):
-            return {}  # a damaged store is as good as none
+            return {}  # a damaged, foreign or odd store is as good as none
         return found
 
     def store(self, rendered: Mapping[str, Sequence[str]], used: Iterable[str]) -> None:
@@ -80,10 +149,13 @@ class RenderCache:
 
         Best effort: a store that cannot be written (the cache folder is a file, or read-only)
         is skipped; the build record beside it says so (see :mod:`.cache`)."""
+        signer = signing_key()
+        if signer is None:
+            return
         for _ in range(2):  # a damaged store is replaced by a new one
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._store(rendered, used)
+                self._store(rendered, used, signer)
                 return
             except (sqlite3.Error, OSError):
                 try:
@@ -91,11 +163,11 @@ class RenderCache:
                 except OSError:
                     return
 
-    def _store(self, rendered: Mapping[str, Sequence[str]], used: Iterable[str]) -> None:
+    def _store(self, rendered: Mapping[str, Sequence[str]], used: Iterable[str], signer: bytes) -> None:
         with _connect(self.path) as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO fields VALUES (?, ?, ?, ?)",
-                ((key, self.deck, self.build, zlib.compress(json.dumps(list(fields)).encode(), 1))
+                ((key, self.deck, self.build, _signed(_packed(fields), signer))
                  for key, fields in rendered.items()),
             )
             connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")

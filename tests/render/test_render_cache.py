@@ -3,7 +3,10 @@ changed, and its deck is the deck a build without the cache writes."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import qa2anki.render as render_module
 from qa2anki.manifest import load_manifest
 from qa2anki.package import read_apkg_notes
 from qa2anki.pipeline import build
-from qa2anki.render_cache import FILE_NAME
+from qa2anki.render_cache import FILE_NAME, signing_key
 
 MANIFEST = """decks:
   - name: Cached
@@ -27,6 +30,15 @@ def _questions(prefix: str, count: int) -> str:
         f"```python\ndef step_{prefix.lower()}{n}(x):\n    return x + {n}\n```\n\n"
         for n in range(1, count + 1)
     )
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A signing key of this test's own (the user's cache folder is not touched)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    signing_key.cache_clear()
+    yield
+    signing_key.cache_clear()
 
 
 @pytest.fixture
@@ -114,3 +126,31 @@ def test_a_card_showing_an_image_is_never_kept(deck_folder: Path, rendered: list
     rendered.clear()
     _build(deck_folder)
     assert rendered == ["What does the diagram show?"]
+
+
+def test_a_store_someone_else_signed_puts_nothing_on_a_card(deck_folder: Path, rendered: list[str]):
+    """Stored fields skip the sanitizer, so entries must carry this user's signature: a cache
+    folder that came with a repository is never trusted."""
+    _build(deck_folder)
+    store = deck_folder / ".qa2anki-cache" / FILE_NAME
+    with sqlite3.connect(store) as connection:
+        forged = zlib.compress(json.dumps(["<script>alert(1)</script>", "", "", "", "", ""]).encode())
+        connection.execute("UPDATE fields SET body = ?", (b"\0" * 32 + forged,))
+    (deck_folder / "one.md").write_text((deck_folder / "one.md").read_text() + "\n")  # not a no-change build
+    rendered.clear()
+    notes = _build(deck_folder)
+    assert len(rendered) == 12  # every entry refused: all rendered again
+    assert not any("<script" in field for fields, _ in notes.values() for field in fields)
+
+
+def test_the_signing_key_is_private_and_without_one_nothing_is_kept(deck_folder: Path, tmp_path: Path,
+                                                                    rendered: list[str]):
+    _build(deck_folder)
+    key = tmp_path / "user-cache" / "qa2anki" / "render.key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    key.write_bytes(b"short")  # not a key: the cache is not used, the build still works
+    signing_key.cache_clear()
+    (deck_folder / "one.md").write_text((deck_folder / "one.md").read_text() + "\n")
+    rendered.clear()
+    assert len(_build(deck_folder)) == 12
+    assert len(rendered) == 12
