@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .kept import connected, inflated, packed, write_kept
 from .manifest import Limits, SourceSpec
 from .models import Diagnostic, Dropped, Item, Skipped, SourceResult
-from .render_cache import inflated
 from .report import Coverage
 
 FILE_NAME = "read.sqlite"
@@ -58,7 +58,7 @@ class ReadCache:
         if not self.reuse or not wanted or not self.path.is_file():
             return found
         try:
-            with _Connection(self.path) as connection:
+            with connected(self.path, _SCHEMA) as connection:
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start:start + 500]
                     rows = connection.execute(
@@ -71,43 +71,14 @@ class ReadCache:
     def store(self, read: Mapping[str, tuple[str, Outcome]]) -> None:
         """Remember ``key -> (source name, outcome)``, each replacing its source's older entry.
         Best effort: a store that cannot be written is skipped (the build record says so)."""
-        if not read:
-            return
-        for _ in range(2):  # a damaged store is replaced by a new one
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with _Connection(self.path) as connection:
-                    for key, (source, outcome) in read.items():
-                        connection.execute("DELETE FROM sources WHERE source = ?", (source,))
-                        body = zlib.compress(json.dumps(_encoded(outcome)).encode(), 1)
-                        connection.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
-                                           (key, source, body))
-                return
-            except (sqlite3.Error, OSError):
-                try:
-                    self.path.unlink(missing_ok=True)
-                except OSError:
-                    return
+        def write(connection: sqlite3.Connection) -> None:
+            for key, (source, outcome) in read.items():
+                connection.execute("DELETE FROM sources WHERE source = ?", (source,))
+                body = packed(json.dumps(_encoded(outcome)).encode())
+                connection.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (key, source, body))
 
-
-class _Connection:
-    """A connection committed on success, rolled back on error, closed either way."""
-
-    def __init__(self, path: Path):
-        self.connection = sqlite3.connect(path)
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.connection.execute(_SCHEMA)
-        return self.connection
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        try:
-            if kind is None:
-                self.connection.commit()
-            else:
-                self.connection.rollback()
-        finally:
-            self.connection.close()
+        if read:
+            write_kept(self.path, _SCHEMA, write)
 
 
 # --- as JSON --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from .kept import connected, inflated, packed, write_kept
 from .models import Card
 
 FILE_NAME = "render.sqlite"
@@ -56,20 +57,6 @@ def settings_digest(*parts: object) -> str:
     from .cache import code_fingerprint
 
     return hashlib.blake2b(repr((code_fingerprint(), parts)).encode(), digest_size=20).hexdigest()
-
-
-#: The most one stored entry may inflate to; a larger one (a store someone else wrote) is a miss.
-MAX_ENTRY_BYTES = 256 * 2**20
-
-
-def inflated(body: bytes) -> bytes:
-    """A stored entry's bytes, refused (ValueError) past :data:`MAX_ENTRY_BYTES`: reading a
-    store back is bounded in memory whatever it holds."""
-    inflater = zlib.decompressobj()
-    data = inflater.decompress(body, MAX_ENTRY_BYTES)
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise ValueError("a stored entry too large or cut short")
-    return data
 
 
 _SIGNATURE_BYTES = 32
@@ -108,7 +95,7 @@ def _verified(blob: bytes, key: bytes) -> bytes:
 
 
 def _packed(fields: Sequence[str]) -> bytes:
-    return zlib.compress(json.dumps(list(fields)).encode(), 1)
+    return packed(json.dumps(list(fields)).encode())
 
 
 def _fields(body: bytes) -> tuple[str, ...]:
@@ -134,7 +121,7 @@ class RenderCache:
         if not self.reuse or signer is None or not keys or not self.path.is_file():
             return found
         try:
-            with _connect(self.path) as connection:
+            with connected(self.path, _SCHEMA) as connection:
                 for start in range(0, len(keys), 500):  # SQLite's bound-parameter limit
                     chunk = keys[start:start + 500]
                     marks = ",".join("?" * len(chunk))
@@ -150,52 +137,18 @@ class RenderCache:
         Best effort: a store that cannot be written (the cache folder is a file, or read-only)
         is skipped; the build record beside it says so (see :mod:`.cache`)."""
         signer = signing_key()
-        if signer is None:
-            return
-        for _ in range(2):  # a damaged store is replaced by a new one
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._store(rendered, used, signer)
-                return
-            except (sqlite3.Error, OSError):
-                try:
-                    self.path.unlink(missing_ok=True)
-                except OSError:
-                    return
+        if signer is not None:
+            write_kept(self.path, _SCHEMA, lambda db: self._store(db, rendered, used, signer))
 
-    def _store(self, rendered: Mapping[str, Sequence[str]], used: Iterable[str], signer: bytes) -> None:
-        with _connect(self.path) as connection:
-            connection.executemany(
-                "INSERT OR REPLACE INTO fields VALUES (?, ?, ?, ?)",
-                ((key, self.deck, self.build, _signed(_packed(fields), signer))
-                 for key, fields in rendered.items()),
-            )
-            connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-            connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((key,) for key in used))
-            connection.execute("UPDATE fields SET build = ? WHERE key IN (SELECT key FROM used)",
-                               (self.build,))
-            connection.execute("DELETE FROM fields WHERE deck = ? AND build < ?", (self.deck, self.build))
-
-
-class _Connection:
-    """A connection committed on success, rolled back on error, closed either way."""
-
-    def __init__(self, path: Path):
-        self.connection = sqlite3.connect(path)
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.connection.execute(_SCHEMA)
-        return self.connection
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        try:
-            if kind is None:
-                self.connection.commit()
-            else:
-                self.connection.rollback()
-        finally:
-            self.connection.close()
-
-
-def _connect(path: Path) -> _Connection:
-    return _Connection(path)
+    def _store(self, connection: sqlite3.Connection, rendered: Mapping[str, Sequence[str]],
+               used: Iterable[str], signer: bytes) -> None:
+        connection.executemany(
+            "INSERT OR REPLACE INTO fields VALUES (?, ?, ?, ?)",
+            ((key, self.deck, self.build, _signed(_packed(fields), signer))
+             for key, fields in rendered.items()),
+        )
+        connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+        connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((key,) for key in used))
+        connection.execute("UPDATE fields SET build = ? WHERE key IN (SELECT key FROM used)",
+                           (self.build,))
+        connection.execute("DELETE FROM fields WHERE deck = ? AND build < ?", (self.deck, self.build))
