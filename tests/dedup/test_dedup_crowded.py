@@ -3,7 +3,10 @@ shares its words with more items than the candidate index counts one by one."""
 
 from __future__ import annotations
 
-from qa2anki.dedup import _MAX_POSTINGS, deduplicate
+import pytest
+
+from qa2anki.dedup import _MAX_POSTINGS, deduplicate, features
+from qa2anki.dedup.features import all_term_counts
 from qa2anki.models import Item
 from qa2anki.similarity import KeyIndex
 
@@ -36,3 +39,10 @@ def test_crowded_lookups_give_each_document_a_few_neighbours_not_all():
     index = KeyIndex(keys, max_postings=20)
     assert ("shared", "common") not in index.postings  # crowded: searched by neighbourhood
     assert all(len(index.closest(lookups, 50, doc)) <= 12 for doc, lookups in enumerate(index.lookups))
+
+
+def test_term_counts_on_the_workers_are_those_counted_here(monkeypatch: pytest.MonkeyPatch):
+    texts = [f"How does `step_{n}` retry a failed upload {n % 7} times?" for n in range(300)]
+    here = all_term_counts(texts, workers=1)
+    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 0)
+    assert all_term_counts(texts, workers=2) == here

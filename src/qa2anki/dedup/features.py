@@ -9,6 +9,8 @@ other's best match in its source. :mod:`.model` weighs them; nothing here decide
 from __future__ import annotations
 
 import keyword
+import multiprocessing as mp
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from rapidfuzz import fuzz
 
 from ..models import Item
 from ..similarity import TfIdf, Vector, content_terms, cosine, question_subjects, term_counts
+from ..workers import process_pool
 
 #: A named thing in more than this share of all questions is the deck's topic, not a subject.
 COMMON_SUBJECT = 0.2
@@ -52,6 +55,25 @@ class PairFeatures:
 
 
 _FEATURE_NAMES = PairFeatures.names()
+
+#: Below this many texts, starting worker processes costs more than counting their terms here.
+PARALLEL_MIN_TEXTS = 20_000
+
+
+def all_term_counts(texts: list[str], workers: int | None = None) -> list[dict[str, int]]:
+    """:func:`.similarity.term_counts` of every text, in order, on every core for many
+    (tokenising a 100k deck's answers is most of building its vectors)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(texts) < PARALLEL_MIN_TEXTS or "fork" not in mp.get_all_start_methods():
+        return list(map(term_counts, texts))
+    size = max(2000, len(texts) // (workers * 4))
+    with process_pool(workers) as pool:
+        parts = pool.map(_term_counts_of, [texts[start:start + size] for start in range(0, len(texts), size)])
+        return [counts for part in parts for counts in part]
+
+
+def _term_counts_of(texts: list[str]) -> list[dict[str, int]]:
+    return [dict(term_counts(text)) for text in texts]
 
 
 class _Profile:
@@ -88,8 +110,8 @@ class PairFeaturizer:
 
     def __init__(self, items: Sequence[Item]):
         self.items = items
-        question_terms = [term_counts(item.question) for item in items]
-        answer_terms = [term_counts(item.answer) for item in items]
+        question_terms = all_term_counts([item.question for item in items])
+        answer_terms = all_term_counts([item.answer for item in items])
         asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf(answer_terms)
