@@ -154,3 +154,21 @@ def test_the_signing_key_is_private_and_without_one_nothing_is_kept(deck_folder:
     rendered.clear()
     assert len(_build(deck_folder)) == 12
     assert len(rendered) == 12
+
+
+def test_a_cached_rebuild_imports_into_anki_as_one_updated_note(deck_folder: Path, collection):  # type: ignore[no-untyped-def]
+    """In a real Anki collection: cards taken from the caches are the same notes, unchanged;
+    only the edited one updates, and it shows its new text."""
+    from ankitools import import_apkg, notes_by_guid
+
+    _build(deck_folder)
+    first = import_apkg(collection, deck_folder / "decks" / "cached.apkg")
+    assert (first.new, first.updated) == (12, 0)
+    source = deck_folder / "one.md"
+    source.write_text(source.read_text().replace("It runs stage 2:", "It runs stage two:"))
+    _build(deck_folder)
+    again = import_apkg(collection, deck_folder / "decks" / "cached.apkg")
+    assert (again.new, again.updated) == (0, 1)
+    answers = [note["Answer"] for note in notes_by_guid(collection).values()]
+    assert sum("stage two" in answer for answer in answers) == 1
+    assert sum('class="highlight"' in answer for answer in answers) == 12  # kept fields still highlighted
