@@ -58,6 +58,8 @@ def recover(units: Iterable[Item], deck_items: Iterable[Item] = ()) -> Recovery:
     which term a cloze hides (the rarest) and whether a subject is the page's whole topic.
     """
     units = list(units)
+    if not units:
+        return Recovery((), (), ())  # the deck's vocabulary costs a pass over every answer
     vocabulary = _Vocabulary([*deck_items] or units)
     cards: list[Card] = []
     dropped: list[Dropped] = []
