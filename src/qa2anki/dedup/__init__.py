@@ -136,7 +136,7 @@ def _unit_candidates(items: list[Item], scorer: PairScorer, clusters: Clusters) 
 def _join_questions(candidates: list[tuple[int, int]], scorer: PairScorer, clusters: Clusters) -> list[Link]:
     """Join question pairs above the threshold, most likely first; return the near misses."""
     scored = sorted(
-        ((scorer.score(i, j).total, i, j) for i, j in candidates), key=lambda s: (-s[0], s[1], s[2])
+        ((scorer.rating(i, j).total, i, j) for i, j in candidates), key=lambda s: (-s[0], s[1], s[2])
     )
     misses = []
     for total, i, j in scored:
@@ -158,7 +158,7 @@ def _attach_answer_only(
     """Each unit joins the question it answers best, if that clears the threshold."""
     best: dict[int, tuple[float, int]] = {}
     for question, unit in candidates:
-        total = scorer.score(unit, question).total
+        total = scorer.rating(unit, question).total
         if total >= NEAR_MISS_FLOOR and (
             unit not in best or (total, -question) > (best[unit][0], -best[unit][1])
         ):

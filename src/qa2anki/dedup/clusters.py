@@ -69,7 +69,7 @@ class Clusters:
         scores = []
         for a in left:
             for b in right:
-                score = self.scorer.score(a, b)
+                score = self.scorer.rating(a, b)
                 if score.answer < ANSWER_AGREEMENT:
                     return f"answers disagree ({_key(items[a])} ~ {_key(items[b])})"
                 if items[a].source == items[b].source and score.total < self.strong:

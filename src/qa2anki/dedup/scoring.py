@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 from ..models import Item
 from ..workers import process_pool
@@ -42,13 +43,25 @@ class Score:
         return self.features.answer
 
 
+class Rating(NamedTuple):
+    """What merging needs of a pair, kept for every candidate: its score and how far the answers
+    agree. A tuple of two floats, where a whole :class:`Score` with its signals is ten times the
+    memory (a 100k deck has half a million candidate pairs)."""
+
+    total: float
+    answer: float
+
+
 class PairScorer:
-    """Scores any pair of a deck's items; coherence checks ask for pairs twice, so each is kept."""
+    """Scores any pair of a deck's items; coherence checks ask for pairs twice, so each pair's
+    :class:`Rating` is kept. A pair's signals (:meth:`score`) are worked out again when asked
+    for: only the pairs that end up linked or nearly linked need them."""
 
     def __init__(self, items: Sequence[Item]):
         self.items = items
         self.featurizer = PairFeaturizer(items)
-        self._cache: dict[tuple[int, int], Score] = {}
+        self._ratings: dict[tuple[int, int], Rating] = {}
+        self._specifics = [_specifics(item) for item in items]
 
     @property
     def profiles(self) -> list[_Profile]:  # the vectors, for blocking and for counting an answer's terms
@@ -57,41 +70,51 @@ class PairScorer:
     def remember_best(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Find each item's best match in every other source among ``pairs`` (the mutual signal)."""
         self.featurizer.remember_best(pairs)
-        self._cache.clear()
+        self._ratings.clear()
 
     def score_all(self, pairs: Iterable[tuple[int, int]], workers: int | None = None) -> None:
-        """Score many pairs ahead of the merging, on every core when there are many: a pair's
+        """Rate many pairs ahead of the merging, on every core when there are many: a pair's
         features are pure CPU work, and at 100k items the candidates number in the hundreds of
-        thousands. Forked workers see this scorer as it is; the scores come back in order."""
+        thousands. Forked workers see this scorer as it is; the ratings come back in order."""
         keys = dict.fromkeys((min(i, j), max(i, j)) for i, j in pairs)
-        todo = [key for key in keys if key not in self._cache]
+        todo = [key for key in keys if key not in self._ratings]
         workers = workers if workers is not None else (os.cpu_count() or 1)
         if workers < 2 or len(todo) < PARALLEL_MIN_PAIRS or "fork" not in mp.get_all_start_methods():
-            scores: Iterable[Score] = [self._compute(i, j) for i, j in todo]
+            ratings: Iterable[Rating] = [self._rate(i, j) for i, j in todo]
         else:
             global _forked
             _forked = self
             size = max(1000, len(todo) // (workers * 4))
             try:
                 with process_pool(workers) as pool:
-                    scores = list(chain.from_iterable(pool.map(_score_chunk, [
+                    ratings = list(chain.from_iterable(pool.map(_rate_chunk, [
                         todo[start:start + size] for start in range(0, len(todo), size)])))
             finally:
                 _forked = None
-        self._cache.update(zip(todo, scores, strict=True))
+        self._ratings.update(zip(todo, ratings, strict=True))
+
+    def rating(self, i: int, j: int) -> Rating:
+        """The pair's score and answer agreement (memoised)."""
+        key = (min(i, j), max(i, j))
+        found = self._ratings.get(key)
+        if found is None:
+            found = self._ratings[key] = self._rate(*key)
+        return found
 
     def score(self, i: int, j: int) -> Score:
-        key = (min(i, j), max(i, j))
-        if key not in self._cache:
-            self._cache[key] = self._compute(*key)
-        return self._cache[key]
+        """The pair's score with every signal behind it (worked out afresh: see the class)."""
+        return self._compute(min(i, j), max(i, j))
+
+    def _rate(self, i: int, j: int) -> Rating:
+        score = self._compute(i, j)
+        return Rating(score.total, score.features.answer)
 
     def _compute(self, i: int, j: int) -> Score:
         """The larger of two kinds of evidence, on one scale (a pair merges at the threshold):
         the words agree (question and answer alike, nothing named that the other lacks), or
         the learned model is near-certain, ``MODEL_CERTAIN`` reaching the default threshold."""
         features = self.featurizer.features(i, j)
-        if _specifics(self.items[i]) != _specifics(self.items[j]):
+        if self._specifics[i] != self._specifics[j]:
             return Score(0.0, features)  # "What's the output?" of two snippets: two questions
         if not (self.items[i].question and self.items[j].question):
             words = features.answer  # an answer-only unit: its answer is all there is
@@ -108,9 +131,9 @@ PARALLEL_MIN_PAIRS = 20_000
 _forked: PairScorer | None = None  # the scorer a forked worker scores with
 
 
-def _score_chunk(pairs: list[tuple[int, int]]) -> list[Score]:
+def _rate_chunk(pairs: list[tuple[int, int]]) -> list[Rating]:
     assert _forked is not None
-    return [_forked._compute(i, j) for i, j in pairs]
+    return [_forked._rate(i, j) for i, j in pairs]
 
 
 _BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(.*?)^[ \t]*\1", re.DOTALL | re.MULTILINE)
