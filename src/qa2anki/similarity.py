@@ -166,7 +166,7 @@ MIN_CORPUS = 50
 class TfIdf:
     """Inverse document frequencies fitted on one corpus, and unit vectors over them."""
 
-    def __init__(self, documents: Iterable[Sequence[str] | Mapping[str, int]]):
+    def __init__(self, documents: Iterable[Iterable[str] | Mapping[str, int]]):
         document_frequency: Counter[str] = Counter()
         count = 0
         for terms in documents:

@@ -13,8 +13,9 @@ import multiprocessing as mp
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -56,6 +57,9 @@ class PairFeatures:
 
 _FEATURE_NAMES = PairFeatures.names()
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 #: Below this many texts, starting worker processes costs more than counting their terms here.
 PARALLEL_MIN_TEXTS = 20_000
 
@@ -63,43 +67,57 @@ PARALLEL_MIN_TEXTS = 20_000
 def all_term_counts(texts: list[str], workers: int | None = None) -> list[dict[str, int]]:
     """:func:`.similarity.term_counts` of every text, in order, on every core for many
     (tokenising a 100k deck's answers is most of building its vectors)."""
+    return _on_every_core(_term_counts_of, texts, workers)
+
+
+def _on_every_core(
+    work: Callable[[list[T]], list[R]], inputs: list[T], workers: int | None = None
+) -> list[R]:
+    """``work`` over ``inputs`` in chunks, results in order; in forked workers when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(texts) < PARALLEL_MIN_TEXTS or "fork" not in mp.get_all_start_methods():
-        return list(map(term_counts, texts))
-    size = max(2000, len(texts) // (workers * 4))
+    if workers < 2 or len(inputs) < PARALLEL_MIN_TEXTS or "fork" not in mp.get_all_start_methods():
+        return work(inputs)
+    size = max(2000, len(inputs) // (workers * 4))
     with process_pool(workers) as pool:
-        parts = pool.map(_term_counts_of, [texts[start:start + size] for start in range(0, len(texts), size)])
-        return [counts for part in parts for counts in part]
+        parts = pool.map(work, [inputs[start:start + size] for start in range(0, len(inputs), size)])
+        return [result for part in parts for result in part]
 
 
 def _term_counts_of(texts: list[str]) -> list[dict[str, int]]:
     return [dict(term_counts(text)) for text in texts]
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What one item's texts say, before any deck-wide weighing: worked out once an item,
+    on every core for a large deck (pairs ask for each item many times)."""
+
+    question_terms: dict[str, int]
+    answer_terms: dict[str, int]
+    plain_question: str  # its content terms, for comparing wording
+    subjects: frozenset[str]  # what the question names (see question_subjects)
+    identifiers: frozenset[str]  # names the answer's code uses
+
+
+def _readings_of(items: list[tuple[str, str]]) -> list[_Reading]:
+    return [
+        _Reading(dict(term_counts(question)), dict(term_counts(answer)), _plain(question),
+                 question_subjects(question), code_identifiers(answer))
+        for question, answer in items
+    ]
+
+
 class _Profile:
-    """One item as vectors; its subjects and identifiers are worked out when a pair needs them."""
+    """One item as vectors, and the names its question and code use."""
 
-    __slots__ = ("question", "answer", "question_text", "answer_text", "_subjects", "_identifiers")
+    __slots__ = ("question", "answer", "plain_question", "named", "identifiers")
 
-    def __init__(self, question: Vector, answer: Vector, item: Item):
+    def __init__(self, question: Vector, answer: Vector, reading: _Reading, named: frozenset[str]):
         self.question = question
         self.answer = answer
-        self.question_text = item.question
-        self.answer_text = item.answer
-        self._subjects: frozenset[str] | None = None
-        self._identifiers: frozenset[str] | None = None
-
-    @property
-    def subjects(self) -> frozenset[str]:
-        if self._subjects is None:
-            self._subjects = question_subjects(self.question_text)
-        return self._subjects
-
-    @property
-    def identifiers(self) -> frozenset[str]:
-        if self._identifiers is None:
-            self._identifiers = code_identifiers(self.answer_text)
-        return self._identifiers
+        self.plain_question = reading.plain_question
+        self.named = named  # its question's subjects that are not the deck's whole topic
+        self.identifiers = reading.identifiers
 
     def mentions(self, term: str) -> bool:
         return term in self.question or term in self.answer
@@ -110,19 +128,23 @@ class PairFeaturizer:
 
     def __init__(self, items: Sequence[Item]):
         self.items = items
-        question_terms = all_term_counts([item.question for item in items])
-        answer_terms = all_term_counts([item.answer for item in items])
-        asked = [terms for terms, item in zip(question_terms, items, strict=True) if item.question]
+        readings = _on_every_core(_readings_of, [(item.question, item.answer) for item in items])
+        asked = [r.question_terms for r, item in zip(readings, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
-        self.answer_idf = TfIdf(answer_terms)
-        whole_terms = [_whole(q, a) for q, a in zip(question_terms, answer_terms, strict=True)]
-        whole_idf = TfIdf(whole_terms)
-        self.profiles = [
-            _Profile(self.question_idf.vector(q), self.answer_idf.vector(a), item)
-            for q, a, item in zip(question_terms, answer_terms, items, strict=True)
-        ]
-        self.wholes = [whole_idf.vector(terms) for terms in whole_terms]
-        self._identifier_counts: Counter[str] | None = None
+        self.answer_idf = TfIdf([reading.answer_terms for reading in readings])
+        whole_idf = TfIdf(r.question_terms.keys() | r.answer_terms.keys() for r in readings)
+        common = COMMON_SUBJECT * self.question_idf.size
+        frequency = self.question_idf.document_frequency
+        self._identifier_counts = Counter(name for reading in readings for name in reading.identifiers)
+        self.profiles: list[_Profile] = []
+        self.wholes: list[Vector] = []
+        readings.reverse()
+        while readings:  # each item's counts go once its vectors are made
+            reading = readings.pop()
+            named = frozenset(t for t in reading.subjects if frequency[t] <= common)
+            self.profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
+                                          self.answer_idf.vector(reading.answer_terms), reading, named))
+            self.wholes.append(whole_idf.vector(_whole(reading.question_terms, reading.answer_terms)))
         #: (item, other source) -> the best and second-best scores there, and the best match
         self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
 
@@ -162,7 +184,7 @@ class PairFeaturizer:
             question=cosine(first.question, second.question),
             answer=answer,
             whole=whole,
-            wording=fuzz.token_set_ratio(_plain(one.question), _plain(two.question)) / 100,
+            wording=fuzz.token_set_ratio(first.plain_question, second.plain_question) / 100,
             cross=min(_coverage(first.question, second.answer), _coverage(second.question, first.answer)),
             uncovered=max(
                 1.0 - _coverage(first.question, second.question, second.answer),
@@ -182,16 +204,12 @@ class PairFeaturizer:
             return 0.0, 0.0
         return 1.0, max(0.0, min(ahead[0] - ahead[1], behind[0] - behind[1]))
 
-    def _named(self, profile: _Profile) -> frozenset[str]:
-        common = COMMON_SUBJECT * self.question_idf.size
-        return frozenset(t for t in profile.subjects if self.question_idf.document_frequency[t] <= common)
-
     def _contrast(self, first: _Profile, second: _Profile) -> bool:
         """One question names something (body, Swagger UI, 404) the other item never mentions."""
         return any(
             not other.mentions(term)
             for one, other in ((first, second), (second, first))
-            for term in self._named(one)
+            for term in one.named
         )
 
     def _shared_identifiers(self, first: _Profile, second: _Profile) -> set[str]:
@@ -199,10 +217,6 @@ class PairFeaturizer:
         if not shared:
             return set()
         counts = self._identifier_counts
-        if counts is None:
-            counts = self._identifier_counts = Counter(
-                name for profile in self.profiles for name in profile.identifiers
-            )
         common = max(2.0, COMMON_IDENTIFIER * len(self.profiles))
         return {name for name in shared if counts[name] <= common}
 
