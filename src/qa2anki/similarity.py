@@ -229,20 +229,19 @@ class KeyIndex:
 
     def __init__(self, keys: Sequence[Sequence[str]], max_postings: int):
         self.lookups = [_lookups(terms) for terms in keys]
-        filed = [set(lookups) for lookups in self.lookups]  # a pair is listed twice, filed once
         postings: dict[object, list[int]] = defaultdict(list)
-        for index, lookups in enumerate(filed):
-            for lookup in lookups:
+        for index, lookups in enumerate(self.lookups):
+            for lookup in set(lookups):  # a pair is listed twice, filed once
                 postings[lookup].append(index)
         self.postings = {lookup: docs for lookup, docs in postings.items() if len(docs) <= max_postings}
         self._hashes: dict[tuple[object, int], int] = {}
         self._minima: dict[tuple[int, int], tuple[tuple[int, object], ...]] = {}
-        common = max(COMMON_FACTOR * max_postings, int(COMMON_SHARE * len(filed)))
+        common = max(COMMON_FACTOR * max_postings, int(COMMON_SHARE * len(self.lookups)))
         self._telling = {lookup for lookup, docs in postings.items() if len(docs) <= common}
         self.crowded: dict[object, tuple[list[tuple[int, int]], list[int]]] = {}
         for lookup, docs in postings.items():
             if max_postings < len(docs) <= common:
-                order = sorted((self._signature(filed[doc], lookup, doc), doc) for doc in docs)
+                order = sorted((self._signature(self.lookups[doc], lookup, doc), doc) for doc in docs)
                 self.crowded[lookup] = (order, [doc for _, doc in order])
 
     def neighbours(self, terms: Sequence[str], limit: int) -> list[int]:
@@ -258,9 +257,9 @@ class KeyIndex:
         empty: list[int] = []
         shared = Counter(chain.from_iterable(map(self.postings.get, lookups, repeat(empty))))
         if self.crowded:
-            filed = set(lookups)
-            for lookup in [lookup for lookup in filed if lookup in self.crowded]:  # not the dict's keys
-                shared.update(self._window(lookup, (self._signature(filed, lookup, doc), doc)))
+            crowded = [lookup for lookup in set(lookups) if lookup in self.crowded]  # not the dict's keys
+            for lookup in crowded:
+                shared.update(self._window(lookup, (self._signature(lookups, lookup, doc), doc)))
         close = [(count, other) for other, count in shared.items() if count >= 2 and other != doc]
         close.sort(key=lambda entry: (-entry[0], entry[1]))
         return [other for _, other in close[:limit]]
@@ -277,7 +276,7 @@ class KeyIndex:
         end = bisect_left(order, (signature + 1, -1), lo=at)
         return docs[max(start, at - WINDOW):min(end, at + WINDOW + 1)]
 
-    def _signature(self, lookups: set[object], crowded: object, doc: int = -1) -> int:
+    def _signature(self, lookups: list[object], crowded: object, doc: int = -1) -> int:
         """The smallest hash among a document's lookups but the crowded one: a MinHash, which
         two documents share about as often as they share lookups. Each crowded lookup hashes
         with one of :data:`HASH_SEEDS` seeds, so documents sharing several crowded lookups get
@@ -289,7 +288,7 @@ class KeyIndex:
         if minima is None:
             hashes = self._hashes
             found = [(hashes.get((lookup, seed)) or self._hash(lookup, seed), lookup)
-                     for lookup in lookups if lookup in self._telling]
+                     for lookup in set(lookups) if lookup in self._telling]
             minima = tuple(heapq.nsmallest(2, found, key=itemgetter(0)))
             if doc >= 0:
                 self._minima[doc, seed] = minima

@@ -107,17 +107,21 @@ def _readings_of(items: list[tuple[str, str]]) -> list[_Reading]:
     ]
 
 
+_NONE: frozenset[str] = frozenset()  # one empty set for every item naming nothing
+
+
 class _Profile:
     """One item as vectors, and the names its question and code use."""
 
     __slots__ = ("question", "answer", "plain_question", "named", "identifiers")
 
-    def __init__(self, question: Vector, answer: Vector, reading: _Reading, named: frozenset[str]):
+    def __init__(self, question: Vector, answer: Vector, plain_question: str, named: frozenset[str],
+                 identifiers: frozenset[str]):
         self.question = question
         self.answer = answer
-        self.plain_question = reading.plain_question
+        self.plain_question = plain_question
         self.named = named  # its question's subjects that are not the deck's whole topic
-        self.identifiers = reading.identifiers
+        self.identifiers = identifiers  # those another answer uses too (no other can share the rest)
 
     def mentions(self, term: str) -> bool:
         return term in self.question or term in self.answer
@@ -141,9 +145,11 @@ class PairFeaturizer:
         readings.reverse()
         while readings:  # each item's counts go once its vectors are made
             reading = readings.pop()
-            named = frozenset(t for t in reading.subjects if frequency[t] <= common)
+            named = frozenset(t for t in reading.subjects if frequency[t] <= common) or _NONE
+            shareable = frozenset(n for n in reading.identifiers if self._identifier_counts[n] > 1) or _NONE
             self.profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
-                                          self.answer_idf.vector(reading.answer_terms), reading, named))
+                                          self.answer_idf.vector(reading.answer_terms),
+                                          reading.plain_question, named, shareable))
             self.wholes.append(whole_idf.vector(_whole(reading.question_terms, reading.answer_terms)))
         #: (item, other source) -> the best and second-best scores there, and the best match
         self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
