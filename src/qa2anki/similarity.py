@@ -324,11 +324,21 @@ def _lookups(terms: Sequence[str]) -> list[object]:
     return [*set(terms), *pairs, *pairs]
 
 
-def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int) -> set[tuple[int, int]]:
-    """Pairs of documents sharing key terms (each keeps its ``per_item`` best partners)."""
+#: Below this many documents, searching the index on one core is quicker than starting workers.
+PARALLEL_MIN_DOCUMENTS = 20_000
+
+
+def candidate_pairs(keys: Sequence[Sequence[str]], max_postings: int, per_item: int,
+                    workers: int | None = None) -> set[tuple[int, int]]:
+    """Pairs of documents sharing key terms (each keeps its ``per_item`` best partners); the
+    documents are searched on every core when there are many (the index is only read)."""
+    from .workers import fork_map
+
     index = KeyIndex(keys, max_postings)
-    pairs: set[tuple[int, int]] = set()
-    for doc, lookups in enumerate(index.lookups):
-        for other in index.closest(lookups, per_item, doc):
-            pairs.add((min(doc, other), max(doc, other)))
-    return pairs
+
+    def partners(docs: list[int]) -> list[list[int]]:
+        return [index.closest(index.lookups[doc], per_item, doc) for doc in docs]
+
+    documents = list(range(len(index.lookups)))
+    found = fork_map(partners, documents, minimum=PARALLEL_MIN_DOCUMENTS, workers=workers)
+    return {(min(doc, other), max(doc, other)) for doc, others in enumerate(found) for other in others}

@@ -4,6 +4,8 @@ Forked workers inherit the parent's end of their task pipe, so when the parent i
 (SIGKILL, OOM killer, a closed terminal) they wait on it forever. Each worker therefore asks
 the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG`` on Linux) and, everywhere,
 watches its parent id and exits once it has been reparented.
+
+:func:`fork_map` is how the stages share work out: forked workers inherit what the work needs.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 _PR_SET_PDEATHSIG = 1
 #: Seconds between two looks at the parent id (the fallback where prctl is missing).
@@ -54,3 +58,39 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(WATCH_INTERVAL)
     os._exit(1)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_job: Callable[[list[Any]], list[Any]] | None = None  # what forked workers run (see fork_map)
+_one_job_at_a_time = threading.Lock()
+
+
+def fork_map(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: int,
+             workers: int | None = None, least_chunk: int = 1000) -> list[R]:
+    """``work`` over ``inputs`` in chunks, the results in order: on every core once there are
+    ``minimum`` inputs, serially below (starting workers costs more than it saves).
+
+    Workers are forked after ``work`` is set aside, so they inherit it and everything it refers
+    to (a deck's vectors, an index): only the inputs and results cross between processes.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(inputs) < minimum or "fork" not in mp.get_all_start_methods():
+        return work(inputs)
+    global _job
+    size = max(least_chunk, len(inputs) // (workers * 4))
+    with _one_job_at_a_time:
+        _job = work
+        try:
+            with process_pool(workers) as pool:
+                chunks = [inputs[start:start + size] for start in range(0, len(inputs), size)]
+                parts = pool.map(_run_job, chunks)
+                return [result for part in parts for result in part]
+        finally:
+            _job = None
+
+
+def _run_job(chunk: list[Any]) -> list[Any]:
+    assert _job is not None, "fork_map's workers inherit the job"
+    return _job(chunk)

@@ -65,8 +65,14 @@ class DedupResult:
     unattached: tuple[Item, ...] = ()
 
 
-def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupResult:
-    """Cluster items asking the same question; answer-only units join the question they answer."""
+def deduplicate(
+    items: Iterable[Item], spec: DedupSpec | None = None, workers: int | None = None
+) -> DedupResult:
+    """Cluster items asking the same question; answer-only units join the question they answer.
+
+    ``workers``: processes a large deck's work is shared out to (every core by default); the
+    result is the same however many.
+    """
     items = list(items)
     spec = spec or DedupSpec()
     threshold = spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD
@@ -80,17 +86,17 @@ def deduplicate(items: Iterable[Item], spec: DedupSpec | None = None) -> DedupRe
         for group in resolve_groups(spec.keep_separate, keys, "keep_separate", diagnostics)
         for pair in pairs(group)
     }
-    scorer = PairScorer(items)
+    scorer = PairScorer(items, workers)
     clusters = Clusters(scorer, threshold, apart)
     for group in forced:
         if any(frozenset(pair) in apart for pair in pairs(group)):
             diagnostics.append(override_warning(items, group, "is both merged and kept separate; merged"))
         for other in group[1:]:
             clusters.join(group[0], other, forced=True)
-    question_pairs = _question_candidates(items, scorer)
+    question_pairs = _question_candidates(items, scorer, workers)
     unit_pairs = _unit_candidates(items, scorer, clusters)
     scorer.remember_best([*question_pairs, *unit_pairs])
-    scorer.score_all([*question_pairs, *unit_pairs])
+    scorer.score_all([*question_pairs, *unit_pairs], workers)
     misses = _join_questions(question_pairs, scorer, clusters)
     misses += _attach_answer_only(unit_pairs, scorer, clusters)
     return _result(items, clusters, threshold, diagnostics, misses)
@@ -102,7 +108,9 @@ def _without_merging(items: list[Item], threshold: float) -> DedupResult:
     return DedupResult(cards, tuple(map(_no_question, units)), threshold=threshold, unattached=units)
 
 
-def _question_candidates(items: list[Item], scorer: PairScorer) -> list[tuple[int, int]]:
+def _question_candidates(
+    items: list[Item], scorer: PairScorer, workers: int | None = None
+) -> list[tuple[int, int]]:
     """Question pairs worth scoring: those sharing key terms of their questions or answers."""
     questions = [i for i, item in enumerate(items) if not item.is_answer_only]
     keys = [
@@ -110,7 +118,7 @@ def _question_candidates(items: list[Item], scorer: PairScorer) -> list[tuple[in
         + key_terms(scorer.profiles[i].answer, _ANSWER_KEYS)
         for i in questions
     ]
-    found = candidate_pairs(keys, _MAX_POSTINGS, _PARTNERS_PER_ITEM)
+    found = candidate_pairs(keys, _MAX_POSTINGS, _PARTNERS_PER_ITEM, workers)
     return sorted((questions[a], questions[b]) for a, b in found)
 
 

@@ -9,19 +9,16 @@ other's best match in its source. :mod:`.model` weighs them; nothing here decide
 from __future__ import annotations
 
 import keyword
-import multiprocessing as mp
-import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from ..models import Item
 from ..similarity import TfIdf, Vector, content_terms, cosine, question_subjects, term_counts
-from ..workers import process_pool
+from ..workers import fork_map
 
 #: A named thing in more than this share of all questions is the deck's topic, not a subject.
 COMMON_SUBJECT = 0.2
@@ -57,9 +54,6 @@ class PairFeatures:
 
 _FEATURE_NAMES = PairFeatures.names()
 
-T = TypeVar("T")
-R = TypeVar("R")
-
 #: Below this many texts, starting worker processes costs more than counting their terms here.
 PARALLEL_MIN_TEXTS = 20_000
 
@@ -67,20 +61,7 @@ PARALLEL_MIN_TEXTS = 20_000
 def all_term_counts(texts: list[str], workers: int | None = None) -> list[dict[str, int]]:
     """:func:`.similarity.term_counts` of every text, in order, on every core for many
     (tokenising a 100k deck's answers is most of building its vectors)."""
-    return _on_every_core(_term_counts_of, texts, workers)
-
-
-def _on_every_core(
-    work: Callable[[list[T]], list[R]], inputs: list[T], workers: int | None = None
-) -> list[R]:
-    """``work`` over ``inputs`` in chunks, results in order; in forked workers when there are many."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(inputs) < PARALLEL_MIN_TEXTS or "fork" not in mp.get_all_start_methods():
-        return work(inputs)
-    size = max(2000, len(inputs) // (workers * 4))
-    with process_pool(workers) as pool:
-        parts = pool.map(work, [inputs[start:start + size] for start in range(0, len(inputs), size)])
-        return [result for part in parts for result in part]
+    return fork_map(_term_counts_of, texts, minimum=PARALLEL_MIN_TEXTS, workers=workers, least_chunk=2000)
 
 
 def _term_counts_of(texts: list[str]) -> list[dict[str, int]]:
@@ -130,9 +111,10 @@ class _Profile:
 class PairFeaturizer:
     """Fits term weights on a deck's items, then gives the :class:`PairFeatures` of any pair."""
 
-    def __init__(self, items: Sequence[Item]):
+    def __init__(self, items: Sequence[Item], workers: int | None = None):
         self.items = items
-        readings = _on_every_core(_readings_of, [(item.question, item.answer) for item in items])
+        readings = fork_map(_readings_of, [(item.question, item.answer) for item in items],
+                            minimum=PARALLEL_MIN_TEXTS, workers=workers, least_chunk=2000)
         asked = [r.question_terms for r, item in zip(readings, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf([reading.answer_terms for reading in readings])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import NamedTuple
 
 from ..models import Item
-from ..workers import process_pool
+from ..workers import fork_map
 from .features import PairFeatures, PairFeaturizer, _Profile
 from .model import QUESTION_PAIRS, UNIT_PAIRS
 
@@ -57,9 +54,9 @@ class PairScorer:
     :class:`Rating` is kept. A pair's signals (:meth:`score`) are worked out again when asked
     for: only the pairs that end up linked or nearly linked need them."""
 
-    def __init__(self, items: Sequence[Item]):
+    def __init__(self, items: Sequence[Item], workers: int | None = None):
         self.items = items
-        self.featurizer = PairFeaturizer(items)
+        self.featurizer = PairFeaturizer(items, workers)
         self._ratings: dict[tuple[int, int], Rating] = {}
         self._specifics = [_specifics(item) for item in items]
 
@@ -78,19 +75,7 @@ class PairScorer:
         thousands. Forked workers see this scorer as it is; the ratings come back in order."""
         keys = dict.fromkeys((min(i, j), max(i, j)) for i, j in pairs)
         todo = [key for key in keys if key not in self._ratings]
-        workers = workers if workers is not None else (os.cpu_count() or 1)
-        if workers < 2 or len(todo) < PARALLEL_MIN_PAIRS or "fork" not in mp.get_all_start_methods():
-            ratings: Iterable[Rating] = [self._rate(i, j) for i, j in todo]
-        else:
-            global _forked
-            _forked = self
-            size = max(1000, len(todo) // (workers * 4))
-            try:
-                with process_pool(workers) as pool:
-                    ratings = list(chain.from_iterable(pool.map(_rate_chunk, [
-                        todo[start:start + size] for start in range(0, len(todo), size)])))
-            finally:
-                _forked = None
+        ratings = fork_map(self._rate_all, todo, minimum=PARALLEL_MIN_PAIRS, workers=workers)
         self._ratings.update(zip(todo, ratings, strict=True))
 
     def rating(self, i: int, j: int) -> Rating:
@@ -104,6 +89,9 @@ class PairScorer:
     def score(self, i: int, j: int) -> Score:
         """The pair's score with every signal behind it (worked out afresh: see the class)."""
         return self._compute(min(i, j), max(i, j))
+
+    def _rate_all(self, pairs: list[tuple[int, int]]) -> list[Rating]:
+        return [self._rate(i, j) for i, j in pairs]
 
     def _rate(self, i: int, j: int) -> Rating:
         score = self._compute(i, j)
@@ -127,14 +115,6 @@ class PairScorer:
 
 #: Below this many pairs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAIRS = 20_000
-
-_forked: PairScorer | None = None  # the scorer a forked worker scores with
-
-
-def _rate_chunk(pairs: list[tuple[int, int]]) -> list[Rating]:
-    assert _forked is not None
-    return [_forked._rate(i, j) for i, j in pairs]
-
 
 _BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(.*?)^[ \t]*\1", re.DOTALL | re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
