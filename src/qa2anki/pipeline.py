@@ -7,8 +7,6 @@ and collects what happened into a :class:`BuildReport` the CLI prints and tests 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing as mp
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -240,19 +238,13 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
     still surfaces for the first failing source in manifest order, as when reading one by one.
     """
-    from .workers import process_pool
+    from .workers import fork_map
 
     read_one = partial(_read_one, limits=limits)
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(specs) < 4 or "fork" not in mp.get_all_start_methods():
+    if sum(spec.path.stat().st_size for spec in specs if spec.path.is_file()) < PARALLEL_READ_BYTES:
         yield from map(read_one, specs)
         return
-    total = sum(spec.path.stat().st_size for spec in specs if spec.path.is_file())
-    if total < PARALLEL_READ_BYTES:
-        yield from map(read_one, specs)
-        return
-    with process_pool(workers) as pool:
-        yield from pool.map(read_one, specs)
+    yield from fork_map(lambda chunk: list(map(read_one, chunk)), list(specs), minimum=4, least_chunk=1)
 
 
 def _read_kept(specs: tuple[SourceSpec, ...], limits: Limits, cache: ReadCache) -> Iterator[ReadOutcome]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import multiprocessing as mp
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,7 +45,7 @@ from .plaintext import plain_text
 from .recover import occurrence_pattern
 from .render_cache import RenderCache, card_key, settings_digest
 from .sanitize import ALLOWED_TAGS, sanitize_html
-from .workers import process_pool
+from .workers import fork_map
 
 CODE_CLASS = "highlight"  # the wrapper class pygments' CSS is scoped to
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
@@ -739,13 +737,13 @@ def _shown_names(card: Card, spec: NoteSpec) -> tuple[str, ...]:
 def _render_all(
     jobs: list[tuple[Card, NoteSpec]], media: dict[str, Any], workers: int | None
 ) -> RenderedDeck:
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(jobs) < PARALLEL_MIN_CARDS or "fork" not in mp.get_all_start_methods():
-        return _render_chunk((jobs, media))
-    size = max(200, len(jobs) // (workers * 8))
-    chunks = [(jobs[i:i + size], media) for i in range(0, len(jobs), size)]
-    with process_pool(workers) as pool:
-        parts = list(pool.map(_render_chunk, chunks))
+    def render_chunk(positions: list[int]) -> list[RenderedDeck]:
+        return [_render_chunk(([jobs[position] for position in positions], media))]
+
+    parts = fork_map(render_chunk, list(range(len(jobs))), minimum=PARALLEL_MIN_CARDS, workers=workers,
+                     least_chunk=200)
+    if len(parts) == 1:
+        return parts[0]
     diagnostics = tuple(dict.fromkeys(d for part in parts for d in part.diagnostics))
     files = {name: content for part in parts for name, content in part.media.items()}
     images = {path: digest for part in parts for path, digest in part.image_paths.items()}

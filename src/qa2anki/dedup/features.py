@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -68,27 +69,26 @@ def _term_counts_of(texts: list[str]) -> list[dict[str, int]]:
     return [dict(term_counts(text)) for text in texts]
 
 
-@dataclass(frozen=True)
-class _Reading:
+_NONE: frozenset[str] = frozenset()  # one empty set for every item naming nothing
+
+
+class _Reading(NamedTuple):
     """What one item's texts say, before any deck-wide weighing: worked out once an item,
     on every core for a large deck (pairs ask for each item many times)."""
 
     question_terms: dict[str, int]
     answer_terms: dict[str, int]
     plain_question: str  # its content terms, for comparing wording
-    subjects: frozenset[str]  # what the question names (see question_subjects)
-    identifiers: frozenset[str]  # names the answer's code uses
+    subjects: tuple[str, ...]  # what the question names (see question_subjects)
+    identifiers: tuple[str, ...]  # names the answer's code uses (tuples: a tenth of a set's memory)
 
 
 def _readings_of(items: list[tuple[str, str]]) -> list[_Reading]:
     return [
         _Reading(dict(term_counts(question)), dict(term_counts(answer)), _plain(question),
-                 question_subjects(question), code_identifiers(answer))
+                 tuple(question_subjects(question)), tuple(code_identifiers(answer)))
         for question, answer in items
     ]
-
-
-_NONE: frozenset[str] = frozenset()  # one empty set for every item naming nothing
 
 
 class _Profile:
@@ -102,7 +102,7 @@ class _Profile:
         self.answer = answer
         self.plain_question = plain_question
         self.named = named  # its question's subjects that are not the deck's whole topic
-        self.identifiers = identifiers  # those another answer uses too (no other can share the rest)
+        self.identifiers = identifiers  # its rare ones another answer uses too (no pair shares the rest)
 
     def mentions(self, term: str) -> bool:
         return term in self.question or term in self.answer
@@ -121,14 +121,17 @@ class PairFeaturizer:
         whole_idf = TfIdf(r.question_terms.keys() | r.answer_terms.keys() for r in readings)
         common = COMMON_SUBJECT * self.question_idf.size
         frequency = self.question_idf.document_frequency
-        self._identifier_counts = Counter(name for reading in readings for name in reading.identifiers)
+        identifier_counts = Counter(name for reading in readings for name in reading.identifiers)
+        too_common = max(2.0, COMMON_IDENTIFIER * len(readings))
         self.profiles: list[_Profile] = []
         self.wholes: list[Vector] = []
         readings.reverse()
         while readings:  # each item's counts go once its vectors are made
             reading = readings.pop()
             named = frozenset(t for t in reading.subjects if frequency[t] <= common) or _NONE
-            shareable = frozenset(n for n in reading.identifiers if self._identifier_counts[n] > 1) or _NONE
+            shareable = frozenset(
+                name for name in reading.identifiers if 1 < identifier_counts[name] <= too_common
+            ) or _NONE
             self.profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
                                           self.answer_idf.vector(reading.answer_terms),
                                           reading.plain_question, named, shareable))
@@ -160,7 +163,7 @@ class PairFeaturizer:
         answer = cosine(first.answer, second.answer)
         whole = cosine(self.wholes[i], self.wholes[j])
         mutual, margin = self._mutual(i, j)
-        code = min(len(self._shared_identifiers(first, second)), _IDENTIFIERS_ENOUGH) / _IDENTIFIERS_ENOUGH
+        code = min(len(first.identifiers & second.identifiers), _IDENTIFIERS_ENOUGH) / _IDENTIFIERS_ENOUGH
         same = float(one.source == two.source)
         if not (one.question and two.question):  # an answer-only unit: its answer is all there is
             asked, other = (first, second) if one.question else (second, first)
@@ -199,14 +202,6 @@ class PairFeaturizer:
             for one, other in ((first, second), (second, first))
             for term in one.named
         )
-
-    def _shared_identifiers(self, first: _Profile, second: _Profile) -> set[str]:
-        shared = first.identifiers & second.identifiers
-        if not shared:
-            return set()
-        counts = self._identifier_counts
-        common = max(2.0, COMMON_IDENTIFIER * len(self.profiles))
-        return {name for name in shared if counts[name] <= common}
 
 
 def _whole(question: dict[str, int], answer: dict[str, int]) -> dict[str, int]:
