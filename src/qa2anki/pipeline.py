@@ -244,7 +244,8 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
     if sum(spec.path.stat().st_size for spec in specs if spec.path.is_file()) < PARALLEL_READ_BYTES:
         yield from map(read_one, specs)
         return
-    yield from fork_map(lambda chunk: list(map(read_one, chunk)), list(specs), minimum=4, least_chunk=1)
+    # a file at a time: files vary in size, and each is a lot of work
+    yield from fork_map(lambda chunk: list(map(read_one, chunk)), list(specs), minimum=4, chunk=1)
 
 
 def _read_kept(specs: tuple[SourceSpec, ...], limits: Limits, cache: ReadCache) -> Iterator[ReadOutcome]:

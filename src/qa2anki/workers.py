@@ -68,9 +68,12 @@ _one_job_at_a_time = threading.Lock()
 
 
 def fork_map(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: int,
-             workers: int | None = None, least_chunk: int = 1000) -> list[R]:
+             workers: int | None = None, least_chunk: int = 1000, chunk: int | None = None) -> list[R]:
     """``work`` over ``inputs`` in chunks, the results in order: on every core once there are
     ``minimum`` inputs, serially below (starting workers costs more than it saves).
+
+    A worker takes ``chunk`` inputs at a time; by default a quarter of its share, but at least
+    ``least_chunk`` (small inputs cost more to send than to work on).
 
     Workers are forked after ``work`` is set aside, so they inherit it and everything it refers
     to (a deck's vectors, an index): only the inputs and results cross between processes.
@@ -79,7 +82,7 @@ def fork_map(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: in
     if workers < 2 or len(inputs) < minimum or "fork" not in mp.get_all_start_methods():
         return work(inputs)
     global _job
-    size = max(least_chunk, len(inputs) // (workers * 4))
+    size = chunk or max(least_chunk, len(inputs) // (workers * 4))
     with _one_job_at_a_time:
         _job = work
         try:
