@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -27,9 +28,9 @@ def test_parallel_read_matches_sequential(tmp_path: Path, monkeypatch):
     unknown = tmp_path / "notes.bin.txt"
     unknown.write_text("zzz qqq\n" * 3)
     deck = _deck(tmp_path, unknown)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     one = pipeline.read_deck_sources(deck)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(pipeline, "PARALLEL_READ_BYTES", 0)
     two = pipeline.read_deck_sources(deck)
     assert two == one
@@ -40,7 +41,7 @@ def test_an_error_in_a_worker_keeps_its_file_and_line(tmp_path: Path, monkeypatc
     broken = tmp_path / "broken.json"
     broken.write_text('[{"data":1},\n{"q": "x"')  # a truncated payload
     deck = _deck(tmp_path, broken)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(pipeline, "PARALLEL_READ_BYTES", 0)
     with pytest.raises(SourceError) as caught:
         pipeline.read_deck_sources(deck)
