@@ -54,8 +54,7 @@ MAX_RECORD_BYTES = 32 * 2**20
 MAX_TEXT = 100_000
 
 #: The libraries whose versions change what a deck holds (rendering, highlighting, packaging).
-_LIBRARIES = ("genanki", "markdown", "markdown-it-py", "pygments", "pyyaml", "nh3", "rapidfuzz",
-              "snowballstemmer")
+_LIBRARIES = ("genanki", "markdown-it-py", "pygments", "pyyaml", "nh3", "rapidfuzz", "pystemmer")
 
 #: Control characters (tab aside), terminal escapes (C0, DEL, C1), line separators, bidi and
 #: zero-width formatting, lone surrogates: none of these belong in a summary printed again.

@@ -96,11 +96,11 @@ _TERMS = _TermCache()
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    """Snowball's English stemmer, made when a text is first stemmed (not when a no-change
-    build only reads its lockfile)."""
-    import snowballstemmer
+    """Snowball's English stemmer (PyStemmer, its C build), made when a text is first stemmed
+    (not when a no-change build only reads its lockfile)."""
+    import Stemmer
 
-    return snowballstemmer.stemmer("english")
+    return Stemmer.Stemmer("english")
 
 
 def _stemmed(word: str) -> str:
