@@ -238,14 +238,14 @@ def _read_each(specs: tuple[SourceSpec, ...], limits: Limits) -> Iterator[ReadOu
     Parsing is pure CPU work per file, so forked workers divide it by the cores. An error
     still surfaces for the first failing source in manifest order, as when reading one by one.
     """
-    from .workers import fork_map
+    from .workers import fork_iter
 
     read_one = partial(_read_one, limits=limits)
     if sum(spec.path.stat().st_size for spec in specs if spec.path.is_file()) < PARALLEL_READ_BYTES:
         yield from map(read_one, specs)
         return
     # a file at a time: files vary in size, and each is a lot of work
-    yield from fork_map(lambda chunk: list(map(read_one, chunk)), list(specs), minimum=4, chunk=1)
+    yield from fork_iter(lambda chunk: list(map(read_one, chunk)), list(specs), minimum=4, chunk=1)
 
 
 def _read_kept(specs: tuple[SourceSpec, ...], limits: Limits, cache: ReadCache) -> Iterator[ReadOutcome]:

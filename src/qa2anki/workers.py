@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -63,14 +63,23 @@ def _watch(parent: int) -> None:
 T = TypeVar("T")
 R = TypeVar("R")
 
-_job: Callable[[list[Any]], list[Any]] | None = None  # what forked workers run (see fork_map)
+_job: tuple[int, Callable[[list[Any]], list[Any]]] | None = None  # what forked workers run, numbered
+_jobs_started = 0
 _one_job_at_a_time = threading.Lock()
 
 
 def fork_map(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: int,
              workers: int | None = None, least_chunk: int = 1000, chunk: int | None = None) -> list[R]:
-    """``work`` over ``inputs`` in chunks, the results in order: on every core once there are
-    ``minimum`` inputs, serially below (starting workers costs more than it saves).
+    """``work`` over ``inputs`` in chunks, the results in order (see :func:`fork_iter`)."""
+    return list(fork_iter(work, inputs, minimum=minimum, workers=workers, least_chunk=least_chunk,
+                          chunk=chunk))
+
+
+def fork_iter(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: int,
+              workers: int | None = None, least_chunk: int = 1000, chunk: int | None = None) -> Iterator[R]:
+    """``work`` over ``inputs`` in chunks, each result as soon as it and those before it are
+    done: on every core once there are ``minimum`` inputs, serially below (starting workers
+    costs more than it saves).
 
     A worker takes ``chunk`` inputs at a time; by default a quarter of its share, but at least
     ``least_chunk`` (small inputs cost more to send than to work on).
@@ -80,20 +89,29 @@ def fork_map(work: Callable[[list[T]], list[R]], inputs: list[T], *, minimum: in
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(inputs) < minimum or "fork" not in mp.get_all_start_methods():
-        return work(inputs)
-    global _job
+        yield from work(inputs)
+        return
+    global _job, _jobs_started
     size = chunk or max(least_chunk, len(inputs) // (workers * 4))
-    with _one_job_at_a_time:
-        _job = work
+    with _one_job_at_a_time:  # the job is set aside only while its workers are forked
+        _jobs_started += 1
+        _job = (_jobs_started, work)
+        pool = process_pool(workers)
         try:
-            with process_pool(workers) as pool:
-                chunks = [inputs[start:start + size] for start in range(0, len(inputs), size)]
-                parts = pool.map(_run_job, chunks)
-                return [result for part in parts for result in part]
+            chunks = [(_jobs_started, inputs[start:start + size]) for start in range(0, len(inputs), size)]
+            parts = pool.map(_run_job, chunks)  # submits every chunk: the workers are forked now
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
         finally:
             _job = None
+    with pool:
+        for part in parts:
+            yield from part
 
 
-def _run_job(chunk: list[Any]) -> list[Any]:
-    assert _job is not None, "fork_map's workers inherit the job"
-    return _job(chunk)
+def _run_job(numbered: tuple[int, list[Any]]) -> list[Any]:
+    number, chunk = numbered
+    if _job is None or _job[0] != number:  # a worker forked when another job was set aside
+        raise RuntimeError("a worker process started without its job")
+    return _job[1](chunk)
