@@ -114,7 +114,7 @@ class PairScorer:
 
 
 #: Below this many pairs, starting worker processes costs more than it saves.
-PARALLEL_MIN_PAIRS = 20_000
+PARALLEL_MIN_PAIRS = 5_000
 
 _BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(.*?)^[ \t]*\1", re.DOTALL | re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
