@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ..manifest import DedupSpec
 from ..models import Card, Diagnostic, Dropped, Item
-from ..similarity import KeyIndex, candidate_pairs, key_terms
+from ..similarity import KeyIndex, candidate_pairs
 from .cards import answer_quality, build_card, question_clarity
 from .clusters import SAME_SOURCE_MARGIN, Clusters, Link
 from .overrides import item_keys, override_warning, pairs, resolve_groups
@@ -87,14 +87,16 @@ def deduplicate(
         for pair in pairs(group)
     }
     scorer = PairScorer(items, workers)
+    question_pairs = _question_candidates(items, scorer, workers)  # before any vector is made
+    unit_pairs = _unit_candidates(items, scorer)
     clusters = Clusters(scorer, threshold, apart)
     for group in forced:
         if any(frozenset(pair) in apart for pair in pairs(group)):
             diagnostics.append(override_warning(items, group, "is both merged and kept separate; merged"))
         for other in group[1:]:
             clusters.join(group[0], other, forced=True)
-    question_pairs = _question_candidates(items, scorer, workers)
-    unit_pairs = _unit_candidates(items, scorer, clusters)
+    # a unit the manifest already merged stays where the user put it
+    unit_pairs = [(question, unit) for question, unit in unit_pairs if len(clusters.group(unit)) == 1]
     scorer.remember_best([*question_pairs, *unit_pairs])
     scorer.score_all([*question_pairs, *unit_pairs], workers)
     misses = _join_questions(question_pairs, scorer, clusters)
@@ -113,31 +115,22 @@ def _question_candidates(
 ) -> list[tuple[int, int]]:
     """Question pairs worth scoring: those sharing key terms of their questions or answers."""
     questions = [i for i, item in enumerate(items) if not item.is_answer_only]
-    keys = [
-        key_terms(scorer.profiles[i].question, _QUESTION_KEYS)
-        + key_terms(scorer.profiles[i].answer, _ANSWER_KEYS)
-        for i in questions
-    ]
+    keys = [scorer.featurizer.key_terms(i, _QUESTION_KEYS, _ANSWER_KEYS) for i in questions]
     found = candidate_pairs(keys, _MAX_POSTINGS, _PARTNERS_PER_ITEM, workers)
     return sorted((questions[a], questions[b]) for a, b in found)
 
 
-def _unit_candidates(items: list[Item], scorer: PairScorer, clusters: Clusters) -> list[tuple[int, int]]:
-    """(question, unit) pairs worth scoring: questions whose answers share a unit's key terms.
-
-    A unit the manifest already merged stays where the user put it.
-    """
-    units = [i for i, item in enumerate(items) if item.is_answer_only and len(clusters.group(i)) == 1]
+def _unit_candidates(items: list[Item], scorer: PairScorer) -> list[tuple[int, int]]:
+    """(question, unit) pairs worth scoring: questions whose answers share a unit's key terms."""
+    units = [i for i, item in enumerate(items) if item.is_answer_only]
     if not units:
         return []
     questions = [i for i, item in enumerate(items) if not item.is_answer_only]
-    index = KeyIndex([key_terms(scorer.profiles[i].answer, _UNIT_KEYS) for i in questions], _MAX_POSTINGS)
+    index = KeyIndex([scorer.featurizer.key_terms(i, 0, _UNIT_KEYS) for i in questions], _MAX_POSTINGS)
     return [
         (questions[position], unit)
         for unit in units
-        for position in index.neighbours(
-            key_terms(scorer.profiles[unit].answer, _UNIT_KEYS), _PARTNERS_PER_ITEM
-        )
+        for position in index.neighbours(scorer.featurizer.key_terms(unit, 0, _UNIT_KEYS), _PARTNERS_PER_ITEM)
     ]
 
 
@@ -226,8 +219,7 @@ def pair_scores(items: Iterable[Item], wanted: Iterable[tuple[int, int]]) -> lis
     """
     items = list(items)
     scorer = PairScorer(items)
-    clusters = Clusters(scorer, DEFAULT_THRESHOLD, set())
-    scorer.remember_best([*_question_candidates(items, scorer), *_unit_candidates(items, scorer, clusters)])
+    scorer.remember_best([*_question_candidates(items, scorer), *_unit_candidates(items, scorer)])
     return [scorer.score(i, j) for i, j in wanted]
 
 

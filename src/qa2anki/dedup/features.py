@@ -18,7 +18,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from ..models import Item
-from ..similarity import TfIdf, Vector, content_terms, cosine, question_subjects, term_counts
+from ..similarity import TfIdf, Vector, content_terms, cosine, key_terms, question_subjects, term_counts
 from ..workers import fork_map
 
 #: A named thing in more than this share of all questions is the deck's topic, not a subject.
@@ -110,7 +110,12 @@ class _Profile:
 
 
 class PairFeaturizer:
-    """Fits term weights on a deck's items, then gives the :class:`PairFeatures` of any pair."""
+    """Fits term weights on a deck's items, then gives the :class:`PairFeatures` of any pair.
+
+    The items' vectors are made when first needed: candidate pairs are found (:meth:`key_terms`)
+    from each item's term counts alone, so a large deck never holds its counts, its vectors and
+    the candidate index at once.
+    """
 
     def __init__(self, items: Sequence[Item], workers: int | None = None):
         self.items = items
@@ -119,13 +124,41 @@ class PairFeaturizer:
         asked = [r.question_terms for r, item in zip(readings, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf([reading.answer_terms for reading in readings])
-        whole_idf = TfIdf(r.question_terms.keys() | r.answer_terms.keys() for r in readings)
+        self._whole_idf = TfIdf(r.question_terms.keys() | r.answer_terms.keys() for r in readings)
+        self._readings: list[_Reading] | None = readings
+        self._profiles: list[_Profile] = []
+        self._wholes: list[Vector] = []
+        #: (item, other source) -> the best and second-best scores there, and the best match
+        self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
+
+    def key_terms(self, index: int, question: int, answer: int) -> list[str]:
+        """The ``question`` heaviest terms of an item's question and the ``answer`` heaviest of its
+        answer (see :func:`.similarity.key_terms`), its vectors made for the moment if not yet kept."""
+        if self._readings is None:
+            profile = self._profiles[index]
+            return key_terms(profile.question, question) + key_terms(profile.answer, answer)
+        reading = self._readings[index]
+        asked = key_terms(self.question_idf.vector(reading.question_terms), question) if question else []
+        return asked + key_terms(self.answer_idf.vector(reading.answer_terms), answer)
+
+    @property
+    def profiles(self) -> list[_Profile]:
+        self._make_vectors()
+        return self._profiles
+
+    @property
+    def wholes(self) -> list[Vector]:
+        self._make_vectors()
+        return self._wholes
+
+    def _make_vectors(self) -> None:
+        readings, self._readings = self._readings, None
+        if readings is None:
+            return
         common = COMMON_SUBJECT * self.question_idf.size
         frequency = self.question_idf.document_frequency
         identifier_counts = Counter(name for reading in readings for name in reading.identifiers)
         too_common = max(2.0, COMMON_IDENTIFIER * len(readings))
-        self.profiles: list[_Profile] = []
-        self.wholes: list[Vector] = []
         readings.reverse()
         while readings:  # each item's counts go once its vectors are made
             reading = readings.pop()
@@ -133,12 +166,10 @@ class PairFeaturizer:
             shareable = frozenset(
                 name for name in reading.identifiers if 1 < identifier_counts[name] <= too_common
             ) or _NONE
-            self.profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
-                                          self.answer_idf.vector(reading.answer_terms),
-                                          reading.plain_question, named, shareable))
-            self.wholes.append(whole_idf.vector(_whole(reading.question_terms, reading.answer_terms)))
-        #: (item, other source) -> the best and second-best scores there, and the best match
-        self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
+            self._profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
+                                           self.answer_idf.vector(reading.answer_terms),
+                                           reading.plain_question, named, shareable))
+            self._wholes.append(self._whole_idf.vector(_whole(reading.question_terms, reading.answer_terms)))
 
     def base(self, i: int, j: int) -> float:
         """A quick similarity of everything the two items say, to rank each item's matches."""
