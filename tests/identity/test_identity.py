@@ -243,3 +243,17 @@ def test_renaming_a_deck_keeps_its_notes():
     renamed = Ledger(ledger.lock(), now=2000, decks=["New name"]).assign("New name", (Card((B,)), Card((A,))))
     assert renamed.guids == (first.guids[1], first.guids[0])
     assert renamed.removed == ()
+
+
+def test_a_large_deck_sketched_on_every_core_locks_as_on_one(monkeypatch):
+    """Settling works out each note's fingerprint and sketches on forked workers from
+    PARALLEL_MIN_NOTES notes: the lockfile is the same byte for byte."""
+    import qa2anki.identity as identity
+
+    cards = [Card((item(f"part{n % 3}.md", f"Q{n}", f"Question {n} about {'abc'[n % 3]}?", "abc"[n % 3]),))
+             for n in range(60)]
+    _, serial, _ = run(Lock(), *cards)
+    monkeypatch.setattr(identity, "PARALLEL_MIN_NOTES", 0)
+    _, forked, _ = run(Lock(), *cards)
+    assert lock_text(forked.lock()) == lock_text(serial.lock())
+    assert len(forked.lock().records) == 60

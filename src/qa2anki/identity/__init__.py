@@ -464,10 +464,16 @@ class Ledger:
 
     def settle(self, assignment: Assignment, notes: tuple[Note, ...]) -> tuple[tuple[Note, ...], DeckChanges]:
         """Notes stamped with the time their content last changed, and the deck's changes."""
+        from ..workers import fork_map
+
+        def fingerprints(positions: list[int]) -> list[tuple[str, tuple[LockedItem, ...]]]:
+            return [(note_fingerprint(notes[p]), tuple(map(_locked, notes[p].card.items))) for p in positions]
+
+        # sketching a large deck's answers is seconds of work: every core does it
+        made = fork_map(fingerprints, list(range(len(notes))), minimum=PARALLEL_MIN_NOTES)
         counts = {"new": 0, "updated": 0, "unchanged": 0}
         stamped = []
-        for note, previous in zip(notes, assignment.previous, strict=True):
-            content = note_fingerprint(note)
+        for note, previous, (content, locked) in zip(notes, assignment.previous, made, strict=True):
             if previous is None:
                 state, mtime = "new", self.now
             elif previous.live and previous.content == content:
@@ -478,7 +484,7 @@ class Ledger:
             serial = previous.serial if previous else self._next_serial()
             self._records[note.guid] = LockRecord(
                 deck=assignment.deck, guid=note.guid, serial=serial, position=note.position, mtime=mtime,
-                content=content, items=tuple(_locked(item) for item in note.card.items), kind=note.card.kind,
+                content=content, items=locked, kind=note.card.kind,
             )
             stamped.append(_with(note, mtime=mtime))
         removed = []
@@ -508,6 +514,10 @@ class Ledger:
 def source_guid(card: Card) -> str:
     """The GUID a source gave the card's note: its primary member's, else another member's."""
     return next((item.guid.strip() for item in card.items if item.guid.strip()), "")
+
+
+#: From this many notes, their fingerprints and sketches are worked out on every core.
+PARALLEL_MIN_NOTES = 5000
 
 
 def _locked(item: Item) -> LockedItem:
