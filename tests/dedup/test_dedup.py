@@ -302,3 +302,26 @@ def test_operators_are_what_a_question_asks_about():
     other = Item("What does `??` do?", "`??` gives the right side when the left is null or undefined.",
                  source="site.md", ref="nullish")
     assert len(deduplicate([pair[0], other]).cards) == 2
+
+
+def test_a_unit_the_manifest_merged_stays_where_the_user_put_it():
+    """Units are searched before the manifest's merges are applied; one it merged must still
+    never be attached elsewhere by score."""
+    corpus = items("lifecycle_site", "middleware_order_site", "lifecycle_unit")
+    assert together(deduplicate(corpus).cards, "lifecycle_site", "lifecycle_unit")  # by score
+    unit, other = items("lifecycle_unit", "middleware_order_site")
+    spec = DedupSpec(merge=((key(other), key(unit)),))
+    result = deduplicate(corpus, spec)
+    assert together(result.cards, "middleware_order_site", "lifecycle_unit")
+    assert not together(result.cards, "lifecycle_site", "lifecycle_unit")
+
+
+def test_key_terms_are_the_same_before_and_after_the_vectors_are_kept():
+    """Candidates are found from term counts before any vector is kept: the key terms must be
+    those the kept vectors give."""
+    corpus = items(*EVERYTHING)
+    featurizer = PairScorer(corpus).featurizer
+    early = [featurizer.key_terms(i, 4, 6) for i in range(len(corpus))]
+    assert featurizer.profiles  # the vectors are made and kept from here on
+    assert [featurizer.key_terms(i, 4, 6) for i in range(len(corpus))] == early
+    assert any(early)
