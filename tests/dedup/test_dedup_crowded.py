@@ -7,7 +7,6 @@ import pytest
 
 from qa2anki import similarity
 from qa2anki.dedup import _MAX_POSTINGS, deduplicate, features, scoring
-from qa2anki.dedup.features import all_term_counts
 from qa2anki.models import Item
 from qa2anki.similarity import KeyIndex
 
@@ -42,11 +41,17 @@ def test_crowded_lookups_give_each_document_a_few_neighbours_not_all():
     assert all(len(index.closest(lookups, 50, doc)) <= 12 for doc, lookups in enumerate(index.lookups))
 
 
-def test_term_counts_on_the_workers_are_those_counted_here(monkeypatch: pytest.MonkeyPatch):
-    texts = [f"How does `step_{n}` retry a failed upload {n % 7} times?" for n in range(300)]
-    here = all_term_counts(texts, workers=1)
-    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 0)
-    assert all_term_counts(texts, workers=2) == here
+def test_items_read_on_the_workers_give_the_terms_read_here(monkeypatch: pytest.MonkeyPatch):
+    asked = [_item(n, f"How does `step_{n}` retry a failed upload {n % 7} times?",
+                   f"It retries {n % 7} times, waiting `backoff_{n % 5}` seconds between tries.")
+             for n in range(300)]
+    here = features.PairFeaturizer(asked, workers=1)
+    monkeypatch.setattr(features, "PARALLEL_MIN_ITEMS", 0)
+    forked = features.PairFeaturizer(asked, workers=2)
+    assert [forked.key_terms(i, 4, 6) for i in range(300)] == [here.key_terms(i, 4, 6) for i in range(300)]
+    assert [(p.question, p.answer, p.plain_question, p.named, p.identifiers) for p in forked.profiles] == \
+        [(p.question, p.answer, p.plain_question, p.named, p.identifiers) for p in here.profiles]
+    assert forked.wholes == here.wholes
 
 
 def test_dedup_on_every_core_merges_exactly_as_on_one(monkeypatch: pytest.MonkeyPatch):
@@ -57,7 +62,7 @@ def test_dedup_on_every_core_merges_exactly_as_on_one(monkeypatch: pytest.Monkey
                    f"and `link_step_{n // 8}()`{'.' if n % 3 else ', then relink.'}")
              for n in range(400)]
     here = deduplicate(items)
-    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(features, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(scoring, "PARALLEL_MIN_PAIRS", 0)
     monkeypatch.setattr(similarity, "PARALLEL_MIN_DOCUMENTS", 0)
     forked = deduplicate(items, workers=2)

@@ -55,19 +55,9 @@ class PairFeatures:
 
 _FEATURE_NAMES = PairFeatures.names()
 
-#: Below this many items (or texts), starting worker processes costs more than reading them here
+#: Below this many items, starting worker processes costs more than reading them here
 #: (forked workers inherit the deck, so starting them is cheap: at 3,000 items they save 0.1 s).
-PARALLEL_MIN_TEXTS = 2_000
-
-
-def all_term_counts(texts: list[str], workers: int | None = None) -> list[dict[str, int]]:
-    """:func:`.similarity.term_counts` of every text, in order, on every core for many
-    (tokenising a 100k deck's answers is most of building its vectors)."""
-    return fork_map(_term_counts_of, texts, minimum=PARALLEL_MIN_TEXTS, workers=workers, least_chunk=2000)
-
-
-def _term_counts_of(texts: list[str]) -> list[dict[str, int]]:
-    return [dict(term_counts(text)) for text in texts]
+PARALLEL_MIN_ITEMS = 2_000
 
 
 _NONE: frozenset[str] = frozenset()  # one empty set for every item naming nothing
@@ -120,7 +110,7 @@ class PairFeaturizer:
     def __init__(self, items: Sequence[Item], workers: int | None = None):
         self.items = items
         readings = fork_map(_readings_of, [(item.question, item.answer) for item in items],
-                            minimum=PARALLEL_MIN_TEXTS, workers=workers, least_chunk=2000)
+                            minimum=PARALLEL_MIN_ITEMS, workers=workers, least_chunk=2000)
         asked = [r.question_terms for r, item in zip(readings, items, strict=True) if item.question]
         self.question_idf = TfIdf(asked)
         self.answer_idf = TfIdf([reading.answer_terms for reading in readings])
