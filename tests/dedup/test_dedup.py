@@ -15,6 +15,7 @@ from ankitools import import_apkg, notes_by_question
 from conftest import DATA
 from qa2anki.cli import main
 from qa2anki.dedup import DEFAULT_THRESHOLD, SAME_SOURCE_MARGIN, PairScorer, deduplicate
+from qa2anki.dedup.features import _Packed
 from qa2anki.manifest import DedupSpec
 from qa2anki.models import UNREPAIRED, Card, Item
 
@@ -322,6 +323,17 @@ def test_key_terms_are_the_same_before_and_after_the_vectors_are_kept():
     corpus = items(*EVERYTHING)
     featurizer = PairScorer(corpus).featurizer
     early = [featurizer.key_terms(i, 4, 6) for i in range(len(corpus))]
-    assert featurizer.profiles  # the vectors are made and kept from here on
+    assert featurizer.profile(0).answer  # the vectors are made and kept from here on
     assert [featurizer.key_terms(i, 4, 6) for i in range(len(corpus))] == early
     assert any(early)
+
+
+def test_a_packed_vector_unpacks_to_the_same_weights_in_the_same_order():
+    """Vectors are kept packed between pairs; a cosine adds its products in the vector's order,
+    so the order must come back too, or a score could move in its last digit."""
+    featurizer = PairScorer(items(*EVERYTHING)).featurizer
+    for index in range(len(featurizer.items)):
+        profile = featurizer.profile(index)
+        for vector in (profile.question, profile.answer, profile.whole):
+            assert list(_Packed.of(vector).unpacked().items()) == list(vector.items())
+    assert featurizer.answer_terms(0) == len(featurizer.profile(0).answer) > 0

@@ -193,7 +193,7 @@ def _result(
             units.extend(items[m] for m in members)
             continue
         links = clusters.links.get(root, [])
-        distinct = [len(clusters.scorer.profiles[m].answer) for m in members]  # terms already counted
+        distinct = [clusters.scorer.answer_terms(m) for m in members]  # terms already counted
         similarity = min((link.score for link in links), default=1.0)
         cards.append((min(members), build_card([items[m] for m in members], similarity, distinct), links))
     cards.sort(key=lambda entry: entry[0])

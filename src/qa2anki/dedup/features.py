@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import keyword
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -82,18 +84,49 @@ def _readings_of(items: list[tuple[str, str]]) -> list[_Reading]:
     ]
 
 
+class _Packed(NamedTuple):
+    """A unit vector held as its terms and an array of their weights: a fifth of a dict's
+    memory. :meth:`unpacked` gives the dict back, the same weights in the same order."""
+
+    terms: tuple[str, ...]
+    weights: array[float]
+
+    @classmethod
+    def of(cls, vector: Vector) -> _Packed:
+        return cls(tuple(vector), array("d", vector.values()))
+
+    def unpacked(self) -> Vector:
+        return dict(zip(self.terms, self.weights))  # noqa: B905  # one vector's two halves: equal lengths
+
+
+class _Stored(NamedTuple):
+    """One item as the featurizer keeps it between pairs: its vectors packed."""
+
+    question: _Packed
+    answer: _Packed
+    whole: _Packed  # question and answer together (see _whole)
+    plain_question: str
+    named: frozenset[str]  # its question's subjects that are not the deck's whole topic
+    identifiers: frozenset[str]  # its rare ones another answer uses too (no pair shares the rest)
+
+
+#: Profiles kept unpacked at once: pairs come grouped by their first item, so it is asked for
+#: again and again while its partners come and go.
+_UNPACKED_KEPT = 4096
+
+
 class _Profile:
-    """One item as vectors, and the names its question and code use."""
+    """One item as vectors (unpacked, for comparing), and the names its question and code use."""
 
-    __slots__ = ("question", "answer", "plain_question", "named", "identifiers")
+    __slots__ = ("question", "answer", "whole", "plain_question", "named", "identifiers")
 
-    def __init__(self, question: Vector, answer: Vector, plain_question: str, named: frozenset[str],
-                 identifiers: frozenset[str]):
-        self.question = question
-        self.answer = answer
-        self.plain_question = plain_question
-        self.named = named  # its question's subjects that are not the deck's whole topic
-        self.identifiers = identifiers  # its rare ones another answer uses too (no pair shares the rest)
+    def __init__(self, stored: _Stored, whole: Vector):
+        self.question = stored.question.unpacked()
+        self.answer = stored.answer.unpacked()
+        self.whole = whole
+        self.plain_question = stored.plain_question
+        self.named = stored.named
+        self.identifiers = stored.identifiers
 
     def mentions(self, term: str) -> bool:
         return term in self.question or term in self.answer
@@ -116,8 +149,10 @@ class PairFeaturizer:
         self.answer_idf = TfIdf([reading.answer_terms for reading in readings])
         self._whole_idf = TfIdf(r.question_terms.keys() | r.answer_terms.keys() for r in readings)
         self._readings: list[_Reading] | None = readings
-        self._profiles: list[_Profile] = []
-        self._wholes: list[Vector] = []
+        #: every item's vectors, packed: as dicts they were most of a 100k deck's peak memory
+        self._stored: list[_Stored] = []
+        self._unpacked = lru_cache(maxsize=_UNPACKED_KEPT)(self._unpack)
+        self._whole = lru_cache(maxsize=_UNPACKED_KEPT)(self._unpack_whole)  # ranking needs no more
         #: (item, other source) -> the best and second-best scores there, and the best match
         self.best: dict[tuple[int, str], tuple[float, float, int]] = {}
 
@@ -125,21 +160,28 @@ class PairFeaturizer:
         """The ``question`` heaviest terms of an item's question and the ``answer`` heaviest of its
         answer (see :func:`.similarity.key_terms`), its vectors made for the moment if not yet kept."""
         if self._readings is None:
-            profile = self._profiles[index]
+            profile = self.profile(index)
             return key_terms(profile.question, question) + key_terms(profile.answer, answer)
         reading = self._readings[index]
         asked = key_terms(self.question_idf.vector(reading.question_terms), question) if question else []
         return asked + key_terms(self.answer_idf.vector(reading.answer_terms), answer)
 
-    @property
-    def profiles(self) -> list[_Profile]:
-        self._make_vectors()
-        return self._profiles
+    def profile(self, index: int) -> _Profile:
+        """An item's vectors and names (the last few thousand asked for are kept unpacked)."""
+        return self._unpacked(index)
 
-    @property
-    def wholes(self) -> list[Vector]:
+    def answer_terms(self, index: int) -> int:
+        """How many distinct terms an item's answer holds."""
         self._make_vectors()
-        return self._wholes
+        return len(self._stored[index].answer.terms)
+
+    def _unpack(self, index: int) -> _Profile:
+        whole = self._whole(index)  # first: it makes the vectors if none are yet
+        return _Profile(self._stored[index], whole)
+
+    def _unpack_whole(self, index: int) -> Vector:
+        self._make_vectors()
+        return self._stored[index].whole.unpacked()
 
     def _make_vectors(self) -> None:
         readings, self._readings = self._readings, None
@@ -156,14 +198,16 @@ class PairFeaturizer:
             shareable = frozenset(
                 name for name in reading.identifiers if 1 < identifier_counts[name] <= too_common
             ) or _NONE
-            self._profiles.append(_Profile(self.question_idf.vector(reading.question_terms),
-                                           self.answer_idf.vector(reading.answer_terms),
-                                           reading.plain_question, named, shareable))
-            self._wholes.append(self._whole_idf.vector(_whole(reading.question_terms, reading.answer_terms)))
+            self._stored.append(_Stored(
+                _Packed.of(self.question_idf.vector(reading.question_terms)),
+                _Packed.of(self.answer_idf.vector(reading.answer_terms)),
+                _Packed.of(self._whole_idf.vector(_whole(reading.question_terms, reading.answer_terms))),
+                reading.plain_question, named, shareable,
+            ))
 
     def base(self, i: int, j: int) -> float:
         """A quick similarity of everything the two items say, to rank each item's matches."""
-        return cosine(self.wholes[i], self.wholes[j])
+        return cosine(self._whole(i), self._whole(j))
 
     def remember_best(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Note, for each item and each other source, its two best candidates' scores there."""
@@ -180,10 +224,10 @@ class PairFeaturizer:
         self.best = best
 
     def features(self, i: int, j: int) -> PairFeatures:
-        first, second = self.profiles[i], self.profiles[j]
+        first, second = self.profile(i), self.profile(j)
         one, two = self.items[i], self.items[j]
         answer = cosine(first.answer, second.answer)
-        whole = cosine(self.wholes[i], self.wholes[j])
+        whole = cosine(first.whole, second.whole)
         mutual, margin = self._mutual(i, j)
         code = min(len(first.identifiers & second.identifiers), _IDENTIFIERS_ENOUGH) / _IDENTIFIERS_ENOUGH
         same = float(one.source == two.source)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ..models import Item
 from ..workers import fork_map
-from .features import PairFeatures, PairFeaturizer, _Profile
+from .features import PairFeatures, PairFeaturizer
 from .model import QUESTION_PAIRS, UNIT_PAIRS
 
 #: A question naming something (``Header()``, Swagger UI, 404) that the other item never
@@ -60,9 +60,9 @@ class PairScorer:
         self._ratings: dict[tuple[int, int], Rating] = {}
         self._specifics = [_specifics(item) for item in items]
 
-    @property
-    def profiles(self) -> list[_Profile]:  # the vectors, for blocking and for counting an answer's terms
-        return self.featurizer.profiles
+    def answer_terms(self, index: int) -> int:
+        """How many distinct terms an item's answer holds."""
+        return self.featurizer.answer_terms(index)
 
     def remember_best(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Find each item's best match in every other source among ``pairs`` (the mutual signal)."""
