@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import mul
 from dataclasses import dataclass
 
 from .features import PairFeatures
@@ -20,7 +21,7 @@ class Weights:
     weights: tuple[float, ...]  # in :meth:`PairFeatures.names` order
 
     def probability(self, features: PairFeatures) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features.values(), strict=True))
+        z = self.bias + sum(map(mul, self.weights, features.values()))  # one weight a signal
         return _sigmoid(z)
 
 
