@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from operator import mul
 from dataclasses import dataclass
+from operator import mul
 
 from .features import PairFeatures
 
