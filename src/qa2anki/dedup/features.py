@@ -12,7 +12,7 @@ import keyword
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from operator import attrgetter, mul
@@ -53,7 +53,8 @@ class PairFeatures:
         return tuple(f.name for f in fields(cls))
 
     def values(self) -> tuple[float, ...]:
-        return _VALUES(self)  # type: ignore[no-any-return]  # astuple deep-copies: 10x slower
+        values: tuple[float, ...] = _VALUES(self)  # astuple deep-copies: 10x slower
+        return values
 
 
 _VALUES = attrgetter(*PairFeatures.names())
@@ -285,6 +286,7 @@ def _plain(question: str) -> str:
 
 def _coverage(question: Vector, *texts: Vector) -> float:
     """The share of a question's weight whose terms appear in any of ``texts`` (unit vector: 0..1)."""
+    shared: Iterable[str]
     if len(texts) == 1:
         shared = filter(texts[0].__contains__, question)
     else:
