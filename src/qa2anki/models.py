@@ -40,7 +40,7 @@ def damaged_fence(code: str, language: str, damage: str) -> str:
     return f"{fence}{info}\n{code.rstrip()}\n{fence}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large deck holds a hundred thousand
 class Item:
     """One question and its answer as one source states it."""
 
@@ -131,7 +131,7 @@ class SourceResult:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """One note to study: a cluster of items asking the same question.
 
@@ -197,7 +197,7 @@ def note_fields(kind: str) -> tuple[str, ...]:
     return CLOZE_FIELDS if kind == RECOVERED_CLOZE else NOTE_FIELDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A card ready for packaging: HTML fields, tags and its place in the deck tree."""
 

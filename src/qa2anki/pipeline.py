@@ -176,7 +176,7 @@ def read_deck_sources(
         result, coverage = outcome
         extra = tuple(spec.tags)
         items.extend(
-            Item(**{**item.__dict__, "tags": item.tags + extra}) if extra else item
+            dataclasses.replace(item, tags=item.tags + extra) if extra else item
             for item in result.items
         )
         dropped.extend(result.dropped)

@@ -235,7 +235,7 @@ def test_disabled_dedup_keeps_every_question():
 
 def test_units_never_form_a_card_of_their_own():
     unit = items("middleware_unit")[0]
-    twin = Item(**{**unit.__dict__, "ref": "U9"})
+    twin = replace(unit, ref="U9")
     result = deduplicate([unit, twin])
     assert unit.is_answer_only and result.cards == ()
     assert [(d.ref, d.reason) for d in result.dropped] == [("U2", "no-question"), ("U9", "no-question")]

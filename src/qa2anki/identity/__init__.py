@@ -530,7 +530,7 @@ def _retire(record: LockRecord, when: int) -> LockRecord:
 
 
 def _with(note: Note, **changes: object) -> Note:
-    return Note(**{**note.__dict__, **changes})
+    return dataclasses.replace(note, **changes)  # type: ignore[arg-type]
 
 
 def note_fingerprint(note: Note) -> str:

@@ -49,7 +49,7 @@ _RECOVER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large deck's lock holds one per item
 class LockedItem:
     """One member of a card as it was last built: enough to recognise it after an edit."""
 
@@ -61,7 +61,7 @@ class LockedItem:
     prompt: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LockRecord:
     """One GUID handed out, and the state of its card at the last build."""
 
