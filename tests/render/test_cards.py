@@ -224,3 +224,28 @@ def test_seed_deck_with_topic_subdecks_in_real_anki(seeds, tmp_path, collection)
     assert ".night_mode .highlight" in model["css"] and ".nightMode.card" in model["css"]
     for nid in collection.find_notes(""):
         assert all(inspect_html(value)[0] == [] for value in collection.get_note(nid).values())
+
+
+def test_a_collection_larger_than_a_chunk_is_packed_whole_and_as_before(tmp_path, collection, monkeypatch):
+    """The collection is compressed into the .apkg a piece at a time (a 100k deck's is 234 MB):
+    the package is byte for byte what compressing it whole gave, and Anki reads every note."""
+    import zipfile
+
+    import qa2anki.package as package
+
+    renderer = Renderer()
+    notes = [render_note(Card((_item(f"What does step {n} of the pipeline do?", **ASYNC_BASICS),)), renderer,
+                         guid=f"g{n}", deck="Chunks") for n in range(300)]
+    monkeypatch.setattr(package, "_PACK_CHUNK", 4096)  # many chunks for a small collection
+    write_apkg(notes, tmp_path / "chunked.apkg", timestamp=1_700_000_000)
+
+    def whole(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, file: Path) -> None:
+        archive.writestr(entry, file.read_bytes(), zipfile.ZIP_DEFLATED)
+
+    monkeypatch.setattr(package, "_pack_file", whole)
+    write_apkg(notes, tmp_path / "whole.apkg", timestamp=1_700_000_000)
+    with zipfile.ZipFile(tmp_path / "chunked.apkg") as archive:
+        assert archive.getinfo("collection.anki2").file_size > 10 * 4096
+    assert (tmp_path / "chunked.apkg").read_bytes() == (tmp_path / "whole.apkg").read_bytes()
+    assert import_apkg(collection, tmp_path / "chunked.apkg").new == 300
+    assert len(collection.find_notes('"deck:Chunks"')) == 300
